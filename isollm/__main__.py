@@ -1,0 +1,3 @@
+from isollm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The one exception family of the toolkit, and the located problem it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem (or warning) found in a file or a value.
+
+    ``pointer`` is a JSON pointer into the document; ``line`` and ``column`` are
+    1-based and set only when the value came from a file.
+    """
+
+    message: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    keyword: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "keyword": self.keyword,
+        }
+
+
+class IsollmError(Exception):
+    """Base of every error the toolkit raises on purpose."""
+
+
+class ConfigError(IsollmError):
+    """A file cannot be read as a config at all (missing, not YAML, not a mapping...)."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(IsollmError):
+    """Every problem found in a value, not only the first."""
+
+    def __init__(self, issues: list[Issue], *, path: str = "", title: str = "config validation failed") -> None:
+        self.issues = list(issues)
+        self.path = path
+        self.title = title
+        super().__init__(str(self))
+
+    @property
+    def errors(self) -> list[str]:
+        return [issue.message for issue in self.issues]
+
+    def __str__(self) -> str:
+        return self.title + ":" + "".join(f"\n  - {m}" for m in self.errors)
+
+
+class StateError(IsollmError):
+    """A state file is missing, unreadable or invalid."""
+
+
+class NoSessionError(StateError):
+    """There is no session file."""
+
+    def __init__(self, message: str = "no active session") -> None:
+        super().__init__(message)
+
+
+class SessionExistsError(StateError):
+    """A session file exists already."""
+
+    def __init__(self, message: str = "session already exists") -> None:
+        super().__init__(message)

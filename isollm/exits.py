@@ -1,0 +1,28 @@
+"""The one place where the toolkit's errors become a message and an exit status."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+from isollm.errors import IsollmError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def guarded(action: Callable[[], int | None]) -> int:
+    """Run ``action``; turn expected failures into a one-line message and a status."""
+    try:
+        return action() or EXIT_OK
+    except IsollmError as error:
+        from isollm.commands.validate import UsageError
+
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILED

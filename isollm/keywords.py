@@ -1,0 +1,83 @@
+"""Rules shared by both validators: ECMA-262 patterns and the host-port keyword."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from isollm.formats import host_port
+from isollm.schemas import schema_default
+
+_MISSING = object()
+
+
+@lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re``.
+
+    ECMA's ``$`` matches only at the very end; Python's also before a final
+    newline, which would let ``"name\\n"`` pass ``^[a-z]+$``.
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return re.compile("".join(out))
+
+
+def _resolve(instance: Any, pointer: str) -> Any:
+    node = instance
+    for part in [p for p in pointer.split("/") if p]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
+
+    ``spec`` names the list of port entries and the pointers of fields whose port
+    the list must avoid; an absent field counts with its schema ``default``.
+    """
+    if not isinstance(instance, dict):
+        return
+    entries = _resolve(instance, spec["list"])
+    if not isinstance(entries, list):
+        return
+    messages = schema.get("x-messages", {})
+    reserved: dict[str, str] = {}
+    for pointer in spec.get("reserved", []):
+        value = _resolve(instance, pointer)
+        if value is _MISSING:
+            value = schema_default(schema, pointer)
+        port = host_port(value)
+        if port is not None:
+            reserved.setdefault(port, pointer.strip("/").replace("/", "."))
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        port = host_port(entry)
+        if port is None:
+            continue
+        where = f"{spec['list']}/{index}"
+        if port in seen:
+            yield where, messages.get("hostPortsDistinct.duplicate", "duplicate port: {port}").format(port=port)
+        seen.add(port)
+        if port in reserved:
+            template = messages.get("hostPortsDistinct.reserved", "port {port} conflicts with {field}")
+            yield where, template.format(port=port, field=reserved[port])

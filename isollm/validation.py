@@ -1,0 +1,35 @@
+"""One entry point for validating a value against a schema, fast when it is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from isollm.compiled import checker_for
+from isollm.errors import Issue
+from isollm.yamlio import Document
+
+
+def duplicate_key_issues(document: Document | None) -> list[Issue]:
+    if document is None:
+        return []
+    return [Issue(f'duplicate key "{d.key}" (first defined on line {d.first_line})',
+                  d.pointer, d.line, d.column, "duplicateKey")
+            for d in document.duplicates]
+
+
+def _order(issue: Issue) -> tuple[int, int]:
+    return (issue.line if issue.line is not None else 1 << 30, issue.column or 0)
+
+
+def validate_instance(name: str, instance: Any, document: Document | None = None) -> list[Issue]:
+    """Every problem of ``instance`` against the named schema, in file order.
+
+    The compiled check decides; jsonschema (slow to import) runs only to
+    explain a failure.
+    """
+    issues = duplicate_key_issues(document)
+    if not checker_for(name)(instance):
+        from isollm.explain import explain
+
+        issues.extend(explain(name, instance, document))
+    return sorted(issues, key=_order)

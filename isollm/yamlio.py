@@ -1,0 +1,337 @@
+"""Reading a YAML config the way a person means it, with a location for every value.
+
+libyaml's event stream is turned into plain JSON-like values in one pass, without
+PyYAML's constructors, so that:
+
+- scalars follow the YAML 1.2 core schema, as editors and check-jsonschema read
+  them (``yes`` and ``on`` are strings, ``8080:80`` is not a sexagesimal number,
+  ``2024-01-01`` is not a date);
+- tags other than the core ones (``!!python/object``, ``!!binary``...) are refused;
+- duplicate keys are reported, not silently replaced;
+- nesting depth and alias expansion are bounded, so a hostile file cannot
+  exhaust the stack, memory or time;
+- every value and key gets a 1-based line and column, by JSON pointer.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml.parser import Parser as _BaseParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _BaseParser.__init__(self)
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+_TAG = "tag:yaml.org,2002:"
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+class YamlError(Exception):
+    """The text cannot be read as one YAML document of plain data."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    pointer: str
+    key: str
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass
+class Document:
+    """A parsed document: its data, where each value and key stands, and duplicate keys."""
+
+    data: Any
+    values: dict[str, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
+        if key and pointer in self.keys:
+            return self.keys[pointer]
+        while True:
+            if pointer in self.values:
+                return self.values[pointer]
+            if not pointer:
+                return None, None
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+def escape_pointer_part(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def _plain_scalar(text: str) -> Any:
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text.startswith("-") else math.inf
+    if _NAN.match(text):
+        return math.nan
+    return text
+
+
+def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
+    kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
+    if tag == "!" or kind == "str":
+        return text
+    value = _plain_scalar(text)
+    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind or "")
+    if expected is None:
+        raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
+    if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
+        raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
+    return float(value) if kind == "float" else value
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _check_collection_tag(tag: str | None, kind: str, mark: Any) -> None:
+    if tag not in (None, "!", _TAG + kind):
+        raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
+
+
+def _count_nodes(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_count_nodes(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_count_nodes(v) for v in value)
+    return 1
+
+
+class _Builder:
+    """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
+
+    def __init__(self) -> None:
+        self.doc = Document(data=None)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor, nodes_at_start]
+        self.stack: list[list[Any]] = []
+
+    def _child_pointer(self) -> str:
+        frame = self.stack[-1]
+        container, pointer = frame[0], frame[1]
+        if isinstance(container, list):
+            return f"{pointer}/{len(container)}"
+        return f"{pointer}/{escape_pointer_part(frame[2])}"
+
+    def _count(self, amount: int, mark: Any) -> None:
+        self.nodes += amount
+        if self.nodes > MAX_NODES:
+            raise YamlError(f"document has more than {MAX_NODES} values (alias expansion?)",
+                            *_position(mark))
+
+    def _attach(self, value: Any, mark: Any, size: int) -> None:
+        if not self.stack:
+            self.doc.data = value
+            self.doc.values[""] = _position(mark)
+            return
+        frame = self.stack[-1]
+        container = frame[0]
+        pointer = self._child_pointer()
+        self.doc.values[pointer] = _position(mark)
+        if isinstance(container, list):
+            container.append(value)
+            return
+        key = frame[2]
+        first_lines = frame[4]
+        if key in container:
+            line, column = frame[3]
+            self.doc.duplicates.append(DuplicateKey(pointer, key, line, column, first_lines[key]))
+        else:
+            first_lines[key] = frame[3][0]
+        container[key] = value
+        frame[2] = None
+        self.doc.keys[pointer] = frame[3]
+
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
+
+    def scalar(self, event: Any) -> None:
+        self._count(1, event.start_mark)
+        if event.tag not in (None, "!") or not event.implicit[0]:
+            value = (event.value if event.tag is None else
+                     _tagged_scalar(event.tag, event.value, event.start_mark))
+        else:
+            value = _plain_scalar(event.value)
+        if self._expecting_key():
+            if isinstance(value, float) and not math.isfinite(value):
+                value = event.value
+            self.stack[-1][2] = event.value if not isinstance(value, str) else value
+            self.stack[-1][3] = _position(event.start_mark)
+            return
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self._attach(value, event.start_mark, 1)
+
+    def alias(self, event: Any) -> None:
+        if event.anchor not in self.anchors:
+            raise YamlError(f"unknown alias *{event.anchor}", *_position(event.start_mark))
+        value, size = self.anchors[event.anchor]
+        self._count(size, event.start_mark)
+        if self._expecting_key():
+            raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
+        self._attach(value, event.start_mark, size)
+
+    def start(self, event: Any, container: Any) -> None:
+        if self._expecting_key():
+            raise YamlError("mapping keys must be plain values, not lists or mappings",
+                            *_position(event.start_mark))
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(f"document is nested more than {MAX_DEPTH} levels deep",
+                            *_position(event.start_mark))
+        self._count(1, event.start_mark)
+        pointer = self._child_pointer() if self.stack else ""
+        self._attach(container, event.start_mark, 1)
+        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes])
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        container, anchor, nodes_at_start = frame[0], frame[5], frame[6]
+        if anchor:
+            self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1)
+
+
+def parse_yaml(text: str) -> Document:
+    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
+    builder = _Builder()
+    parser = _Parser(text)
+    documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, yaml.ScalarEvent):
+                builder.scalar(event)
+            elif isinstance(event, yaml.MappingStartEvent):
+                _check_collection_tag(event.tag, "map", event.start_mark)
+                builder.start(event, {})
+            elif isinstance(event, yaml.SequenceStartEvent):
+                _check_collection_tag(event.tag, "seq", event.start_mark)
+                builder.start(event, [])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                builder.end()
+            elif isinstance(event, yaml.AliasEvent):
+                builder.alias(event)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise YamlError("expected one YAML document, found more than one",
+                                    *_position(event.start_mark))
+            elif isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark is not None else (None, None)
+        problem = error.problem or error.context or "invalid YAML"
+        raise YamlError(f"invalid YAML: {problem}", line, column) from None
+    except yaml.YAMLError as error:
+        raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    return builder.doc
+
+
+def _reader_problem(error: yaml.YAMLError) -> str:
+    character = getattr(error, "character", None)
+    if isinstance(character, str):
+        return f"character {character!r} is not allowed in YAML"
+    return str(error).splitlines()[0] if str(error) else "unreadable input"
+
+
+def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int | None]:
+    position = getattr(error, "position", None)
+    if not isinstance(position, int):
+        return None, None
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location if not UTF-8."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
+
+
+def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
+    """The file's text, refusing anything larger than ``limit`` bytes before reading it all."""
+    with open(path, "rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
+    return decode(raw)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes every string that a YAML 1.2 reader would take for another type."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = None if _plain_scalar(value) == value and isinstance(_plain_scalar(value), str) else "'"
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML that reads back, under YAML 1.1 or 1.2, as exactly ``data``."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
