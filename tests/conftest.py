@@ -1,0 +1,43 @@
+"""Shared fixtures: run the real CLI and hook as subprocesses against this checkout."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+Runner = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def _env(extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra or {})
+    return env
+
+
+def _runner(module: str) -> Runner:
+    def run(*args: str, cwd: str | os.PathLike[str] | None = None, input: str | None = None,
+            env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, input=input,
+                              env=_env(env), capture_output=True, text=True, timeout=timeout)
+    return run
+
+
+@pytest.fixture
+def isollm() -> Runner:
+    """``isollm(*args, cwd=..., input=..., env=...)`` runs ``python -m isollm`` from this checkout."""
+    return _runner("isollm")
+
+
+@pytest.fixture
+def hook() -> Runner:
+    """Runs the pre-commit hook's entry point (``isollm-validate``)."""
+    return _runner("isollm.hook")
