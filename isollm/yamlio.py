@@ -23,18 +23,28 @@ from typing import Any
 
 import yaml
 
-try:
-    from yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml.parser import Parser as _BaseParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
+from yaml.parser import Parser as _BaseParser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _BaseParser.__init__(self)
+_CParser: Any
+try:
+    # ``yaml.CParser`` is not exported by the package: take it from the extension.
+    from yaml import _yaml
+
+    _CParser = _yaml.CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+
+class _Parser(Reader, Scanner, _BaseParser):
+    """PyYAML's pure-Python parser: the reference for messages about malformed YAML."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        _BaseParser.__init__(self)
+
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -244,44 +254,71 @@ class _Builder:
 
 
 def parse_yaml(text: str) -> Document:
-    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
+    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read.
+
+    libyaml's C parser decides (it is about 20 times faster than PyYAML's
+    pure-Python one, and like editors accepts tabs as separating space, e.g.
+    ``key:<TAB>value``). When it finds the text malformed, the pure-Python
+    parser reads it again only to word the problem, so messages and locations
+    do not depend on whether PyYAML was built with libyaml.
+    """
+    if _CParser is not None:
+        try:
+            return _build(_CParser, text, translate=False)
+        except yaml.YAMLError as fast_error:
+            _build(_Parser, text)  # raises YamlError in PyYAML's words
+            # Only libyaml refuses the text: report its own words.
+            raise _yaml_error(fast_error, text) from None
+    return _build(_Parser, text)
+
+
+def _build(parser_class: Any, text: str, *, translate: bool = True) -> Document:
+    """The document read by a ``parser_class`` parser; its errors become YamlError if ``translate``."""
     builder = _Builder()
-    parser = _Parser(text)
     documents = 0
+    parser = None
     try:
+        parser = parser_class(text)  # the pure-Python reader checks characters here
         while True:
             event = parser.get_event()
-            if isinstance(event, yaml.ScalarEvent):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
                 builder.scalar(event)
-            elif isinstance(event, yaml.MappingStartEvent):
+            elif kind is yaml.MappingStartEvent:
                 _check_collection_tag(event.tag, "map", event.start_mark)
                 builder.start(event, {})
-            elif isinstance(event, yaml.SequenceStartEvent):
+            elif kind is yaml.SequenceStartEvent:
                 _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 builder.end()
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is yaml.AliasEvent:
                 builder.alias(event)
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise YamlError("expected one YAML document, found more than one",
                                     *_position(event.start_mark))
-            elif isinstance(event, yaml.StreamEndEvent):
+            elif kind is yaml.StreamEndEvent:
                 break
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = _position(mark) if mark is not None else (None, None)
-        problem = error.problem or error.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
-        raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+        if not translate:
+            raise
+        raise _yaml_error(error, text) from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
     return builder.doc
+
+
+def _yaml_error(error: yaml.YAMLError, text: str) -> YamlError:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = _position(mark) if mark is not None else (None, None)
+        problem = error.problem or error.context or "invalid YAML"
+        return YamlError(f"invalid YAML: {problem}", line, column)
+    return YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error))
 
 
 def _reader_problem(error: yaml.YAMLError) -> str:

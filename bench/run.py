@@ -1,0 +1,267 @@
+"""Benchmarks of the toolkit against its peers: ``python3 bench/run.py [--smoke]``.
+
+Every whole-process pair runs in alternation (order rotated each round) in
+this one run, on data created here in a temporary directory, with this
+checkout on ``PYTHONPATH`` (nothing is installed). The table gives medians and
+the ratio each goal of issue 6 is about; ``--smoke`` uses tiny sizes and few
+rounds so CI can prove the benchmark still runs (its numbers mean nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Callable
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import data  # noqa: E402
+from harness import REPO, Samples, alternate, child_env, run_once  # noqa: E402
+
+PY = sys.executable
+SCHEMA = os.path.join(REPO, "schemas", "isollm.schema.json")
+FLOOR = [PY, "-c", "import yaml, jsonschema"]
+HOOK = [PY, "-m", "isollm.hook"]
+CLI = [PY, "-m", "isollm"]
+
+
+@dataclass
+class Sizes:
+    rounds: int
+    bulk_files: int
+    bulk_rounds: int
+    state_small: int
+    state_large: int
+    save_count: int
+    state_rounds: int
+
+
+FULL = Sizes(rounds=15, bulk_files=1000, bulk_rounds=5, state_small=20, state_large=2000,
+             save_count=200, state_rounds=5)
+SMOKE = Sizes(rounds=2, bulk_files=20, bulk_rounds=1, state_small=3, state_large=30,
+              save_count=5, state_rounds=1)
+
+
+@dataclass
+class Row:
+    goal: str
+    subject: str
+    value: float | None
+    peer: str
+    peer_value: float | None
+    unit: str
+    ratio: float | None
+    target: str
+    met: bool | None
+    note: str = ""
+
+
+def _cj(paths: list[str]) -> list[str]:
+    exe = shutil.which("check-jsonschema")
+    prefix = [exe] if exe else [PY, "-m", "check_jsonschema"]
+    return [*prefix, "--schemafile", SCHEMA, *paths]
+
+
+def _check(samples: Samples, expect: Callable[[int], bool], what: str) -> None:
+    for run in samples.runs:
+        if not expect(run.returncode):
+            raise SystemExit(f"bench: {samples.label} exited {run.returncode} ({what})\n"
+                             f"{run.stdout[-2000:]}{run.stderr[-2000:]}")
+
+
+def bench_hook(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
+    path = data.write_project(os.path.join(tmp, "one"))
+    hook = Samples("hook, one file", [*HOOK, path])
+    cj = Samples("check-jsonschema, one file", _cj([path]))
+    floor = Samples("floor: import yaml, jsonschema", FLOOR)
+    alternate([hook, cj, floor], sizes.rounds, env)
+    for s in (hook, cj, floor):
+        _check(s, lambda rc: rc == 0, "expected a valid file")
+    ms = 1000.0
+    h, c, f = hook.median_seconds * ms, cj.median_seconds * ms, floor.median_seconds * ms
+    hr, cr = hook.median_rss_kib / 1024, cj.median_rss_kib / 1024
+    return [
+        Row("hook vs check-jsonschema", hook.label, h, "check-jsonschema", c, "ms", h / c, "<= 0.4x", h / c <= 0.4),
+        Row("hook vs floor", hook.label, h, "import yaml, jsonschema", f, "ms", h / f, "<= 1.0x", h / f <= 1.0),
+        Row("hook peak memory", hook.label, hr, "check-jsonschema", cr, "MiB max RSS", hr / cr, "<= 0.6x",
+            hr / cr <= 0.6),
+    ]
+
+
+def bench_bulk(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
+    paths, invalid = data.write_configs(os.path.join(tmp, "bulk"), sizes.bulk_files)
+    names = [os.path.basename(p) for p in paths]
+    cwd = os.path.dirname(paths[0])
+    hook = Samples("hook, bulk", [*HOOK, *names])
+    cj = Samples("check-jsonschema, bulk", _cj(names))
+    alternate([hook, cj], sizes.bulk_rounds, env, cwd=cwd)
+    _check(hook, lambda rc: rc == 1, "expected some invalid files")
+    _check(cj, lambda rc: rc == 1, "expected some invalid files")
+    # Located errors kept: every invalid file is named with a line and column.
+    located = {line.split(":", 1)[0] for line in hook.runs[-1].stderr.splitlines()
+               if line.count(":") >= 3 and ": error: " in line and line.split(":")[1].isdigit()}
+    if len(located) != invalid:
+        raise SystemExit(f"bench: hook located errors in {len(located)} files, expected {invalid}")
+    n = len(paths)
+    h, c = n / hook.median_seconds, n / cj.median_seconds
+    return [Row(f"bulk: {n} files ({invalid} invalid), one invocation", "hook", h, "check-jsonschema", c,
+                "files/s", h / c, ">= 3x", h / c >= 3)]
+
+
+def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
+    run = run_once([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_state.py"), *args], env)
+    if run.returncode != 0:
+        raise SystemExit(f"bench: bench_state.py failed\n{run.stdout}{run.stderr}")
+    result: dict[str, object] = json.loads(run.stdout)
+    return result
+
+
+def _has_module(module: str, env: dict[str, str]) -> bool:
+    probe = run_once([PY, "-c", f"import {module}"], env)
+    return probe.returncode == 0
+
+
+def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
+    if not _has_module("isollm.state", env):
+        return [Row("save_worker / load_all_workers", "isollm.state", None, "", None, "", None, "", None,
+                    "skipped: isollm.state is not in this checkout yet")]
+    result = _json_child(["--dir", os.path.join(tmp, "state"), "--count", str(sizes.save_count),
+                          "--rounds", str(sizes.state_rounds), "--small", str(sizes.state_small),
+                          "--large", str(sizes.state_large)], env)
+    save, bare = float(result["save_worker_per_s"]), float(result["bare_per_s"])  # type: ignore[arg-type]
+    small, large = float(result["load_small_s"]), float(result["load_large_s"])  # type: ignore[arg-type]
+    per_small, per_large = small / sizes.state_small, large / sizes.state_large
+    growth = per_large / per_small
+    return [
+        Row("save_worker, full durability", "save_worker", save, "write+fsync+rename loop", bare, "writes/s",
+            save / bare, ">= 0.7x", save / bare >= 0.7),
+        Row(f"load_all_workers {sizes.state_small} vs {sizes.state_large}",
+            f"{sizes.state_large} workers", per_large * 1e6, f"{sizes.state_small} workers", per_small * 1e6,
+            "us/worker", growth, "linear (<= 1.5x per worker)", growth <= 1.5),
+    ]
+
+
+def _make_state(project: str, env: dict[str, str]) -> bool:
+    run = run_once([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_state.py"),
+                    "--populate", project, "--large", "5"], env)
+    return run.returncode == 0
+
+
+def bench_cli(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
+    project = os.path.join(tmp, "cli")
+    data.write_project(project)
+    rows = []
+    floor = Samples("floor", FLOOR)
+    commands = [("config show", Samples("isollm config show", [*CLI, "config", "show"]))]
+    if _make_state(project, env):
+        commands.append(("state show", Samples("isollm state show", [*CLI, "state", "show"])))
+    else:
+        rows.append(Row("isollm state show vs floor", "isollm state show", None, "", None, "", None, "<= 1.3x",
+                        None, "skipped: isollm.state is not in this checkout yet"))
+    usable = []
+    for name, sample in commands:
+        probe = run_once(sample.command, env, cwd=project)
+        if probe.returncode == 0:
+            usable.append((name, sample))
+        else:
+            rows.append(Row(f"isollm {name} vs floor", sample.label, None, "", None, "", None, "<= 1.3x", None,
+                            f"skipped: `isollm {name}` exited {probe.returncode} (not in this checkout yet?)"))
+    if usable:
+        alternate([floor, *(s for _, s in usable)], sizes.rounds, env, cwd=project)
+        f = floor.median_seconds * 1000
+        for name, sample in usable:
+            _check(sample, lambda rc: rc == 0, "expected success")
+            v = sample.median_seconds * 1000
+            rows.append(Row(f"isollm {name} vs floor", sample.label, v, "import yaml, jsonschema", f, "ms",
+                            v / f, "<= 1.3x", v / f <= 1.3))
+    return rows
+
+
+def versions() -> list[str]:
+    out = [f"Python {platform.python_version()} ({platform.python_implementation()})"]
+    for dist in ("check-jsonschema", "jsonschema", "PyYAML", "fire"):
+        try:
+            out.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{dist} not installed")
+    try:
+        import yaml
+
+        out.append(f"libyaml C parser: {'yes' if getattr(yaml, '__with_libyaml__', False) else 'no'}")
+    except ImportError:
+        pass
+    return out
+
+
+def machine() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs, {model or platform.processor() or 'unknown CPU'}, {platform.platform()}"
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f} {unit}" if value >= 10 else f"{value:.2f} {unit}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| goal | ours | median | against | median | ratio | target | met |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        met = "n/a" if r.met is None else ("yes" if r.met else "NO")
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}x"
+        lines.append(f"| {r.goal} | {r.subject} | {_fmt(r.value, r.unit)} | {r.peer} | "
+                     f"{_fmt(r.peer_value, r.unit)} | {ratio} | {r.target} | {met}{' (' + r.note + ')' if r.note else ''} |")
+    return "\n".join(lines)
+
+
+SECTIONS: dict[str, Callable[[str, Sizes, dict[str, str]], list[Row]]] = {
+    "hook": bench_hook, "bulk": bench_bulk, "state": bench_state, "cli": bench_cli,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds: proves it runs")
+    parser.add_argument("--rounds", type=int, help="rounds per whole-process pair")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only these sections")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else FULL
+    if args.rounds:
+        sizes.rounds = args.rounds
+    started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="isollm-bench-") as tmp:
+        env = child_env(os.path.join(tmp, "pycache"))
+        for name in args.only or list(SECTIONS):
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            rows.extend(SECTIONS[name](tmp, sizes, env))
+    print(f"isollm-toolkit benchmarks ({'smoke' if args.smoke else 'full'} run), {started}")
+    print(f"machine: {machine()}")
+    print("versions: " + ", ".join(versions()))
+    print(f"rounds: {sizes.rounds} per one-file pair, {sizes.bulk_rounds} bulk, {sizes.state_rounds} state; "
+          "medians; commands alternated, order rotated each round")
+    print()
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
