@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml.parser import Parser as _BaseParser
     from yaml.reader import Reader
@@ -246,9 +246,10 @@ class _Builder:
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
     builder = _Builder()
-    parser = _Parser(text)
+    parser = None
     documents = 0
     try:
+        parser = _Parser(text)
         while True:
             event = parser.get_event()
             if isinstance(event, yaml.ScalarEvent):
@@ -278,7 +279,7 @@ def parse_yaml(text: str) -> Document:
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
     finally:
-        dispose = getattr(parser, "dispose", None)
+        dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
             dispose()
     return builder.doc
