@@ -149,7 +149,8 @@ class Config:
         airyra = data.get("airyra")
         if isinstance(airyra, dict) and "project" not in airyra:
             airyra["project"] = data.get("project")
-        return _schema_order(_SCHEMA, data)
+        ordered: dict[str, Any] = _schema_order(_SCHEMA, data)
+        return ordered
 
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
@@ -206,7 +207,7 @@ def parse_config_text(text: str, path: str = "") -> Config:
     if document.data is None:
         raise ConfigError("config file is empty", path=path, line=1, column=1)
     if not isinstance(document.data, dict):
-        kind = {list: "a list", str: "a string"}.get(type(document.data), "a single value")
+        kind = "a list" if isinstance(document.data, list) else "a single value"
         line, column = document.locate("")
         raise ConfigError(f"config must be a mapping of keys to values, not {kind}",
                           path=path, line=line, column=column)

@@ -119,17 +119,21 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int, "float": (int, float), "bool": bool, "null": type(None)}
+
+
 def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
     if tag == "!" or kind == "str":
         return text
     value = _plain_scalar(text)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind or "")
+    expected = _TAG_TYPES.get(kind or "")
     if expected is None:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return float(value) if kind == "float" else value
+    return float(value) if kind == "float" and isinstance(value, int) else value
 
 
 def _short_tag(tag: str) -> str:
