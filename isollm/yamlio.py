@@ -23,28 +23,18 @@ from typing import Any
 
 import yaml
 
-from yaml.parser import Parser as _BaseParser
-from yaml.reader import Reader
-from yaml.scanner import Scanner
-
-_CParser: Any
 try:
-    # ``yaml.CParser`` is not exported by the package: take it from the extension.
-    from yaml import _yaml
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml.parser import Parser as _BaseParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
 
-    _CParser = _yaml.CParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
-
-
-class _Parser(Reader, Scanner, _BaseParser):
-    """PyYAML's pure-Python parser: the reference for messages about malformed YAML."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        _BaseParser.__init__(self)
-
+    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _BaseParser.__init__(self)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -129,17 +119,21 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int, "float": (int, float), "bool": bool, "null": type(None)}
+
+
 def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
     if tag == "!" or kind == "str":
         return text
     value = _plain_scalar(text)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind or "")
+    expected = _TAG_TYPES.get(kind or "")
     if expected is None:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return float(value) if kind == "float" else value
+    return float(value) if kind == "float" and isinstance(value, int) else value
 
 
 def _short_tag(tag: str) -> str:
@@ -254,71 +248,45 @@ class _Builder:
 
 
 def parse_yaml(text: str) -> Document:
-    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read.
-
-    libyaml's C parser decides (it is about 20 times faster than PyYAML's
-    pure-Python one, and like editors accepts tabs as separating space, e.g.
-    ``key:<TAB>value``). When it finds the text malformed, the pure-Python
-    parser reads it again only to word the problem, so messages and locations
-    do not depend on whether PyYAML was built with libyaml.
-    """
-    if _CParser is not None:
-        try:
-            return _build(_CParser, text, translate=False)
-        except yaml.YAMLError as fast_error:
-            _build(_Parser, text)  # raises YamlError in PyYAML's words
-            # Only libyaml refuses the text: report its own words.
-            raise _yaml_error(fast_error, text) from None
-    return _build(_Parser, text)
-
-
-def _build(parser_class: Any, text: str, *, translate: bool = True) -> Document:
-    """The document read by a ``parser_class`` parser; its errors become YamlError if ``translate``."""
+    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
     builder = _Builder()
-    documents = 0
     parser = None
+    documents = 0
     try:
-        parser = parser_class(text)  # the pure-Python reader checks characters here
+        parser = _Parser(text)
         while True:
             event = parser.get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
+            if isinstance(event, yaml.ScalarEvent):
                 builder.scalar(event)
-            elif kind is yaml.MappingStartEvent:
+            elif isinstance(event, yaml.MappingStartEvent):
                 _check_collection_tag(event.tag, "map", event.start_mark)
                 builder.start(event, {})
-            elif kind is yaml.SequenceStartEvent:
+            elif isinstance(event, yaml.SequenceStartEvent):
                 _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 builder.end()
-            elif kind is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 builder.alias(event)
-            elif kind is yaml.DocumentStartEvent:
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise YamlError("expected one YAML document, found more than one",
                                     *_position(event.start_mark))
-            elif kind is yaml.StreamEndEvent:
+            elif isinstance(event, yaml.StreamEndEvent):
                 break
-    except yaml.YAMLError as error:
-        if not translate:
-            raise
-        raise _yaml_error(error, text) from None
-    finally:
-        dispose = getattr(parser, "dispose", None)
-        if dispose is not None:
-            dispose()
-    return builder.doc
-
-
-def _yaml_error(error: yaml.YAMLError, text: str) -> YamlError:
-    if isinstance(error, yaml.MarkedYAMLError):
+    except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
-        return YamlError(f"invalid YAML: {problem}", line, column)
-    return YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error))
+        raise YamlError(f"invalid YAML: {problem}", line, column) from None
+    except yaml.YAMLError as error:
+        raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+    finally:
+        dispose = getattr(parser, "dispose", None) if parser is not None else None
+        if dispose is not None:
+            dispose()
+    return builder.doc
 
 
 def _reader_problem(error: yaml.YAMLError) -> str:
