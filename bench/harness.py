@@ -42,7 +42,7 @@ class Samples:
         return statistics.median(r.max_rss_kib for r in self.runs)
 
 
-def child_env(pycache: str) -> dict[str, str]:
+def child_env(pycache: str, repo: str = REPO) -> dict[str, str]:
     """The environment of every measured child: this checkout first on the path.
 
     Bytecode goes to a private cache (``PYTHONPYCACHEPREFIX``) and is allowed
@@ -51,7 +51,7 @@ def child_env(pycache: str) -> dict[str, str]:
     peer loading its cached bytecode would not be a like-for-like comparison.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env["PYTHONPATH"] = REPO + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONPATH"] = repo + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = pycache
     return env
