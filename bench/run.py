@@ -132,8 +132,9 @@ def _has_module(module: str, env: dict[str, str]) -> bool:
 
 def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     if not _has_module("isollm.state", env):
-        return [Row("save_worker / load_all_workers", "isollm.state", None, "", None, "", None, "", None,
-                    "skipped: isollm.state is not in this checkout yet")]
+        why = "skipped: isollm.state is not in this checkout yet"
+        return [Row("save_worker, full durability", "save_worker", None, "", None, "", None, ">= 0.7x", None, why),
+                Row("load_all_workers", "load_all_workers", None, "", None, "", None, "linear", None, why)]
     result = _json_child(["--dir", os.path.join(tmp, "state"), "--count", str(sizes.save_count),
                           "--rounds", str(sizes.state_rounds), "--small", str(sizes.state_small),
                           "--large", str(sizes.state_large)], env)
