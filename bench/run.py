@@ -25,6 +25,7 @@ from typing import Callable
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import data  # noqa: E402
+import harness  # noqa: E402
 from harness import REPO, Samples, alternate, child_env, run_once  # noqa: E402
 
 PY = sys.executable
@@ -83,13 +84,17 @@ def bench_hook(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     hook = Samples("hook, one file", [*HOOK, path])
     cj = Samples("check-jsonschema, one file", _cj([path]))
     floor = Samples("floor: import yaml, jsonschema", FLOOR)
-    alternate([hook, cj, floor], sizes.rounds, env)
-    for s in (hook, cj, floor):
+    bare = Samples("bare interpreter", [PY, "-c", "pass"])
+    alternate([hook, cj, floor, bare], sizes.rounds, env)
+    for s in (hook, cj, floor, bare):
         _check(s, lambda rc: rc == 0, "expected a valid file")
     ms = 1000.0
     h, c, f = hook.median_seconds * ms, cj.median_seconds * ms, floor.median_seconds * ms
     hr, cr = hook.median_rss_kib / 1024, cj.median_rss_kib / 1024
+    b, br = bare.median_seconds * ms, bare.median_rss_kib / 1024
     return [
+        Row("(context) interpreter start-up", "python -c pass", b, "hook, one file", h, "ms", b / h, "-", None,
+            f"info: {br:.1f} MiB max RSS"),
         Row("hook vs check-jsonschema", hook.label, h, "check-jsonschema", c, "ms", h / c, "<= 0.4x", h / c <= 0.4),
         Row("hook vs floor", hook.label, h, "import yaml, jsonschema", f, "ms", h / f, "<= 1.0x", h / f <= 1.0),
         Row("hook peak memory", hook.label, hr, "check-jsonschema", cr, "MiB max RSS", hr / cr, "<= 0.6x",
@@ -263,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr, flush=True)
             rows.extend(SECTIONS[name](tmp, sizes, env))
         os.chdir(home)
+        harness.close()
     print(f"isollm-toolkit benchmarks ({'smoke' if args.smoke else 'full'} run), {started}")
     print(f"machine: {machine()}")
     print(f"checkout: {os.path.abspath(args.repo)}")
