@@ -1,3 +1,3 @@
-from isollm.cli import main
+from isollm.launch import main
 
 raise SystemExit(main())
