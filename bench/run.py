@@ -33,6 +33,8 @@ SCHEMA = os.path.join(REPO, "schemas", "isollm.schema.json")
 FLOOR = [PY, "-c", "import yaml, jsonschema"]
 HOOK = [PY, "-m", "isollm.hook"]
 CLI = [PY, "-m", "isollm"]
+# bench/ of the checkout under test (``--repo``): child scripts come from there.
+BENCH = os.path.dirname(os.path.abspath(__file__))
 
 
 @dataclass
@@ -47,9 +49,9 @@ class Sizes:
 
 
 FULL = Sizes(rounds=15, bulk_files=1000, bulk_rounds=5, state_small=20, state_large=2000,
-             save_count=200, state_rounds=5)
+             save_count=200, state_rounds=7)
 SMOKE = Sizes(rounds=2, bulk_files=20, bulk_rounds=1, state_small=3, state_large=30,
-              save_count=5, state_rounds=1)
+              save_count=5, state_rounds=2)
 
 
 @dataclass
@@ -123,7 +125,7 @@ def bench_bulk(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
 
 
 def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
-    run = run_once([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_state.py"), *args], env)
+    run = run_once([PY, os.path.join(BENCH, "bench_state.py"), *args], env)
     if run.returncode != 0:
         raise SystemExit(f"bench: bench_state.py failed\n{run.stdout}{run.stderr}")
     result: dict[str, object] = json.loads(run.stdout)
@@ -136,10 +138,11 @@ def _has_module(module: str, env: dict[str, str]) -> bool:
 
 
 def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
-    if not _has_module("isollm.state", env):
-        why = "skipped: isollm.state is not in this checkout yet"
+    if not _has_module("isollm.state", env) or not os.path.exists(os.path.join(BENCH, "state_throughput.py")):
+        why = "skipped: isollm.state (and bench/state_throughput.py) not in this checkout yet"
         return [Row("save_worker, full durability", "save_worker", None, "", None, "", None, ">= 0.7x", None, why),
                 Row("load_all_workers", "load_all_workers", None, "", None, "", None, "linear", None, why)]
+    os.makedirs(os.path.join(tmp, "state"), exist_ok=True)
     result = _json_child(["--dir", os.path.join(tmp, "state"), "--count", str(sizes.save_count),
                           "--rounds", str(sizes.state_rounds), "--small", str(sizes.state_small),
                           "--large", str(sizes.state_large)], env)
@@ -160,8 +163,7 @@ def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
 
 
 def _make_state(project: str, env: dict[str, str]) -> bool:
-    run = run_once([PY, os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_state.py"),
-                    "--populate", project, "--large", "5"], env)
+    run = run_once([PY, os.path.join(BENCH, "bench_state.py"), "--populate", project, "--workers", "5"], env)
     return run.returncode == 0
 
 
@@ -254,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=REPO, help="checkout to put on PYTHONPATH (default: this one)")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
+    global BENCH
+    if os.path.isdir(os.path.join(args.repo, "bench")):
+        BENCH = os.path.join(os.path.abspath(args.repo), "bench")
     if args.rounds:
         sizes.rounds = args.rounds
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
