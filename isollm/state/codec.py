@@ -39,6 +39,13 @@ def _document(text: str) -> Any:
         return None
 
 
+def located(raw: bytes, message: str, pointer: str, keyword: str) -> Issue:
+    """An issue about ``pointer`` in the JSON ``raw``, with its line and column when they can be found."""
+    document = _document(raw.decode("utf-8", "replace"))
+    line, column = document.locate(pointer) if document else (None, None)
+    return Issue(message, pointer, line, column, keyword)
+
+
 def encode(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them."""
     if not checker_for(kind)(data):
@@ -75,9 +82,8 @@ def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
         raise _fail(kind, path, load_schema(kind)["x-messages"]["type"], "type", 1, 1)
     data, problem = migrate(kind, data)
     if problem is not None:
-        document = _document(text)
-        line, column = document.locate(problem.pointer) if document else (None, None)
-        raise _fail(kind, path, problem.message, problem.keyword, line, column, problem.pointer)
+        issue = located(raw, problem.message, problem.pointer, problem.keyword)
+        raise InvalidStateError([issue], path=path, title=TITLES[kind])
     if not checker_for(kind)(data):
         raise InvalidStateError(_explain(kind, data, text), path=path, title=TITLES[kind])
     return data

@@ -17,7 +17,7 @@ from pathlib import Path
 from isollm.atomic import atomic_create, atomic_write, fsync_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
-from isollm.state.codec import TITLES, decode, encode
+from isollm.state.codec import TITLES, decode, encode, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
@@ -133,8 +133,8 @@ class FileState:
     def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
         worker = WorkerState.from_dict(decode("worker", raw, path=str(path)))
         if worker.name != name:
-            issue = Issue(f'worker name "{worker.name}" does not match the file name {path.name}', "/name",
-                          keyword="name")
+            issue = located(raw, f'worker name "{worker.name}" does not match the file name {path.name}',
+                            "/name", "name")
             raise InvalidStateError([issue], path=str(path), title=TITLES["worker"])
         return worker
 

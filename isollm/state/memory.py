@@ -8,7 +8,7 @@ from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundErro
 from isollm.state.codec import decode, encode
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
-from isollm.state.types import LoadResult, Session, WorkerState
+from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
 
 
 class MemoryState:
@@ -45,7 +45,9 @@ class MemoryState:
         return self._session is not None and self._alive(self.load_session())
 
     def save_worker(self, worker: WorkerState) -> None:
-        self._workers[check_worker_name(worker.name)] = encode("worker", worker.to_dict())
+        name = check_worker_name(worker.name)
+        worker.version = CURRENT_WORKER_VERSION
+        self._workers[name] = encode("worker", worker.to_dict())
 
     def load_worker(self, name: str) -> WorkerState:
         data = self._workers.get(check_worker_name(name))
