@@ -37,6 +37,21 @@ def _read(path: Path, kind: str) -> bytes:
     return raw
 
 
+def _write(path: Path, data: bytes, *, create: bool = False) -> None:
+    """Write atomically, making the directory on first use; an OS failure becomes a ``StateError``."""
+    write = atomic_create if create else atomic_write
+    try:
+        try:
+            write(path, data)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write(path, data)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        raise StateError(f"{path}: cannot write: {error.strerror or error}") from error
+
+
 def _unlink(path: Path) -> bool:
     try:
         os.unlink(path)
@@ -73,17 +88,14 @@ class FileState:
         records the orchestrator's identity on ``session``."""
         stamp_session(session, creating=True)
         data = encode("session", session.to_dict(), path=str(self.session_path))
-        self.state_dir.mkdir(parents=True, exist_ok=True)
         try:
-            atomic_create(self.session_path, data)
+            _write(self.session_path, data, create=True)
         except FileExistsError:
             raise SessionExistsError() from None
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        data = encode("session", session.to_dict(), path=str(self.session_path))
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.session_path, data)
+        _write(self.session_path, encode("session", session.to_dict(), path=str(self.session_path)))
 
     def load_session(self) -> Session:
         try:
@@ -112,12 +124,7 @@ class FileState:
         """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        data = encode("worker", worker.to_dict(), path=str(path))
-        try:
-            atomic_write(path, data)
-        except FileNotFoundError:
-            self.workers_dir.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, data)
+        _write(path, encode("worker", worker.to_dict(), path=str(path)))
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
