@@ -136,3 +136,9 @@ def test_create_session_without_hard_links_falls_back_to_exclusive_open(tmp_path
     with pytest.raises(SessionExistsError):
         store.create_session(session(os.getpid()))
     assert _files(tmp_path) == ["session.json"] and store.has_active_session()
+
+
+def test_text_that_is_not_unicode_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="not valid Unicode"):
+        FileState(tmp_path).save_worker(worker("worker-1", last_error="\ud800"))
+    assert _files(tmp_path) == []
