@@ -142,3 +142,26 @@ def test_text_that_is_not_unicode_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="not valid Unicode"):
         FileState(tmp_path).save_worker(worker("worker-1", last_error="\ud800"))
     assert _files(tmp_path) == []
+
+
+@pytest.mark.parametrize("action", ["delete_worker", "clear_all_workers", "clear_session"])
+def test_failed_removal_is_a_state_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    store = FileState(tmp_path)
+    store.create_session(session(os.getpid()))
+    store.save_worker(worker("worker-1"))
+    monkeypatch.setattr(os, "unlink", _failing("unlink"))
+    with pytest.raises(StateError, match="cannot remove: injected unlink failure"):
+        getattr(store, action)(*(["worker-1"] if action == "delete_worker" else []))
+    monkeypatch.undo()
+    assert _files(tmp_path) == ["session.json", "workers/worker-1.json"]
+
+
+def test_stale_temp_files_are_swept_only_when_old(tmp_path: Path) -> None:
+    store = FileState(tmp_path)
+    store.save_worker(worker("worker-1"))
+    leftover = tmp_path / "workers" / ".worker-1.json.abc123.tmp"
+    leftover.write_text("{")
+    assert store.remove_stale_temp_files() == []
+    os.utime(leftover, (1, 1))
+    assert store.remove_stale_temp_files() == [leftover]
+    assert _files(tmp_path) == ["workers/worker-1.json"]

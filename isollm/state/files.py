@@ -53,11 +53,21 @@ def _write(path: Path, data: bytes, *, create: bool = False) -> None:
 
 
 def _unlink(path: Path) -> bool:
+    """Remove ``path``; False if it was already gone. An OS failure becomes a ``StateError``."""
     try:
         os.unlink(path)
     except FileNotFoundError:
         return False
+    except OSError as error:
+        raise StateError(f"{path}: cannot remove: {error.strerror or error}") from error
     return True
+
+
+def _sync(directory: Path) -> None:
+    try:
+        fsync_directory(directory)
+    except OSError as error:
+        raise StateError(f"{directory}: cannot sync: {error.strerror or error}") from error
 
 
 class FileState:
@@ -108,7 +118,7 @@ class FileState:
 
     def clear_session(self) -> None:
         if _unlink(self.session_path):
-            fsync_directory(self.state_dir)
+            _sync(self.state_dir)
 
     def has_active_session(self) -> bool:
         """A session exists and its orchestrator runs; a dead or reused PID means stale (False)."""
@@ -177,7 +187,7 @@ class FileState:
 
     def delete_worker(self, name: str) -> None:
         if _unlink(self.worker_path(name)):
-            fsync_directory(self.workers_dir)
+            _sync(self.workers_dir)
 
     def clear_all_workers(self) -> None:
         """Remove every worker file. The directory stays, so a concurrent writer never loses it."""
@@ -185,7 +195,7 @@ class FileState:
         for entry in self._worker_files():
             removed = _unlink(Path(entry.path)) or removed
         if removed:
-            fsync_directory(self.workers_dir)
+            _sync(self.workers_dir)
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""
@@ -197,7 +207,12 @@ class FileState:
             except FileNotFoundError:
                 continue
             for entry in entries:
-                if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file() \
-                        and entry.stat().st_mtime < cutoff and _unlink(Path(entry.path)):
+                if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+                    continue
+                try:
+                    stale = entry.is_file() and entry.stat().st_mtime < cutoff
+                except FileNotFoundError:
+                    continue  # its writer finished meanwhile
+                if stale and _unlink(Path(entry.path)):
                     removed.append(Path(entry.path))
         return removed
