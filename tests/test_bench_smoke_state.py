@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent.parent / "bench" / "bench_state.py"
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "state_throughput.py"
 
 
 def test_state_benchmark_smoke_run(tmp_path: Path) -> None:

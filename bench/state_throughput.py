@@ -1,7 +1,7 @@
 """State store throughput, next to the bare file operations it is built on.
 
-    python3 bench/bench_state.py            # full run (a minute or so)
-    python3 bench/bench_state.py --smoke    # tiny sizes, seconds (CI runs this)
+    python3 bench/state_throughput.py            # full run (a minute or so)
+    python3 bench/state_throughput.py --smoke    # tiny sizes, seconds (CI runs this)
 
 save_worker (validated, atomic, fsynced file and directory) is measured in
 rounds alternating with a bare loop of write + fsync + rename on the same
