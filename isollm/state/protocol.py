@@ -9,6 +9,8 @@ from isollm.state.types import LoadResult, Session, WorkerState
 
 @runtime_checkable
 class State(Protocol):
+    """The plan's state operations; ``FileState`` and ``MemoryState`` implement it."""
+
     def create_session(self, session: Session) -> None:
         """Create the session; ``SessionExistsError`` if there is one."""
 

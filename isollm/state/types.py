@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from isollm.errors import StateError
 from isollm.schemas import load_schema
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
@@ -185,4 +186,4 @@ class LoadResult:
     """Every worker that loaded, and one error (with its file's path) for each that did not."""
 
     workers: list[WorkerState] = field(default_factory=list)
-    errors: list[Exception] = field(default_factory=list)
+    errors: list[StateError] = field(default_factory=list)
