@@ -25,23 +25,25 @@ ANNOTATIONS = frozenset({
 })
 
 
-def _is_type(instance: Any, name: str) -> bool:
-    if name == "integer":
-        return (isinstance(instance, int) and not isinstance(instance, bool)) or (
-            isinstance(instance, float) and math.isfinite(instance) and instance.is_integer())
-    if name == "number":
-        return isinstance(instance, (int, float)) and not isinstance(instance, bool)
-    if name == "string":
-        return isinstance(instance, str)
-    if name == "object":
-        return isinstance(instance, dict)
-    if name == "array":
-        return isinstance(instance, list)
-    if name == "boolean":
-        return isinstance(instance, bool)
-    if name == "null":
-        return instance is None
-    raise ValueError(f"unknown type {name!r}")
+def _is_integer(instance: Any) -> bool:
+    return (isinstance(instance, int) and not isinstance(instance, bool)) or (
+        isinstance(instance, float) and math.isfinite(instance) and instance.is_integer())
+
+
+def _is_number(instance: Any) -> bool:
+    return isinstance(instance, (int, float)) and not isinstance(instance, bool)
+
+
+# One predicate per JSON type, built once: a type check runs on nearly every value.
+_TYPE_CHECKS: dict[str, Check] = {
+    "integer": _is_integer,
+    "number": _is_number,
+    "string": lambda instance: isinstance(instance, str),
+    "object": lambda instance: isinstance(instance, dict),
+    "array": lambda instance: isinstance(instance, list),
+    "boolean": lambda instance: isinstance(instance, bool),
+    "null": lambda instance: instance is None,
+}
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -50,8 +52,17 @@ def _equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _is_number(instance: Any) -> bool:
-    return isinstance(instance, (int, float)) and not isinstance(instance, bool)
+def _every(checks: list[Check]) -> Check:
+    """All of ``checks``, in order, stopping at the first that fails (a loop: no generator per call)."""
+    if len(checks) == 1:
+        return checks[0]
+
+    def check(instance: Any) -> bool:
+        for part in checks:
+            if not part(instance):
+                return False
+        return True
+    return check
 
 
 class _Compiler:
@@ -72,25 +83,37 @@ class _Compiler:
             if builder is None:
                 raise ValueError(f"the fast validator does not support the keyword {keyword!r}")
             checks.append(builder(value, schema))
-        if len(checks) == 1:
-            return checks[0]
-        return lambda instance: all(check(instance) for check in checks)
+        if not checks:
+            return lambda instance: True
+        return _every(checks)
 
     def _kw_type(self, value: Any, schema: Any) -> Check:
         names = [value] if isinstance(value, str) else list(value)
-        return lambda instance: any(_is_type(instance, name) for name in names)
+        for name in names:
+            if name not in _TYPE_CHECKS:
+                raise ValueError(f"unknown type {name!r}")
+        if len(names) == 1:
+            return _TYPE_CHECKS[names[0]]
+        options = [_TYPE_CHECKS[name] for name in names]
+        return lambda instance: any(option(instance) for option in options)
 
     def _kw_enum(self, value: Any, schema: Any) -> Check:
+        if all(isinstance(option, str) for option in value):
+            # Strings equal only strings: a set lookup says the same as comparing each.
+            options = frozenset(value)
+            return lambda instance: isinstance(instance, str) and instance in options
         return lambda instance: any(_equal(instance, option) for option in value)
 
     def _kw_const(self, value: Any, schema: Any) -> Check:
         return lambda instance: _equal(instance, value)
 
     def _kw_minimum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not _is_number(instance) or instance >= value
+        return lambda instance: (not isinstance(instance, (int, float)) or isinstance(instance, bool)
+                                 or instance >= value)
 
     def _kw_maximum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not _is_number(instance) or instance <= value
+        return lambda instance: (not isinstance(instance, (int, float)) or isinstance(instance, bool)
+                                 or instance <= value)
 
     def _kw_exclusiveMinimum(self, value: Any, schema: Any) -> Check:
         return lambda instance: not _is_number(instance) or instance > value
@@ -128,28 +151,51 @@ class _Compiler:
 
     def _kw_items(self, value: Any, schema: Any) -> Check:
         item = self.compile(value)
-        return lambda instance: not isinstance(instance, list) or all(item(x) for x in instance)
+
+        def check(instance: Any) -> bool:
+            if isinstance(instance, list):
+                for element in instance:
+                    if not item(element):
+                        return False
+            return True
+        return check
 
     def _kw_required(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not isinstance(instance, dict) or all(k in instance for k in value)
+        names = list(value)
+
+        def check(instance: Any) -> bool:
+            if isinstance(instance, dict):
+                for name in names:
+                    if name not in instance:
+                        return False
+            return True
+        return check
 
     def _kw_properties(self, value: Any, schema: Any) -> Check:
         compiled = {name: self.compile(sub) for name, sub in value.items()}
 
         def check(instance: Any) -> bool:
-            if not isinstance(instance, dict):
-                return True
-            return all(compiled[k](v) for k, v in instance.items() if k in compiled)
+            if isinstance(instance, dict):
+                for key, item in instance.items():
+                    sub = compiled.get(key)
+                    if sub is not None and not sub(item):
+                        return False
+            return True
         return check
 
     def _kw_additionalProperties(self, value: Any, schema: Any) -> Check:
         known = frozenset(schema.get("properties", {}))
+        if value is False:
+            # No other key allowed: only the key set matters.
+            return lambda instance: not isinstance(instance, dict) or known.issuperset(instance)
         extra = self.compile(value)
 
         def check(instance: Any) -> bool:
-            if not isinstance(instance, dict):
-                return True
-            return all(extra(v) for k, v in instance.items() if k not in known)
+            if isinstance(instance, dict):
+                for key, item in instance.items():
+                    if key not in known and not extra(item):
+                        return False
+            return True
         return check
 
     def _kw_propertyNames(self, value: Any, schema: Any) -> Check:
@@ -161,8 +207,7 @@ class _Compiler:
         return lambda instance: not inner(instance)
 
     def _kw_allOf(self, value: Any, schema: Any) -> Check:
-        parts = [self.compile(sub) for sub in value]
-        return lambda instance: all(part(instance) for part in parts)
+        return _every([self.compile(sub) for sub in value])
 
     def _kw_anyOf(self, value: Any, schema: Any) -> Check:
         parts = [self.compile(sub) for sub in value]
