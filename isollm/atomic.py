@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # File systems without hard links: creation falls back to O_EXCL, which is
 # exclusive but briefly shows an empty file to a reader.
@@ -38,6 +40,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _write_temp(target: Path, data: bytes, mode: int, durable: bool) -> str:
     """A complete, fsynced temporary copy of ``data`` beside ``target``; its name."""
+    import tempfile  # here, not at the top: readers (the hook) never write and need not load it
+
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         try:
@@ -62,6 +66,8 @@ def _unlink_quietly(name: str) -> None:
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix."""
+    from pathlib import Path  # here: the hook imports this module but never writes
+
     target = Path(path)
     temp_name = _write_temp(target, data, mode, durable)
     try:
@@ -79,6 +85,8 @@ def atomic_create(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o64
     The content is complete before the name appears (``link`` of a finished
     temporary file), so no reader ever sees the file empty or half written.
     """
+    from pathlib import Path  # here: the hook imports this module but never writes
+
     target = Path(path)
     temp_name = _write_temp(target, data, mode, durable)
     try:

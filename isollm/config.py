@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
-from pathlib import Path
-from typing import Any, Generic, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
 from isollm.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
@@ -19,6 +18,9 @@ from isollm.formats import image_pins_version
 from isollm.schemas import load_schema
 from isollm.validation import validate_instance
 from isollm.yamlio import Document, YamlError, dump_yaml, parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
@@ -195,6 +197,10 @@ def default_config(project_name: str) -> Config:
 
 
 def config_path(directory: str | os.PathLike[str]) -> Path:
+    # pathlib is imported where a Path is made: the hook, which never asks for
+    # one, then starts without it.
+    from pathlib import Path
+
     return Path(directory) / CONFIG_FILE_NAME
 
 
@@ -266,6 +272,8 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
     """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``."""
+    from pathlib import Path
+
     current = Path(start_dir).resolve()
     for candidate in (current, *current.parents):
         if exists(candidate):
@@ -275,6 +283,8 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
 
 def create_state_dir(directory: str | os.PathLike[str]) -> Path:
     """Create ``directory/.isollm`` if needed; return it."""
+    from pathlib import Path
+
     path = Path(directory) / STATE_DIR
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from isollm.record import FrozenRecord
 
-@dataclass(frozen=True)
-class Issue:
+
+class Issue(FrozenRecord):
     """One problem (or warning) found in a file or a value.
 
     ``pointer`` is a JSON pointer into the document; ``line`` and ``column`` are
-    1-based and set only when the value came from a file.
+    1-based and set only when the value came from a file. Immutable and
+    hashable, compared by value.
     """
 
+    __match_args__ = ("message", "pointer", "line", "column", "keyword")
+    _fields = __match_args__
     message: str
-    pointer: str = ""
-    line: int | None = None
-    column: int | None = None
-    keyword: str = ""
+    pointer: str
+    line: int | None
+    column: int | None
+    keyword: str
+
+    def __init__(self, message: str, pointer: str = "", line: int | None = None, column: int | None = None,
+                 keyword: str = "") -> None:
+        self._init(message=message, pointer=pointer, line=line, column=column, keyword=keyword)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,11 +8,9 @@ validator, so both enforce exactly the same rules.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from functools import lru_cache
 from typing import Callable
-from urllib.parse import urlsplit
 
 from isollm.schemas import load_schema
 
@@ -118,7 +116,11 @@ def is_host(value: object) -> bool:
     if not isinstance(value, str) or not value:
         return True
     _reject_invisible(value)
+    # ipaddress and urllib load only for values that need them: most configs name
+    # a host (localhost) and a remote (origin), and the hook's start-up counts.
     if ":" in value:
+        import ipaddress
+
         try:
             ipaddress.IPv6Address(value)
         except ValueError as error:
@@ -129,6 +131,8 @@ def is_host(value: object) -> bool:
         raise ValueError("longer than 253 characters")
     labels = name.split(".")
     if all(label.isdigit() for label in labels):
+        import ipaddress
+
         try:
             ipaddress.IPv4Address(value)
         except ValueError as error:
@@ -155,6 +159,8 @@ def is_git_remote(value: object) -> bool:
         raise ValueError("is empty (leave it out to keep work local)")
     _reject_invisible(value)
     if "://" in value:
+        from urllib.parse import urlsplit
+
         parts = urlsplit(value)
         if parts.scheme not in _URL_SCHEMES:
             raise ValueError(f"unsupported URL scheme {parts.scheme!r}")

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from isollm.config import load_file
 from isollm.errors import ConfigError, Issue
+from isollm.record import Record
 
 FORMATS = ("text", "json", "github")
 
 
-@dataclass
-class FileReport:
-    path: str
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
+class FileReport(Record):
+    __match_args__ = ("path", "errors", "warnings")
+    _fields = __match_args__
+
+    def __init__(self, path: str, errors: list[Issue] | None = None, warnings: list[Issue] | None = None) -> None:
+        self.path = path
+        self.errors: list[Issue] = [] if errors is None else errors
+        self.warnings: list[Issue] = [] if warnings is None else warnings
 
     @property
     def valid(self) -> bool:

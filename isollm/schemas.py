@@ -3,35 +3,41 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
                "worker": "worker.schema.json"}
 
 
-def _schema_dir() -> Path:
+def _schema_file(name: str) -> str:
+    # os.path, not pathlib: the hook reads a schema on every run and need not load pathlib.
+    if name not in _FILE_NAMES:
+        raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
     # In a wheel the schemas ship inside the package; in a source checkout they
     # live at the top level of the repository, where people and editors find them.
-    packaged = Path(__file__).parent / "schemas"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "schemas"
+    packaged = os.path.join(os.path.dirname(__file__), "schemas")
+    if not os.path.isdir(packaged):
+        packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "schemas")
+    return os.path.join(packaged, _FILE_NAMES[name])
 
 
 def schema_path(name: str) -> Path:
     """Path of the schema file called ``name`` (config, session or worker)."""
-    if name not in _FILE_NAMES:
-        raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
-    return _schema_dir() / _FILE_NAMES[name]
+    from pathlib import Path
+
+    return Path(_schema_file(name))
 
 
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """The parsed schema; callers must not mutate it."""
-    with open(schema_path(name), encoding="utf-8") as handle:
+    with open(_schema_file(name), encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
 

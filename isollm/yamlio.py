@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from isollm.record import FrozenRecord, Record
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -61,23 +62,32 @@ class YamlError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(FrozenRecord):
+    __match_args__ = ("pointer", "key", "line", "column", "first_line")
+    _fields = __match_args__
     pointer: str
     key: str
     line: int
     column: int
     first_line: int
 
+    def __init__(self, pointer: str, key: str, line: int, column: int, first_line: int) -> None:
+        self._init(pointer=pointer, key=key, line=line, column=column, first_line=first_line)
 
-@dataclass
-class Document:
+
+class Document(Record):
     """A parsed document: its data, where each value and key stands, and duplicate keys."""
 
-    data: Any
-    values: dict[str, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
-    duplicates: list[DuplicateKey] = field(default_factory=list)
+    __match_args__ = ("data", "values", "keys", "duplicates")
+    _fields = __match_args__
+
+    def __init__(self, data: Any, values: dict[str, tuple[int, int]] | None = None,
+                 keys: dict[str, tuple[int, int]] | None = None,
+                 duplicates: list[DuplicateKey] | None = None) -> None:
+        self.data = data
+        self.values: dict[str, tuple[int, int]] = {} if values is None else values
+        self.keys: dict[str, tuple[int, int]] = {} if keys is None else keys
+        self.duplicates: list[DuplicateKey] = [] if duplicates is None else duplicates
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
