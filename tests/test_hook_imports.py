@@ -40,3 +40,33 @@ def test_invalid_files_import_jsonschema_to_explain_and_never_fire(hook, tmp_pat
     located = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert [line.split(":")[0] for line in located] == ["c0.yaml", "c1.yaml", "c2.yaml"]
     assert all(line.split(":")[1].isdigit() for line in located)
+
+
+def _clean_interpreter_imports(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """Modules the hook imports in an interpreter without site start-up hooks (``-S``).
+
+    A site ``.pth`` file (some machines have one that imports certifi) can load
+    pathlib and others before the hook runs, hiding what the hook itself costs.
+    """
+    import os
+    import site
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(repo), *site.getsitepackages()])
+    env["PYTHONPROFILEIMPORTTIME"] = "1"
+    result = subprocess.run([sys.executable, "-S", "-m", "isollm.hook", *args], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    return result.returncode, _imported(result.stderr)
+
+
+@pytest.mark.parametrize("module", ["dataclasses", "pathlib", "tempfile", "inspect", "ipaddress", "jsonschema",
+                                    "fire", "asyncio"])
+def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(tmp_path: Path, module: str) -> None:
+    (tmp_path / "isollm.yaml").write_text(VALID + "airyra:\n  host: localhost\ngit:\n  upstream: origin\n")
+    status, imported = _clean_interpreter_imports(tmp_path, "isollm.yaml")
+    assert status == 0
+    assert {"isollm", "yaml"} <= imported
+    assert module not in imported
