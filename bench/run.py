@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,9 +29,17 @@ from harness import REPO, Samples, alternate, child_env, run_once  # noqa: E402
 
 PY = sys.executable
 SCHEMA = os.path.join(REPO, "schemas", "isollm.schema.json")
-FLOOR = [PY, "-c", "import yaml, jsonschema"]
-HOOK = [PY, "-m", "isollm.hook"]
-CLI = [PY, "-m", "isollm"]
+# Interpreter flags for every measured Python child: ["-S"] with --clean.
+PYFLAGS: list[str] = []
+
+
+def py(*args: str) -> list[str]:
+    return [PY, *PYFLAGS, *args]
+
+
+FLOOR = ("-c", "import yaml, jsonschema")
+HOOK = ("-m", "isollm.hook")
+CLI = ("-m", "isollm")
 # bench/ of the checkout under test (``--repo``): child scripts come from there.
 BENCH = os.path.dirname(os.path.abspath(__file__))
 
@@ -69,8 +76,13 @@ class Row:
 
 
 def _cj(paths: list[str]) -> list[str]:
-    exe = shutil.which("check-jsonschema")
-    prefix = [exe] if exe else [PY, "-m", "check_jsonschema"]
+    # The console script installed beside this interpreter, not whatever is first
+    # on PATH: a version manager's shim (pyenv's is a bash script) would add its
+    # own start-up to the peer's time.
+    script = os.path.join(os.path.dirname(PY), "check-jsonschema")
+    if not os.access(script, os.X_OK):
+        return py("-m", "check_jsonschema", "--schemafile", SCHEMA, *paths)
+    prefix = py(script) if PYFLAGS else [script]
     return [*prefix, "--schemafile", SCHEMA, *paths]
 
 
@@ -83,10 +95,10 @@ def _check(samples: Samples, expect: Callable[[int], bool], what: str) -> None:
 
 def bench_hook(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     path = data.write_project(os.path.join(tmp, "one"))
-    hook = Samples("hook, one file", [*HOOK, path])
+    hook = Samples("hook, one file", py(*HOOK, path))
     cj = Samples("check-jsonschema, one file", _cj([path]))
-    floor = Samples("floor: import yaml, jsonschema", FLOOR)
-    bare = Samples("bare interpreter", [PY, "-c", "pass"])
+    floor = Samples("floor: import yaml, jsonschema", py(*FLOOR))
+    bare = Samples("bare interpreter", py("-c", "pass"))
     alternate([hook, cj, floor, bare], sizes.rounds, env)
     for s in (hook, cj, floor, bare):
         _check(s, lambda rc: rc == 0, "expected a valid file")
@@ -108,7 +120,7 @@ def bench_bulk(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     paths, invalid = data.write_configs(os.path.join(tmp, "bulk"), sizes.bulk_files)
     names = [os.path.basename(p) for p in paths]
     cwd = os.path.dirname(paths[0])
-    hook = Samples("hook, bulk", [*HOOK, *names])
+    hook = Samples("hook, bulk", py(*HOOK, *names))
     cj = Samples("check-jsonschema, bulk", _cj(names))
     alternate([hook, cj], sizes.bulk_rounds, env, cwd=cwd)
     _check(hook, lambda rc: rc == 1, "expected some invalid files")
@@ -125,7 +137,7 @@ def bench_bulk(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
 
 
 def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
-    run = run_once([PY, os.path.join(BENCH, "bench_state.py"), *args], env)
+    run = run_once(py(os.path.join(BENCH, "bench_state.py"), *args), env)
     if run.returncode != 0:
         raise SystemExit(f"bench: bench_state.py failed\n{run.stdout}{run.stderr}")
     result: dict[str, object] = json.loads(run.stdout)
@@ -133,7 +145,7 @@ def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
 
 
 def _has_module(module: str, env: dict[str, str]) -> bool:
-    probe = run_once([PY, "-c", f"import {module}"], env)
+    probe = run_once(py("-c", f"import {module}"), env)
     return probe.returncode == 0
 
 
@@ -163,7 +175,7 @@ def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
 
 
 def _make_state(project: str, env: dict[str, str]) -> bool:
-    run = run_once([PY, os.path.join(BENCH, "bench_state.py"), "--populate", project, "--workers", "5"], env)
+    run = run_once(py(os.path.join(BENCH, "bench_state.py"), "--populate", project, "--workers", "5"), env)
     return run.returncode == 0
 
 
@@ -171,10 +183,10 @@ def bench_cli(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     project = os.path.join(tmp, "cli")
     data.write_project(project)
     rows = []
-    floor = Samples("floor", FLOOR)
-    commands = [("config show", Samples("isollm config show", [*CLI, "config", "show"]))]
+    floor = Samples("floor", py(*FLOOR))
+    commands = [("config show", Samples("isollm config show", py(*CLI, "config", "show")))]
     if _make_state(project, env):
-        commands.append(("state show", Samples("isollm state show", [*CLI, "state", "show"])))
+        commands.append(("state show", Samples("isollm state show", py(*CLI, "state", "show"))))
     else:
         rows.append(Row("isollm state show vs floor", "isollm state show", None, "", None, "", None, "<= 1.3x",
                         None, "skipped: isollm.state is not in this checkout yet"))
@@ -253,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds: proves it runs")
     parser.add_argument("--rounds", type=int, help="rounds per whole-process pair")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only these sections")
+    parser.add_argument("--clean", action="store_true",
+                        help="run every Python child with -S (site-packages on PYTHONPATH): an interpreter "
+                             "without this machine's site start-up hooks, as in a fresh virtual environment")
     parser.add_argument("--repo", default=REPO, help="checkout to put on PYTHONPATH (default: this one)")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
@@ -266,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     home = os.getcwd()
     with tempfile.TemporaryDirectory(prefix="isollm-bench-") as tmp:
         env = child_env(os.path.join(tmp, "pycache"), os.path.abspath(args.repo))
+        if args.clean:
+            import site
+
+            PYFLAGS[:] = ["-S"]
+            env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *site.getsitepackages()])
         # Children run from here, so Python's implicit '' on sys.path cannot pick up
         # whatever checkout the benchmark was started from instead of --repo.
         os.chdir(tmp)
@@ -274,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.extend(SECTIONS[name](tmp, sizes, env))
         os.chdir(home)
         harness.close()
-    print(f"isollm-toolkit benchmarks ({'smoke' if args.smoke else 'full'} run), {started}")
+    mode = ("smoke" if args.smoke else "full") + (", clean interpreter (-S)" if args.clean else "")
+    print(f"isollm-toolkit benchmarks ({mode} run), {started}")
     print(f"machine: {machine()}")
     print(f"checkout: {os.path.abspath(args.repo)}")
     print("versions: " + ", ".join(versions()))
