@@ -17,6 +17,14 @@ class Record:
 
     _fields: tuple[str, ...] = ()
 
+    def _init(self, **values: Any) -> None:
+        """Set the fields, then run ``__post_init__`` if the class has one (as a dataclass would)."""
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        post_init = getattr(self, "__post_init__", None)
+        if post_init is not None:
+            post_init()
+
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._fields)
 
@@ -34,11 +42,8 @@ class Record:
 
 
 class FrozenRecord(Record):
-    """A ``Record`` whose fields cannot change after ``__init__`` (set them with ``_init``); hashable."""
-
-    def _init(self, **values: Any) -> None:
-        for name, value in values.items():
-            object.__setattr__(self, name, value)
+    """A ``Record`` whose fields cannot change after ``_init`` (``__post_init__`` may use
+    ``object.__setattr__``, as with a frozen dataclass); hashable."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")

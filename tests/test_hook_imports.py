@@ -70,3 +70,37 @@ def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(tmp_path: 
     assert status == 0
     assert {"isollm", "yaml"} <= imported
     assert module not in imported
+
+
+def test_records_behave_like_the_dataclasses_they_replace() -> None:
+    """Issue & co. dropped @dataclass for start-up time; what callers rely on must not change."""
+    from isollm.errors import Issue
+    from isollm.record import FrozenRecord
+    from isollm.report import FileReport
+    from isollm.yamlio import Document, DuplicateKey
+
+    issue = Issue("m", "/p", 1, 2, "k")
+    assert issue == Issue(message="m", pointer="/p", line=1, column=2, keyword="k")
+    assert issue != Issue("m") and issue != ("m", "/p", 1, 2, "k")
+    assert hash(issue) == hash(Issue("m", "/p", 1, 2, "k")) and len({issue, Issue("m", "/p", 1, 2, "k")}) == 1
+    assert repr(issue) == "Issue(message='m', pointer='/p', line=1, column=2, keyword='k')"
+    with pytest.raises(AttributeError):
+        issue.message = "x"  # type: ignore[misc]
+    assert repr(Issue("m")) == "Issue(message='m', pointer='', line=None, column=None, keyword='')"
+    assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
+    assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
+    report = FileReport("p")
+    assert report.valid and report == FileReport("p", [], [])
+    with pytest.raises(TypeError):
+        hash(report)  # mutable records are unhashable, like a dataclass with eq
+
+    class Normalised(FrozenRecord):  # __post_init__ runs, as with a frozen dataclass
+        _fields = ("text",)
+
+        def __init__(self, text: str) -> None:
+            self._init(text=text)
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "text", self.text.strip())
+
+    assert Normalised("  x ").text == "x"
