@@ -115,8 +115,12 @@ class Config:
                  document: Document | None = None) -> None:
         self._data: dict[str, Any] = apply_defaults(_SCHEMA, dict(data or {}))
         airyra = self._data.get("airyra")
+        # The schema: "Defaults to the isollm project name". A value derived here is not
+        # checked on its own: a bad name is reported once, where the user wrote it.
+        self._derived: tuple[str, ...] = ()
         if isinstance(airyra, dict) and "project" not in airyra and isinstance(self._data.get("project"), str):
-            airyra["project"] = self._data["project"]  # the schema: "Defaults to the isollm project name"
+            airyra["project"] = self._data["project"]
+            self._derived = ("/airyra/project",)
         self.path = path
         self._document = document
 
@@ -146,7 +150,12 @@ class Config:
 
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
-        return validate_instance("config", self._data, self._document)
+        issues = validate_instance("config", self._data, self._document)
+        airyra = self._data.get("airyra")
+        still_derived = isinstance(airyra, dict) and airyra.get("project") == self._data.get("project")
+        if self._derived and still_derived:
+            issues = [i for i in issues if i.pointer not in self._derived]
+        return issues
 
     def validate(self) -> None:
         """Raise ``ValidationError`` listing every problem; return quietly when valid."""
