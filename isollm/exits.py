@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from isollm.errors import IsollmError
+from isollm.errors import IsollmError, UsageError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -17,8 +17,6 @@ def guarded(action: Callable[[], int | None]) -> int:
     try:
         return action() or EXIT_OK
     except IsollmError as error:
-        from isollm.commands.validate import UsageError
-
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except KeyboardInterrupt:
