@@ -18,10 +18,8 @@ def project_root() -> Path:
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
-    """``path`` as the user would type it from here: relative when below the current directory."""
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute)
-    return absolute if relative.startswith("..") else relative
+    """``path`` relative to the current directory, as ``isollm validate`` shows it."""
+    return os.path.relpath(path)
 
 
 def check_choice(flag: str, value: str, choices: Sequence[str]) -> str:
