@@ -18,6 +18,7 @@ its defaults break our CLI contract it is fenced in:
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
 import io
 import re
@@ -53,20 +54,15 @@ class _Front:
     def __init__(self) -> None:
         self.actions: list[Action] = []
 
-    def choose(self, action: Action) -> Any:
+    def choose(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        """Choose ``isollm.commands.<module>.<function>(*args, **kwargs)``; imported only when run."""
+        def action() -> int:
+            command = importlib.import_module(f"isollm.commands.{module}")
+            status: int = getattr(command, function)(*args, **kwargs)
+            return status
+
         self.actions.append(action)
         return _Chosen()
-
-
-def _flag(name: str, value: object) -> bool:
-    """A boolean flag given as ``--name`` (Fire passes the text 'True') or ``--noname``."""
-    if value in (True, "True"):
-        return True
-    if value in (False, "False"):
-        return False
-    from isollm.errors import UsageError
-
-    raise UsageError(f"--{name} takes no value (got {value!r})")
 
 
 class ConfigCommands:
@@ -84,9 +80,8 @@ class ConfigCommands:
         Args:
           format: yaml (headed with the file's path) or json.
         """
-        from isollm.commands import config_show
 
-        return self._front.choose(lambda: config_show.run(format))
+        return self._front.choose("config_show", "run", format)
 
     def edit(self) -> Any:
         """Edit isollm.yaml in $VISUAL, else $EDITOR, else vi.
@@ -96,9 +91,8 @@ class ConfigCommands:
         (without a terminal: abort, exit 1). isollm.yaml is never left invalid.
         The variable may hold arguments, e.g. EDITOR="code --wait".
         """
-        from isollm.commands import config_edit
 
-        return self._front.choose(config_edit.run)
+        return self._front.choose("config_edit", "run")
 
 
 class StateCommands:
@@ -116,21 +110,18 @@ class StateCommands:
         Args:
           format: text (for people) or json.
         """
-        from isollm.commands import state
 
-        return self._front.choose(lambda: state.show(format))
+        return self._front.choose("state", "show", format)
 
     def check(self) -> Any:
         """Validate every state file; PATH:LINE:COL: error: MESSAGE for each problem; exit 1 if any."""
-        from isollm.commands import state
 
-        return self._front.choose(state.check)
+        return self._front.choose("state", "check")
 
     def clean(self) -> Any:
         """Remove a stale session (its process is gone); refuses while the session is live."""
-        from isollm.commands import state
 
-        return self._front.choose(state.clean)
+        return self._front.choose("state", "clean")
 
 
 class Cli:
@@ -157,9 +148,8 @@ class Cli:
           workers: How many agent containers run in parallel (default from the schema: 3).
           image: Container image, e.g. ubuntu:24.04 (default from the schema).
         """
-        from isollm.commands import init
 
-        return self._front.choose(lambda: init.run(name=name, workers=workers, image=image))
+        return self._front.choose("init", "run", name=name, workers=workers, image=image)
 
     @_as_typed
     def validate(self, *paths: str, format: str = "text") -> Any:  # noqa: A002
@@ -169,9 +159,8 @@ class Cli:
           paths: Files to check.
           format: text (PATH:LINE:COL: error: MESSAGE on stderr), json or github (workflow annotations).
         """
-        from isollm.commands import validate
 
-        return self._front.choose(lambda: validate.run(list(paths), format))
+        return self._front.choose("validate", "run", list(paths), format)
 
     @_as_typed
     def schema(self, name: str = "config", path: str | bool = False) -> Any:
@@ -184,15 +173,14 @@ class Cli:
           name: config (isollm.yaml), session (.isollm/session.json) or worker (.isollm/workers/*.json).
           path: Print the path of the installed schema file instead of its content.
         """
-        from isollm.commands import schema
 
         if name == "config" and path not in (True, False, "True", "False"):
             # `isollm schema --path worker`: Fire hands "worker" to --path; the user meant the name.
             name, path = str(path), True
-        return self._front.choose(lambda: schema.run(name, path=_flag("path", path)))
+        return self._front.choose("schema", "run", name, path=path)
 
 
-_GROUPS = ("config", "state")
+_GROUPS = {"config": ConfigCommands, "state": StateCommands}
 _FIRE_MESSAGES = (
     (re.compile(r"Could not consume arg: (.*)"), "unexpected argument: {0}"),
     (re.compile(r"Cannot find key: (.*)"), "unknown command: {0}"),
@@ -214,8 +202,29 @@ def _value_flags() -> dict[str, str]:
     return flags
 
 
+def _public(owner: type) -> set[str]:
+    return {name for name, _ in inspect.getmembers(owner, inspect.isfunction) if not name.startswith("_")}
+
+
+def _unknown_command(args: list[str]) -> str | None:
+    """The first command word that names no command; Fire would walk into any attribute."""
+    known = _public(Cli) | set(_GROUPS)
+    for position, arg in enumerate(args[:2]):
+        if _FLAG.fullmatch(arg):
+            return None
+        if arg not in known:
+            return arg
+        if position == 0 and arg not in _GROUPS:
+            return None
+        known = _public(_GROUPS[arg]) if arg in _GROUPS else set()
+    return None
+
+
 def _precheck(args: list[str]) -> str | None:
     """A usage problem Fire would accept silently (a flag without its value, Fire's own flags)."""
+    unknown = _unknown_command(args)
+    if unknown is not None:
+        return f"unknown command: {unknown}"
     value_flags = _value_flags()
     for index, arg in enumerate(args):
         if arg == "--":
@@ -232,11 +241,16 @@ def _precheck(args: list[str]) -> str | None:
 
 
 def _command_words(args: Sequence[str]) -> str:
+    """``isollm`` and the command words of ``args`` that name real commands, for the help hint."""
     words = ["isollm"]
+    known = _public(Cli) | set(_GROUPS)
     for arg in args[:2]:
-        if arg.startswith("-") or (len(words) == 2 and words[1] not in _GROUPS):
+        if arg not in known:
             break
         words.append(arg)
+        if arg not in _GROUPS:
+            break
+        known = _public(_GROUPS[arg])
     return " ".join(words)
 
 

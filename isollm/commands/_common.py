@@ -29,6 +29,15 @@ def check_choice(flag: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
+def bool_flag(flag: str, value: object) -> bool:
+    """A boolean flag: Fire passes ``--flag`` as the text 'True' and ``--noflag`` as 'False'."""
+    if value in (True, "True"):
+        return True
+    if value in (False, "False"):
+        return False
+    raise UsageError(f"{flag} takes no value (got {value!r})")
+
+
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
                  stream: TextIO | None = None) -> None:
     """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from isollm.commands._common import check_choice
+from isollm.commands._common import bool_flag, check_choice
 from isollm.errors import IsollmError
 from isollm.schemas import SCHEMA_NAMES, schema_path
 
 
-def run(name: str = "config", *, path: bool = False) -> int:
+def run(name: str = "config", *, path: bool | str = False) -> int:
     check_choice("the schema name", name, SCHEMA_NAMES)
     location = schema_path(name)
-    if path:
+    if bool_flag("--path", path):
         print(location)
         return 0
     try:
