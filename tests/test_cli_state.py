@@ -131,7 +131,7 @@ def test_check_without_state_files(isollm, project: Path) -> None:
 
 @pytest.mark.parametrize("relative, content, located", [
     ("session.json", {**_session(1), "status": "sleeping"}, ".isollm/session.json:3:"),
-    ("session.json", "", ".isollm/session.json: error: not valid JSON"),
+    ("session.json", "", ".isollm/session.json:1:1: error: not valid JSON"),
     ("workers/worker-9.json", _worker("worker-9", version=99), ".isollm/workers/worker-9.json:2:"),
     ("workers/worker-9.json", _worker("someone-else"), ".isollm/workers/worker-9.json"),
 ])
