@@ -24,3 +24,9 @@ def guarded(action: Callable[[], int | None]) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_FAILED
+    except OSError as error:
+        # A file system failure (permissions, a full disk, a file where a directory
+        # belongs) is an operation that failed, not a bug: one line, status 1.
+        where = f": {error.filename}" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        return EXIT_FAILED

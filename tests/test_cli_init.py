@@ -226,3 +226,25 @@ def test_prompts_skip_flags_and_end_of_input_aborts(project: Path) -> None:
     assert child.exitstatus == 1
     assert "aborted" in child.before
     _nothing_written(project)
+
+
+def test_state_dir_in_the_way_writes_nothing(isollm, project: Path) -> None:
+    (project / ".isollm").write_text("not a directory")
+    result = isollm("init", cwd=project)
+    assert result.returncode == 1
+    assert "is not a directory" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "isollm.yaml").exists() and not (project / ".gitignore").exists()
+
+
+def test_existing_state_dir_is_kept(isollm, project: Path) -> None:
+    (project / ".isollm" / "workers").mkdir(parents=True)
+    assert isollm("init", cwd=project).returncode == 0
+    assert (project / ".isollm" / "workers").is_dir()
+
+
+def test_unwritable_gitignore_is_a_warning(isollm, project: Path) -> None:
+    (project / ".gitignore").mkdir()
+    result = isollm("init", cwd=project)
+    assert result.returncode == 0
+    assert "warning: could not update .gitignore" in result.stderr
+    assert (project / "isollm.yaml").exists()

@@ -70,6 +70,10 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
               file=sys.stderr)
         return 1
+    state_dir = root / STATE_DIR
+    if state_dir.exists() and not state_dir.is_dir():
+        print(f"error: {state_dir} exists and is not a directory; move it away first", file=sys.stderr)
+        return 1
     defaults = default_config(root.name)
     values: dict[str, Any] = {"project": root.name, "workers": defaults.workers, "image": defaults.image}
     given = set()
