@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import _env
+from tests.pty_session import spawn_isollm
 
 VALID = "# my comment\nproject: demo\nworkers: 2   # two is enough\n"
 EDITOR_SCRIPT = textwrap.dedent('''
@@ -250,9 +250,7 @@ def test_edit_keeps_file_mode(isollm, project: Path, editor) -> None:  # type: i
 
 
 def _spawn(project: Path, env: dict[str, str]):  # type: ignore[no-untyped-def]
-    pexpect = pytest.importorskip("pexpect")
-    return pexpect, pexpect.spawn(sys.executable, ["-m", "isollm", "config", "edit"], cwd=str(project),
-                                  env=_env(env), encoding="utf-8", timeout=30)
+    return spawn_isollm("config", "edit", cwd=project, env=env)
 
 
 def test_invalid_then_fixed_on_a_terminal(project: Path, editor) -> None:  # type: ignore[no-untyped-def]

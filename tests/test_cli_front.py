@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from isollm.schemas import SCHEMA_NAMES, load_schema, schema_path
-from tests.conftest import _env
+from tests.pty_session import spawn_isollm
 
 COMMANDS = [(), ("init",), ("validate",), ("config",), ("config", "show"), ("config", "edit"), ("schema",),
             ("state",), ("state", "show"), ("state", "check"), ("state", "clean")]
@@ -165,9 +164,7 @@ def test_validate_reports_invalid_and_missing(isollm, tmp_path: Path) -> None:
 
 
 def test_help_never_opens_a_pager_on_a_terminal(tmp_path: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    child = pexpect.spawn(sys.executable, ["-m", "isollm", "init", "--help"], cwd=str(tmp_path),
-                          env=_env({"PAGER": "", "TERM": "xterm"}), encoding="utf-8", timeout=20)
+    pexpect, child = spawn_isollm("init", "--help", cwd=tmp_path, env={"PAGER": "", "TERM": "xterm"})
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

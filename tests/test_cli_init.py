@@ -10,6 +10,7 @@ import yaml
 
 from isollm.config import load_and_validate
 from isollm.schemas import load_schema
+from tests.pty_session import spawn_isollm
 
 SCHEMA = load_schema("config")
 MAX_WORKERS = SCHEMA["properties"]["workers"]["maximum"]
@@ -188,13 +189,7 @@ def test_init_then_validate_and_show(isollm, project: Path) -> None:
 
 
 def test_prompts_on_a_terminal(project: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    from tests.conftest import _env
-
-    import sys
-
-    child = pexpect.spawn(sys.executable, ["-m", "isollm", "init"], cwd=str(project), env=_env(None),
-                          encoding="utf-8", timeout=30)
+    pexpect, child = spawn_isollm("init", cwd=project)
     child.expect(r"Project name \[my-app\]: ")
     child.sendline("")
     child.expect(r"Workers \[3\]: ")
@@ -212,13 +207,7 @@ def test_prompts_on_a_terminal(project: Path) -> None:
 
 
 def test_prompts_skip_flags_and_end_of_input_aborts(project: Path) -> None:
-    pexpect = pytest.importorskip("pexpect")
-    from tests.conftest import _env
-
-    import sys
-
-    child = pexpect.spawn(sys.executable, ["-m", "isollm", "init", "--name", "demo"], cwd=str(project),
-                          env=_env(None), encoding="utf-8", timeout=30)
+    pexpect, child = spawn_isollm("init", "--name", "demo", cwd=project)
     child.expect(r"Workers \[3\]: ")
     child.sendeof()
     child.expect(pexpect.EOF)
