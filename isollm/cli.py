@@ -72,7 +72,7 @@ class ConfigCommands:
         self._front = front
 
     @_as_typed
-    def show(self, format: str = "yaml") -> Any:  # noqa: A002
+    def show(self, *, format: str = "yaml") -> Any:  # noqa: A002
         """Print the resolved config, defaults filled in; problems go to stderr.
 
         Prints even an invalid config (exit 0); exits 1 only when the file cannot be read.
@@ -102,7 +102,7 @@ class StateCommands:
         self._front = front
 
     @_as_typed
-    def show(self, format: str = "text") -> Any:  # noqa: A002
+    def show(self, *, format: str = "text") -> Any:  # noqa: A002
         """Show the session (live, stale or none) and a table of the workers.
 
         Invalid state files are reported on stderr; the command still exits 0.
@@ -137,7 +137,7 @@ class Cli:
         self.state = StateCommands(front)
 
     @_as_typed
-    def init(self, name: str | None = None, workers: str | None = None, image: str | None = None) -> Any:
+    def init(self, *, name: str | None = None, workers: str | None = None, image: str | None = None) -> Any:
         """Create isollm.yaml, the .isollm/ state directory and its .gitignore entry here.
 
         Refuses to overwrite an existing isollm.yaml. On a terminal, asks for the values
@@ -163,7 +163,7 @@ class Cli:
         return self._front.choose("validate", "run", list(paths), format)
 
     @_as_typed
-    def schema(self, name: str = "config", path: str | bool = False) -> Any:
+    def schema(self, name: str = "config", *, path: str | bool = False) -> Any:
         """Print a JSON Schema (config, session or worker), or with --path where it is installed.
 
         Usage: isollm schema [config|session|worker] [--path]. Point an editor or
