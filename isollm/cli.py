@@ -190,42 +190,49 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _FLAG = re.compile(r"--.*|-[a-zA-Z].*")  # what Fire takes for a flag rather than a value
 
 
-def _value_flags() -> dict[str, str]:
-    """Every flag that takes a value, and its one-letter shortcut, from the command signatures."""
-    flags: dict[str, str] = {}
-    for owner in (Cli, ConfigCommands, StateCommands):
-        for _, method in inspect.getmembers(owner, inspect.isfunction):
-            for parameter in inspect.signature(method).parameters.values():
-                if parameter.default is not inspect.Parameter.empty and not isinstance(parameter.default, bool):
-                    flags[parameter.name] = parameter.name
-                    flags[parameter.name[0]] = parameter.name
-    return flags
-
-
 def _public(owner: type) -> set[str]:
     return {name for name, _ in inspect.getmembers(owner, inspect.isfunction) if not name.startswith("_")}
 
 
-def _unknown_command(args: list[str]) -> str | None:
-    """The first command word that names no command; Fire would walk into any attribute."""
-    known = _public(Cli) | set(_GROUPS)
-    for position, arg in enumerate(args[:2]):
+def _resolve(args: Sequence[str]) -> tuple[list[str], Callable[..., Any] | None, str | None]:
+    """(the command words, the command method they name or None, the first word naming nothing).
+
+    Checked before Fire runs because Fire would walk into any attribute
+    (``isollm __class__``) instead of saying the command does not exist.
+    """
+    owner: type = Cli
+    words: list[str] = []
+    for arg in args[:2]:
         if _FLAG.fullmatch(arg):
-            return None
-        if arg not in known:
-            return arg
-        if position == 0 and arg not in _GROUPS:
-            return None
-        known = _public(_GROUPS[arg]) if arg in _GROUPS else set()
-    return None
+            break
+        if owner is Cli and arg in _GROUPS:
+            owner = _GROUPS[arg]
+            words.append(arg)
+            continue
+        if arg not in _public(owner):
+            return words, None, arg
+        words.append(arg)
+        method: Callable[..., Any] = getattr(owner, arg)
+        return words, method, None
+    return words, None, None
+
+
+def _value_flags(method: Callable[..., Any] | None) -> dict[str, str]:
+    """The flags of ``method`` that take a value, by name and by one-letter shortcut."""
+    flags: dict[str, str] = {}
+    if method is not None:
+        for parameter in inspect.signature(method).parameters.values():
+            if parameter.default is not parameter.empty and not isinstance(parameter.default, bool):
+                flags[parameter.name] = flags[parameter.name[0]] = parameter.name
+    return flags
 
 
 def _precheck(args: list[str]) -> str | None:
     """A usage problem Fire would accept silently (a flag without its value, Fire's own flags)."""
-    unknown = _unknown_command(args)
+    _, method, unknown = _resolve(args)
     if unknown is not None:
         return f"unknown command: {unknown}"
-    value_flags = _value_flags()
+    value_flags = _value_flags(method)
     for index, arg in enumerate(args):
         if arg == "--":
             return "'--' is not supported (write a path that starts with '-' as ./-name)"
@@ -240,23 +247,10 @@ def _precheck(args: list[str]) -> str | None:
     return None
 
 
-def _command_words(args: Sequence[str]) -> str:
-    """``isollm`` and the command words of ``args`` that name real commands, for the help hint."""
-    words = ["isollm"]
-    known = _public(Cli) | set(_GROUPS)
-    for arg in args[:2]:
-        if arg not in known:
-            break
-        words.append(arg)
-        if arg not in _GROUPS:
-            break
-        known = _public(_GROUPS[arg])
-    return " ".join(words)
-
-
 def _usage_error(message: str, args: Sequence[str]) -> int:
     message = " ".join(message.split())  # one line, whatever the user typed
-    print(f"error: {message} (see '{_command_words(args)} --help')", file=sys.stderr)
+    words = " ".join(["isollm", *_resolve(args)[0]])
+    print(f"error: {message} (see '{words} --help')", file=sys.stderr)
     return EXIT_USAGE
 
 
