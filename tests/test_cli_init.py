@@ -237,3 +237,10 @@ def test_unwritable_gitignore_is_a_warning(isollm, project: Path) -> None:
     assert result.returncode == 0
     assert "warning: could not update .gitignore" in result.stderr
     assert (project / "isollm.yaml").exists()
+
+
+def test_no_prompts_without_a_terminal(isollm, project: Path) -> None:
+    result = isollm("init", cwd=project, input="other-name\n7\n")
+    assert result.returncode == 0, result.stderr
+    assert "Project name" not in result.stdout + result.stderr
+    assert load_and_validate(project).project == "my-app"
