@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.isdir(os.path.join(args.repo, "bench")):
         BENCH = os.path.join(os.path.abspath(args.repo), "bench")
     if args.rounds:
-        sizes.rounds = args.rounds
+        sizes = Sizes(**{**vars(sizes), "rounds": args.rounds})
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     rows: list[Row] = []
     home = os.getcwd()
@@ -289,11 +289,13 @@ def main(argv: list[str] | None = None) -> int:
         # Children run from here, so Python's implicit '' on sys.path cannot pick up
         # whatever checkout the benchmark was started from instead of --repo.
         os.chdir(tmp)
-        for name in args.only or list(SECTIONS):
-            print(f"running {name} ...", file=sys.stderr, flush=True)
-            rows.extend(SECTIONS[name](tmp, sizes, env))
-        os.chdir(home)
-        harness.close()
+        try:
+            for name in args.only or list(SECTIONS):
+                print(f"running {name} ...", file=sys.stderr, flush=True)
+                rows.extend(SECTIONS[name](tmp, sizes, env))
+        finally:
+            os.chdir(home)
+            harness.close()
     mode = ("smoke" if args.smoke else "full") + (", clean interpreter (-S)" if args.clean else "")
     print(f"isollm-toolkit benchmarks ({mode} run), {started}")
     print(f"machine: {machine()}")
