@@ -109,7 +109,19 @@ def _position(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+# Only a plain scalar starting with one of these can match a pattern above (null,
+# bool, int, float, inf, nan); any other is a string without trying them all.
+# Most scalars in a config (keys, names, images) take this shortcut.
+_NON_STRING_START = frozenset("~nNtTfF+-.0123456789")
+
+
 def _plain_scalar(text: str) -> Any:
+    if text and text[0] not in _NON_STRING_START:
+        return text
+    return _resolve_plain(text)
+
+
+def _resolve_plain(text: str) -> Any:
     if _NULL.match(text):
         return None
     if text in _BOOL:
