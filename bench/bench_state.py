@@ -19,12 +19,12 @@ from pathlib import Path
 
 import state_throughput as st  # the bench/ directory is this script's, so it is on sys.path
 
-from isollm.state import FileState, Session
+from isollm.state import FileState, Session, SessionStatus
 
 
 def populate(project: str, workers: int) -> None:
     store = FileState.for_project(project)
-    store.create_session(Session(status="running", pid=os.getpid(), project_root=os.path.abspath(project)))
+    store.create_session(Session(status=SessionStatus.RUNNING, pid=os.getpid(), project_root=os.path.abspath(project)))
     for index in range(1, workers + 1):
         store.save_worker(st._worker(f"worker-{index}", index))
 
