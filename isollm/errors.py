@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from isollm.oneline import one_line
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -19,6 +21,10 @@ class Issue:
     line: int | None = None
     column: int | None = None
     keyword: str = ""
+
+    def __post_init__(self) -> None:
+        # Messages quote user values: keep every one printable on one line.
+        object.__setattr__(self, "message", one_line(self.message))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +45,7 @@ class ConfigError(IsollmError):
 
     def __init__(self, message: str, *, path: str = "", line: int | None = None,
                  column: int | None = None) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.path = path

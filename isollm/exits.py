@@ -6,6 +6,7 @@ import sys
 from typing import Callable
 
 from isollm.errors import IsollmError
+from isollm.oneline import one_line
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -14,12 +15,20 @@ EXIT_USAGE = 2
 
 def guarded(action: Callable[[], int | None]) -> int:
     """Run ``action``; turn expected failures into a one-line message and a status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name from argv or a value from a file may hold text the terminal's
+        # encoding cannot take (lone surrogates); escape it rather than crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return action() or EXIT_OK
     except IsollmError as error:
         from isollm.commands.validate import UsageError
 
-        print(f"error: {error}", file=sys.stderr)
+        # str(ValidationError) is a title and one "  - message" line per problem.
+        print("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line)
+                        for i, line in enumerate(str(error).split("\n"))), file=sys.stderr)
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -15,9 +15,11 @@ PyYAML's constructors, so that:
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +41,9 @@ except ImportError:  # pragma: no cover - libyaml missing
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+# Without aliases the text of all scalars is bounded by the file size; aliases
+# can repeat a long string many times, and every copy ends up in messages.
+MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
 
 _TAG = "tag:yaml.org,2002:"
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
@@ -105,7 +110,10 @@ def _plain_scalar(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -154,9 +162,11 @@ class _Builder:
 
     def __init__(self) -> None:
         self.doc = Document(data=None)
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.nodes = 0
-        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor, nodes_at_start]
+        self.chars = 0
+        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor,
+        #              nodes_at_start, chars_at_start]
         self.stack: list[list[Any]] = []
 
     def _child_pointer(self) -> str:
@@ -166,10 +176,14 @@ class _Builder:
             return f"{pointer}/{len(container)}"
         return f"{pointer}/{escape_pointer_part(frame[2])}"
 
-    def _count(self, amount: int, mark: Any) -> None:
+    def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount
+        self.chars += chars
         if self.nodes > MAX_NODES:
             raise YamlError(f"document has more than {MAX_NODES} values (alias expansion?)",
+                            *_position(mark))
+        if self.chars > MAX_EXPANDED_CHARS:
+            raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
     def _attach(self, value: Any, mark: Any, size: int) -> None:
@@ -199,12 +213,19 @@ class _Builder:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
 
     def scalar(self, event: Any) -> None:
-        self._count(1, event.start_mark)
-        if event.tag not in (None, "!") or not event.implicit[0]:
-            value = (event.value if event.tag is None else
-                     _tagged_scalar(event.tag, event.value, event.start_mark))
-        else:
-            value = _plain_scalar(event.value)
+        self._count(1, event.start_mark, len(event.value))
+        try:
+            if event.tag not in (None, "!") or not event.implicit[0]:
+                value = (event.value if event.tag is None else
+                         _tagged_scalar(event.tag, event.value, event.start_mark))
+            else:
+                value = _plain_scalar(event.value)
+        except YamlError as error:
+            if self._expecting_key() and error.line is None:
+                value = event.value  # a key is only ever a name: keep its text
+            else:
+                raise YamlError(error.message, *(_position(event.start_mark) if error.line is None
+                                                 else (error.line, error.column))) from None
         if self._expecting_key():
             if isinstance(value, float) and not math.isfinite(value):
                 value = event.value
@@ -212,14 +233,14 @@ class _Builder:
             self.stack[-1][3] = _position(event.start_mark)
             return
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, len(event.value))
         self._attach(value, event.start_mark, 1)
 
     def alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
             raise YamlError(f"unknown alias *{event.anchor}", *_position(event.start_mark))
-        value, size = self.anchors[event.anchor]
-        self._count(size, event.start_mark)
+        value, size, chars = self.anchors[event.anchor]
+        self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
         self._attach(value, event.start_mark, size)
@@ -234,21 +255,24 @@ class _Builder:
         self._count(1, event.start_mark)
         pointer = self._child_pointer() if self.stack else ""
         self._attach(container, event.start_mark, 1)
-        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes])
+        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
     def end(self) -> None:
         frame = self.stack.pop()
-        container, anchor, nodes_at_start = frame[0], frame[5], frame[6]
+        container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
-            self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1)
+            self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
 
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
     builder = _Builder()
-    parser = _Parser(text)
+    parser: Any = None
     documents = 0
     try:
+        # The pure-Python reader checks every character when it is built, so a
+        # NUL or control character raises here, inside the guarded block.
+        parser = _Parser(text)
         while True:
             event = parser.get_event()
             if isinstance(event, yaml.ScalarEvent):
@@ -278,7 +302,7 @@ def parse_yaml(text: str) -> Document:
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
     finally:
-        dispose = getattr(parser, "dispose", None)
+        dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
             dispose()
     return builder.doc
@@ -286,8 +310,10 @@ def parse_yaml(text: str) -> Document:
 
 def _reader_problem(error: yaml.YAMLError) -> str:
     character = getattr(error, "character", None)
+    if isinstance(character, int):  # the pure-Python reader gives the code point
+        character = chr(character)
     if isinstance(character, str):
-        return f"character {character!r} is not allowed in YAML"
+        return f"character U+{ord(character):04X} is not allowed in YAML"
     return str(error).splitlines()[0] if str(error) else "unreadable input"
 
 
@@ -303,6 +329,8 @@ def decode(raw: bytes) -> str:
     """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location if not UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError("file is UTF-16 or UTF-32 encoded (byte order mark); save it as UTF-8", 1, 1)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -312,9 +340,30 @@ def decode(raw: bytes) -> str:
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """The file's text, refusing anything larger than ``limit`` bytes before reading it all."""
-    with open(path, "rb") as handle:
-        raw = handle.read(limit + 1)
+    """The file's text, refusing anything larger than ``limit`` bytes before reading it all.
+
+    Only a regular file is read (after following symlinks): a FIFO would block
+    forever and a device could stream without end. ``O_NONBLOCK`` lets the open
+    of a FIFO return so that its type can be checked.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise YamlError("not a regular file (a pipe, socket or device)")
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        raw = b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(raw) > limit:
         raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
     return decode(raw)
@@ -325,7 +374,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = None if _plain_scalar(value) == value and isinstance(_plain_scalar(value), str) else "'"
+    try:
+        plain = _plain_scalar(value)
+    except YamlError:  # a number too long to convert: it must stay a quoted string
+        plain = None
+    style = None if plain == value and isinstance(plain, str) else "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
