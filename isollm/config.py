@@ -59,7 +59,7 @@ class _Key(Generic[T]):
     def __get__(self, view: Any, owner: type | None = None) -> T:
         if view is None:
             return self  # type: ignore[return-value]
-        value: T = view._data.get(self.name)
+        value: T = view._data.get(self.name, view._fallbacks.get(self.name))
         return value
 
     def __set__(self, view: Any, value: T) -> None:
@@ -69,8 +69,9 @@ class _Key(Generic[T]):
 class _Section:
     _name = ""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], fallbacks: dict[str, Any] | None = None) -> None:
         self._data = data
+        self._fallbacks = fallbacks or {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._data!r})"
@@ -114,15 +115,17 @@ class Config:
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
         self._data: dict[str, Any] = apply_defaults(_SCHEMA, dict(data or {}))
-        airyra = self._data.get("airyra")
-        if isinstance(airyra, dict) and "project" not in airyra and isinstance(self._data.get("project"), str):
-            airyra["project"] = self._data["project"]  # the schema: "Defaults to the isollm project name"
+        self._fallbacks: dict[str, Any] = {}
         self.path = path
         self._document = document
 
     def _section(self, cls: type[Any]) -> Any:
         value = self._data.get(cls._name)
-        return cls(value if isinstance(value, dict) else apply_defaults(_PROPS[cls._name], {}))
+        if not isinstance(value, dict):
+            value = apply_defaults(_PROPS[cls._name], {})
+        # The schema: airyra.project "Defaults to the isollm project name".
+        fallbacks = {"project": self._data.get("project")} if cls is AiryraConfig else None
+        return cls(value, fallbacks)
 
     @property
     def git(self) -> GitConfig:
@@ -142,7 +145,12 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
-        return _schema_order(_SCHEMA, copy.deepcopy(self._data))
+        data = copy.deepcopy(self._data)
+        airyra = data.get("airyra")
+        if isinstance(airyra, dict) and "project" not in airyra:
+            airyra["project"] = data.get("project")
+        ordered: dict[str, Any] = _schema_order(_SCHEMA, data)
+        return ordered
 
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
@@ -199,7 +207,7 @@ def parse_config_text(text: str, path: str = "") -> Config:
     if document.data is None:
         raise ConfigError("config file is empty", path=path, line=1, column=1)
     if not isinstance(document.data, dict):
-        kind = {list: "a list", str: "a string"}.get(type(document.data), "a single value")
+        kind = "a list" if isinstance(document.data, list) else "a single value"
         line, column = document.locate("")
         raise ConfigError(f"config must be a mapping of keys to values, not {kind}",
                           path=path, line=line, column=column)

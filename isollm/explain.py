@@ -71,7 +71,7 @@ def _describe(error: SchemaError) -> list[tuple[str, str, str, bool]]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "required":
         out = []
-        for name in error.validator_value:
+        for name in error.validator_value:  # type: ignore[union-attr]
             if isinstance(error.instance, dict) and name not in error.instance:
                 child = f"{pointer}/{escape_pointer_part(name)}"
                 template = schema.get("properties", {}).get(name, {}).get("x-messages", {}).get("required")

@@ -57,7 +57,7 @@ class _Fields(dict):  # type: ignore[type-arg]
         return "{" + key + "}"
 
 
-IsollmValidator = validators.extend(
+IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports},
 )

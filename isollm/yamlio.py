@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml.parser import Parser as _BaseParser
     from yaml.reader import Reader
@@ -127,17 +127,21 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
+_TAG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int, "float": (int, float), "bool": bool, "null": type(None)}
+
+
 def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
     kind = tag[len(_TAG):] if tag.startswith(_TAG) else None
     if tag == "!" or kind == "str":
         return text
     value = _plain_scalar(text)
-    expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(kind or "")
+    expected = _TAG_TYPES.get(kind or "")
     if expected is None:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return float(value) if kind == "float" else value
+    return float(value) if kind == "float" and isinstance(value, int) else value
 
 
 def _short_tag(tag: str) -> str:
@@ -267,11 +271,9 @@ class _Builder:
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
     builder = _Builder()
-    parser: Any = None
+    parser = None
     documents = 0
     try:
-        # The pure-Python reader checks every character when it is built, so a
-        # NUL or control character raises here, inside the guarded block.
         parser = _Parser(text)
         while True:
             event = parser.get_event()

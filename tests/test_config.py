@@ -1,0 +1,341 @@
+"""isollm.config: the plan's validation tests, defaults, round trips and the schema as the one truth."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from isollm import config as cfg
+from isollm.errors import ConfigError, IsollmError, ValidationError
+from isollm.schemas import load_schema
+
+SCHEMA = load_schema("config")
+
+
+def messages(data: dict[str, Any]) -> list[str]:
+    return [issue.message for issue in cfg.Config(data).issues()]
+
+
+def valid(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"project": "demo"}
+    data.update(overrides)
+    return data
+
+
+# --- constants come from the schema -------------------------------------------------------------
+
+def test_constants_are_read_from_the_schema() -> None:
+    props = SCHEMA["properties"]
+    assert (cfg.MIN_WORKERS, cfg.MAX_WORKERS) == (props["workers"]["minimum"], props["workers"]["maximum"])
+    assert (cfg.MIN_PROJECT_NAME_LEN, cfg.MAX_PROJECT_NAME_LEN) == (
+        props["project"]["minLength"], props["project"]["maxLength"])
+    port = props["airyra"]["properties"]["port"]
+    assert (cfg.MIN_USER_PORT, cfg.MAX_PORT) == (port["minimum"], port["maximum"])
+    assert (cfg.CONFIG_FILE_NAME, cfg.STATE_DIR) == ("isollm.yaml", ".isollm")
+
+
+# --- the plan's "Validation Tests" ---------------------------------------------------------------
+
+def test_validate_valid_config() -> None:
+    cfg.default_config("demo").validate()
+
+
+@pytest.mark.parametrize("name", ["", None])
+def test_validate_empty_project(name: Any) -> None:
+    data = {} if name is None else {"project": name}
+    assert messages(data) == ["project name is required"]
+
+
+@pytest.mark.parametrize("name", ["a", "b"])
+def test_validate_project_name_too_short(name: str) -> None:
+    assert messages(valid(project=name)) == [f"project name must be at least {cfg.MIN_PROJECT_NAME_LEN} characters"]
+
+
+def test_validate_project_name_too_long() -> None:
+    name = "a" * (cfg.MAX_PROJECT_NAME_LEN + 1)
+    assert messages(valid(project=name)) == [f"project name cannot exceed {cfg.MAX_PROJECT_NAME_LEN} characters"]
+    assert messages(valid(project="a" * cfg.MAX_PROJECT_NAME_LEN)) == []
+
+
+@pytest.mark.parametrize("name", ["1abc", "-abc", "my_app", "my app", "app!", "héllo", "ab\n", "a.b", "ab/c"])
+def test_validate_invalid_project_name(name: str) -> None:
+    assert messages(valid(project=name)) == ["project name must be alphanumeric with hyphens, starting with a letter"]
+
+
+@pytest.mark.parametrize("name", ["ab", "my-app", "App2", "a-", "x" + "1" * 63])
+def test_valid_project_names(name: str) -> None:
+    assert messages(valid(project=name)) == []
+
+
+@pytest.mark.parametrize("workers", [0, -1, -100])
+def test_validate_workers_below_min(workers: int) -> None:
+    assert messages(valid(workers=workers)) == [f"workers must be at least {cfg.MIN_WORKERS}"]
+
+
+@pytest.mark.parametrize("workers", [21, 100, 10**9])
+def test_validate_workers_above_max(workers: int) -> None:
+    assert messages(valid(workers=workers)) == [f"workers cannot exceed {cfg.MAX_WORKERS}"]
+
+
+@pytest.mark.parametrize("workers", ["3", 3.5, True, None, [3]])
+def test_workers_of_the_wrong_type(workers: Any) -> None:
+    assert messages(valid(workers=workers)) == ["workers must be a whole number"]
+
+
+@pytest.mark.parametrize("prefix", ["agents", "a/b", "isollm-"])
+def test_validate_invalid_branch_prefix(prefix: str) -> None:
+    assert messages(valid(git={"branch_prefix": prefix})) == ["git.branch_prefix must end with '/'"]
+
+
+def test_validate_branch_prefix_just_slash() -> None:
+    assert messages(valid(git={"branch_prefix": "/"})) == ["git.branch_prefix cannot be just '/'"]
+
+
+@pytest.mark.parametrize("branch", ["main branch", "feat~1", "a:b", "x?", "a*", "a[b", "a\\b", "ünï"])
+def test_base_branch_invalid_characters(branch: str) -> None:
+    assert messages(valid(git={"base_branch": branch})) == ["git.base_branch contains invalid characters"]
+
+
+def test_base_branch_required() -> None:
+    assert messages(valid(git={"base_branch": ""})) == ["git.base_branch is required"]
+
+
+@pytest.mark.parametrize(("port", "reason"), [
+    ("abc", "not a valid number"), ("1:2:3", "invalid format, expected 'port' or 'host:container'"),
+    ("70000", "port out of range (1-65535)"), ("0", "port out of range (1-65535)"),
+    (0, "port out of range (1-65535)"), (65536, "port out of range (1-65535)"),
+])
+def test_validate_invalid_port(port: Any, reason: str) -> None:
+    assert messages(valid(ports=[port])) == [f'invalid port "{port}": {reason}']
+
+
+@pytest.mark.parametrize("ports", [["8080", "8080"], [8080, "8080:80"], ["08080", 8080]])
+def test_validate_duplicate_ports(ports: list[Any]) -> None:
+    assert messages(valid(ports=ports)) == ["duplicate port: 8080"]
+
+
+def test_validate_port_conflict_with_airyra_default_and_explicit() -> None:
+    default_port = SCHEMA["properties"]["airyra"]["properties"]["port"]["default"]
+    assert messages(valid(ports=[default_port])) == [f"port {default_port} conflicts with airyra.port"]
+    assert messages(valid(ports=["9000:1"], airyra={"port": 9000})) == ["port 9000 conflicts with airyra.port"]
+    assert messages(valid(ports=[default_port], airyra={"port": 9000})) == []
+
+
+@pytest.mark.parametrize("layout", ["tiles", "Grid", "", "auto "])
+def test_validate_invalid_layout(layout: str) -> None:
+    assert messages(valid(zellij={"layout": layout})) == [
+        "zellij.layout must be one of: auto, horizontal, vertical, grid"]
+
+
+@pytest.mark.parametrize("layout", ["auto", "horizontal", "vertical", "grid"])
+def test_valid_layouts(layout: str) -> None:
+    assert messages(valid(zellij={"layout": layout})) == []
+
+
+@pytest.mark.parametrize("port", [80, 1023, 65536, 0])
+def test_airyra_port_range(port: int) -> None:
+    assert messages(valid(airyra={"port": port})) == ["airyra.port must be between 1024 and 65535"]
+
+
+def test_validate_multiple_errors_are_all_reported() -> None:
+    data = {"project": "1", "workers": 50, "image": "", "git": {"branch_prefix": "x"},
+            "airyra": {"port": 1}, "ports": ["abc", "9", "9"], "zellij": {"layout": "x"}}
+    with pytest.raises(ValidationError) as raised:
+        cfg.Config(data).validate()
+    error = raised.value
+    assert len(error.errors) == 9
+    assert str(error).startswith("config validation failed:\n  - ")
+    assert str(error).count("\n  - ") == 9
+    assert isinstance(error, IsollmError)
+    assert {issue.pointer for issue in error.issues} >= {"/project", "/workers", "/image", "/ports/0", "/ports/2"}
+
+
+@pytest.mark.parametrize(("image", "warned"), [
+    ("ubuntu", True), ("ghcr.io/acme/img", True), ("ubuntu:24.04", False),
+    ("img@sha256:" + "0" * 64, False), ("images:debian/12", False),
+])
+def test_warnings_image_no_tag(image: str, warned: bool) -> None:
+    config = cfg.Config(valid(image=image))
+    assert config.warnings() == (["image has no tag, will use :latest"] if warned else [])
+    config.validate()  # a warning is not an error
+
+
+@pytest.mark.parametrize("host", ["bad host", "under_score", "999.0.0.1", "-x", "a..b"])
+def test_invalid_airyra_host(host: str) -> None:
+    (message,) = messages(valid(airyra={"host": host}))
+    assert message.startswith(f'airyra.host "{host}" is not a valid hostname or IP address')
+
+
+@pytest.mark.parametrize("upstream", ["two words", "ftp://x/y", "", "bad!", "origin\t"])
+def test_invalid_upstream(upstream: str) -> None:
+    (message,) = messages(valid(git={"upstream": upstream}))
+    assert message.startswith("git.upstream is not a valid remote")
+
+
+@pytest.mark.parametrize("image", [":", "ubuntu:", "a b", "x@sha256:1", "Bad/Name:1"])
+def test_invalid_image(image: str) -> None:
+    (message,) = messages(valid(image=image))
+    assert message.startswith(f'invalid image "{image}"')
+
+
+def test_unknown_keys_suggest_near_misses() -> None:
+    assert sorted(messages(valid(worker=3, zellij={"layuot": "grid"}, colour="red"))) == [
+        'unknown key "colour"',
+        'unknown key "worker" (did you mean "workers"?)',
+        'unknown key "zellij.layuot" (did you mean "zellij.layout"?)',
+    ]
+
+
+# --- defaults ------------------------------------------------------------------------------------
+
+def schema_defaults(schema: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, sub in schema["properties"].items():
+        if "properties" in sub:
+            out[name] = schema_defaults(sub)
+        elif "default" in sub:
+            out[name] = sub["default"]
+    return out
+
+
+def test_default_config_is_the_schema_defaults() -> None:
+    resolved = cfg.default_config("demo").to_dict()
+    expected = schema_defaults(SCHEMA)
+    expected["project"] = "demo"
+    expected["airyra"]["project"] = "demo"
+    assert resolved == expected
+    assert resolved["zellij"]["dashboard"] is True
+    assert resolved["image"] == "ubuntu:24.04"
+
+
+def test_load_fills_only_missing_values(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\nworkers: 0\nairyra:\n  port: 0\nzellij:\n  layout: grid\n")
+    config = cfg.load(tmp_path)
+    assert config.workers == 0 and config.airyra.port == 0  # as written, not replaced
+    assert config.zellij.layout == "grid" and config.zellij.dashboard is True
+    assert config.airyra.host == "localhost"
+    assert messages(config.to_dict()) == ["workers must be at least 1", "airyra.port must be between 1024 and 65535"]
+
+
+def test_load_default_and_default_config_agree(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\n")
+    assert cfg.load(tmp_path).to_dict() == cfg.default_config("demo").to_dict()
+
+
+def test_attributes_read_and_write_through() -> None:
+    config = cfg.default_config("demo")
+    config.workers = 25
+    config.git.branch_prefix = "nope"
+    assert config.to_dict()["git"]["branch_prefix"] == "nope"
+    assert config.warnings() == []
+    with pytest.raises(ValidationError) as raised:
+        config.validate()
+    assert raised.value.errors == ["workers cannot exceed 20", "git.branch_prefix must end with '/'"]
+
+
+# --- load / save ---------------------------------------------------------------------------------
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    original = cfg.default_config("round-trip")
+    original.ports = [3000, "8080:80"]
+    original.git.upstream = "git@github.com:a/b.git"
+    original.claude.args = ["yes", "on", "0o17", "1e3", "~", "8080:80", "2024-01-01"]
+    path = cfg.save(tmp_path, original)
+    assert path == tmp_path / "isollm.yaml"
+    loaded = cfg.load(tmp_path)
+    assert loaded.to_dict() == original.to_dict()
+    loaded.validate()
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=" + SCHEMA["$id"])
+    assert not list(tmp_path.glob(".isollm.yaml.*"))  # no temporary file left
+
+
+def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg.save(tmp_path, cfg.default_config("first"))
+    before = (tmp_path / "isollm.yaml").read_bytes()
+
+    def broken_replace(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        cfg.save(tmp_path, cfg.default_config("second"))
+    assert (tmp_path / "isollm.yaml").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["isollm.yaml"]
+
+
+def test_load_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found: .*isollm.yaml"):
+        cfg.load(tmp_path)
+
+
+def test_load_directory_named_like_the_config(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").mkdir()
+    with pytest.raises(ConfigError, match="is a directory"):
+        cfg.load(tmp_path)
+    assert not cfg.exists(tmp_path)
+
+
+def test_load_and_validate(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\nworkers: 99\n")
+    with pytest.raises(ValidationError) as raised:
+        cfg.load_and_validate(tmp_path)
+    (issue,) = raised.value.issues
+    assert (issue.message, issue.pointer, issue.line, issue.column, issue.keyword) == (
+        "workers cannot exceed 20", "/workers", 2, 10, "maximum")
+    (tmp_path / "isollm.yaml").write_text("project: demo\n")
+    assert cfg.load_and_validate(tmp_path).project == "demo"
+
+
+def test_find_project_root_from_nested_directories(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\n")
+    nested = tmp_path / "a" / "b" / "c"
+    nested.mkdir(parents=True)
+    assert cfg.find_project_root(nested) == tmp_path.resolve()
+    assert cfg.find_project_root(tmp_path) == tmp_path.resolve()
+    inner = tmp_path / "a" / "isollm.yaml"
+    inner.write_text("project: inner\n")
+    assert cfg.find_project_root(nested) == (tmp_path / "a").resolve()
+
+
+def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^not in an isollm project \(no isollm.yaml found\)$"):
+        cfg.find_project_root(tmp_path)
+
+
+def test_create_state_dir_and_exists(tmp_path: Path) -> None:
+    assert not cfg.exists(tmp_path)
+    state = cfg.create_state_dir(tmp_path)
+    assert state == tmp_path / ".isollm" and state.is_dir()
+    assert cfg.create_state_dir(tmp_path) == state  # idempotent
+
+
+# --- single source of truth ----------------------------------------------------------------------
+
+def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
+    """A copy of the package with a different limit in its schema behaves differently."""
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "isollm", tmp_path / "isollm", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "schemas", tmp_path / "schemas")
+    schema_file = tmp_path / "schemas" / "isollm.schema.json"
+    schema = json.loads(schema_file.read_text())
+    schema["properties"]["workers"]["maximum"] = 5
+    schema["properties"]["zellij"]["properties"]["layout"]["enum"].append("stacked")
+    schema_file.write_text(json.dumps(schema))
+    config_file = tmp_path / "isollm.yaml"
+    config_file.write_text("project: demo\nworkers: 6\nzellij:\n  layout: stacked\n")
+    probe = ("import isollm.config as c; print(c.MAX_WORKERS);"
+             "print(c.load('.').issues()[0].message)")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.stdout.splitlines() == ["5", "workers cannot exceed 5"], result.stderr
+    hook = subprocess.run([sys.executable, "-m", "isollm.hook", "isollm.yaml"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert hook.stderr.splitlines() == ["isollm.yaml:2:10: error: workers cannot exceed 5"]

@@ -1,0 +1,66 @@
+"""The schema files themselves: valid, loadable, compilable, and consistent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from isollm.compiled import compile_schema
+from isollm.schemas import SCHEMA_NAMES, load_schema, schema_path
+
+PRESENT = [name for name in SCHEMA_NAMES if schema_path(name).exists()]
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_schema_is_valid_against_its_metaschema(name: str) -> None:
+    Draft202012Validator.check_schema(load_schema(name))
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_fast_validator_compiles_every_schema(name: str) -> None:
+    compile_schema(load_schema(name))
+
+
+def test_fast_validator_refuses_keywords_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="does not support the keyword 'uniqueItems'"):
+        compile_schema({"type": "array", "uniqueItems": True})
+
+
+def walk(schema: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(schema, dict):
+        yield pointer, schema
+        for key, value in schema.items():
+            if isinstance(value, dict):
+                yield from walk(value, f"{pointer}/{key}")
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    yield from walk(item, f"{pointer}/{key}/{i}")
+
+
+def test_config_defaults_are_valid_values() -> None:
+    validator = Draft202012Validator(load_schema("config"))
+    for pointer, sub in walk(load_schema("config")):
+        if "default" in sub:
+            assert not list(validator.evolve(schema=sub).iter_errors(sub["default"])), pointer
+
+
+def test_every_config_property_is_documented_for_people_and_editors() -> None:
+    for pointer, sub in walk(load_schema("config")["properties"], "/properties"):
+        if pointer.count("/properties/") and not pointer.endswith(("x-messages", "items")) and "type" in sub:
+            assert sub.get("title") and sub.get("description"), pointer
+
+
+def test_every_message_template_names_a_keyword_the_subschema_has() -> None:
+    for pointer, sub in walk(load_schema("config")):
+        for keyword in sub.get("x-messages", {}):
+            base = keyword.split(".")[0]
+            assert base in sub or base == "required", f"{pointer}: x-messages.{keyword}"
+
+
+def test_schema_files_are_pretty_printed_json() -> None:
+    for name in PRESENT:
+        text = schema_path(name).read_text()
+        assert json.loads(text) == load_schema(name) and text.endswith("\n")
