@@ -256,7 +256,11 @@ def render(config: Config) -> str:
 def save(directory: str | os.PathLike[str], config: Config) -> Path:
     """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path."""
     path = config_path(directory)
-    atomic_write(path, render(config).encode("utf-8"))
+    try:
+        text = render(config)
+    except YamlError as error:
+        raise ConfigError(error.message, path=os.fspath(path)) from None
+    atomic_write(path, text.encode("utf-8"))
     return path
 
 

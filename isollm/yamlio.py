@@ -300,14 +300,33 @@ def parse_yaml(text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
+        if line is not None and column is not None and _char_at(text, line, column) == "\t":
+            problem = "a tab cannot indent or start a value in YAML; use spaces"
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+    except UnicodeEncodeError as error:
+        # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
+        # from a decoded file) cannot be encoded for it.
+        line = text.count("\n", 0, error.start) + 1
+        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
+        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text", line, column) from None
     finally:
         dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
             dispose()
     return builder.doc
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column (libyaml names it only sometimes)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    index = start + column - 1
+    return text[index] if index < len(text) else ""
 
 
 def _reader_problem(error: yaml.YAMLError) -> str:
@@ -323,6 +342,9 @@ def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int 
     position = getattr(error, "position", None)
     if not isinstance(position, int):
         return None, None
+    if getattr(error, "encoding", "unicode") != "unicode":
+        # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
     line = text.count("\n", 0, position) + 1
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
@@ -371,6 +393,10 @@ def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
     return decode(raw)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 class _Dumper(yaml.SafeDumper):
     """Quotes every string that a YAML 1.2 reader would take for another type."""
 
@@ -380,7 +406,13 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
         plain = _plain_scalar(value)
     except YamlError:  # a number too long to convert: it must stay a quoted string
         plain = None
+    if _SURROGATE.search(value):
+        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
     style = None if plain == value and isinstance(plain, str) else "'"
+    if _LINE_BREAKS.search(value):
+        # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
+        # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

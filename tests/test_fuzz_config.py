@@ -212,3 +212,48 @@ def test_generated_values_near_the_limits_agree_with_the_schema(
         assert {i.pointer for i in port_errors} == {"/ports/1"} | ({"/ports/0"} if port == airyra else set())
         assert any(i.message == f"duplicate port: {port}" for i in port_errors)
 
+
+
+_safe_chars = st.characters(min_codepoint=0x20, max_codepoint=0x2FFF, blacklist_categories=["Cs", "Cc"],
+                            blacklist_characters="\x85\u2028\u2029")
+
+
+@SETTINGS
+@given(prefix=st.lists(st.text(_safe_chars, max_size=8), max_size=4),
+       bad=st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x7f", "\ufffe"]))
+def test_a_forbidden_character_is_located_exactly(prefix: list[str], bad: str) -> None:
+    # libyaml reports a byte offset into UTF-8; the line and column must still be in characters.
+    lines = [f"k{i}: '{part.replace(chr(39), '')}'" for i, part in enumerate(prefix)]
+    text = "\n".join([*lines, f"x: 'é{bad}'"]) + "\n"
+    result = _outcome(text)
+    assert isinstance(result, ConfigError)
+    assert result.line is not None and result.column is not None
+    assert text.split("\n")[result.line - 1][result.column - 1] == bad
+
+
+_json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=15)
+
+
+@SETTINGS
+@given(_json_values)
+@example("\x85")  # NEL: libyaml folds it to a space inside single quotes
+@example("a\u2028b")
+@example("9" * 5000)  # a number too long for int(): must stay text
+def test_what_is_written_reads_back_the_same(value: Any) -> None:
+    from isollm.yamlio import dump_yaml, parse_yaml
+
+    assert parse_yaml(dump_yaml({"value": value})).data == {"value": value}
+
+
+def test_saving_a_lone_surrogate_is_refused_and_the_old_file_kept(tmp_path: Path) -> None:
+    config = cfg.default_config("ab")
+    cfg.save(tmp_path, config)
+    before = (tmp_path / cfg.CONFIG_FILE_NAME).read_bytes()
+    config.setup_script = "run\ud800.sh"
+    with pytest.raises(ConfigError, match="lone surrogate"):
+        cfg.save(tmp_path, config)
+    assert (tmp_path / cfg.CONFIG_FILE_NAME).read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [cfg.CONFIG_FILE_NAME]
