@@ -61,10 +61,20 @@ _yamlish = st.lists(
                              + ["\x00", "\x07", "\ufeff", "\u2028", "\x85", "\ud800", "é", "---", "...",
                                 "!!python/object", "!!binary", "<<", "0x", "0o", "1e9", ".inf"]),
     max_size=60).map("".join)
+# Line-shaped documents: known and odd keys at a few indents, values from the same soup,
+# so that most inputs are mappings and reach the validator, not just the scanner.
+_SUBKEYS = [k for sub in load_schema("config")["properties"].values() for k in sub.get("properties", {})]
+_yaml_lines = st.lists(st.tuples(
+    st.sampled_from(["", "", "  ", "    ", "- ", "  - "]),
+    st.one_of(st.sampled_from(KEYS + _SUBKEYS), st.sampled_from(KEYS + _SUBKEYS), _yamlish),
+    st.sampled_from([": ", ":", ": ", ":\n"]),
+    st.one_of(_yamlish, st.text(max_size=10), st.sampled_from(["3", "0", "21", "yes", "~", "'8080:80'", "[1, 2]", "{}", "!!str 5",
+                                          "&a x", "*a", '"\\u0007"', "|\n  x", "1e3", "0x10"]))),
+    min_size=1, max_size=8).map(lambda lines: "\n".join(i + k + sep + v for i, k, sep, v in lines) + "\n")
 
 
 @SETTINGS
-@given(st.one_of(st.text(max_size=200), _yamlish))
+@given(st.one_of(st.text(max_size=200), _yamlish, _yaml_lines))
 @example("project: a\x00b\n")
 @example("workers: " + "9" * 5000)
 @example("'': 1\n")
@@ -102,7 +112,7 @@ _configs = st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8))
 @given(_configs)
 def test_any_structure_validates_without_raising(data: dict[str, Any]) -> None:
     # Flow-style JSON is YAML too; it reaches every schema branch with any type.
-    text = json.dumps(data, allow_nan=True)
+    text = json.dumps(data, allow_nan=True, ensure_ascii=False)
     _check(_outcome(text))
     issues = Config(data).issues()  # built in code: issues need not have lines
     for issue in issues:

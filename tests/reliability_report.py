@@ -1,0 +1,173 @@
+"""Regenerate docs/reliability.md: run every hostile case, fuzz, fault and load, and tabulate.
+
+    python3 -m tests.reliability_report [--examples N] [--output docs/reliability.md]
+
+Run from the repository root. Each section runs the same code the tests run
+(``tests/hostile``, the property strategies of ``tests/test_fuzz_config.py``)
+and records what happened, with counts, so the page shows what was tried
+rather than what was hoped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import platform
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from tests.hostile import corpus
+
+REPO = Path(__file__).resolve().parent.parent
+Section = tuple[str, str, list[str], list[list[str]]]  # title, intro, header, rows
+
+
+def _hostile_section() -> Section:
+    rows = []
+    cases = corpus.load_cases()
+    for case in cases:
+        for entry in corpus.ENTRIES:
+            if case.needs_non_root and corpus.os.geteuid() == 0:
+                rows.append([case.group, f"`{case.id}`", entry, case.why, "skipped (running as root)", "", "", ""])
+                continue
+            with tempfile.TemporaryDirectory() as directory:
+                run = corpus.run_case(case, Path(directory), entry)
+            found = corpus.problems(case, run)
+            first = next((d for d in run.diagnostics if d["kind"] == "error"), None)
+            outcome = ("read normally (exit 0)" if run.status == 0 else
+                       f"rejected (exit {run.status}): {len(run.diagnostics)} line(s), first "
+                       f"`{_where(first)}{_clip(first['message'] if first else '')}`")
+            rows.append([case.group, f"`{case.id}`", entry, case.why, outcome,
+                         f"{run.seconds:.2f}", f"{run.peak_kib / 1024:.0f}",
+                         "as expected" if not found else "**" + "; ".join(found) + "**"])
+    return ("Hostile inputs",
+            f"Each input of `tests/hostile/cases.yaml` ({len(cases)} cases) run as `isollm-validate isollm.yaml` "
+            f"(hook) and `isollm validate isollm.yaml` (cli) in a subprocess limited to "
+            f"{corpus.MEMORY_LIMIT // 2**20} MiB of address space and {corpus.TIMEOUT:g} s. "
+            "Expected: the status in the table, no traceback, one-line `PATH[:LINE:COL]: error:` diagnostics.",
+            ["group", "case", "entry", "why it is hostile", "outcome", "seconds", "peak MiB", "verdict"], rows)
+
+
+def _where(diagnostic: dict[str, Any] | None) -> str:
+    if not diagnostic or not diagnostic["line"]:
+        return ""
+    return f"{diagnostic['line']}:{diagnostic['column']}: "
+
+
+def _clip(text: str, limit: int = 90) -> str:
+    text = text.replace("|", "\\|").replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _fuzz_section(examples: int) -> Section:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from isollm.config import Config, load_file, parse_config_text
+    from isollm.errors import ConfigError
+    from tests import test_fuzz_config as fuzz
+
+    def outcome_of(text: str) -> str:
+        try:
+            config = parse_config_text(text, "fuzz.yaml")
+        except ConfigError as error:
+            return "ConfigError with a line" if error.line else "**ConfigError without a line**"
+        except Exception as error:  # noqa: BLE001 - counting what escapes is the point
+            return f"**{type(error).__name__}**"
+        return judge_config(config)
+
+    def judge_config(config: Config) -> str:
+        issues = config.issues()
+        if any(issue.line is None or "\n" in issue.message for issue in issues):
+            return "**issue without a line or on two lines**"
+        return "Config, valid" if not issues else "Config with located issues"
+
+    def from_bytes(raw: bytes) -> str:
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / "isollm.yaml"
+            path.write_bytes(raw)
+            return outcome_of_file(path)
+
+    def outcome_of_file(path: Path) -> str:
+        try:
+            config = load_file(path)
+        except ConfigError as error:
+            return "ConfigError with a line" if error.line else "**ConfigError without a line**"
+        except Exception as error:  # noqa: BLE001
+            return f"**{type(error).__name__}**"
+        return judge_config(config)
+
+    generators: list[tuple[str, Any, Callable[[Any], str]]] = [
+        ("any Unicode text", st.text(max_size=200), outcome_of),
+        ("YAML-like text (keys, indicators, tags, NUL, BOM, surrogates)", fuzz._yamlish, outcome_of),
+        ("YAML-like documents (schema keys at several indents, odd values)", fuzz._yaml_lines, outcome_of),
+        ("any bytes in a file", st.binary(max_size=300), from_bytes),
+        ("any JSON-like structure, as flow YAML", fuzz._configs,
+         lambda data: outcome_of(fuzz.json.dumps(data, ensure_ascii=False))),
+    ]
+    rows = []
+    for name, strategy, judge in generators:
+        counts: Counter[str] = Counter()
+
+        @settings(max_examples=examples, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def run(value: Any) -> None:
+            counts[judge(value)] += 1
+
+        start = time.monotonic()
+        run()
+        seconds = time.monotonic() - start
+        total = sum(counts.values())
+        bad = sum(n for k, n in counts.items() if k.startswith("**"))
+        rows.append([name, str(total), ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())),
+                     f"{seconds:.1f}", "no other exception" if not bad else f"**{bad} failures**"])
+    return ("Property-based fuzzing",
+            "Generated inputs through `parse_config_text` / `load_file`, then `Config.issues()`. "
+            "Every outcome must be a `Config` (issues located, one line each) or a `ConfigError` with a line.",
+            ["generator", "inputs", "outcomes", "seconds", "verdict"], rows)
+
+
+SECTIONS: list[Callable[[int], Section]] = [lambda n: _hostile_section(), _fuzz_section]
+
+
+def render(sections: list[Section]) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = ["# Reliability: what was tried and what happened", "",
+           "Generated by `python3 -m tests.reliability_report`; do not edit by hand. "
+           f"Last run {now} on Python {platform.python_version()} ({platform.system()}).", "",
+           "The same cases run in CI as `tests/test_hostile.py`, `tests/test_fuzz_config.py` "
+           "(and the state tests once the state store exists); this page records one run with its numbers.", ""]
+    summary = []
+    for title, intro, header, rows in sections:
+        bad = sum(1 for row in rows if "**" in row[-1])
+        summary.append(f"| {title} | {len(rows)} | {len(rows) - bad} | {bad} |")
+    out += ["## Summary", "", "| section | rows | as expected | not as expected |", "| --- | --- | --- | --- |",
+            *summary, ""]
+    for title, intro, header, rows in sections:
+        out += [f"## {title}", "", intro, "", "| " + " | ".join(header) + " |",
+                "| " + " | ".join("---" for _ in header) + " |"]
+        out += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
+        out.append("")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=500, help="fuzz inputs per generator")
+    parser.add_argument("--output", type=Path, default=REPO / "docs" / "reliability.md")
+    args = parser.parse_args(argv)
+    sections = [section(args.examples) for section in SECTIONS]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(render(sections), encoding="utf-8")
+    failures = sum(1 for _, _, _, rows in sections for row in rows if "**" in row[-1])
+    print(f"wrote {args.output}: {sum(len(s[3]) for s in sections)} rows, {failures} not as expected")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
