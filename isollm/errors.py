@@ -89,3 +89,25 @@ class SessionExistsError(StateError):
 
     def __init__(self, message: str = "session already exists") -> None:
         super().__init__(message)
+
+
+class WorkerNotFoundError(StateError):
+    """There is no state file for the named worker."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"worker {name} not found")
+        self.name = name
+
+
+class InvalidStateError(StateError, ValidationError):
+    """A state file on disk cannot be used: not JSON, from a newer isollm, or against its schema.
+
+    Both a ``StateError`` and a ``ValidationError``: ``.path`` names the file and
+    ``.issues`` says what is wrong, with line and column where known.
+    """
+
+    def __init__(self, issues: list[Issue], *, path: str, title: str) -> None:
+        ValidationError.__init__(self, issues, path=path, title=title)
+
+    def __str__(self) -> str:
+        return f"{self.path}: " + ValidationError.__str__(self)

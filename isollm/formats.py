@@ -8,6 +8,7 @@ validator, so both enforce exactly the same rules.
 
 from __future__ import annotations
 
+import calendar
 import ipaddress
 import re
 from functools import lru_cache
@@ -254,7 +255,45 @@ def image_pins_version(value: str) -> bool:
     return value.rfind(":") > value.rfind("/")
 
 
+# RFC 3339 date-time, the grammar check-jsonschema's own "date-time" check
+# accepts (lowercase t/z, ',' before the fraction, no leap second), so a file
+# is judged the same with or without our validator class.
+RFC3339 = re.compile(
+    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
+    r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
+    r"(?:[.,](?P<fraction>[0-9]+))?"
+    r"(?P<zone>[Zz]|(?P<sign>[+-])(?P<zhour>[0-9]{2}):(?P<zminute>[0-9]{2}))", re.ASCII)
+
+
+def rfc3339_parts(value: str) -> re.Match[str]:
+    """The fields of an RFC 3339 timestamp, checked for range; ValueError says what is wrong."""
+    match = RFC3339.fullmatch(value)
+    if match is None:
+        raise ValueError("expected YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM)")
+    year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+    if year == 0:
+        raise ValueError("year 0000 is not supported")
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} out of range")
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise ValueError(f"day {day} out of range for {year:04d}-{month:02d}")
+    if int(match["hour"]) > 23 or int(match["minute"]) > 59 or int(match["second"]) > 59:
+        raise ValueError("time of day out of range")
+    if match["sign"] and (int(match["zhour"]) > 23 or int(match["zminute"]) > 59):
+        raise ValueError("time zone offset out of range")
+    return match
+
+
+def is_date_time(value: object) -> bool:
+    """An RFC 3339 timestamp, as Go's time.Time writes it (nanoseconds, zero time 0001-01-01T00:00:00Z)."""
+    if not isinstance(value, str):
+        return True
+    rfc3339_parts(value)
+    return True
+
+
 FORMATS: dict[str, Callable[[object], bool]] = {
+    "date-time": is_date_time,
     "isollm-port-mapping": is_port_mapping,
     "isollm-git-branch": is_git_branch,
     "isollm-git-branch-prefix": is_git_branch_prefix,

@@ -1,0 +1,89 @@
+"""State records to validated JSON bytes and back.
+
+Writing: the record's dict must pass its schema (the compiled check; the slow
+explanation runs only when it fails) before any byte is produced. Reading:
+the bytes must be UTF-8 JSON holding an object, at a version this code
+understands (older ones are migrated), passing the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from isollm.compiled import checker_for
+from isollm.errors import InvalidStateError, Issue, ValidationError
+from isollm.schemas import load_schema
+from isollm.state.migrations import migrate
+
+TITLES = {"session": "invalid session", "worker": "invalid worker state"}
+
+# Go's encoder escapes these inside strings (HTML safety, JavaScript line separators).
+_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_GO_TABLE = str.maketrans(_GO_ESCAPES)
+
+
+def _explain(kind: str, data: Any, text: str | None) -> list[Issue]:
+    from isollm.validation import validate_instance
+
+    return validate_instance(kind, data, _document(text) if text is not None else None)
+
+
+def _document(text: str) -> Any:
+    """The JSON text parsed as YAML 1.2 (a superset), for line and column; None if that fails."""
+    from isollm.yamlio import parse_yaml
+
+    try:
+        return parse_yaml(text)
+    except Exception:  # locations are a nicety; the JSON parser already accepted the text
+        return None
+
+
+def located(raw: bytes, message: str, pointer: str, keyword: str) -> Issue:
+    """An issue about ``pointer`` in the JSON ``raw``, with its line and column when they can be found."""
+    document = _document(raw.decode("utf-8", "replace"))
+    line, column = document.locate(pointer) if document else (None, None)
+    return Issue(message, pointer, line, column, keyword)
+
+
+def encode(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
+    """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them."""
+    if not checker_for(kind)(data):
+        raise ValidationError(_explain(kind, data, None), path=path, title=TITLES[kind])
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if any(c in text for c in _GO_ESCAPES):
+        text = text.translate(_GO_TABLE)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        issue = Issue("contains text that is not valid Unicode (a lone surrogate)", keyword="type")
+        raise ValidationError([issue], path=path, title=TITLES[kind]) from error
+
+
+def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = None,
+          column: int | None = None, pointer: str = "") -> InvalidStateError:
+    return InvalidStateError([Issue(message, pointer, line, column, keyword)], path=path, title=TITLES[kind])
+
+
+def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
+    """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _fail(kind, path, f"not UTF-8 text (byte {error.start})", "encoding") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        detail = " (empty file)" if not text.strip() else ""
+        raise _fail(kind, path, f"not valid JSON: {error.msg}{detail}", "json", error.lineno, error.colno) from None
+    except RecursionError:
+        raise _fail(kind, path, "not valid JSON: nested too deeply", "json") from None
+    if not isinstance(data, dict):
+        raise _fail(kind, path, load_schema(kind)["x-messages"]["type"], "type", 1, 1)
+    data, problem = migrate(kind, data)
+    if problem is not None:
+        issue = located(raw, problem.message, problem.pointer, problem.keyword)
+        raise InvalidStateError([issue], path=path, title=TITLES[kind])
+    if not checker_for(kind)(data):
+        raise InvalidStateError(_explain(kind, data, text), path=path, title=TITLES[kind])
+    return data

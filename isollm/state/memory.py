@@ -1,0 +1,65 @@
+"""An in-memory ``State`` for callers' tests: same validation, no files."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundError
+from isollm.state.codec import decode, encode
+from isollm.state.names import check_worker_name
+from isollm.state.process import session_alive, stamp_session
+from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
+
+
+class MemoryState:
+    """Holds the encoded records, so every save is validated and every load returns a fresh copy.
+
+    ``alive`` decides ``has_active_session`` (by default the real process check).
+    """
+
+    def __init__(self, *, alive: Callable[[Session], bool] = session_alive) -> None:
+        self._session: bytes | None = None
+        self._workers: dict[str, bytes] = {}
+        self._alive = alive
+
+    def create_session(self, session: Session) -> None:
+        stamp_session(session, creating=True)
+        data = encode("session", session.to_dict())
+        if self._session is not None:
+            raise SessionExistsError()
+        self._session = data
+
+    def save_session(self, session: Session) -> None:
+        stamp_session(session, creating=False)
+        self._session = encode("session", session.to_dict())
+
+    def load_session(self) -> Session:
+        if self._session is None:
+            raise NoSessionError()
+        return Session.from_dict(decode("session", self._session))
+
+    def clear_session(self) -> None:
+        self._session = None
+
+    def has_active_session(self) -> bool:
+        return self._session is not None and self._alive(self.load_session())
+
+    def save_worker(self, worker: WorkerState) -> None:
+        name = check_worker_name(worker.name)
+        worker.version = CURRENT_WORKER_VERSION
+        self._workers[name] = encode("worker", worker.to_dict())
+
+    def load_worker(self, name: str) -> WorkerState:
+        data = self._workers.get(check_worker_name(name))
+        if data is None:
+            raise WorkerNotFoundError(name)
+        return WorkerState.from_dict(decode("worker", data))
+
+    def load_all_workers(self) -> LoadResult:
+        return LoadResult([WorkerState.from_dict(decode("worker", self._workers[n])) for n in sorted(self._workers)])
+
+    def delete_worker(self, name: str) -> None:
+        self._workers.pop(check_worker_name(name), None)
+
+    def clear_all_workers(self) -> None:
+        self._workers.clear()

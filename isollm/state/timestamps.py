@@ -1,0 +1,73 @@
+"""RFC 3339 timestamps exactly as Go's ``time.Time`` writes and reads them.
+
+Go keeps nanoseconds; ``datetime`` keeps microseconds. A parsed timestamp is a
+``Timestamp`` (a ``datetime``) that remembers the digits beyond the
+microsecond, so a file written by the Go isollm round-trips byte for byte.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from isollm.formats import rfc3339_parts
+
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+class Timestamp(datetime):
+    """A timezone-aware ``datetime`` that also remembers its nanoseconds (0-999 beyond the microsecond)."""
+
+    nanosecond: int = 0
+
+
+def now() -> datetime:
+    """The current time in UTC, as a new timestamp field defaults to."""
+    return datetime.now(timezone.utc)
+
+
+def zero_time() -> datetime:
+    """Go's zero ``time.Time``: a value written for a time that was never set."""
+    return datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+def is_zero(value: datetime) -> bool:
+    return value.utcoffset() == timedelta(0) and value.replace(tzinfo=None) == datetime(1, 1, 1) \
+        and getattr(value, "nanosecond", 0) == 0
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A ``Timestamp`` from RFC 3339 text (already checked by the schema's ``date-time`` format)."""
+    match = rfc3339_parts(text)
+    digits = (match["fraction"] or "")[:9].ljust(9, "0")
+    if match["sign"]:
+        offset = timedelta(hours=int(match["zhour"]), minutes=int(match["zminute"]))
+        zone = timezone(-offset if match["sign"] == "-" else offset)
+    else:
+        zone = timezone.utc
+    value = Timestamp(int(match["year"]), int(match["month"]), int(match["day"]), int(match["hour"]),
+                      int(match["minute"]), int(match["second"]), int(digits[:6]), tzinfo=zone)
+    value.nanosecond = int(digits[6:])
+    return value
+
+
+def format_timestamp(value: Any) -> Any:
+    """Go's ``time.RFC3339Nano`` text: fraction without trailing zeros, ``Z`` for a zero offset.
+
+    A naive ``datetime`` is taken as local time, as Python does elsewhere; a
+    value that is not a ``datetime`` is returned as is, for the schema to refuse.
+    """
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.astimezone()
+    nanos = value.microsecond * 1000 + (getattr(value, "nanosecond", 0) % 1000)
+    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    if nanos:
+        text += "." + f"{nanos:09d}".rstrip("0")
+    offset = value.utcoffset() or timedelta(0)
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return text + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
