@@ -15,15 +15,15 @@ PyYAML's constructors, so that:
 
 from __future__ import annotations
 
-import errno
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from isollm.fileread import read_at_most
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -334,7 +334,8 @@ def _reader_problem(error: yaml.YAMLError) -> str:
     if isinstance(character, int):  # the pure-Python reader gives the code point
         character = chr(character)
     if isinstance(character, str):
-        return f"character U+{ord(character):04X} is not allowed in YAML"
+        reason = getattr(error, "reason", None) or "this character is not allowed in YAML"
+        return f"{reason}: U+{ord(character):04X}"
     return str(error).splitlines()[0] if str(error) else "unreadable input"
 
 
@@ -366,28 +367,9 @@ def decode(raw: bytes) -> str:
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
     """The file's text, refusing anything larger than ``limit`` bytes before reading it all.
 
-    Only a regular file is read (after following symlinks): a FIFO would block
-    forever and a device could stream without end. ``O_NONBLOCK`` lets the open
-    of a FIFO return so that its type can be checked.
+    Only a regular file is read (after following symlinks; see ``isollm.fileread``).
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
-        if not stat.S_ISREG(mode):
-            raise YamlError("not a regular file (a pipe, socket or device)")
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, remaining)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        raw = b"".join(chunks)
-    finally:
-        os.close(fd)
+    raw = read_at_most(path, limit + 1)
     if len(raw) > limit:
         raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
     return decode(raw)

@@ -17,6 +17,7 @@ from pathlib import Path
 from isollm.atomic import atomic_create, atomic_write, fsync_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
+from isollm.fileread import NotRegularFileError, SymlinkRefusedError, read_at_most
 from isollm.state.codec import TITLES, decode, encode, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
@@ -29,8 +30,13 @@ MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge i
 
 
 def _read(path: Path, kind: str) -> bytes:
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+    """The file's bytes. A symlink planted at a state path is refused, not followed, and a
+    pipe or device is refused rather than read (it could block or never end)."""
+    try:
+        raw = read_at_most(path, MAX_FILE_BYTES + 1, follow_symlinks=False)
+    except (SymlinkRefusedError, NotRegularFileError) as error:
+        raise InvalidStateError([Issue(str(error.strerror), keyword="file")], path=str(path),
+                                title=TITLES[kind]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidStateError([Issue(f"file is larger than {MAX_FILE_BYTES} bytes", keyword="size")],
                                 path=str(path), title=TITLES[kind])
