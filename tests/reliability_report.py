@@ -1,6 +1,6 @@
 """Regenerate docs/reliability.md: run every hostile case, fuzz, fault and load, and tabulate.
 
-    python3 -m tests.reliability_report [--examples N] [--output docs/reliability.md]
+    python3 -m tests.reliability_report [--examples N] [--soak-seconds S] [--output docs/reliability.md]
 
 Run from the repository root. Each section runs the same code the tests run
 (``tests/hostile``, the property strategies of ``tests/test_fuzz_config.py``)
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import platform
 import sys
 import tempfile
@@ -132,7 +133,154 @@ def _fuzz_section(examples: int) -> Section:
             ["generator", "inputs", "outcomes", "seconds", "verdict"], rows)
 
 
-SECTIONS: list[Callable[[int], Section]] = [lambda n: _hostile_section(), _fuzz_section]
+def _state_files_section() -> Section:
+    from isollm.errors import StateError
+    from isollm.state import FileState
+    from tests import test_state_hostile as hostile
+
+    rows = []
+    for corruption, make in hostile.CORRUPT.items():
+        for kind in ("session", "worker"):
+            with tempfile.TemporaryDirectory() as directory:
+                store = FileState(Path(directory))
+                path = hostile._path(store, kind)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(make(kind))
+                rows.append(["corrupt file", f"`{corruption}`", kind, *_load_outcome(store, kind, StateError)])
+    for special in ("planted symlink", "fifo", "fifo via symlink", "/dev/zero via symlink", "directory"):
+        for kind in ("session", "worker"):
+            with tempfile.TemporaryDirectory() as directory:
+                root = Path(directory)
+                store = FileState(root / "state")
+                path = hostile._path(store, kind)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                victim = root / "victim"
+                victim.write_bytes(hostile._valid(kind))
+                {"planted symlink": lambda: path.symlink_to(victim), "fifo": lambda: os.mkfifo(path),
+                 "fifo via symlink": lambda: (os.mkfifo(root / "p"), path.symlink_to(root / "p")),
+                 "/dev/zero via symlink": lambda: path.symlink_to("/dev/zero"),
+                 "directory": lambda: path.mkdir()}[special]()
+                outcome = _load_outcome(store, kind, StateError)
+                if special == "planted symlink":
+                    if kind == "session":
+                        store.save_session(hostile.session(os.getpid()))
+                    else:
+                        store.save_worker(hostile.worker("w"))
+                    intact = victim.read_bytes() == hostile._valid(kind)
+                    outcome[0] += "; a save replaced the link, " + ("target untouched" if intact else "**target overwritten**")
+                    if not intact:
+                        outcome[1] = "**target overwritten**"
+                rows.append(["special file", special, kind, *outcome])
+    return ("State files under attack",
+            "Each corrupt or special file placed at `session.json` or `workers/w.json`, then loaded through "
+            "`FileState`. Expected: a `StateError` naming the file, one line per problem, no other exception, "
+            "no blocking read; a planted symlink is neither followed on read nor written through.",
+            ["attack", "input", "file", "outcome", "verdict"], rows)
+
+
+def _load_outcome(store: Any, kind: str, expected: type[Exception]) -> list[str]:
+    import signal
+
+    def blocked(signum: int, frame: Any) -> None:
+        raise TimeoutError("read blocked")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(5)
+    try:
+        store.load_session() if kind == "session" else store.load_worker("w")
+    except expected as error:
+        lines = str(error).splitlines()
+        return [f"{type(error).__name__}: `{_clip(lines[-1].strip(' -'))}`", "as expected"]
+    except BaseException as error:  # noqa: BLE001
+        return [f"{type(error).__name__}: {_clip(str(error))}", f"**{type(error).__name__}**"]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    return ["loaded", "**loaded a corrupt file**"]
+
+
+def _fault_section() -> Section:
+    import errno
+    import json
+
+    import pytest
+
+    from isollm.errors import StateError
+    from isollm.state import FileState
+    from tests import test_state_hostile as hostile
+
+    rows = []
+    for operation, (setup, write, target) in hostile.OPERATIONS.items():
+        with tempfile.TemporaryDirectory() as directory, pytest.MonkeyPatch.context() as patch:
+            steps = _steps(Path(directory), patch, operation)
+        for code in (errno.ENOSPC, errno.EIO):
+            counts: Counter[str] = Counter()
+            for index in range(1, len(steps) + 1):
+                with tempfile.TemporaryDirectory() as directory:
+                    root = Path(directory)
+                    store = FileState(root)
+                    setup(store)
+                    path = target(store)
+                    before = path.read_bytes() if path.exists() else None
+                    with pytest.MonkeyPatch.context() as patch:
+                        hostile._Injector(patch, root, fail_at=index, code=code)
+                        try:
+                            write(store)
+                            counts["**no error reported**"] += 1
+                        except StateError:
+                            pass
+                    after = path.read_bytes() if path.exists() else None
+                    if after == before:
+                        counts["previous content kept"] += 1
+                    else:
+                        json.loads(after or b"")
+                        counts["new content complete (failure after the rename)"] += 1
+                    if list(root.rglob("*.tmp")):
+                        counts["**temp file left**"] += 1
+            verdict = "as expected" if not any(k.startswith("**") for k in counts) else "**data at risk**"
+            rows.append([operation, errno.errorcode[code], f"{len(steps)}: {', '.join(steps)}",
+                         ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())), verdict])
+    return ("Faults injected into writes",
+            "Each system call of a state write (traced from a successful write) fails in turn with ENOSPC "
+            "and with EIO. Expected: a `StateError`, the previous file intact (or, when only the directory sync "
+            "after the rename failed, the new file complete), and no temporary file left.",
+            ["operation", "error", "steps", "outcomes", "verdict"], rows)
+
+
+def _steps(root: Path, patch: Any, operation: str) -> list[str]:
+    from isollm.state import FileState
+    from tests import test_state_hostile as hostile
+
+    setup, write, _ = hostile.OPERATIONS[operation]
+    store = FileState(root)
+    setup(store)
+    injector = hostile._Injector(patch, root)
+    write(store)
+    return injector.calls
+
+
+def _soak_section(seconds: float) -> Section:
+    from tests.state_soak import run_soak
+
+    with tempfile.TemporaryDirectory() as directory:
+        outcome = run_soak(Path(directory), seconds, processes=4, seed=1)
+    verdict = "as expected" if not outcome["problems"] else f"**{len(outcome['problems'])} problems**"
+    row = [f"{outcome['processes']} processes", f"{outcome['seconds']:g}", str(outcome["operations"]),
+           str(outcome["kills"]), str(outcome["workers_left"]), str(outcome["temp_files_swept"]),
+           "; ".join(outcome["problems"][:3]) or "none", verdict]
+    return ("Crash soak",
+            "Processes save, load, list and delete workers and create, save, load and clear the session, while "
+            "the parent SIGKILLs one at random every 10-150 ms and starts a replacement. Afterwards every file "
+            "left must load; temporary files of killed writers are skipped by readers and removed by "
+            "`remove_stale_temp_files` (what `isollm state clean` runs), after which none may remain.",
+            ["load", "seconds", "operations", "SIGKILLs", "worker files left", "temp files swept",
+             "problems", "verdict"], [row])
+
+
+SECTIONS: list[Callable[[argparse.Namespace], Section]] = [
+    lambda a: _hostile_section(), lambda a: _fuzz_section(a.examples), lambda a: _state_files_section(),
+    lambda a: _fault_section(), lambda a: _soak_section(a.soak_seconds),
+]
 
 
 def render(sections: list[Section]) -> str:
@@ -159,9 +307,10 @@ def render(sections: list[Section]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=500, help="fuzz inputs per generator")
+    parser.add_argument("--soak-seconds", type=float, default=10.0, help="length of the crash soak")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "reliability.md")
     args = parser.parse_args(argv)
-    sections = [section(args.examples) for section in SECTIONS]
+    sections = [section(args) for section in SECTIONS]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(sections), encoding="utf-8")
     failures = sum(1 for _, _, _, rows in sections for row in rows if "**" in row[-1])
