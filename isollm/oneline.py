@@ -13,8 +13,9 @@ import re
 
 MAX_MESSAGE_CHARS = 500
 _ELLIPSIS = " ... "
-# C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates, and the
+# bidirectional controls that can make a terminal show text other than what is there.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
