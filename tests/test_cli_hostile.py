@@ -7,11 +7,20 @@ empty directory); a refused ``init`` must write nothing.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.hostile import corpus
+from tests.test_state_hostile import CORRUPT, _valid
+
+# The full CLI comes from another branch; until it is merged only `validate` exists.
+CLI_MERGED = importlib.util.find_spec("isollm.commands.state") is not None
+pending_cli = pytest.mark.skipif(not CLI_MERGED, reason="the full CLI (init, config, schema, state) is not merged yet")
 
 USAGE, BAD = 2, 1
 
@@ -93,7 +102,9 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("args, expected", [(a, e) for _, a, e in ROWS], ids=[i for i, _, _ in ROWS])
+@pytest.mark.parametrize("args, expected", [
+    pytest.param(a, e, marks=pending_cli) for _, a, e in ROWS],
+    ids=[i for i, _, _ in ROWS])
 def test_bad_flags_and_hostile_values(isollm: Any, project: Path, tmp_path: Path, args: list[str],
                                       expected: int) -> None:
     cwd = tmp_path / "empty" if args[0] == "init" else project
@@ -104,8 +115,60 @@ def test_bad_flags_and_hostile_values(isollm: Any, project: Path, tmp_path: Path
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert result.returncode == expected, (result.returncode, result.stderr[-1000:])
     lines = result.stderr.splitlines()
-    assert len(lines) == 1, lines[:5]  # one line, whatever the value held
-    assert lines[0].startswith("error: ") or ": error: " in lines[0], lines[0]
+    # One error line, whatever the value held; a refused init adds a plain note after it.
+    assert [line.startswith("error: ") or ": error: " in line for line in lines] == [True] + [False] * (len(lines) - 1)
+    assert len(lines) == 1 or (expected == BAD and args[0] == "init" and len(lines) == 2), lines[:5]
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
-    assert len(lines[0]) < 2000  # a 100 KB value is not echoed whole
+    assert all(len(line) < 10_000 for line in lines)  # a 100 KB value is not echoed whole
     assert _tree(cwd) == before  # a refused command writes nothing
+
+
+# --- the state commands over corrupt and special state files ---------------------------
+
+SPECIALS = {
+    "planted-symlink": lambda path, root: path.symlink_to(root / "isollm.yaml"),
+    "fifo": lambda path, root: os.mkfifo(path),
+    "dev-zero": lambda path, root: path.symlink_to("/dev/zero"),
+    "directory": lambda path, root: path.mkdir(),
+}
+
+
+def _plant(project: Path, kind: str, attack: str) -> Path:
+    path = project / ".isollm" / ("session.json" if kind == "session" else "workers/w.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if attack in SPECIALS:
+        SPECIALS[attack](path, project)
+    else:
+        path.write_bytes(CORRUPT[attack](kind))
+    return path
+
+
+@pending_cli
+@pytest.mark.parametrize("kind", ["session", "worker"])
+@pytest.mark.parametrize("attack", [*CORRUPT, *SPECIALS])
+def test_state_commands_report_a_bad_state_file(project: Path, kind: str, attack: str) -> None:
+    path = _plant(project, kind, attack)
+    relative = str(path.relative_to(project))
+    # `state check` for every attack; `state show` (text and JSON) for a sample, to bound the run time.
+    shows = attack in SPECIALS or attack in ("empty", "future-version", "truncated-half", "huge-integer")
+    for args, status in ((["state", "check"], 1), (["state", "show"], 0))[: 2 if shows else 1]:
+        run = corpus.run_limited(["-m", "isollm", *args], project)
+        assert run.status == status, (args, run.status, run.stderr[-2000:])
+        assert "Traceback" not in run.stderr
+        errors = [d for d in run.diagnostics if d["kind"] == "error"]
+        assert errors and {d["path"] for d in errors} == {relative}, run.stderr
+        assert len(run.stderr.splitlines()) == len(run.diagnostics), run.stderr
+    if not shows:
+        return
+    run = corpus.run_limited(["-m", "isollm", "state", "show", "--format", "json"], project)
+    assert run.status == 0 and {e["path"] for e in json.loads(run.stdout)["errors"]} == {relative}
+
+
+@pending_cli
+def test_state_clean_never_removes_what_it_cannot_read(project: Path) -> None:
+    path = _plant(project, "session", "truncated-half")
+    before = path.read_bytes()
+    run = corpus.run_limited(["-m", "isollm", "state", "clean"], project)
+    assert run.status == 1 and "Traceback" not in run.stderr
+    assert path.read_bytes() == before
+    assert _valid("session")  # the helper still builds a valid file for the other tests

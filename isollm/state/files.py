@@ -34,9 +34,10 @@ def _read(path: Path, kind: str) -> bytes:
     pipe or device is refused rather than read (it could block or never end)."""
     try:
         raw = read_at_most(path, MAX_FILE_BYTES + 1, follow_symlinks=False)
-    except (SymlinkRefusedError, NotRegularFileError) as error:
-        raise InvalidStateError([Issue(str(error.strerror), keyword="file")], path=str(path),
-                                title=TITLES[kind]) from None
+    except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
+        # Not a file this store wrote: reported against the file, like one it cannot parse.
+        message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
+        raise InvalidStateError([Issue(message, keyword="file")], path=str(path), title=TITLES[kind]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidStateError([Issue(f"file is larger than {MAX_FILE_BYTES} bytes", keyword="size")],
                                 path=str(path), title=TITLES[kind])
