@@ -40,6 +40,10 @@ class IsollmError(Exception):
     """Base of every error the toolkit raises on purpose."""
 
 
+class UsageError(IsollmError):
+    """The command was called wrongly (exit status 2)."""
+
+
 class ConfigError(IsollmError):
     """A file cannot be read as a config at all (missing, not YAML, not a mapping...)."""
 

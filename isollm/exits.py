@@ -5,12 +5,20 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from isollm.errors import IsollmError
+from isollm.errors import IsollmError, UsageError
 from isollm.oneline import one_line
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+
+
+def _print_error(text: str) -> None:
+    # Messages quote what the user typed or wrote: each line is escaped and bounded.
+    # str(ValidationError) is a title and one "  - message" line per problem.
+    lines = str(text).split("\n")
+    print("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line) for i, line in enumerate(lines)),
+          file=sys.stderr)
 
 
 def guarded(action: Callable[[], int | None]) -> int:
@@ -24,14 +32,16 @@ def guarded(action: Callable[[], int | None]) -> int:
     try:
         return action() or EXIT_OK
     except IsollmError as error:
-        from isollm.commands.validate import UsageError
-
-        # str(ValidationError) is a title and one "  - message" line per problem.
-        print("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line)
-                        for i, line in enumerate(str(error).split("\n"))), file=sys.stderr)
+        _print_error(str(error))
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return EXIT_FAILED
+    except OSError as error:
+        # A file system failure (permissions, a full disk, a file where a directory
+        # belongs) is an operation that failed, not a bug: one line, status 1.
+        where = f": {error.filename}" if error.filename else ""
+        _print_error(f"{error.strerror or error}{where}")
         return EXIT_FAILED

@@ -53,6 +53,8 @@ def is_port_mapping(value: object) -> bool:
 
 def host_port(value: object) -> str | None:
     """The host side of a valid port entry, as text; None for an invalid entry."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema counts 8080.0 as the integer 8080, so must the port rules
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value)

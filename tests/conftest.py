@@ -26,7 +26,10 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 def _runner(module: str) -> Runner:
     def run(*args: str, cwd: str | os.PathLike[str] | None = None, input: str | None = None,
             env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd, input=input,
+        # Never the terminal pytest runs in: a command that asks questions on a terminal
+        # (init, config edit) must behave as in CI, not wait for an answer.
+        return subprocess.run([sys.executable, "-m", module, *map(str, args)], cwd=cwd,
+                              input=input if input is not None else "",
                               env=_env(env), capture_output=True, text=True, timeout=timeout)
     return run
 

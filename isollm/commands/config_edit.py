@@ -1,0 +1,124 @@
+"""``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
+
+The editor works on a temporary copy beside ``isollm.yaml``. A valid result
+replaces the config atomically, byte for byte as the user wrote it (never
+re-rendered, so comments and layout survive); an invalid one is reported and
+the user may edit again or abort. ``isollm.yaml`` is never left invalid or
+half-written, and the copy is removed however the command ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from isollm.atomic import atomic_write
+from isollm.commands._common import ask, display_path, interactive, print_issues, project_root
+from isollm.config import CONFIG_FILE_NAME, parse_config_text
+from isollm.errors import ConfigError, Issue, IsollmError
+from isollm.yamlio import YamlError, decode
+
+DEFAULT_EDITOR = "vi"
+
+
+def editor_command() -> list[str]:
+    """``$VISUAL``, else ``$EDITOR``, else vi, split as a shell would split it (never run by one)."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "")
+        if value.strip():
+            try:
+                words = shlex.split(value)
+            except ValueError as error:
+                raise IsollmError(f"cannot understand ${variable} ({value!r}): {error}") from None
+            return words
+    return [DEFAULT_EDITOR]
+
+
+def _problems(raw: bytes, name: str) -> tuple[list[Issue], list[Issue]]:
+    """Errors and warnings of an edited config, located in its lines."""
+    try:
+        config = parse_config_text(decode(raw), name)
+    except YamlError as error:
+        return [Issue(error.message, "", error.line, error.column, "load")], []
+    except ConfigError as error:
+        return [Issue(error.message, "", error.line, error.column, "load")], []
+    return config.issues(), config.warning_issues()
+
+
+def _run_editor(command: list[str], path: str) -> None:
+    try:
+        status = subprocess.call([*command, path])
+    except FileNotFoundError:
+        raise IsollmError(f"editor not found: {command[0]} (set $VISUAL or $EDITOR); "
+                          f"{CONFIG_FILE_NAME} left unchanged") from None
+    except PermissionError:
+        raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
+                          f"{CONFIG_FILE_NAME} left unchanged") from None
+    if status < 0:
+        raise IsollmError(f"editor {command[0]} was killed by {signal.Signals(-status).name}; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+    if status != 0:
+        raise IsollmError(f"editor {command[0]} exited with status {status}; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+
+
+def _read_copy(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError as error:
+        raise IsollmError(f"cannot read the edited copy {name}: {error.strerror}; "
+                          f"{CONFIG_FILE_NAME} left unchanged") from None
+
+
+def _again() -> bool:
+    """Ask whether to edit again; only a person at a terminal can say yes."""
+    if not interactive():
+        return False
+    while True:
+        answer = ask("(e)dit again or (a)bort? [e] ")
+        if answer is None:
+            return False
+        choice = answer.strip().lower()
+        if choice in ("", "e", "edit", "y", "yes"):
+            return True
+        if choice in ("a", "abort", "q", "quit", "n", "no"):
+            return False
+
+
+def run() -> int:
+    target = project_root() / CONFIG_FILE_NAME
+    shown = display_path(target)
+    command = editor_command()
+    original = target.read_bytes()
+    mode = target.stat().st_mode & 0o7777
+    fd, copy_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.edit-", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(original)
+        while True:
+            _run_editor(command, copy_name)
+            edited = _read_copy(copy_name)
+            if edited == original:
+                print(f"No changes made to {shown}")
+                return 0
+            errors, warnings = _problems(edited, shown)
+            print_issues(shown, errors, warnings)
+            if not errors:
+                break
+            print(f"{shown}: the edited config is invalid", file=sys.stderr)
+            if not _again():
+                print(f"aborted: {shown} left unchanged", file=sys.stderr)
+                return 1
+        atomic_write(target, edited, mode=mode)
+    finally:
+        try:
+            os.unlink(copy_name)
+        except FileNotFoundError:
+            pass
+    print(f"Configuration saved and validated: {shown}")
+    return 0

@@ -1,0 +1,117 @@
+"""``isollm init``: create ``isollm.yaml``, ``.isollm/`` and the ``.gitignore`` entry."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from isollm.commands._common import ask, interactive
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, exists, save
+from isollm.errors import Issue
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
+# The flags and prompts of init, by the config key they set.
+_FIELDS = (("project", "--name", "Project name"), ("workers", "--workers", "Workers"),
+           ("image", "--image", "Container image"))
+
+
+def as_whole_number(text: str) -> int | str:
+    """The int the user typed, or the text unchanged so the schema can say what is wrong with it.
+
+    Only ASCII decimal digits count: ``0x10``, ``3.5``, ``True`` or ``٣`` stay text
+    and are refused with the schema's own message.
+    """
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else text
+
+
+def _build(values: dict[str, Any]) -> Config:
+    config = default_config(values["project"])
+    for key in ("workers", "image"):
+        if key in values:
+            setattr(config, key, values[key])
+    return config
+
+
+def _field_issues(values: dict[str, Any], key: str) -> list[Issue]:
+    return [i for i in _build(values).issues() if i.pointer.split("/")[1:2] == [key]]
+
+
+def _prompt(values: dict[str, Any], given: set[str]) -> bool:
+    """Ask for every value not given as a flag; False if the user gave up (end of input)."""
+    for key, _flag, label in _FIELDS:
+        if key in given:
+            continue
+        default = values.get(key)
+        if default is not None and _field_issues(values, key):
+            default = None  # do not offer a default that would be refused
+        while True:
+            answer = ask(f"{label}{f' [{default}]' if default is not None else ''}: ")
+            if answer is None:
+                return False
+            answer = answer.strip()
+            if not answer and default is not None:
+                break
+            values[key] = as_whole_number(answer) if key == "workers" else answer
+            problems = _field_issues(values, key)
+            if not problems:
+                break
+            for issue in problems:
+                print(f"error: {issue.message}", file=sys.stderr)
+    return True
+
+
+def run(*, name: str | None = None, workers: str | None = None, image: str | None = None,
+        directory: str | os.PathLike[str] | None = None) -> int:
+    root = Path(directory if directory is not None else os.getcwd()).resolve()
+    if exists(root):
+        print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
+              file=sys.stderr)
+        return 1
+    state_dir = root / STATE_DIR
+    if state_dir.exists() and not state_dir.is_dir():
+        print(f"error: {state_dir} exists and is not a directory; move it away first", file=sys.stderr)
+        return 1
+    defaults = default_config(root.name)
+    values: dict[str, Any] = {"project": root.name, "workers": defaults.workers, "image": defaults.image}
+    given = set()
+    for key, value in (("project", name), ("workers", workers), ("image", image)):
+        if value is not None:
+            values[key] = as_whole_number(value) if key == "workers" else value
+            given.add(key)
+    if interactive() and not _prompt(values, given):
+        print("aborted: nothing written", file=sys.stderr)
+        return 1
+    config = _build(values)
+    issues = config.issues()
+    if issues:
+        for issue in issues:
+            if issue.pointer == "/project" and "project" not in given:
+                print(f"error: the directory name {root.name!r} is not a valid project name: "
+                      f"{issue.message}; choose one with --name NAME", file=sys.stderr)
+            else:
+                print(f"error: {issue.message}", file=sys.stderr)
+        print("nothing written", file=sys.stderr)
+        return 1
+    path = save(root, config)
+    create_state_dir(root)
+    print(f"Created {path.name} for project {config.project!r} "
+          f"({config.workers} workers, image {config.image})")
+    for warning in config.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"Created {STATE_DIR}/ for runtime state")
+    _ignore_state_dir(root)
+    print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
+    return 0
+
+
+def _ignore_state_dir(root: Path) -> None:
+    from isollm.gitignore import ENTRY, ensure_ignored
+
+    try:
+        if ensure_ignored(root):
+            print(f"Added {ENTRY} to .gitignore")
+    except OSError as error:
+        print(f"warning: could not update .gitignore: {error.strerror or error}", file=sys.stderr)

@@ -1,0 +1,23 @@
+"""``isollm schema``: print a schema, or the path of the installed file, for editors and tools."""
+
+from __future__ import annotations
+
+import sys
+
+from isollm.commands._common import bool_flag, check_choice
+from isollm.errors import IsollmError
+from isollm.schemas import SCHEMA_NAMES, schema_path
+
+
+def run(name: str = "config", *, path: bool | str = False) -> int:
+    check_choice("the schema name", name, SCHEMA_NAMES)
+    location = schema_path(name)
+    if bool_flag("--path", path):
+        print(location)
+        return 0
+    try:
+        text = location.read_text(encoding="utf-8")
+    except OSError as error:
+        raise IsollmError(f"cannot read the {name} schema {location}: {error.strerror}") from None
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

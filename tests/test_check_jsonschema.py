@@ -1,0 +1,143 @@
+"""The real ``check-jsonschema`` CLI against our schemas.
+
+(a) With ``--validator-class isollm.validator:IsollmValidator`` it finds the same problems
+    (the same set of failing JSON paths) as ``isollm validate`` on every corpus config.
+(b) Without it, standard keywords alone still catch every problem a standard keyword can
+    express, and nothing we would call valid.
+(c) ``--check-metaschema`` accepts every schema file.
+
+The corpus is tests/parity and tests/examples, minus configs that check-jsonschema's own
+YAML parser (ruamel.yaml) reads differently from ours or cannot read: those are about YAML,
+not about the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="needs check-jsonschema")
+
+SCHEMA = REPO / "schemas" / "isollm.schema.json"
+PARITY = Path(__file__).resolve().parent / "parity"
+# Rules no standard keyword can express: only the custom validator class sees them.
+CUSTOM_KEYWORDS = {"format", "hostPortsDistinct"}
+
+
+def _same_under_both_parsers(path: Path) -> bool:
+    from check_jsonschema.parsers.yaml import ParseError, construct_yaml_implementation, impl2loader
+
+    from isollm.yamlio import YamlError, parse_yaml
+
+    try:
+        ours = parse_yaml(path.read_text(encoding="utf-8")).data
+        with open(path, "rb") as stream:
+            theirs = impl2loader(construct_yaml_implementation())(stream)
+    except (YamlError, ParseError, UnicodeDecodeError):
+        return False
+    # JSON text tells 1 from True and 1 from 1.0, which == does not.
+    return isinstance(ours, dict) and json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+
+
+def _corpus(kind: str) -> list[Path]:
+    files = sorted((PARITY / kind).glob("*.yaml")) + sorted((EXAMPLES / kind).glob("*.yaml"))
+    return [path for path in files if _same_under_both_parsers(path)]
+
+
+VALID = _corpus("valid")
+INVALID = _corpus("invalid")
+CORPUS = VALID + INVALID
+
+
+def _pointer(json_path: str) -> str:
+    """``$.ports[1]`` -> ``/ports/1`` (our keys are plain identifiers, so no quoting to undo)."""
+    parts = re.findall(r"\.([^.\[\]]+)|\[(\d+)\]", json_path.removeprefix("$"))
+    return "".join("/" + (key or index) for key, index in parts)
+
+
+def _cj_pointers(error: dict[str, Any]) -> set[str]:
+    pointer = _pointer(error["path"])
+    # jsonschema reports an unknown key at its parent; we report it at the key itself.
+    if error["message"].startswith("Additional properties are not allowed"):
+        unexpected = error["message"].rsplit("(", 1)[1]
+        return {f"{pointer}/{name}" for name in re.findall(r"'([^']*)'", unexpected)}
+    return {pointer}
+
+
+def _check_jsonschema(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run(["check-jsonschema", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def _cj_report(*extra: str) -> dict[str, set[str]]:
+    """Failing pointers per file, from one check-jsonschema run over the whole corpus."""
+    result = _check_jsonschema("-o", "json", "--schemafile", str(SCHEMA), *extra, *map(str, CORPUS))
+    report = json.loads(result.stdout)
+    assert report["parse_errors"] == [], report["parse_errors"]
+    found: dict[str, set[str]] = {str(path): set() for path in CORPUS}
+    for error in report["errors"]:
+        found[error["filename"]] |= _cj_pointers(error)
+    return found
+
+
+@pytest.fixture(scope="module")
+def ours() -> dict[str, list[dict[str, Any]]]:
+    """Errors per file from one ``isollm validate --format json`` run (our CLI, not the API)."""
+    result = subprocess.run([sys.executable, "-m", "isollm", "validate", "--format", "json", *map(str, CORPUS)],
+                            env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    return {entry["path"]: entry["errors"] for entry in json.loads(result.stdout)["files"]}
+
+
+@pytest.fixture(scope="module")
+def with_class() -> dict[str, set[str]]:
+    return _cj_report("--validator-class", "isollm.validator:IsollmValidator")
+
+
+@pytest.fixture(scope="module")
+def plain() -> dict[str, set[str]]:
+    return _cj_report()
+
+
+def test_corpus_is_large_enough() -> None:
+    # A parser disagreement must not quietly shrink the corpus to nothing.
+    assert len(VALID) >= 4 and len(INVALID) >= 30
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
+def test_validator_class_reports_the_same_paths_as_isollm_validate(path: Path, ours, with_class) -> None:
+    expected = {error["pointer"] for error in ours[str(path)]}
+    assert with_class[str(path)] == expected
+    assert bool(expected) == (path in INVALID)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
+def test_standard_keywords_alone_catch_every_standard_rule(path: Path, ours, plain) -> None:
+    standard = {e["pointer"] for e in ours[str(path)] if e["keyword"] not in CUSTOM_KEYWORDS}
+    everything = {e["pointer"] for e in ours[str(path)]}
+    assert standard <= plain[str(path)], "a standard rule only our validator enforces"
+    assert plain[str(path)] <= everything, "plain check-jsonschema rejects what we accept"
+
+
+def test_the_custom_rules_need_the_validator_class(ours, plain) -> None:
+    # Guards the test above against vacuity: some corpus problems are custom-only.
+    custom_only = [p for p in INVALID if ours[str(p)] and not plain[str(p)]]
+    assert custom_only, "no config exercises a rule beyond standard keywords"
+
+
+def test_every_schema_passes_the_metaschema_check() -> None:
+    schemas = sorted((REPO / "schemas").glob("*.json"))
+    assert schemas
+    result = _check_jsonschema("--check-metaschema", *map(str, schemas))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok -- validation done" in result.stdout

@@ -1,0 +1,246 @@
+"""``isollm init`` as a user runs it: real directories, real subprocesses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from isollm.config import load_and_validate
+from isollm.schemas import load_schema
+from tests.pty_session import spawn_isollm
+
+SCHEMA = load_schema("config")
+MAX_WORKERS = SCHEMA["properties"]["workers"]["maximum"]
+
+
+def _no_traceback(result) -> None:  # type: ignore[no-untyped-def]
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+
+
+def _nothing_written(directory: Path, gitignore_before: bytes | None = None) -> None:
+    assert not (directory / "isollm.yaml").exists()
+    assert not (directory / ".isollm").exists()
+    gitignore = directory / ".gitignore"
+    assert (gitignore.read_bytes() if gitignore.exists() else None) == gitignore_before
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    directory = tmp_path / "my-app"
+    directory.mkdir()
+    return directory
+
+
+def test_defaults_come_from_the_schema_and_the_directory_name(isollm, project: Path) -> None:
+    result = isollm("init", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    config = load_and_validate(project)
+    assert config.project == "my-app"
+    assert config.workers == SCHEMA["properties"]["workers"]["default"]
+    assert config.image == SCHEMA["properties"]["image"]["default"]
+    assert (project / ".isollm").is_dir()
+    assert (project / ".gitignore").read_text() == ".isollm/\n"
+    text = (project / "isollm.yaml").read_text()
+    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA['$id']}\n")
+    assert "Created isollm.yaml" in result.stdout
+
+
+def test_flags_set_the_values(isollm, project: Path) -> None:
+    result = isollm("init", "--name", "demo", "--workers", "5", "--image", "images:debian/12", cwd=project)
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load((project / "isollm.yaml").read_text())
+    assert (data["project"], data["workers"], data["image"]) == ("demo", 5, "images:debian/12")
+    assert data["airyra"]["project"] == "demo"
+
+
+def test_equals_form_and_shortcuts(isollm, project: Path) -> None:
+    result = isollm("init", "--name=demo", "-w", "2", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load((project / "isollm.yaml").read_text())["workers"] == 2
+
+
+@pytest.mark.parametrize("name", ["2024", "0x10", "fix#12", "", "../x", "a" * 65, "café", "a\nb",
+                                  "[1,2]", "-x-", "a b", "x"], ids=lambda v: repr(v)[:20])
+def test_hostile_names_are_refused_as_typed_and_nothing_is_written(isollm, project: Path, name: str) -> None:
+    result = isollm("init", f"--name={name}", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 1, result.stdout
+    assert "error: project name" in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) >= 1
+    _nothing_written(project)
+
+
+@pytest.mark.parametrize("name", ["True", "None", "fix-12", "A1"])
+def test_names_fire_would_mangle_arrive_as_typed(isollm, project: Path, name: str) -> None:
+    result = isollm("init", "--name", name, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert load_and_validate(project).project == name
+
+
+@pytest.mark.parametrize("workers, message", [
+    ("abc", "workers must be a whole number"),
+    ("3.5", "workers must be a whole number"),
+    ("True", "workers must be a whole number"),
+    ("0x10", "workers must be a whole number"),
+    ("1e1", "workers must be a whole number"),
+    ("", "workers must be a whole number"),
+    ("٣", "workers must be a whole number"),
+    ("3\n", "workers must be a whole number"),
+    ("0", "workers must be at least 1"),
+    ("-1", "workers must be at least 1"),
+    (str(MAX_WORKERS + 1), f"workers cannot exceed {MAX_WORKERS}"),
+    ("9" * 5000, "workers"),
+], ids=lambda v: repr(v)[:20])
+def test_hostile_workers_get_the_schema_message(isollm, project: Path, workers: str, message: str) -> None:
+    result = isollm("init", f"--workers={workers}", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 1
+    assert f"error: {message}" in result.stderr
+    _nothing_written(project)
+
+
+@pytest.mark.parametrize("workers, expected", [("3", 3), ("20", 20), ("+4", 4), ("07", 7)])
+def test_whole_numbers_are_accepted(isollm, project: Path, workers: str, expected: int) -> None:
+    result = isollm("init", "--workers", workers, cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert load_and_validate(project).workers == expected
+
+
+@pytest.mark.parametrize("image", ["", "a b", "img\n:1", "ubuntu:", "fix#12", "ubuntu:24.04\u200b"])
+def test_hostile_images_are_refused(isollm, project: Path, image: str) -> None:
+    result = isollm("init", f"--image={image}", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 1, result.stdout
+    assert "image" in result.stderr
+    _nothing_written(project)
+
+
+def test_image_without_tag_is_a_warning_not_an_error(isollm, project: Path) -> None:
+    result = isollm("init", "--image", "ubuntu", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "warning: image has no tag" in result.stderr
+
+
+def test_all_problems_are_reported_at_once(isollm, project: Path) -> None:
+    result = isollm("init", "--name", "1x", "--workers", "99", cwd=project)
+    assert result.returncode == 1
+    assert "project name must be alphanumeric" in result.stderr
+    assert f"workers cannot exceed {MAX_WORKERS}" in result.stderr
+
+
+def test_invalid_directory_name_suggests_name_flag(isollm, tmp_path: Path) -> None:
+    directory = tmp_path / "My Project"
+    directory.mkdir()
+    result = isollm("init", cwd=directory)
+    assert result.returncode == 1
+    assert "'My Project' is not a valid project name" in result.stderr
+    assert "--name" in result.stderr
+    _nothing_written(directory)
+    assert isollm("init", "--name", "my-project", cwd=directory).returncode == 0
+
+
+def test_refuses_to_overwrite(isollm, project: Path) -> None:
+    (project / "isollm.yaml").write_text("project: keep-me\n")
+    result = isollm("init", "--name", "other", cwd=project)
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert (project / "isollm.yaml").read_text() == "project: keep-me\n"
+    assert not (project / ".gitignore").exists()
+
+
+@pytest.mark.parametrize("before, after", [
+    (b"node_modules/", b"node_modules/\n.isollm/\n"),
+    (b"node_modules/\n", b"node_modules/\n.isollm/\n"),
+    (b"a\r\nb\r\n", b"a\r\nb\r\n.isollm/\r\n"),
+    (b"a\r\nb", b"a\r\nb\r\n.isollm/\r\n"),
+    (b"", b".isollm/\n"),
+    (b".isollm\n", b".isollm\n"),
+    (b".isollm/\n", b".isollm/\n"),
+    (b"/.isollm/\n", b"/.isollm/\n"),
+    (b"x\n/.isollm", b"x\n/.isollm"),
+    (b"  .isollm/  \r\n", b"  .isollm/  \r\n"),
+    (b"# .isollm/\n", b"# .isollm/\n.isollm/\n"),
+    (b".isollm-old/\n", b".isollm-old/\n.isollm/\n"),
+])
+def test_gitignore_gets_the_entry_exactly_once(isollm, project: Path, before: bytes, after: bytes) -> None:
+    (project / ".gitignore").write_bytes(before)
+    result = isollm("init", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / ".gitignore").read_bytes() == after
+
+
+def test_invalid_value_leaves_existing_gitignore_alone(isollm, project: Path) -> None:
+    (project / ".gitignore").write_bytes(b"build/")
+    result = isollm("init", "--workers", "0", cwd=project)
+    assert result.returncode == 1
+    _nothing_written(project, b"build/")
+
+
+def test_init_then_validate_and_show(isollm, project: Path) -> None:
+    assert isollm("init", "--name", "demo", cwd=project).returncode == 0
+    validated = isollm("validate", cwd=project)
+    assert validated.returncode == 0, validated.stderr
+    shown = isollm("config", "show", "--format", "json", cwd=project)
+    assert json.loads(shown.stdout)["project"] == "demo"
+
+
+def test_prompts_on_a_terminal(project: Path) -> None:
+    pexpect, child = spawn_isollm("init", cwd=project)
+    child.expect(r"Project name \[my-app\]: ")
+    child.sendline("")
+    child.expect(r"Workers \[3\]: ")
+    child.sendline("abc")
+    child.expect("workers must be a whole number")
+    child.expect(r"Workers \[3\]: ")
+    child.sendline("4")
+    child.expect(r"Container image \[ubuntu:24.04\]: ")
+    child.sendline("images:debian/12")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    config = load_and_validate(project)
+    assert (config.project, config.workers, config.image) == ("my-app", 4, "images:debian/12")
+
+
+def test_prompts_skip_flags_and_end_of_input_aborts(project: Path) -> None:
+    pexpect, child = spawn_isollm("init", "--name", "demo", cwd=project)
+    child.expect(r"Workers \[3\]: ")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "aborted" in child.before
+    _nothing_written(project)
+
+
+def test_state_dir_in_the_way_writes_nothing(isollm, project: Path) -> None:
+    (project / ".isollm").write_text("not a directory")
+    result = isollm("init", cwd=project)
+    assert result.returncode == 1
+    assert "is not a directory" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "isollm.yaml").exists() and not (project / ".gitignore").exists()
+
+
+def test_existing_state_dir_is_kept(isollm, project: Path) -> None:
+    (project / ".isollm" / "workers").mkdir(parents=True)
+    assert isollm("init", cwd=project).returncode == 0
+    assert (project / ".isollm" / "workers").is_dir()
+
+
+def test_unwritable_gitignore_is_a_warning(isollm, project: Path) -> None:
+    (project / ".gitignore").mkdir()
+    result = isollm("init", cwd=project)
+    assert result.returncode == 0
+    assert "warning: could not update .gitignore" in result.stderr
+    assert (project / "isollm.yaml").exists()
+
+
+def test_no_prompts_without_a_terminal(isollm, project: Path) -> None:
+    result = isollm("init", cwd=project, input="other-name\n7\n")
+    assert result.returncode == 0, result.stderr
+    assert "Project name" not in result.stdout + result.stderr
+    assert load_and_validate(project).project == "my-app"
