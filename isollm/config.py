@@ -269,10 +269,15 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 
 
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
-    """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``."""
+    """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``.
+
+    Any entry of that name counts, even a directory, a FIFO or a dangling symlink: the
+    reader then says what is wrong with it, instead of the search silently walking past
+    it to some other project's config higher up.
+    """
     current = Path(start_dir).resolve()
     for candidate in (current, *current.parents):
-        if exists(candidate):
+        if os.path.lexists(config_path(candidate)):
             return candidate
     raise ConfigError(f"not in an isollm project (no {CONFIG_FILE_NAME} found)")
 

@@ -24,7 +24,7 @@ from typing import Any, Callable
 from tests.hostile import corpus
 
 REPO = Path(__file__).resolve().parent.parent
-Section = tuple[str, str, list[str], list[list[str]]]  # title, intro, header, rows
+Section = tuple[str, str, list[str], list[list[str]], str]  # title, intro, header, rows, what was tried
 
 
 def _hostile_section() -> Section:
@@ -35,9 +35,10 @@ def _hostile_section() -> Section:
             if case.needs_non_root and corpus.os.geteuid() == 0:
                 rows.append([case.group, f"`{case.id}`", entry, case.why, "skipped (running as root)", "", "", ""])
                 continue
-            with tempfile.TemporaryDirectory() as directory:
+            with tempfile.TemporaryDirectory() as probe, tempfile.TemporaryDirectory() as directory:
+                is_readable = corpus.readable(case, Path(probe)) if entry == "config-show" else True
                 run = corpus.run_case(case, Path(directory), entry)
-            found = corpus.problems(case, run)
+            found = corpus.problems(case, run, entry, is_readable)
             first = next((d for d in run.diagnostics if d["kind"] == "error"), None)
             outcome = ("read normally (exit 0)" if run.status == 0 else
                        f"rejected (exit {run.status}): {len(run.diagnostics)} line(s), first "
@@ -47,10 +48,12 @@ def _hostile_section() -> Section:
                          "as expected" if not found else "**" + "; ".join(found) + "**"])
     return ("Hostile inputs",
             f"Each input of `tests/hostile/cases.yaml` ({len(cases)} cases) run as `isollm-validate isollm.yaml` "
-            f"(hook) and `isollm validate isollm.yaml` (cli) in a subprocess limited to "
+            f"(hook), `isollm validate isollm.yaml` (cli) and `isollm config show --format json` (config-show: "
+            f"exit 0 with a JSON document for any readable file, 1 for an unreadable one) in a subprocess limited to "
             f"{corpus.MEMORY_LIMIT // 2**20} MiB of address space and {corpus.TIMEOUT:g} s. "
             "Expected: the status in the table, no traceback, one-line `PATH[:LINE:COL]: error:` diagnostics.",
-            ["group", "case", "entry", "why it is hostile", "outcome", "seconds", "peak MiB", "verdict"], rows)
+            ["group", "case", "entry", "why it is hostile", "outcome", "seconds", "peak MiB", "verdict"], rows,
+            f"{len(cases)} inputs x {len(corpus.ENTRIES)} entry points = {len(rows)} limited subprocess runs")
 
 
 def _where(diagnostic: dict[str, Any] | None) -> str:
@@ -130,7 +133,8 @@ def _fuzz_section(examples: int) -> Section:
     return ("Property-based fuzzing",
             "Generated inputs through `parse_config_text` / `load_file`, then `Config.issues()`. "
             "Every outcome must be a `Config` (issues located, one line each) or a `ConfigError` with a line.",
-            ["generator", "inputs", "outcomes", "seconds", "verdict"], rows)
+            ["generator", "inputs", "outcomes", "seconds", "verdict"], rows,
+            f"{sum(int(row[1]) for row in rows)} generated inputs")
 
 
 def _state_files_section() -> Section:
@@ -175,7 +179,7 @@ def _state_files_section() -> Section:
             "Each corrupt or special file placed at `session.json` or `workers/w.json`, then loaded through "
             "`FileState`. Expected: a `StateError` naming the file, one line per problem, no other exception, "
             "no blocking read; a planted symlink is neither followed on read nor written through.",
-            ["attack", "input", "file", "outcome", "verdict"], rows)
+            ["attack", "input", "file", "outcome", "verdict"], rows, f"{len(rows)} bad files loaded")
 
 
 def _load_outcome(store: Any, kind: str, expected: type[Exception]) -> list[str]:
@@ -244,7 +248,8 @@ def _fault_section() -> Section:
             "Each system call of a state write (traced from a successful write) fails in turn with ENOSPC "
             "and with EIO. Expected: a `StateError`, the previous file intact (or, when only the directory sync "
             "after the rename failed, the new file complete), and no temporary file left.",
-            ["operation", "error", "steps", "outcomes", "verdict"], rows)
+            ["operation", "error", "steps", "outcomes", "verdict"], rows,
+            f"{sum(int(row[2].split(':')[0]) for row in rows)} injected faults")
 
 
 def _steps(root: Path, patch: Any, operation: str) -> list[str]:
@@ -274,12 +279,58 @@ def _soak_section(seconds: float) -> Section:
             "left must load; temporary files of killed writers are skipped by readers and removed by "
             "`remove_stale_temp_files` (what `isollm state clean` runs), after which none may remain.",
             ["load", "seconds", "operations", "SIGKILLs", "worker files left", "temp files swept",
-             "problems", "verdict"], [row])
+             "problems", "verdict"], [row],
+            f"{outcome['operations']} operations, {outcome['kills']} SIGKILLs in {outcome['seconds']:g} s")
+
+
+def _cli_section() -> Section:
+    from tests import test_cli_hostile as cli
+
+    rows = []
+    for name, args, expected in cli.ROWS:
+        with tempfile.TemporaryDirectory() as directory:
+            root = Path(directory)
+            project = root / "project"
+            (project / ".isollm").mkdir(parents=True)
+            (project / "isollm.yaml").write_text(cli.VALID_CONFIG)
+            cwd = root / "empty" if args[0] == "init" else project
+            cwd.mkdir(exist_ok=True)
+            run = corpus.run_limited(["-m", "isollm", *args], cwd)
+        lines = run.stderr.splitlines()
+        found = []
+        if run.status != expected:
+            found.append(f"exit {run.status}, expected {expected}")
+        if "Traceback" in run.stderr:
+            found.append("traceback")
+        if sum(1 for line in lines if line.startswith("error: ") or ": error: " in line) != 1:
+            found.append(f"{len(lines)} stderr lines")
+        if "\x1b" in run.stderr or "\u202e" in run.stderr or any(len(line) >= 10_000 for line in lines):
+            found.append("raw control characters or an unbounded line")
+        rows.append([_clip(name, 60), f"exit {run.status}", f"`{_clip(lines[0] if lines else '')}`",
+                     "as expected" if not found else "**" + "; ".join(found) + "**"])
+    for attack in [*cli.CORRUPT, *cli.SPECIALS]:
+        for kind in ("session", "worker"):
+            with tempfile.TemporaryDirectory() as directory:
+                project = Path(directory)
+                (project / "isollm.yaml").write_text(cli.VALID_CONFIG)
+                cli._plant(project, kind, attack)
+                run = corpus.run_limited(["-m", "isollm", "state", "check"], project)
+            ok = run.status == 1 and "Traceback" not in run.stderr and run.diagnostics and \
+                len(run.diagnostics) == len(run.stderr.splitlines())
+            first = run.stderr.splitlines()[0] if run.stderr else ""
+            rows.append([f"state check: {kind} file `{attack}`", f"exit {run.status}", f"`{_clip(first)}`",
+                         "as expected" if ok else "**not a clean located error**"])
+    return ("Command line under bad flags and hostile values",
+            "Every command with unknown flags, missing values, wrong types and hostile strings (shell syntax, "
+            "newlines, terminal escapes, 100 KB, non-UTF-8 bytes, right-to-left override), then `isollm state "
+            "check` over each bad state file. Expected: exit 2 for a usage error, 1 for bad input, one error "
+            "line (a refused `init` adds a note), no traceback, nothing written.",
+            ["case", "status", "first stderr line", "verdict"], rows, f"{len(rows)} command lines run")
 
 
 SECTIONS: list[Callable[[argparse.Namespace], Section]] = [
     lambda a: _hostile_section(), lambda a: _fuzz_section(a.examples), lambda a: _state_files_section(),
-    lambda a: _fault_section(), lambda a: _soak_section(a.soak_seconds),
+    lambda a: _fault_section(), lambda a: _soak_section(a.soak_seconds), lambda a: _cli_section(),
 ]
 
 
@@ -288,15 +339,16 @@ def render(sections: list[Section]) -> str:
     out = ["# Reliability: what was tried and what happened", "",
            "Generated by `python3 -m tests.reliability_report`; do not edit by hand. "
            f"Last run {now} on Python {platform.python_version()} ({platform.system()}).", "",
-           "The same cases run in CI as `tests/test_hostile.py`, `tests/test_fuzz_config.py` "
-           "(and the state tests once the state store exists); this page records one run with its numbers.", ""]
+           "The same cases run in CI as `tests/test_hostile.py`, `tests/test_fuzz_config.py`, "
+           "`tests/test_state_hostile.py`, `tests/test_state_soak.py` and `tests/test_cli_hostile.py`; "
+           "this page records one run with its numbers.", ""]
     summary = []
-    for title, intro, header, rows in sections:
+    for title, intro, header, rows, tried in sections:
         bad = sum(1 for row in rows if "**" in row[-1])
-        summary.append(f"| {title} | {len(rows)} | {len(rows) - bad} | {bad} |")
-    out += ["## Summary", "", "| section | rows | as expected | not as expected |", "| --- | --- | --- | --- |",
-            *summary, ""]
-    for title, intro, header, rows in sections:
+        summary.append(f"| {title} | {tried} | {len(rows)} | {len(rows) - bad} | {bad} |")
+    out += ["## Summary", "", "| section | tried | rows | as expected | not as expected |",
+            "| --- | --- | --- | --- | --- |", *summary, ""]
+    for title, intro, header, rows, _ in sections:
         out += [f"## {title}", "", intro, "", "| " + " | ".join(header) + " |",
                 "| " + " | ".join("---" for _ in header) + " |"]
         out += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows]
@@ -313,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = [section(args) for section in SECTIONS]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(sections), encoding="utf-8")
-    failures = sum(1 for _, _, _, rows in sections for row in rows if "**" in row[-1])
+    failures = sum(1 for section in sections for row in section[3] if "**" in row[-1])
     print(f"wrote {args.output}: {sum(len(s[3]) for s in sections)} rows, {failures} not as expected")
     return 1 if failures else 0
 

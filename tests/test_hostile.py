@@ -32,15 +32,19 @@ def _skip_as_root(case: corpus.Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case_in_a_limited_subprocess(case: corpus.Case, entry: str, tmp_path: Path) -> None:
     _skip_as_root(case)
-    run = corpus.run_case(case, tmp_path, entry)
-    assert not corpus.problems(case, run), (corpus.problems(case, run), run.stderr[-2000:])
+    (tmp_path / "probe").mkdir()
+    (tmp_path / "run").mkdir()
+    is_readable = corpus.readable(case, tmp_path / "probe") if entry == "config-show" else True
+    run = corpus.run_case(case, tmp_path / "run", entry)
+    found = corpus.problems(case, run, entry, is_readable)
+    assert not found, (found, run.stderr[-2000:])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case_as_json_is_one_valid_document(case: corpus.Case, tmp_path: Path) -> None:
     _skip_as_root(case)
     corpus.build(case, tmp_path)
-    run = corpus.run_limited([*corpus.ENTRIES["hook"], "--format", "json", "isollm.yaml"], tmp_path)
+    run = corpus.run_limited(["-m", "isollm.hook", "--format", "json", "isollm.yaml"], tmp_path)
     assert run.status == case.expect["exit"], run.stderr[-2000:]
     assert "Traceback" not in run.stderr
     document = json.loads(run.stdout)  # lone surrogates come out as \\udXXX escapes: still JSON

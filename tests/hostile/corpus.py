@@ -9,6 +9,7 @@ wall-clock timeout, and measures its peak memory.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -29,8 +30,10 @@ CASES_FILE = HERE / "cases.yaml"
 
 MEMORY_LIMIT = 512 * 1024 * 1024
 TIMEOUT = float(os.environ.get("ISOLLM_HOSTILE_TIMEOUT", "10"))
-# PATH:LINE:COL: error: MESSAGE, or PATH: error: MESSAGE when there is no place.
-DIAGNOSTIC = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?: (?P<kind>error|warning): (?P<message>.+)$")
+# PATH:LINE:COL: error: MESSAGE, PATH: error: MESSAGE when there is no place, or
+# error: MESSAGE when there is no file at all.
+DIAGNOSTIC = re.compile(r"^(?:(?P<path>.+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?: )?(?P<kind>error|warning): "
+                        r"(?P<message>.+)$")
 
 VALID = "project: hostile-test\n"
 
@@ -223,20 +226,41 @@ def run_limited(args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
 
 
 ENTRIES = {
-    "hook": ["-m", "isollm.hook"],
-    "cli": ["-m", "isollm", "validate"],
+    "hook": ["-m", "isollm.hook", "isollm.yaml"],
+    "cli": ["-m", "isollm", "validate", "isollm.yaml"],
+    # Prints whatever it can read (exit 0 even when invalid); exit 1 only when unreadable.
+    "config-show": ["-m", "isollm", "config", "show", "--format", "json"],
 }
 
 
 def run_case(case: Case, directory: Path, entry: str = "hook") -> Run:
     build(case, directory)
-    return run_limited([*ENTRIES[entry], "isollm.yaml"], directory)
+    return run_limited(ENTRIES[entry], directory)
 
 
-def problems(case: Case, run: Run) -> list[str]:
+def readable(case: Case, directory: Path) -> bool:
+    """Whether the case's file can be read as a config at all (valid or not)."""
+    from isollm.config import load_file
+    from isollm.errors import ConfigError
+
+    try:
+        load_file(build(case, directory))
+    except ConfigError:
+        return False
+    return True
+
+
+def problems(case: Case, run: Run, entry: str = "hook", is_readable: bool = True) -> list[str]:
     """What is wrong with ``run`` against the case's expectation (empty: as expected)."""
-    expect = case.expect
+    expect = dict(case.expect)
     found: list[str] = []
+    if entry == "config-show":
+        expect = {"exit": 1 if not is_readable else 0}  # its own messages; only the status is fixed
+        if run.status == 0:
+            try:
+                json.loads(run.stdout)
+            except ValueError:
+                found.append("stdout is not one JSON document")
     if run.status is None:
         return [f"did not finish within {TIMEOUT:g} s"]
     if "Traceback" in run.stderr:
@@ -247,7 +271,7 @@ def problems(case: Case, run: Run) -> list[str]:
     if len(run.diagnostics) != len(lines):
         found.append("a stderr line is not a PATH[:LINE:COL]: error: MESSAGE diagnostic")
     errors = [d for d in run.diagnostics if d["kind"] == "error"]
-    if expect["exit"] == 0 and errors:
+    if expect["exit"] == 0 and errors and entry != "config-show":
         found.append(f"unexpected error: {errors[0]['message']}")
     if "errors" in expect and len(errors) != expect["errors"]:
         found.append(f"{len(errors)} error lines, expected {expect['errors']}")
