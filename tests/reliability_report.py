@@ -334,6 +334,52 @@ SECTIONS: list[Callable[[argparse.Namespace], Section]] = [
 ]
 
 
+# What these runs found in the code, and what was changed. Kept by hand: a finding is history,
+# not something a run can regenerate; each one has a test that fails if it comes back.
+FINDINGS = [
+    ("a NUL or control character in isollm.yaml", "yamlio", "raw `ReaderError` traceback from the hook",
+     "parser built inside the guarded block; message names the code point", "`nul-byte`, fuzz"),
+    ("an integer of 5,000 digits (config or state file)", "yamlio, state codec",
+     "`ValueError` traceback (Python's int() digit limit)", "located `number is too large` / `InvalidStateError`",
+     "`huge-integer`, `huge-integer` state file"),
+    ("a str holding a lone surrogate", "yamlio", "`UnicodeEncodeError` from libyaml",
+     "located refusal", "fuzz (any text)"),
+    ("reader errors after non-ASCII text", "yamlio", "wrong line and column (libyaml counts bytes)",
+     "byte offset converted to characters", "`test_a_forbidden_character_is_located_exactly`"),
+    ("aliases repeating a long string", "yamlio", "every copy expanded into messages (unbounded output)",
+     "expanded size bounded (4 x the file size limit)", "`alias-long-string`"),
+    ("a FIFO or /dev/zero named isollm.yaml or at a state path", "yamlio, state files",
+     "`isollm-validate` and `isollm state check` blocked forever", "only regular files are read "
+     "(`isollm/fileread.py`)", "`fifo`, `device`, state special files"),
+    ("a symlink planted at a state file", "state files", "followed on read (any file could be read as state)",
+     "read with O_NOFOLLOW: refused and reported", "`test_a_planted_symlink_is_refused_on_read_and_removed_on_delete`"),
+    ("a directory at session.json", "state files", "reported against `.` with an absolute path",
+     "an `InvalidStateError` naming the file", "`test_state_commands_report_a_bad_state_file`"),
+    ("a value with a newline, ESC or RTL override; a 1 MB value", "errors, report, exits",
+     "one diagnostic split over lines, escape sequences reaching the terminal, 100 KB lines",
+     "every message escaped and bounded (`isollm/oneline.py`)", "`escaped-control-in-value`, CLI table"),
+    ("a file name that is not UTF-8 with a strict UTF-8 stdout", "exits", "`UnicodeEncodeError` traceback in "
+     "`--format json`", "stdout/stderr escape what they cannot encode", "`test_a_file_name_that_is_not_utf8...`"),
+    ("saving a value holding NEL, LS or PS", "yamlio dump", "read back as a space: silent data change",
+     "such strings are written double-quoted", "`test_what_is_written_reads_back_the_same`"),
+    ("saving a value holding a lone surrogate", "config.save", "wrote a file that cannot be read back",
+     "`ConfigError`, old file kept", "`test_saving_a_lone_surrogate_is_refused_and_the_old_file_kept`"),
+    ("a dangling symlink, directory or FIFO named isollm.yaml", "config.find_project_root",
+     "walked past it: 'not in an isollm project', or another project's config higher up",
+     "any entry of that name is the project's; the reader says what is wrong", "`config-show` corpus runs"),
+    ("a key '' (empty)", "explain", "`unknown key \"the config\"`", "`unknown key \"\"`", "fuzz"),
+    ("tabs used for indentation", "yamlio", "`found character that cannot start any token`",
+     "`a tab cannot indent or start a value in YAML; use spaces`", "`tabs-for-indentation`"),
+]
+
+
+def _findings() -> list[str]:
+    out = ["## What was found and fixed", "",
+           "| input | where | before | now | guarded by |", "| --- | --- | --- | --- | --- |"]
+    out += ["| " + " | ".join(row) + " |" for row in FINDINGS]
+    return out + [""]
+
+
 def render(sections: list[Section]) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = ["# Reliability: what was tried and what happened", "",
@@ -348,6 +394,7 @@ def render(sections: list[Section]) -> str:
         summary.append(f"| {title} | {tried} | {len(rows)} | {len(rows) - bad} | {bad} |")
     out += ["## Summary", "", "| section | tried | rows | as expected | not as expected |",
             "| --- | --- | --- | --- | --- |", *summary, ""]
+    out += _findings()
     for title, intro, header, rows, _ in sections:
         out += [f"## {title}", "", intro, "", "| " + " | ".join(header) + " |",
                 "| " + " | ".join("---" for _ in header) + " |"]
