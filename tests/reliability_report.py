@@ -367,7 +367,8 @@ FINDINGS = [
     ("a dangling symlink, directory or FIFO named isollm.yaml", "config.find_project_root",
      "walked past it: 'not in an isollm project', or another project's config higher up",
      "any entry of that name is the project's; the reader says what is wrong", "`config-show` corpus runs"),
-    ("a key '' (empty)", "explain", "`unknown key \"the config\"`", "`unknown key \"\"`", "fuzz"),
+    ("a key '' (empty)", "explain", "`unknown key \"the config\"`", "`unknown key \"\"`",
+     "`test_an_empty_key_is_named_as_itself_not_as_its_parent`"),
     ("tabs used for indentation", "yamlio", "`found character that cannot start any token`",
      "`a tab cannot indent or start a value in YAML; use spaces`", "`tabs-for-indentation`"),
 ]

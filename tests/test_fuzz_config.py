@@ -267,3 +267,8 @@ def test_saving_a_lone_surrogate_is_refused_and_the_old_file_kept(tmp_path: Path
         cfg.save(tmp_path, config)
     assert (tmp_path / cfg.CONFIG_FILE_NAME).read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [cfg.CONFIG_FILE_NAME]
+
+
+def test_an_empty_key_is_named_as_itself_not_as_its_parent() -> None:
+    issues = parse_config_text("project: ab\n'': 1\ngit:\n  '': 2\n", "k.yaml").issues()
+    assert [(i.message, i.line) for i in issues] == [('unknown key ""', 2), ('unknown key "git."', 4)]
