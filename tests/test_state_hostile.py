@@ -151,6 +151,23 @@ def test_a_planted_symlink_is_refused_on_read_and_removed_on_delete(tmp_path: Pa
     assert not path.is_symlink() and target.exists()
 
 
+def test_a_planted_workers_directory_symlink_is_refused(tmp_path: Path) -> None:
+    # A cloned repository can carry .isollm/workers -> somewhere: deleting through it would
+    # remove that directory's *.json files.
+    elsewhere = tmp_path / "important"
+    elsewhere.mkdir()
+    (elsewhere / "w.json").write_bytes(b'{"keep": true}')
+    store = FileState(tmp_path / "state")
+    store.state_dir.mkdir()
+    store.workers_dir.symlink_to(elsewhere)
+    for action in (store.clear_all_workers, lambda: store.delete_worker("w"), store.load_all_workers,
+                   lambda: store.save_worker(worker("w")), lambda: store.load_worker("w")):
+        with pytest.raises(StateError, match="symbolic link"):
+            action()
+    assert [p.name for p in elsewhere.iterdir()] == ["w.json"]
+    assert (elsewhere / "w.json").read_bytes() == b'{"keep": true}'
+
+
 @pytest.fixture
 def alarm() -> Iterator[None]:
     """Fail (rather than hang the suite) if a read blocks."""

@@ -96,7 +96,16 @@ class FileState:
 
     def worker_path(self, name: str) -> Path:
         """Where worker ``name`` is kept; the name is checked first, so it cannot leave the directory."""
-        return self.workers_dir / (check_worker_name(name) + SUFFIX)
+        path = self.workers_dir / (check_worker_name(name) + SUFFIX)
+        self._refuse_linked_workers_dir()
+        return path
+
+    def _refuse_linked_workers_dir(self) -> None:
+        """The store makes ``workers/`` itself, so a symlink there was planted (a cloned repository
+        can carry one): following it would let ``delete_worker`` and ``clear_all_workers`` remove
+        ``*.json`` files anywhere."""
+        if os.path.islink(self.workers_dir):
+            raise StateError(f"{self.workers_dir}: is a symbolic link; refusing to keep worker state through it")
 
     # -- session ---------------------------------------------------------
 
@@ -163,6 +172,7 @@ class FileState:
         return worker
 
     def _worker_files(self) -> list[os.DirEntry[str]]:
+        self._refuse_linked_workers_dir()
         try:
             with os.scandir(self.workers_dir) as entries:
                 return sorted((e for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith(".")),
