@@ -296,3 +296,41 @@ def test_any_worker_name_stays_inside_the_workers_directory(tmp_path: Path, name
     assert store.load_worker(name).name == name
     assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()] == [path.relative_to(tmp_path)]
     store.delete_worker(name)
+
+
+# --- any value in any field -----------------------------------------------------------
+
+_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+                       st.sampled_from(["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59",
+                                        "2024-12-31T23:59:60Z", "2024-02-30T00:00:00Z", "", "\u2028", "idle",
+                                        "busy", "../x", "10.0.0.256", "::1", "w", 2 ** 63, -1, 1.5]))
+_json_any = st.recursive(_json_leaf, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
+
+
+@settings(max_examples=int(os.environ.get("ISOLLM_FUZZ_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["session", "worker"]),
+       changes=st.dictionaries(st.sampled_from(["version", "name", "status", "pid", "started_at", "last_activity",
+                                                "current_task", "ip", "error_time", "last_error", "container_id",
+                                                "zellij_session", "project_root", "extra"]),
+                               _json_any, max_size=4))
+def test_any_value_in_any_field_loads_or_is_a_clear_error(tmp_path: Path, kind: str, changes: dict[str, Any]) -> None:
+    store = FileState(tmp_path / f"{kind}-{len(changes)}")
+    path = _path(store, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(_valid(kind))
+    data.update(changes)
+    path.write_text(json.dumps(data))
+    try:
+        record = store.load_session() if kind == "session" else store.load_worker("w")
+    except StateError as error:
+        _assert_clean(error, path)
+        return
+    # What loads can be written back and loads the same.
+    if kind == "session":
+        store.save_session(record)  # type: ignore[arg-type]
+        assert store.load_session().to_dict() == record.to_dict()
+    else:
+        store.save_worker(record)  # type: ignore[arg-type]
+        assert store.load_worker("w").to_dict() == record.to_dict()
