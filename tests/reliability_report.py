@@ -113,6 +113,33 @@ def _fuzz_section(examples: int) -> Section:
         ("any JSON-like structure, as flow YAML", fuzz._configs,
          lambda data: outcome_of(fuzz.json.dumps(data, ensure_ascii=False))),
     ]
+    from tests import test_state_hostile as state_hostile
+
+    def state_outcome(args: tuple[str, dict[str, Any]]) -> str:
+        from isollm.errors import StateError
+        from isollm.state import FileState
+
+        kind, changes = args
+        with tempfile.TemporaryDirectory() as directory:
+            store = FileState(Path(directory))
+            path = state_hostile._path(store, kind)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = fuzz.json.loads(state_hostile._valid(kind))
+            data.update(changes)
+            path.write_text(fuzz.json.dumps(data))
+            try:
+                store.load_session() if kind == "session" else store.load_worker("w")
+            except StateError as error:
+                return "StateError naming the file" if str(path) in str(error) else "**StateError without the file**"
+            except Exception as error:  # noqa: BLE001
+                return f"**{type(error).__name__}**"
+            return "loaded"
+
+    fields = st.dictionaries(st.sampled_from(["version", "name", "status", "pid", "started_at", "current_task",
+                                              "ip", "error_time", "last_error", "extra"]),
+                             state_hostile._json_any, max_size=4)
+    generators.append(("any JSON value in any session or worker field",
+                       st.tuples(st.sampled_from(["session", "worker"]), fields), state_outcome))
     rows = []
     for name, strategy, judge in generators:
         counts: Counter[str] = Counter()
@@ -132,7 +159,8 @@ def _fuzz_section(examples: int) -> Section:
                      f"{seconds:.1f}", "no other exception" if not bad else f"**{bad} failures**"])
     return ("Property-based fuzzing",
             "Generated inputs through `parse_config_text` / `load_file`, then `Config.issues()`. "
-            "Every outcome must be a `Config` (issues located, one line each) or a `ConfigError` with a line.",
+            "Every outcome must be a `Config` (issues located, one line each) or a `ConfigError` with a line; "
+            "for state files, a loaded record or a `StateError` naming the file.",
             ["generator", "inputs", "outcomes", "seconds", "verdict"], rows,
             f"{sum(int(row[1]) for row in rows)} generated inputs")
 
