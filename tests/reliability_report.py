@@ -155,14 +155,18 @@ def _fuzz_section(examples: int) -> Section:
         seconds = time.monotonic() - start
         total = sum(counts.values())
         bad = sum(n for k, n in counts.items() if k.startswith("**"))
-        rows.append([name, str(total), ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())),
-                     f"{seconds:.1f}", "no other exception" if not bad else f"**{bad} failures**"])
+        rows.append([name, str(total), _counts_text(counts), f"{seconds:.1f}",
+                     "no other exception" if not bad else f"**{bad} failures**"])
     return ("Property-based fuzzing",
             "Generated inputs through `parse_config_text` / `load_file`, then `Config.issues()`. "
             "Every outcome must be a `Config` (issues located, one line each) or a `ConfigError` with a line; "
             "for state files, a loaded record or a `StateError` naming the file.",
             ["generator", "inputs", "outcomes", "seconds", "verdict"], rows,
             f"{sum(int(row[1]) for row in rows)} generated inputs")
+
+
+def _counts_text(counts: Counter[str]) -> str:
+    return ", ".join(f"{k}: {n}" for k, n in sorted(counts.items()))
 
 
 def _state_files_section() -> Section:
@@ -271,7 +275,7 @@ def _fault_section() -> Section:
                         counts["**temp file left**"] += 1
             verdict = "as expected" if not any(k.startswith("**") for k in counts) else "**data at risk**"
             rows.append([operation, errno.errorcode[code], f"{len(steps)}: {', '.join(steps)}",
-                         ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())), verdict])
+                         _counts_text(counts), verdict])
     return ("Faults injected into writes",
             "Each system call of a state write (traced from a successful write) fails in turn with ENOSPC "
             "and with EIO. Expected: a `StateError`, the previous file intact (or, when only the directory sync "
