@@ -309,7 +309,7 @@ def _soak_section(seconds: float) -> Section:
             "Processes save, load, list and delete workers and create, save, load and clear the session, while "
             "the parent SIGKILLs one at random every 10-150 ms and starts a replacement. Afterwards every file "
             "left must load; temporary files of killed writers are skipped by readers and removed by "
-            "`remove_stale_temp_files` (what `isollm state clean` runs), after which none may remain.",
+            "`FileState.remove_stale_temp_files` (no command runs it yet), after which none may remain.",
             ["load", "seconds", "operations", "SIGKILLs", "worker files left", "temp files swept",
              "problems", "verdict"], [row],
             f"{outcome['operations']} operations, {outcome['kills']} SIGKILLs in {outcome['seconds']:g} s")
