@@ -262,7 +262,11 @@ def render(config: Config) -> str:
 def save(directory: str | os.PathLike[str], config: Config) -> Path:
     """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path."""
     path = config_path(directory)
-    atomic_write(path, render(config).encode("utf-8"))
+    try:
+        text = render(config)
+    except YamlError as error:
+        raise ConfigError(error.message, path=os.fspath(path)) from None
+    atomic_write(path, text.encode("utf-8"))
     return path
 
 
@@ -271,12 +275,17 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 
 
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
-    """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``."""
+    """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``.
+
+    Any entry of that name counts, even a directory, a FIFO or a dangling symlink: the
+    reader then says what is wrong with it, instead of the search silently walking past
+    it to some other project's config higher up.
+    """
     from pathlib import Path
 
     current = Path(start_dir).resolve()
     for candidate in (current, *current.parents):
-        if exists(candidate):
+        if os.path.lexists(config_path(candidate)):
             return candidate
     raise ConfigError(f"not in an isollm project (no {CONFIG_FILE_NAME} found)")
 

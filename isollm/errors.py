@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from isollm.record import FrozenRecord
+from isollm.oneline import one_line
+
 
 
 class Issue(FrozenRecord):
@@ -26,6 +28,10 @@ class Issue(FrozenRecord):
     def __init__(self, message: str, pointer: str = "", line: int | None = None, column: int | None = None,
                  keyword: str = "") -> None:
         self._init(message=message, pointer=pointer, line=line, column=column, keyword=keyword)
+
+    def __post_init__(self) -> None:
+        # Messages quote user values: keep every one printable on one line.
+        object.__setattr__(self, "message", one_line(self.message))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,7 @@ class ConfigError(IsollmError):
 
     def __init__(self, message: str, *, path: str = "", line: int | None = None,
                  column: int | None = None) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.path = path

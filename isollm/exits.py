@@ -6,18 +6,33 @@ import sys
 from typing import Callable
 
 from isollm.errors import IsollmError, UsageError
+from isollm.oneline import one_line
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+def _print_error(text: str) -> None:
+    # Messages quote what the user typed or wrote: each line is escaped and bounded.
+    # str(ValidationError) is a title and one "  - message" line per problem.
+    lines = str(text).split("\n")
+    print("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line) for i, line in enumerate(lines)),
+          file=sys.stderr)
+
+
 def guarded(action: Callable[[], int | None]) -> int:
     """Run ``action``; turn expected failures into a one-line message and a status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name from argv or a value from a file may hold text the terminal's
+        # encoding cannot take (lone surrogates); escape it rather than crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return action() or EXIT_OK
     except IsollmError as error:
-        print(f"error: {error}", file=sys.stderr)
+        _print_error(str(error))
         return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -28,5 +43,5 @@ def guarded(action: Callable[[], int | None]) -> int:
         # A file system failure (permissions, a full disk, a file where a directory
         # belongs) is an operation that failed, not a bug: one line, status 1.
         where = f": {error.filename}" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        _print_error(f"{error.strerror or error}{where}")
         return EXIT_FAILED

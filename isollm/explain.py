@@ -34,7 +34,10 @@ def _pointer(parts: Iterable[Any]) -> str:
 
 
 def _dotted(pointer: str) -> str:
-    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p) or "the config"
+    if not pointer:
+        return "the config"
+    # Keep empty parts: a key "" is a key too, and must not read as its parent.
+    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
 
 
 def _template_fields(error: SchemaError, pointer: str, reason: str = "") -> _Fields:

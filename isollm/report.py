@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from isollm.config import load_file
 from isollm.errors import ConfigError, Issue
 from isollm.record import Record
+from isollm.oneline import one_line
 
 FORMATS = ("text", "json", "github")
 
@@ -43,6 +44,7 @@ def check_config_file(path: str | os.PathLike[str]) -> FileReport:
 
 
 def _where(path: str, issue: Issue) -> str:
+    path = one_line(path, limit=4096)
     if issue.line is None:
         return path
     if issue.column is None:

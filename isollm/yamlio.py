@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from isollm.record import FrozenRecord, Record
+from isollm.fileread import read_at_most
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -40,6 +41,9 @@ except ImportError:  # pragma: no cover - libyaml missing
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+# Without aliases the text of all scalars is bounded by the file size; aliases
+# can repeat a long string many times, and every copy ends up in messages.
+MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
 
 _TAG = "tag:yaml.org,2002:"
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
@@ -127,7 +131,10 @@ def _resolve_plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -180,9 +187,11 @@ class _Builder:
 
     def __init__(self) -> None:
         self.doc = Document(data=None)
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.nodes = 0
-        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor, nodes_at_start]
+        self.chars = 0
+        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor,
+        #              nodes_at_start, chars_at_start]
         self.stack: list[list[Any]] = []
 
     def _child_pointer(self) -> str:
@@ -192,10 +201,14 @@ class _Builder:
             return f"{pointer}/{len(container)}"
         return f"{pointer}/{escape_pointer_part(frame[2])}"
 
-    def _count(self, amount: int, mark: Any) -> None:
+    def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount
+        self.chars += chars
         if self.nodes > MAX_NODES:
             raise YamlError(f"document has more than {MAX_NODES} values (alias expansion?)",
+                            *_position(mark))
+        if self.chars > MAX_EXPANDED_CHARS:
+            raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
     def _attach(self, value: Any, mark: Any, size: int) -> None:
@@ -225,12 +238,19 @@ class _Builder:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
 
     def scalar(self, event: Any) -> None:
-        self._count(1, event.start_mark)
-        if event.tag not in (None, "!") or not event.implicit[0]:
-            value = (event.value if event.tag is None else
-                     _tagged_scalar(event.tag, event.value, event.start_mark))
-        else:
-            value = _plain_scalar(event.value)
+        self._count(1, event.start_mark, len(event.value))
+        try:
+            if event.tag not in (None, "!") or not event.implicit[0]:
+                value = (event.value if event.tag is None else
+                         _tagged_scalar(event.tag, event.value, event.start_mark))
+            else:
+                value = _plain_scalar(event.value)
+        except YamlError as error:
+            if self._expecting_key() and error.line is None:
+                value = event.value  # a key is only ever a name: keep its text
+            else:
+                raise YamlError(error.message, *(_position(event.start_mark) if error.line is None
+                                                 else (error.line, error.column))) from None
         if self._expecting_key():
             if isinstance(value, float) and not math.isfinite(value):
                 value = event.value
@@ -238,14 +258,14 @@ class _Builder:
             self.stack[-1][3] = _position(event.start_mark)
             return
         if event.anchor:
-            self.anchors[event.anchor] = (value, 1)
+            self.anchors[event.anchor] = (value, 1, len(event.value))
         self._attach(value, event.start_mark, 1)
 
     def alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
             raise YamlError(f"unknown alias *{event.anchor}", *_position(event.start_mark))
-        value, size = self.anchors[event.anchor]
-        self._count(size, event.start_mark)
+        value, size, chars = self.anchors[event.anchor]
+        self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
         self._attach(value, event.start_mark, size)
@@ -260,13 +280,13 @@ class _Builder:
         self._count(1, event.start_mark)
         pointer = self._child_pointer() if self.stack else ""
         self._attach(container, event.start_mark, 1)
-        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes])
+        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
     def end(self) -> None:
         frame = self.stack.pop()
-        container, anchor, nodes_at_start = frame[0], frame[5], frame[6]
+        container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
-            self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1)
+            self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
 
 def parse_yaml(text: str) -> Document:
@@ -301,9 +321,17 @@ def parse_yaml(text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
+        if line is not None and column is not None and _char_at(text, line, column) == "\t":
+            problem = "a tab cannot indent or start a value in YAML; use spaces"
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+    except UnicodeEncodeError as error:
+        # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
+        # from a decoded file) cannot be encoded for it.
+        line = text.count("\n", 0, error.start) + 1
+        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
+        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text", line, column) from None
     finally:
         dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
@@ -311,10 +339,24 @@ def parse_yaml(text: str) -> Document:
     return builder.doc
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column (libyaml names it only sometimes)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    index = start + column - 1
+    return text[index] if index < len(text) else ""
+
+
 def _reader_problem(error: yaml.YAMLError) -> str:
     character = getattr(error, "character", None)
+    if isinstance(character, int):  # the pure-Python reader gives the code point
+        character = chr(character)
     if isinstance(character, str):
-        return f"character {character!r} is not allowed in YAML"
+        reason = getattr(error, "reason", None) or "this character is not allowed in YAML"
+        return f"{reason}: U+{ord(character):04X}"
     return str(error).splitlines()[0] if str(error) else "unreadable input"
 
 
@@ -322,6 +364,9 @@ def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int 
     position = getattr(error, "position", None)
     if not isinstance(position, int):
         return None, None
+    if getattr(error, "encoding", "unicode") != "unicode":
+        # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
     line = text.count("\n", 0, position) + 1
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
@@ -330,6 +375,8 @@ def decode(raw: bytes) -> str:
     """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location if not UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError("file is UTF-16 or UTF-32 encoded (byte order mark); save it as UTF-8", 1, 1)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -339,12 +386,18 @@ def decode(raw: bytes) -> str:
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """The file's text, refusing anything larger than ``limit`` bytes before reading it all."""
-    with open(path, "rb") as handle:
-        raw = handle.read(limit + 1)
+    """The file's text, refusing anything larger than ``limit`` bytes before reading it all.
+
+    Only a regular file is read (after following symlinks; see ``isollm.fileread``).
+    """
+    raw = read_at_most(path, limit + 1)
     if len(raw) > limit:
         raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
     return decode(raw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -352,7 +405,17 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = None if _plain_scalar(value) == value and isinstance(_plain_scalar(value), str) else "'"
+    try:
+        plain = _plain_scalar(value)
+    except YamlError:  # a number too long to convert: it must stay a quoted string
+        plain = None
+    if _SURROGATE.search(value):
+        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
+    style = None if plain == value and isinstance(plain, str) else "'"
+    if _LINE_BREAKS.search(value):
+        # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
+        # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -44,3 +44,15 @@ def isollm() -> Runner:
 def hook() -> Runner:
     """Runs the pre-commit hook's entry point (``isollm-validate``)."""
     return _runner("isollm.hook")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak-seconds", type=float, default=None,
+                     help="how long the state soak test runs (default: $ISOLLM_SOAK_SECONDS or 5)")
+
+
+@pytest.fixture
+def soak_seconds(request: pytest.FixtureRequest) -> float:
+    """The soak test's duration: --soak-seconds, else $ISOLLM_SOAK_SECONDS, else 5 seconds."""
+    option = request.config.getoption("--soak-seconds")
+    return float(option if option is not None else os.environ.get("ISOLLM_SOAK_SECONDS", "5"))

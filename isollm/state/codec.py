@@ -78,6 +78,8 @@ def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
         raise _fail(kind, path, f"not valid JSON: {error.msg}{detail}", "json", error.lineno, error.colno) from None
     except RecursionError:
         raise _fail(kind, path, "not valid JSON: nested too deeply", "json") from None
+    except ValueError as error:  # json.loads refuses integers longer than int() converts
+        raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     if not isinstance(data, dict):
         raise _fail(kind, path, load_schema(kind)["x-messages"]["type"], "type", 1, 1)
     data, problem = migrate(kind, data)

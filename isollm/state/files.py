@@ -17,6 +17,7 @@ from pathlib import Path
 from isollm.atomic import atomic_create, atomic_write, fsync_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
+from isollm.fileread import NotRegularFileError, SymlinkRefusedError, read_at_most
 from isollm.state.codec import TITLES, decode, encode, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
@@ -29,8 +30,14 @@ MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge i
 
 
 def _read(path: Path, kind: str) -> bytes:
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+    """The file's bytes. A symlink planted at a state path is refused, not followed, and a
+    pipe or device is refused rather than read (it could block or never end)."""
+    try:
+        raw = read_at_most(path, MAX_FILE_BYTES + 1, follow_symlinks=False)
+    except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
+        # Not a file this store wrote: reported against the file, like one it cannot parse.
+        message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
+        raise InvalidStateError([Issue(message, keyword="file")], path=str(path), title=TITLES[kind]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidStateError([Issue(f"file is larger than {MAX_FILE_BYTES} bytes", keyword="size")],
                                 path=str(path), title=TITLES[kind])
@@ -89,7 +96,16 @@ class FileState:
 
     def worker_path(self, name: str) -> Path:
         """Where worker ``name`` is kept; the name is checked first, so it cannot leave the directory."""
-        return self.workers_dir / (check_worker_name(name) + SUFFIX)
+        path = self.workers_dir / (check_worker_name(name) + SUFFIX)
+        self._refuse_linked_workers_dir()
+        return path
+
+    def _refuse_linked_workers_dir(self) -> None:
+        """The store makes ``workers/`` itself, so a symlink there was planted (a cloned repository
+        can carry one): following it would let ``delete_worker`` and ``clear_all_workers`` remove
+        ``*.json`` files anywhere."""
+        if os.path.islink(self.workers_dir):
+            raise StateError(f"{self.workers_dir}: is a symbolic link; refusing to keep worker state through it")
 
     # -- session ---------------------------------------------------------
 
@@ -156,6 +172,7 @@ class FileState:
         return worker
 
     def _worker_files(self) -> list[os.DirEntry[str]]:
+        self._refuse_linked_workers_dir()
         try:
             with os.scandir(self.workers_dir) as entries:
                 return sorted((e for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith(".")),

@@ -1,0 +1,52 @@
+"""Reading a small file safely: only a regular file, never more than a limit.
+
+A FIFO at a config or state path would block a reader forever, a device such
+as /dev/zero streams without end, and a symlink planted at a state file could
+point anywhere. ``O_NONBLOCK`` lets the open of a FIFO return so that its type
+can be checked; ``O_NOFOLLOW`` refuses a symlink where one must not be followed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+
+class NotRegularFileError(OSError):
+    """The path is a pipe, socket or device."""
+
+
+class SymlinkRefusedError(OSError):
+    """The path is a symbolic link where none is followed."""
+
+
+def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """Up to ``limit`` bytes of the regular file at ``path`` (pass limit + 1 to detect 'too large')."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks and os.path.islink(path):
+            raise SymlinkRefusedError(errno.ELOOP, "is a symbolic link (not followed)", os.fspath(path)) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file (a pipe, socket or device)",
+                                      os.fspath(path))
+        chunks = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

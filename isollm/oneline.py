@@ -1,0 +1,38 @@
+"""Making any message safe to print as one readable line.
+
+Messages quote what the user wrote, and a hostile file can hold anything: a
+newline would split a ``PATH:LINE:COL: error:`` diagnostic in two, a terminal
+escape sequence would reach the terminal, a lone surrogate cannot be encoded,
+and a 1 MB value would bury the message. Every message the toolkit builds
+passes through ``one_line``.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_MESSAGE_CHARS = 500
+_ELLIPSIS = " ... "
+# C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates, and the
+# bidirectional controls that can make a terminal show text other than what is there.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` with unprintable characters escaped, shortened in the middle to ``limit``."""
+    if len(text) > 4 * limit:  # escaping can only lengthen: cut first, so cost stays bounded
+        text = text[: 2 * limit] + text[-2 * limit:]
+    text = _UNSAFE.sub(_escape, text)
+    if len(text) <= limit:
+        return text
+    keep = (limit - len(_ELLIPSIS)) // 2
+    return text[:keep] + _ELLIPSIS + text[-keep:]
