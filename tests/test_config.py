@@ -240,6 +240,16 @@ def test_attributes_read_and_write_through() -> None:
     assert raised.value.errors == ["workers cannot exceed 20", "git.branch_prefix must end with '/'"]
 
 
+def test_whole_number_floats_read_as_integers(tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\nworkers: 3.0\nports: [1e3, 2000.0, '3000']\n"
+                                          "airyra:\n  port: 9e3\n")
+    config = cfg.load(tmp_path)
+    assert config.issues() == []
+    assert (config.workers, config.ports, config.airyra.port) == (3, [1000, 2000, "3000"], 9000)
+    assert all(type(v) is int for v in (config.workers, config.ports[0], config.airyra.port))
+    assert messages(valid(workers=3.5)) == ["workers must be a whole number"]
+
+
 # --- load / save ---------------------------------------------------------------------------------
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
