@@ -116,6 +116,12 @@ def test_validate_invalid_port(port: Any, reason: str) -> None:
     assert messages(valid(ports=[port])) == [f'invalid port "{port}": {reason}']
 
 
+@pytest.mark.parametrize(("port", "shown"), [(3.5, "3.5"), (float("inf"), "Infinity"), (True, "true"),
+                                             (None, "null"), ([80], "[80]")])
+def test_port_of_the_wrong_type_gets_one_message(port: Any, shown: str) -> None:
+    assert messages(valid(ports=[port])) == [f'invalid port {shown}: must be a whole number or a "host:container" string']
+
+
 @pytest.mark.parametrize("ports", [["8080", "8080"], [8080, "8080:80"], ["08080", 8080]])
 def test_validate_duplicate_ports(ports: list[Any]) -> None:
     assert messages(valid(ports=ports)) == ["duplicate port: 8080"]
