@@ -119,7 +119,10 @@ class StateCommands:
         return self._front.choose("state", "check")
 
     def clean(self) -> Any:
-        """Remove a stale session (its process is gone); refuses while the session is live."""
+        """Remove a stale session (its process is gone); refuses while the session is live.
+
+        Also removes temporary files, older than an hour, left by writes that were killed.
+        """
 
         return self._front.choose("state", "clean")
 

@@ -39,14 +39,28 @@ NO_TAG_WARNING = "image has no tag, will use :latest"
 T = TypeVar("T")
 
 
+def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
+    """``3`` for a ``3.0`` where the schema wants an integer (JSON Schema counts it as one)."""
+    types = schema.get("type")
+    wants_integer = types == "integer" or (isinstance(types, list) and "integer" in types)
+    if wants_integer and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_whole_number(schema["items"], item) for item in value]
+    return value
+
+
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
-    """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing."""
+    """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
+    and whole-number floats at integer positions read as integers."""
     if not isinstance(value, dict):
         return copy.deepcopy(value)
     result = {key: copy.deepcopy(item) for key, item in value.items()}
     for name, sub in schema.get("properties", {}).items():
         if name not in result and "default" in sub:
             result[name] = copy.deepcopy(sub["default"])
+        if name in result:
+            result[name] = _whole_number(sub, result[name])
         if name in result and sub.get("properties"):
             result[name] = apply_defaults(sub, result[name])
     return result

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from isollm.oneline import one_line
 from isollm.record import FrozenRecord
+from isollm.oneline import one_line
+
 
 
 class Issue(FrozenRecord):

@@ -113,6 +113,9 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
         # A format's reason is more precise than the pattern that shadows it.
         if keyword == "pattern" and "format" in keywords:
             continue
+        # A value of the wrong type gets the type's message alone: its range means nothing.
+        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
+            continue
         # An empty string where a value is required reads as "is required".
         required_message = subschema(schema, pointer).get("x-messages", {}).get("required")
         if required_message and _value_at(instance, pointer) == "" and keyword != "type":

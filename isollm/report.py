@@ -8,8 +8,8 @@ from typing import Any, Sequence
 
 from isollm.config import load_file
 from isollm.errors import ConfigError, Issue
-from isollm.oneline import one_line
 from isollm.record import Record
+from isollm.oneline import one_line
 
 FORMATS = ("text", "json", "github")
 

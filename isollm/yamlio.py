@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from isollm.fileread import read_at_most
 from isollm.record import FrozenRecord, Record
+from isollm.fileread import read_at_most
 
 try:
     from yaml._yaml import CParser as _Parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -173,6 +174,23 @@ def test_clean_without_session(isollm, project: Path) -> None:
     result = isollm("state", "clean", cwd=project)
     assert result.returncode == 0
     assert "No session" in result.stdout
+
+
+def test_clean_sweeps_only_old_temporary_files(isollm, workers: Path) -> None:
+    state = workers / ".isollm"
+    old = [state / ".session.json.k1ll3d.tmp", state / "workers" / ".worker-1.json.abc123.tmp"]
+    fresh = state / "workers" / ".worker-2.json.inprogress.tmp"
+    for path in (*old, fresh):
+        path.write_text('{"half": ')
+    two_hours_ago = time.time() - 7200
+    for path in old:
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = isollm("state", "clean", cwd=workers)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 temporary file(s)" in result.stdout
+    assert not any(path.exists() for path in old)
+    assert fresh.exists()  # its writer may still be busy with it
+    assert sorted(p.name for p in (state / "workers").glob("*.json")) == ["worker-1.json", "worker-2.json"]
 
 
 @pytest.mark.parametrize("command", ["show", "check", "clean"])

@@ -334,3 +334,20 @@ def test_any_value_in_any_field_loads_or_is_a_clear_error(tmp_path: Path, kind: 
     else:
         store.save_worker(record)  # type: ignore[arg-type]
         assert store.load_worker("w").to_dict() == record.to_dict()
+
+
+def test_a_planted_state_directory_symlink_is_refused(tmp_path: Path, isollm) -> None:
+    """A repository can commit .isollm as a symlink: nothing is read or written through it."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "workers").mkdir(parents=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "isollm.yaml").write_text("project: demo\n")
+    (project / ".isollm").symlink_to(elsewhere)
+    with pytest.raises(StateError, match="is a symbolic link"):
+        FileState.for_project(project)
+    for command in (["state", "show"], ["state", "check"], ["state", "clean"]):
+        result = isollm(*command, cwd=project)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        assert "is a symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["workers"]

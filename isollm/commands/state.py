@@ -137,12 +137,16 @@ def clean() -> int:
         print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
               "check it and remove it by hand", file=sys.stderr)
         return 1
-    if session is None:
-        print("No session to clean")
-        return 0
-    if store.has_active_session():
+    if session is not None and store.has_active_session():
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
         return 1
-    store.clear_session()
-    print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+    if session is None:
+        print("No session to clean")
+    else:
+        store.clear_session()
+        print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+    # Writers killed mid-write leave their temporary files; an hour-old one has no writer left.
+    swept = store.remove_stale_temp_files()
+    if swept:
+        print(f"Removed {len(swept)} temporary file(s) left by interrupted writes")
     return 0

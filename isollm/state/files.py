@@ -87,9 +87,14 @@ class FileState:
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str]) -> FileState:
+        """The store in ``<project_root>/.isollm``. The toolkit makes that directory itself, so a
+        symlink there was planted (a repository can commit one despite .gitignore): refused."""
         from isollm.config import STATE_DIR
 
-        return cls(Path(project_root) / STATE_DIR)
+        state_dir = Path(project_root) / STATE_DIR
+        if os.path.islink(state_dir):
+            raise StateError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
+        return cls(state_dir)
 
     def __repr__(self) -> str:
         return f"FileState({str(self.state_dir)!r})"
