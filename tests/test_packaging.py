@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from isollm.cli import Cli
 from isollm.schemas import SCHEMA_NAMES, schema_path
 
 pytestmark = pytest.mark.packaging
@@ -103,11 +102,24 @@ def test_python_m_isollm_runs(venv: Path, elsewhere: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.mark.xfail(not hasattr(Cli, "schema"), strict=True,
-                   reason="follow-up: `isollm schema` comes with the CLI branch; this runs for real once merged")
 def test_isollm_schema_path_points_into_the_installed_package(venv: Path, elsewhere: Path) -> None:
     result = _run([str(venv / "isollm"), "schema", "--path"], cwd=elsewhere)
     assert result.returncode == 0, result.stderr
     path = Path(result.stdout.strip())
     assert path.is_file() and path.is_relative_to(venv.parent)
     assert path.name == "isollm.schema.json"
+
+
+def test_the_readme_first_command_works_in_an_empty_directory(venv: Path, tmp_path: Path) -> None:
+    """The README's first set-up line, after its install step, with the venv's scripts first on PATH."""
+    first_line = (REPO / "README.md").read_text(encoding="utf-8").split("```sh\n", 1)[1].splitlines()[0]
+    install, rest = first_line.split(" && ", 1)
+    assert install == "python3 -m pip install ."
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv}{os.pathsep}{env['PATH']}"
+    result = subprocess.run(["bash", "-c", f"set -e; {rest}; pwd"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = Path(result.stdout.splitlines()[-1])
+    assert project != tmp_path and (project / "isollm.yaml").is_file() and (project / ".isollm").is_dir()
+    assert "isollm.yaml: valid" in result.stdout
