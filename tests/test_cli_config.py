@@ -36,6 +36,10 @@ EDITOR_SCRIPT = textwrap.dedent('''
     if "replace" in step:
         with open(path, "wb") as handle:
             handle.write(before.replace(*step["replace"]).encode())
+    if "meanwhile" in step:  # someone else writes the real config while the editor is open
+        target, text = step["meanwhile"]
+        with open(target, "w") as handle:
+            handle.write(text)
     sys.exit(step.get("exit", 0))
 ''')
 
@@ -289,3 +293,36 @@ def test_outside_a_project(isollm, tmp_path: Path) -> None:
         result = isollm(*args, cwd=tmp_path, env={"EDITOR": "true"})
         assert result.returncode == 1
         assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
+
+
+def _saved_edit(stderr: str, tmpdir: Path) -> Path:
+    (saved,) = [Path(word) for word in stderr.split() if word.startswith(str(tmpdir))]
+    return saved
+
+
+def test_an_aborted_invalid_edit_is_saved_not_lost(isollm, project: Path, editor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env, _ = editor({"content": "project: demo\nworkers: 99\n# my careful notes\n"})
+    result = isollm("config", "edit", cwd=project, env={**env, "TMPDIR": str(tmpdir)})
+    _clean(result)
+    assert result.returncode == 1
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert _saved_edit(result.stderr, tmpdir).read_text() == "project: demo\nworkers: 99\n# my careful notes\n"
+    assert _leftovers(project) == []
+
+
+def test_a_config_changed_during_the_edit_is_not_overwritten(isollm, project: Path, editor,
+                                                             tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    theirs = "project: demo\nworkers: 5\n"
+    env, _ = editor({"replace": ["workers: 2", "workers: 4"],
+                     "meanwhile": [str(project / "isollm.yaml"), theirs]})
+    result = isollm("config", "edit", cwd=project, env={**env, "TMPDIR": str(tmpdir)})
+    _clean(result)
+    assert result.returncode == 1
+    assert "changed on disk while you were editing" in result.stderr
+    assert (project / "isollm.yaml").read_text() == theirs
+    assert _saved_edit(result.stderr, tmpdir).read_text() == VALID.replace("workers: 2", "workers: 4")
+    assert _leftovers(project) == []

@@ -4,7 +4,9 @@ The editor works on a temporary copy beside ``isollm.yaml``. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
 the user may edit again or abort. ``isollm.yaml`` is never left invalid or
-half-written, and the copy is removed however the command ends.
+half-written, nor overwritten when it changed on disk during the edit; the copy
+is removed however the command ends, and a rejected edit is saved in the
+temporary directory rather than lost.
 """
 
 from __future__ import annotations
@@ -75,6 +77,21 @@ def _read_copy(name: str) -> bytes:
                           f"{CONFIG_FILE_NAME} left unchanged") from None
 
 
+def _keep(edited: bytes) -> str:
+    """Save a rejected edit where the user can find it (kubectl edit does the same)."""
+    fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(edited)
+    return name
+
+
+def _unchanged_since(target: Path, original: bytes) -> bool:
+    try:
+        return target.read_bytes() == original
+    except OSError:
+        return False
+
+
 def _again() -> bool:
     """Ask whether to edit again; only a person at a terminal can say yes."""
     if not interactive():
@@ -112,8 +129,12 @@ def run() -> int:
                 break
             print(f"{shown}: the edited config is invalid", file=sys.stderr)
             if not _again():
-                print(f"aborted: {shown} left unchanged", file=sys.stderr)
+                print(f"aborted: {shown} left unchanged; your edit is saved in {_keep(edited)}", file=sys.stderr)
                 return 1
+        # Something else (a teammate's pull, another editor) may have written the file meanwhile.
+        if not _unchanged_since(target, original):
+            raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
+                              f"and your edit is saved in {_keep(edited)}")
         atomic_write(target, edited, mode=mode)
     finally:
         try:
