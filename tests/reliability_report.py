@@ -389,6 +389,14 @@ FINDINGS = [
      "followed: `delete_worker`/`clear_all_workers` removed `*.json` files in the link's target",
      "a one-line `StateError`; nothing read, written or removed through it",
      "`test_a_planted_workers_directory_symlink_is_refused`"),
+    ("a planted `.isollm` symlink (committed in a repository despite .gitignore)", "state files",
+     "followed: state read from and written to the link's target", "`FileState.for_project` refuses it; "
+     "every state command exits 1 with one line", "`test_a_planted_state_directory_symlink_is_refused`"),
+    ("`isollm.yaml` rewritten on disk while `config edit` had it open", "config edit",
+     "the valid edit overwrote the other change", "left as it is; the edit is saved in the temporary "
+     "directory and named", "`test_a_config_changed_during_the_edit_is_not_overwritten`"),
+    ("an invalid edit aborted in `config edit`", "config edit", "the user's edit was deleted with the copy",
+     "saved in the temporary directory and named", "`test_an_aborted_invalid_edit_is_saved_not_lost`"),
     ("a directory at session.json", "state files", "reported against `.` with an absolute path",
      "an `InvalidStateError` naming the file", "`test_state_commands_report_a_bad_state_file`"),
     ("a value with a newline, ESC or RTL override; a 1 MB value", "errors, report, exits",
