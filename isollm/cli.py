@@ -147,9 +147,9 @@ class Cli:
         not given as flags. An invalid value is refused with its message and nothing is written.
 
         Args:
-          name: Project name (default: this directory's name). Letters, digits and hyphens, starting with a letter.
-          workers: How many agent containers run in parallel (default from the schema: 3).
-          image: Container image, e.g. ubuntu:24.04 (default from the schema).
+          name: Project name (default: this directory's name). {name_rule}
+          workers: How many agent containers run in parallel, {workers_min}-{workers_max} (default {workers_default}).
+          image: Container image (default {image_default}).
         """
 
         return self._front.choose("init", "run", name=name, workers=workers, image=image)
@@ -312,3 +312,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(_help_text(out.getvalue()))  # a bare `isollm` or `isollm config`
         return 0
     return _usage_error(f"unknown command: {' '.join(args)}", args)
+
+
+def _fill_init_help() -> None:
+    """Put the schema's rules and defaults into ``init --help``, so the help cannot drift from them."""
+    from isollm.schemas import load_schema
+
+    props = load_schema("config")["properties"]
+    project, workers = props["project"], props["workers"]
+    Cli.init.__doc__ = (Cli.init.__doc__ or "").format(
+        name_rule=f"{project['x-messages']['pattern'].capitalize()}, "
+                  f"{project['minLength']}-{project['maxLength']} characters.",
+        workers_min=workers["minimum"], workers_max=workers["maximum"], workers_default=workers["default"],
+        image_default=props["image"]["default"])
+
+
+_fill_init_help()

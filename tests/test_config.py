@@ -355,3 +355,6 @@ def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
     hook = subprocess.run([sys.executable, "-m", "isollm.hook", "isollm.yaml"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert hook.stderr.splitlines() == ["isollm.yaml:2:10: error: workers cannot exceed 5"]
+    help_text = subprocess.run([sys.executable, "-m", "isollm", "init", "--help"], cwd=tmp_path, env=env,
+                               capture_output=True, text=True).stdout
+    assert "in parallel, 1-5 (default 3)" in help_text
