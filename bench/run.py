@@ -143,16 +143,7 @@ def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
     return result
 
 
-def _has_module(module: str, env: dict[str, str]) -> bool:
-    probe = run_once(py("-c", f"import {module}"), env)
-    return probe.returncode == 0
-
-
 def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
-    if not _has_module("isollm.state", env) or not os.path.exists(os.path.join(BENCH, "state_throughput.py")):
-        why = "skipped: isollm.state (and bench/state_throughput.py) not in this checkout yet"
-        return [Row("save_worker, full durability", "save_worker", None, "", None, "", None, ">= 0.7x", None, why),
-                Row("load_all_workers", "load_all_workers", None, "", None, "", None, "linear", None, why)]
     os.makedirs(os.path.join(tmp, "state"), exist_ok=True)
     result = _json_child(["--dir", os.path.join(tmp, "state"), "--count", str(sizes.save_count),
                           "--rounds", str(sizes.state_rounds), "--small", str(sizes.state_small),
@@ -173,9 +164,10 @@ def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     ]
 
 
-def _make_state(project: str, env: dict[str, str]) -> bool:
+def _make_state(project: str, env: dict[str, str]) -> None:
     run = run_once(py(os.path.join(BENCH, "bench_state.py"), "--populate", project, "--workers", "5"), env)
-    return run.returncode == 0
+    if run.returncode != 0:
+        raise SystemExit(f"bench: could not populate state for the CLI benchmark\n{run.stdout}{run.stderr}")
 
 
 def bench_cli(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
@@ -183,28 +175,16 @@ def bench_cli(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
     data.write_project(project)
     rows = []
     floor = Samples("floor", py(*FLOOR))
-    commands = [("config show", Samples("isollm config show", py(*CLI, "config", "show")))]
-    if _make_state(project, env):
-        commands.append(("state show", Samples("isollm state show", py(*CLI, "state", "show"))))
-    else:
-        rows.append(Row("isollm state show vs floor", "isollm state show", None, "", None, "", None, "<= 1.3x",
-                        None, "skipped: isollm.state is not in this checkout yet"))
-    usable = []
+    _make_state(project, env)
+    commands = [("config show", Samples("isollm config show", py(*CLI, "config", "show"))),
+                ("state show", Samples("isollm state show", py(*CLI, "state", "show")))]
+    alternate([floor, *(s for _, s in commands)], sizes.rounds, env, cwd=project)
+    f = floor.median_seconds * 1000
     for name, sample in commands:
-        probe = run_once(sample.command, env, cwd=project)
-        if probe.returncode == 0:
-            usable.append((name, sample))
-        else:
-            rows.append(Row(f"isollm {name} vs floor", sample.label, None, "", None, "", None, "<= 1.3x", None,
-                            f"skipped: `isollm {name}` exited {probe.returncode} (not in this checkout yet?)"))
-    if usable:
-        alternate([floor, *(s for _, s in usable)], sizes.rounds, env, cwd=project)
-        f = floor.median_seconds * 1000
-        for name, sample in usable:
-            _check(sample, lambda rc: rc == 0, "expected success")
-            v = sample.median_seconds * 1000
-            rows.append(Row(f"isollm {name} vs floor", sample.label, v, "import yaml, jsonschema", f, "ms",
-                            v / f, "<= 1.3x", v / f <= 1.3))
+        _check(sample, lambda rc: rc == 0, "expected success")
+        v = sample.median_seconds * 1000
+        rows.append(Row(f"isollm {name} vs floor", sample.label, v, "import yaml, jsonschema", f, "ms",
+                        v / f, "<= 1.3x", v / f <= 1.3))
     return rows
 
 
