@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from isollm.config import load_file
+from isollm.config import Config, load_file, parse_config_text
 from isollm.errors import ConfigError, Issue
 from isollm.record import Record
 from isollm.oneline import one_line
+from isollm.yamlio import YamlError, decode
 
 FORMATS = ("text", "json", "github")
 
@@ -33,14 +34,23 @@ class FileReport(Record):
                 "warnings": [i.to_dict() for i in self.warnings]}
 
 
+def _report(name: str, read: Callable[[], Config]) -> FileReport:
+    try:
+        config = read()
+    except (ConfigError, YamlError) as error:
+        return FileReport(name, [Issue(error.message, "", error.line, error.column, "load")])
+    return FileReport(name, config.issues(), config.warning_issues())
+
+
 def check_config_file(path: str | os.PathLike[str]) -> FileReport:
     """Every error and warning of one config file; a file that cannot be read is one error."""
     name = os.fspath(path)
-    try:
-        config = load_file(name)
-    except ConfigError as error:
-        return FileReport(name, [Issue(error.message, "", error.line, error.column, "load")])
-    return FileReport(name, config.issues(), config.warning_issues())
+    return _report(name, lambda: load_file(name))
+
+
+def check_config_bytes(raw: bytes, name: str) -> FileReport:
+    """The same for config bytes not (yet) in a file, reported under ``name``."""
+    return _report(name, lambda: parse_config_text(decode(raw), name))
 
 
 def _where(path: str, issue: Issue) -> str:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from isollm.atomic import atomic_write
 from isollm.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, parse_config_text
-from isollm.errors import ConfigError, Issue, IsollmError
-from isollm.yamlio import YamlError, decode
+from isollm.config import CONFIG_FILE_NAME
+from isollm.errors import IsollmError
+from isollm.report import check_config_bytes
 
 DEFAULT_EDITOR = "vi"
 
@@ -39,17 +39,6 @@ def editor_command() -> list[str]:
                 raise IsollmError(f"cannot understand ${variable} ({value!r}): {error}") from None
             return words
     return [DEFAULT_EDITOR]
-
-
-def _problems(raw: bytes, name: str) -> tuple[list[Issue], list[Issue]]:
-    """Errors and warnings of an edited config, located in its lines."""
-    try:
-        config = parse_config_text(decode(raw), name)
-    except YamlError as error:
-        return [Issue(error.message, "", error.line, error.column, "load")], []
-    except ConfigError as error:
-        return [Issue(error.message, "", error.line, error.column, "load")], []
-    return config.issues(), config.warning_issues()
 
 
 def _run_editor(command: list[str], path: str) -> None:
@@ -123,9 +112,9 @@ def run() -> int:
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0
-            errors, warnings = _problems(edited, shown)
-            print_issues(shown, errors, warnings)
-            if not errors:
+            report = check_config_bytes(edited, shown)
+            print_issues(shown, report.errors, report.warnings)
+            if report.valid:
                 break
             print(f"{shown}: the edited config is invalid", file=sys.stderr)
             if not _again():
