@@ -17,7 +17,7 @@ from isollm.errors import ConfigError, Issue, ValidationError
 from isollm.formats import image_pins_version
 from isollm.schemas import load_schema
 from isollm.validation import validate_instance
-from isollm.yamlio import Document, YamlError, dump_yaml, parse_yaml, read_text
+from isollm.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -234,11 +234,12 @@ def parse_config_text(text: str, path: str = "") -> Config:
     return Config(document.data, path=path, document=document)
 
 
-def load_file(path: str | os.PathLike[str]) -> Config:
-    """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
+def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of a config file, bounded and from a regular file only;
+    ``ConfigError`` saying what is wrong when it cannot be read."""
     name = os.fspath(path)
     try:
-        text = read_text(name)
+        return read_limited(name)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {name}", path=name) from None
     except IsADirectoryError:
@@ -249,6 +250,16 @@ def load_file(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(error.message, path=name, line=error.line, column=error.column) from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {name}: {error.strerror}", path=name) from None
+
+
+def load_file(path: str | os.PathLike[str]) -> Config:
+    """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
+    name = os.fspath(path)
+    raw = read_config_bytes(name)
+    try:
+        text = decode(raw)
+    except YamlError as error:
+        raise ConfigError(error.message, path=name, line=error.line, column=error.column) from None
     return parse_config_text(text, name)
 
 

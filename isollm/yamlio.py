@@ -385,15 +385,20 @@ def decode(raw: bytes) -> str:
         raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
 
 
-def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """The file's text, refusing anything larger than ``limit`` bytes before reading it all.
+def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, refusing anything larger than ``limit`` before reading it all.
 
     Only a regular file is read (after following symlinks; see ``isollm.fileread``).
     """
     raw = read_at_most(path, limit + 1)
     if len(raw) > limit:
         raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
-    return decode(raw)
+    return raw
+
+
+def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
+    """``read_limited``, decoded (see ``decode``)."""
+    return decode(read_limited(path, limit=limit))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

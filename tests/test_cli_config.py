@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -326,3 +327,16 @@ def test_a_config_changed_during_the_edit_is_not_overwritten(isollm, project: Pa
     assert (project / "isollm.yaml").read_text() == theirs
     assert _saved_edit(result.stderr, tmpdir).read_text() == VALID.replace("workers: 2", "workers: 4")
     assert _leftovers(project) == []
+
+
+def test_edit_refuses_a_fifo_named_like_the_config(isollm, tmp_path: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    """Reading a FIFO would block forever; the edit must refuse it at once and run no editor."""
+    root = tmp_path / "fifo-project"
+    root.mkdir()
+    os.mkfifo(root / "isollm.yaml")
+    env, recorded = editor({"content": "project: demo\n"})
+    result = isollm("config", "edit", cwd=root, env=env, timeout=20)
+    _clean(result)
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr
+    assert "calls" not in recorded()

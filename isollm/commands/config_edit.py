@@ -21,8 +21,8 @@ from pathlib import Path
 
 from isollm.atomic import atomic_write
 from isollm.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME
-from isollm.errors import IsollmError
+from isollm.config import CONFIG_FILE_NAME, read_config_bytes
+from isollm.errors import ConfigError, IsollmError
 from isollm.report import check_config_bytes
 
 DEFAULT_EDITOR = "vi"
@@ -60,10 +60,9 @@ def _run_editor(command: list[str], path: str) -> None:
 
 def _read_copy(name: str) -> bytes:
     try:
-        return Path(name).read_bytes()
-    except OSError as error:
-        raise IsollmError(f"cannot read the edited copy {name}: {error.strerror}; "
-                          f"{CONFIG_FILE_NAME} left unchanged") from None
+        return read_config_bytes(name)
+    except ConfigError as error:
+        raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
 
 
 def _keep(edited: bytes) -> str:
@@ -76,8 +75,8 @@ def _keep(edited: bytes) -> str:
 
 def _unchanged_since(target: Path, original: bytes) -> bool:
     try:
-        return target.read_bytes() == original
-    except OSError:
+        return read_config_bytes(target) == original
+    except ConfigError:
         return False
 
 
@@ -100,7 +99,7 @@ def run() -> int:
     target = project_root() / CONFIG_FILE_NAME
     shown = display_path(target)
     command = editor_command()
-    original = target.read_bytes()
+    original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
     mode = target.stat().st_mode & 0o7777
     fd, copy_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.edit-", suffix=".yaml")
     try:
