@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 from isollm.config import STATE_DIR
+from isollm.fileread import read_at_most
 
 ENTRY = f"{STATE_DIR}/"
+_READ_LIMIT = 64 * 1024 * 1024  # far beyond any real .gitignore
 # Spellings git treats as ignoring the state directory at the project root.
 _EQUIVALENT = {STATE_DIR, f"{STATE_DIR}/", f"/{STATE_DIR}", f"/{STATE_DIR}/"}
 
@@ -30,7 +32,8 @@ def ensure_ignored(directory: str | os.PathLike[str]) -> bool:
     """
     path = Path(directory) / ".gitignore"
     try:
-        content = path.read_bytes()
+        # A FIFO or device here would block or stream forever: only a regular file is read.
+        content = read_at_most(path, _READ_LIMIT)
     except FileNotFoundError:
         content = b""
     if has_entry(content):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import json
 from pathlib import Path
 
@@ -244,3 +245,13 @@ def test_no_prompts_without_a_terminal(isollm, project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Project name" not in result.stdout + result.stderr
     assert load_and_validate(project).project == "my-app"
+
+
+def test_init_with_a_fifo_gitignore_warns_instead_of_hanging(isollm, tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    root.mkdir()
+    os.mkfifo(root / ".gitignore")
+    result = isollm("init", cwd=root, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert "warning: could not update .gitignore" in result.stderr
+    assert (root / "isollm.yaml").is_file()
