@@ -37,7 +37,7 @@ def py(*args: str) -> list[str]:
 
 
 FLOOR = ("-c", "import yaml, jsonschema")
-HOOK = ("-m", "isollm.hook")
+HOOK = ("-m", "isollm.cli.hook")
 CLI = ("-m", "isollm")
 # bench/ of the checkout under test (``--repo``): child scripts come from there.
 BENCH = os.path.dirname(os.path.abspath(__file__))

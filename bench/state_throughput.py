@@ -23,7 +23,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from isollm.atomic import fsync_directory  # noqa: E402
+from isollm.io.atomic import fsync_directory  # noqa: E402
 from isollm.state import FileState, TaskRef, WorkerState, WorkerStatus  # noqa: E402
 from isollm.state.codec import encode  # noqa: E402
 

@@ -1,3 +1,3 @@
-from isollm.launch import main
+from isollm.cli.launch import main
 
 raise SystemExit(main())

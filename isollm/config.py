@@ -12,12 +12,12 @@ import copy
 import os
 from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
-from isollm.atomic import atomic_write
+from isollm.io.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
-from isollm.formats import image_pins_version
-from isollm.schemas import load_schema
-from isollm.validation import validate_instance
-from isollm.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
+from isollm.schema.formats import image_pins_version
+from isollm.schema.loader import load_schema
+from isollm.schema.check import validate_instance
+from isollm.io.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,8 +10,8 @@ import json
 import sys
 from typing import Any, Iterator, Sequence
 
-from isollm.schemas import load_schema
-from isollm.yamlio import dump_yaml
+from isollm.schema.loader import load_schema
+from isollm.io.yamlio import dump_yaml
 
 _HEADER = """# Configuration reference: `isollm.yaml`
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from isollm.record import FrozenRecord
-from isollm.oneline import one_line
+from isollm.util.record import FrozenRecord
+from isollm.util.oneline import one_line
 
 
 

@@ -1,63 +1,8 @@
-"""The jsonschema validator class that enforces the toolkit's rules.
+"""``isollm.validator:IsollmValidator``, the name ``check-jsonschema --validator-class`` is given.
 
-Importable as ``isollm.validator:IsollmValidator`` for
-``check-jsonschema --validator-class``. It adds to Draft 2020-12:
-
-- the ``isollm-*`` formats, checked whatever format checker the caller passes;
-- the ``hostPortsDistinct`` keyword (duplicate host ports, clashes with airyra.port);
-- ECMA-262 semantics for ``pattern`` (``$`` is the end of the string).
+The class lives in :mod:`isollm.schema.validator_class`; this module keeps the documented path.
 """
 
-from __future__ import annotations
+from isollm.schema.validator_class import IsollmValidator
 
-from collections import deque
-from typing import Any, Iterator
-
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import FormatError
-from jsonschema.exceptions import ValidationError as SchemaError
-
-from isollm.formats import FORMATS
-from isollm.keywords import ecma_regex, host_port_conflicts
-
-FORMAT_CHECKER = FormatChecker(formats=())
-for _name, _check in FORMATS.items():
-    FORMAT_CHECKER.checks(_name, raises=ValueError)(_check)
-
-_standard_format = Draft202012Validator.VALIDATORS["format"]
-
-
-def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if format_name not in FORMATS:
-        yield from _standard_format(validator, format_name, instance, schema)
-        return
-    try:
-        FORMAT_CHECKER.check(instance, format_name)
-    except FormatError as error:
-        reason = str(error.cause) if error.cause else f"is not a valid {format_name}"
-        template = schema.get("x-messages", {}).get("format", "{instance!r}: {reason}")
-        yield SchemaError(template.format_map(_Fields(instance=instance, reason=reason)), cause=error.cause)
-
-
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
-        yield SchemaError(f"{instance!r} does not match {pattern!r}")
-
-
-def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    for pointer, message in host_port_conflicts(spec, instance, schema):
-        path = deque(int(p) if p.isdigit() else p for p in pointer.strip("/").split("/"))
-        yield SchemaError(message, path=path)
-
-
-class _Fields(dict):  # type: ignore[type-arg]
-    """Template fields; an unknown field stays visible instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports},
-)
+__all__ = ["IsollmValidator"]

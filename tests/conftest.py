@@ -43,7 +43,7 @@ def isollm() -> Runner:
 @pytest.fixture
 def hook() -> Runner:
     """Runs the pre-commit hook's entry point (``isollm-validate``)."""
-    return _runner("isollm.hook")
+    return _runner("isollm.cli.hook")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -382,7 +382,7 @@ FINDINGS = [
      "expanded size bounded (4 x the file size limit)", "`alias-long-string`"),
     ("a FIFO or /dev/zero named isollm.yaml or at a state path", "yamlio, state files",
      "`isollm-validate` and `isollm state check` blocked forever", "only regular files are read "
-     "(`isollm/fileread.py`)", "`fifo`, `device`, state special files"),
+     "(`isollm/io/bounded_read.py`)", "`fifo`, `device`, state special files"),
     ("a symlink planted at a state file", "state files", "followed on read (any file could be read as state)",
      "read with O_NOFOLLOW: refused and reported", "`test_a_planted_symlink_is_refused_on_read_and_removed_on_delete`"),
     ("a planted `.isollm/workers` symlink (a cloned repository can carry one)", "state files",
@@ -401,7 +401,7 @@ FINDINGS = [
      "an `InvalidStateError` naming the file", "`test_state_commands_report_a_bad_state_file`"),
     ("a value with a newline, ESC or RTL override; a 1 MB value", "errors, report, exits",
      "one diagnostic split over lines, escape sequences reaching the terminal, 100 KB lines",
-     "every message escaped and bounded (`isollm/oneline.py`)", "`escaped-control-in-value`, CLI table"),
+     "every message escaped and bounded (`isollm/util/oneline.py`)", "`escaped-control-in-value`, CLI table"),
     ("a file name that is not UTF-8 with a strict UTF-8 stdout", "exits", "`UnicodeEncodeError` traceback in "
      "`--format json`", "stdout/stderr escape what they cannot encode", "`test_a_file_name_that_is_not_utf8...`"),
     ("saving a value holding NEL, LS or PS", "yamlio dump", "read back as a space: silent data change",

@@ -37,7 +37,7 @@ CUSTOM_KEYWORDS = {"format", "hostPortsDistinct"}
 def _same_under_both_parsers(path: Path) -> bool:
     from check_jsonschema.parsers.yaml import ParseError, construct_yaml_implementation, impl2loader
 
-    from isollm.yamlio import YamlError, parse_yaml
+    from isollm.io.yamlio import YamlError, parse_yaml
 
     try:
         ours = parse_yaml(path.read_text(encoding="utf-8")).data

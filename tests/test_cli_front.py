@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from isollm.schemas import SCHEMA_NAMES, load_schema, schema_path
+from isollm.schema.loader import SCHEMA_NAMES, load_schema, schema_path
 from tests.pty_session import spawn_isollm
 
 COMMANDS = [(), ("init",), ("validate",), ("config",), ("config", "show"), ("config", "edit"), ("schema",),

@@ -19,7 +19,7 @@ from tests.hostile import corpus
 from tests.test_state_hostile import CORRUPT, _valid
 
 # The full CLI comes from another branch; until it is merged only `validate` exists.
-CLI_MERGED = importlib.util.find_spec("isollm.commands.state") is not None
+CLI_MERGED = importlib.util.find_spec("isollm.cli.commands.state") is not None
 pending_cli = pytest.mark.skipif(not CLI_MERGED, reason="the full CLI (init, config, schema, state) is not merged yet")
 
 USAGE, BAD = 2, 1

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from isollm.config import load_and_validate
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 from tests.pty_session import spawn_isollm
 
 SCHEMA = load_schema("config")

@@ -14,7 +14,7 @@ import pytest
 
 from isollm import config as cfg
 from isollm.errors import ConfigError, IsollmError, ValidationError
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 SCHEMA = load_schema("config")
 
@@ -352,7 +352,7 @@ def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.stdout.splitlines() == ["5", "workers cannot exceed 5"], result.stderr
-    hook = subprocess.run([sys.executable, "-m", "isollm.hook", "isollm.yaml"], cwd=tmp_path, env=env,
+    hook = subprocess.run([sys.executable, "-m", "isollm.cli.hook", "isollm.yaml"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert hook.stderr.splitlines() == ["isollm.yaml:2:10: error: workers cannot exceed 5"]
     help_text = subprocess.run([sys.executable, "-m", "isollm", "init", "--help"], cwd=tmp_path, env=env,

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import REPO
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 PAGE = REPO / "docs" / "configuration.md"
 

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import REPO
 from isollm.config import default_config, render
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 from lsp_client import LspClient
 
 SERVER = REPO / "tests" / "editor" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"

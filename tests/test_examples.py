@@ -9,7 +9,7 @@ import pytest
 
 from isollm.config import load_file
 from isollm.errors import ConfigError
-from isollm.report import check_config_file, text_lines
+from isollm.cli.report import check_config_file, text_lines
 
 from conftest import EXAMPLES
 

@@ -1,6 +1,6 @@
 """The fast compiled validator and jsonschema (IsollmValidator) agree on validity.
 
-The hook decides valid/invalid with ``isollm.compiled`` alone and consults
+The hook decides valid/invalid with ``isollm.schema.decide`` alone and consults
 jsonschema only to explain; if the two ever disagreed, a config could pass the
 hook yet fail check-jsonschema (or fail with no message). Generated configs sit
 on every limit the schema sets, with wrong types and unknown keys mixed in.
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isollm.compiled import checker_for
+from isollm.schema.decide import checker_for
 from isollm.config import apply_defaults
-from isollm.schemas import load_schema
-from isollm.validator import IsollmValidator
-from isollm.yamlio import YamlError, parse_yaml, read_text
+from isollm.schema.loader import load_schema
+from isollm.schema.validator_class import IsollmValidator
+from isollm.io.yamlio import YamlError, parse_yaml, read_text
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 SCHEMA = load_schema("config")

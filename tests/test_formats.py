@@ -6,7 +6,7 @@ from typing import Callable
 
 import pytest
 
-from isollm import formats
+from isollm.schema import formats
 
 CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] = {
     formats.is_port_mapping: (

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from isollm import config as cfg
 from isollm.config import Config, load_file, parse_config_text, render
 from isollm.errors import ConfigError, Issue
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 SETTINGS = settings(max_examples=int(os.environ.get("ISOLLM_FUZZ_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -253,7 +253,7 @@ _json_values = st.recursive(
 @example("a\u2028b")
 @example("9" * 5000)  # a number too long for int(): must stay text
 def test_what_is_written_reads_back_the_same(value: Any) -> None:
-    from isollm.yamlio import dump_yaml, parse_yaml
+    from isollm.io.yamlio import dump_yaml, parse_yaml
 
     assert parse_yaml(dump_yaml({"value": value})).data == {"value": value}
 

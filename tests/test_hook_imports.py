@@ -57,7 +57,7 @@ def _clean_interpreter_imports(tmp_path: Path, *args: str) -> tuple[int, set[str
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["PYTHONPATH"] = os.pathsep.join([str(repo), *site.getsitepackages()])
     env["PYTHONPROFILEIMPORTTIME"] = "1"
-    result = subprocess.run([sys.executable, "-S", "-m", "isollm.hook", *args], cwd=tmp_path, env=env,
+    result = subprocess.run([sys.executable, "-S", "-m", "isollm.cli.hook", *args], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=60)
     return result.returncode, _imported(result.stderr)
 
@@ -75,9 +75,9 @@ def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(tmp_path: 
 def test_records_behave_like_the_dataclasses_they_replace() -> None:
     """Issue & co. dropped @dataclass for start-up time; what callers rely on must not change."""
     from isollm.errors import Issue
-    from isollm.record import FrozenRecord
-    from isollm.report import FileReport
-    from isollm.yamlio import Document, DuplicateKey
+    from isollm.util.record import FrozenRecord
+    from isollm.cli.report import FileReport
+    from isollm.io.yamlio import Document, DuplicateKey
 
     issue = Issue("m", "/p", 1, 2, "k")
     assert issue == Issue(message="m", pointer="/p", line=1, column=2, keyword="k")

@@ -44,7 +44,7 @@ def test_case_in_a_limited_subprocess(case: corpus.Case, entry: str, tmp_path: P
 def test_case_as_json_is_one_valid_document(case: corpus.Case, tmp_path: Path) -> None:
     _skip_as_root(case)
     corpus.build(case, tmp_path)
-    run = corpus.run_limited(["-m", "isollm.hook", "--format", "json", "isollm.yaml"], tmp_path)
+    run = corpus.run_limited(["-m", "isollm.cli.hook", "--format", "json", "isollm.yaml"], tmp_path)
     assert run.status == case.expect["exit"], run.stderr[-2000:]
     assert "Traceback" not in run.stderr
     document = json.loads(run.stdout)  # lone surrogates come out as \\udXXX escapes: still JSON

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from isollm.launch import hot_command
+from isollm.cli.launch import hot_command
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = "project: demo\nworkers: 3\n"
@@ -56,11 +56,11 @@ def _run(code: str, args: list[str], cwd: Path, env: dict[str, str] | None = Non
     return result.returncode, result.stdout, result.stderr
 
 
-FAST = "import sys; from isollm.launch import main; sys.exit(main(sys.argv[1:]))"
-FIRE = "import sys; from isollm.cli import main; sys.exit(main(sys.argv[1:]))"
+FAST = "import sys; from isollm.cli.launch import main; sys.exit(main(sys.argv[1:]))"
+FIRE = "import sys; from isollm.cli.front import main; sys.exit(main(sys.argv[1:]))"
 
 
-@pytest.mark.skipif(not _has("isollm.commands.config_show"), reason="config show is not in this checkout yet")
+@pytest.mark.skipif(not _has("isollm.cli.commands.config_show"), reason="config show is not in this checkout yet")
 @pytest.mark.parametrize("content", [VALID, "workers: 99\n", "a: [\n", None])
 @pytest.mark.parametrize("args", [["config", "show"], ["config", "show", "--format", "json"],
                                   ["config", "show", "--format=xml"]])
@@ -70,7 +70,7 @@ def test_config_show_same_as_through_fire(tmp_path: Path, content: str | None, a
     assert _run(FAST, args, tmp_path) == _run(FIRE, args, tmp_path)
 
 
-@pytest.mark.skipif(not (_has("isollm.commands.state") and _has("isollm.state")),
+@pytest.mark.skipif(not (_has("isollm.cli.commands.state") and _has("isollm.state")),
                     reason="state show is not in this checkout yet")
 @pytest.mark.parametrize("args", [["state", "show"], ["state", "show", "--format=json"]])
 def test_state_show_same_as_through_fire(tmp_path: Path, args: list[str]) -> None:
@@ -78,7 +78,7 @@ def test_state_show_same_as_through_fire(tmp_path: Path, args: list[str]) -> Non
     assert _run(FAST, args, tmp_path) == _run(FIRE, args, tmp_path)
 
 
-@pytest.mark.skipif(not _has("isollm.commands.config_show"), reason="config show is not in this checkout yet")
+@pytest.mark.skipif(not _has("isollm.cli.commands.config_show"), reason="config show is not in this checkout yet")
 def test_config_show_imports_no_fire(isollm, tmp_path: Path) -> None:
     (tmp_path / "isollm.yaml").write_text(VALID)
     result = isollm("config", "show", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from isollm.schemas import SCHEMA_NAMES, schema_path
+from isollm.schema.loader import SCHEMA_NAMES, schema_path
 
 pytestmark = pytest.mark.packaging
 
@@ -63,7 +63,7 @@ def test_the_wheel_carries_every_schema(wheel: Path) -> None:
 
 
 def test_the_installed_package_finds_its_schemas(venv: Path, elsewhere: Path) -> None:
-    script = ("from isollm.schemas import SCHEMA_NAMES, schema_path, load_schema\n"
+    script = ("from isollm.schema.loader import SCHEMA_NAMES, schema_path, load_schema\n"
               "for name in SCHEMA_NAMES:\n"
               "    if schema_path(name).exists():\n"
               "        print(schema_path(name), load_schema(name)['$id'])\n")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isollm.yamlio import _plain_scalar, _resolve_plain
+from isollm.io.yamlio import _plain_scalar, _resolve_plain
 
 SUFFIXES = ["", "rue", "RUE", "alse", "ull", "ULL", "inf", "nan", "NaN", "0", "1", "9", ".5", "e3", "x1F", "o17",
             "_1", " x", "abc", "-", ".", ":80"]

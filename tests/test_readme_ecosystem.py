@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 SNIPPETS = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(repos:.*?)```", README, re.DOTALL)]

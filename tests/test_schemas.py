@@ -8,8 +8,8 @@ from typing import Any, Iterator
 import pytest
 from jsonschema import Draft202012Validator
 
-from isollm.compiled import compile_schema
-from isollm.schemas import SCHEMA_NAMES, load_schema, schema_path
+from isollm.schema.decide import compile_schema
+from isollm.schema.loader import SCHEMA_NAMES, load_schema, schema_path
 
 PRESENT = [name for name in SCHEMA_NAMES if schema_path(name).exists()]
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from isollm.compiled import checker_for
+from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError
-from isollm.formats import is_date_time
-from isollm.schemas import load_schema, schema_path
+from isollm.schema.formats import is_date_time
+from isollm.schema.loader import load_schema, schema_path
 from isollm.state import (
     CURRENT_SESSION_VERSION,
     CURRENT_WORKER_VERSION,
@@ -29,7 +29,7 @@ from isollm.state import (
 )
 from isollm.state.codec import encode
 from isollm.state.timestamps import format_timestamp, parse_timestamp
-from isollm.validator import IsollmValidator
+from isollm.schema.validator_class import IsollmValidator
 from tests.state_helpers import EXAMPLES, worker
 
 GO = sorted((EXAMPLES / "go").glob("*.json"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from isollm.yamlio import MAX_DEPTH, YamlError, decode, dump_yaml, parse_yaml, read_text
+from isollm.io.yamlio import MAX_DEPTH, YamlError, decode, dump_yaml, parse_yaml, read_text
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from isollm.compiled import checker_for
+from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError, Issue, ValidationError
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 from isollm.state.migrations import migrate
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state"}
@@ -24,14 +24,14 @@ _GO_TABLE = str.maketrans(_GO_ESCAPES)
 
 
 def _explain(kind: str, data: Any, text: str | None) -> list[Issue]:
-    from isollm.validation import validate_instance
+    from isollm.schema.check import validate_instance
 
     return validate_instance(kind, data, _document(text) if text is not None else None)
 
 
 def _document(text: str) -> Any:
     """The JSON text parsed as YAML 1.2 (a superset), for line and column; None if that fails."""
-    from isollm.yamlio import parse_yaml
+    from isollm.io.yamlio import parse_yaml
 
     try:
         return parse_yaml(text)

@@ -4,7 +4,7 @@
     <state_dir>/workers/<name>.json
 
 Every write is validated first and lands atomically and durably (see
-``isollm.atomic``); every read is validated after parsing. Temporary files
+``isollm.io.atomic``); every read is validated after parsing. Temporary files
 start with '.', so listings skip a write in progress.
 """
 
@@ -14,10 +14,10 @@ import os
 import time
 from pathlib import Path
 
-from isollm.atomic import atomic_create, atomic_write, fsync_directory
+from isollm.io.atomic import atomic_create, atomic_write, fsync_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
-from isollm.fileread import NotRegularFileError, SymlinkRefusedError, read_at_most
+from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
 from isollm.state.codec import TITLES, decode, encode, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from isollm.errors import Issue
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from isollm.formats import rfc3339_parts
+from isollm.schema.formats import rfc3339_parts
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 

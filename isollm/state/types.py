@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from isollm.errors import StateError
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
 

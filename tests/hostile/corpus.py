@@ -226,7 +226,7 @@ def run_limited(args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
 
 
 ENTRIES = {
-    "hook": ["-m", "isollm.hook", "isollm.yaml"],
+    "hook": ["-m", "isollm.cli.hook", "isollm.yaml"],
     "cli": ["-m", "isollm", "validate", "isollm.yaml"],
     # Prints whatever it can read (exit 0 even when invalid); exit 1 only when unreadable.
     "config-show": ["-m", "isollm", "config", "show", "--format", "json"],

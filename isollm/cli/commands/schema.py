@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from isollm.commands._common import bool_flag, check_choice
+from isollm.cli.commands._common import bool_flag, check_choice
 from isollm.errors import IsollmError
-from isollm.schemas import SCHEMA_NAMES, schema_path
+from isollm.schema.loader import SCHEMA_NAMES, schema_path
 
 
 def run(name: str = "config", *, path: bool | str = False) -> int:

@@ -19,11 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from isollm.atomic import atomic_write
-from isollm.commands._common import ask, display_path, interactive, print_issues, project_root
+from isollm.io.atomic import atomic_write
+from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, read_config_bytes
 from isollm.errors import ConfigError, IsollmError
-from isollm.report import check_config_bytes
+from isollm.cli.report import check_config_bytes
 
 DEFAULT_EDITOR = "vi"
 

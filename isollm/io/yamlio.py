@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from isollm.record import FrozenRecord, Record
-from isollm.fileread import read_at_most
+from isollm.util.record import FrozenRecord, Record
+from isollm.io.bounded_read import read_at_most
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -388,7 +388,7 @@ def decode(raw: bytes) -> str:
 def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing anything larger than ``limit`` before reading it all.
 
-    Only a regular file is read (after following symlinks; see ``isollm.fileread``).
+    Only a regular file is read (after following symlinks; see ``isollm.io.bounded_read``).
     """
     raw = read_at_most(path, limit + 1)
     if len(raw) > limit:

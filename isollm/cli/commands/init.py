@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from isollm.commands._common import ask, interactive
+from isollm.cli.commands._common import ask, interactive
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, exists, save
 from isollm.errors import Issue
 
@@ -108,7 +108,7 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
 
 
 def _ignore_state_dir(root: Path) -> None:
-    from isollm.gitignore import ENTRY, ensure_ignored
+    from isollm.io.gitignore import ENTRY, ensure_ignored
 
     try:
         if ensure_ignored(root):

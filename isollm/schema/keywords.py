@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
-from isollm.formats import host_port
-from isollm.schemas import schema_default
+from isollm.schema.formats import host_port
+from isollm.schema.loader import schema_default
 
 _MISSING = object()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from isollm.exits import EXIT_USAGE, guarded
+from isollm.cli.exits import EXIT_USAGE, guarded
 
 USAGE = """usage: isollm-validate [--format text|json|github] [PATH ...]
 
@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(parsed, int):
         return parsed
     paths, output_format = parsed
-    from isollm.commands import validate
+    from isollm.cli.commands import validate
 
     return guarded(lambda: validate.run(paths, output_format, quiet_valid=True))
 

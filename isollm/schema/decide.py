@@ -3,7 +3,7 @@
 It understands exactly the keywords our schemas use and refuses to compile a
 schema with any other, so a schema change can never be silently ignored here.
 Importing it costs a few milliseconds, against ~75 ms for jsonschema, which is
-consulted only to explain a failure (see ``isollm.explain``).
+consulted only to explain a failure (see ``isollm.schema.explain``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import math
 from functools import lru_cache
 from typing import Any, Callable
 
-from isollm.formats import FORMATS
-from isollm.keywords import ecma_regex, host_port_conflicts
-from isollm.schemas import load_schema
+from isollm.schema.formats import FORMATS
+from isollm.schema.keywords import ecma_regex, host_port_conflicts
+from isollm.schema.loader import load_schema
 
 Check = Callable[[Any], bool]
 

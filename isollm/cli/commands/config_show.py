@@ -2,7 +2,7 @@
 
 It prints whatever it could read, valid or not, and exits 0; only a file that
 cannot be read as a config at all exits 1. On a valid file it never imports
-jsonschema (see ``isollm.validation``).
+jsonschema (see ``isollm.schema.check``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import math
 import sys
 from typing import Any
 
-from isollm.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file
 from isollm.errors import ConfigError, Issue
-from isollm.yamlio import dump_yaml
+from isollm.io.yamlio import dump_yaml
 
 FORMATS = ("yaml", "json")
 

@@ -6,7 +6,7 @@ and argparse it pulls in) costs about as much as the whole rest of such a run,
 so the plain spellings of these two commands are dispatched here, to the same
 command functions through the same error handler Fire's front would use. Any
 other spelling (help, a positional format, an unknown flag...) goes to Fire,
-whose front (``isollm.cli``) stays the one place that defines the CLI.
+whose front (``isollm.cli.front``) stays the one place that defines the CLI.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-# (group, command) -> (module in isollm.commands, function); the same targets
+# (group, command) -> (module in isollm.cli.commands, function); the same targets
 # the Fire front chooses for these commands.
 _HOT = {
     ("config", "show"): ("config_show", "run"),
@@ -47,13 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hot is not None:
         import importlib
 
-        from isollm.exits import guarded
+        from isollm.cli.exits import guarded
 
         module, function, arguments = hot
         try:
-            command = importlib.import_module(f"isollm.commands.{module}")
+            command = importlib.import_module(f"isollm.cli.commands.{module}")
         except ModuleNotFoundError as error:
-            if error.name != f"isollm.commands.{module}":
+            if error.name != f"isollm.cli.commands.{module}":
                 raise
         else:
             def action() -> int:
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return status
 
             return guarded(action)
-    from isollm.cli import main as fire_main
+    from isollm.cli.front import main as fire_main
 
     return fire_main(args)
 

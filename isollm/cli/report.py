@@ -8,9 +8,9 @@ from typing import Any, Callable, Sequence
 
 from isollm.config import Config, load_file, parse_config_text
 from isollm.errors import ConfigError, Issue
-from isollm.record import Record
-from isollm.oneline import one_line
-from isollm.yamlio import YamlError, decode
+from isollm.util.record import Record
+from isollm.util.oneline import one_line
+from isollm.io.yamlio import YamlError, decode
 
 FORMATS = ("text", "json", "github")
 

@@ -1,4 +1,4 @@
-"""The ``isollm`` command line: a thin Fire front over ``isollm.commands``.
+"""The ``isollm`` command line: a thin Fire front over ``isollm.cli.commands``.
 
 Fire does the dispatch and builds ``--help`` from the docstrings below. Where
 its defaults break our CLI contract it is fenced in:
@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence, TypeVar, cast
 import fire
 from fire.decorators import SetParseFn
 
-from isollm.exits import EXIT_USAGE, guarded
+from isollm.cli.exits import EXIT_USAGE, guarded
 
 Action = Callable[[], int]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,9 +55,9 @@ class _Front:
         self.actions: list[Action] = []
 
     def choose(self, module: str, function: str, *args: Any, **kwargs: Any) -> Any:
-        """Choose ``isollm.commands.<module>.<function>(*args, **kwargs)``; imported only when run."""
+        """Choose ``isollm.cli.commands.<module>.<function>(*args, **kwargs)``; imported only when run."""
         def action() -> int:
-            command = importlib.import_module(f"isollm.commands.{module}")
+            command = importlib.import_module(f"isollm.cli.commands.{module}")
             status: int = getattr(command, function)(*args, **kwargs)
             return status
 
@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fill_init_help() -> None:
     """Put the schema's rules and defaults into ``init --help``, so the help cannot drift from them."""
-    from isollm.schemas import load_schema
+    from isollm.schema.loader import load_schema
 
     props = load_schema("config")["properties"]
     project, workers = props["project"], props["workers"]

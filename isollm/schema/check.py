@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from isollm.compiled import checker_for
+from isollm.schema.decide import checker_for
 from isollm.errors import Issue
-from isollm.yamlio import Document
+from isollm.io.yamlio import Document
 
 
 def duplicate_key_issues(document: Document | None) -> list[Issue]:
@@ -29,7 +29,7 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     """
     issues = duplicate_key_issues(document)
     if not checker_for(name)(instance):
-        from isollm.explain import explain
+        from isollm.schema.explain import explain
 
         issues.extend(explain(name, instance, document))
     return sorted(issues, key=_order)

@@ -16,9 +16,9 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
 from isollm.errors import Issue
-from isollm.schemas import load_schema, subschema
-from isollm.validator import IsollmValidator, _Fields
-from isollm.yamlio import Document, escape_pointer_part
+from isollm.schema.loader import load_schema, subschema
+from isollm.schema.validator_class import IsollmValidator, _Fields
+from isollm.io.yamlio import Document, escape_pointer_part
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}

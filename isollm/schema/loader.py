@@ -21,9 +21,10 @@ def _schema_file(name: str) -> str:
         raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
     # In a wheel the schemas ship inside the package; in a source checkout they
     # live at the top level of the repository, where people and editors find them.
-    packaged = os.path.join(os.path.dirname(__file__), "schemas")
+    package = os.path.dirname(os.path.dirname(__file__))
+    packaged = os.path.join(package, "schemas")
     if not os.path.isdir(packaged):
-        packaged = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "schemas")
+        packaged = os.path.join(os.path.dirname(os.path.realpath(package)), "schemas")
     return os.path.join(packaged, _FILE_NAMES[name])
 
 

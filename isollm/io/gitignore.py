@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from isollm.config import STATE_DIR
-from isollm.fileread import read_at_most
+from isollm.io.bounded_read import read_at_most
 
 ENTRY = f"{STATE_DIR}/"
 _READ_LIMIT = 64 * 1024 * 1024  # far beyond any real .gitignore

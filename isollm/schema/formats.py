@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from isollm.schemas import load_schema
+from isollm.schema.loader import load_schema
 
 _DIGITS = re.compile(r"[0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

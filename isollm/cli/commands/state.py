@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any, Sequence
 
-from isollm.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
 from isollm.state import FileState, Session, WorkerState
 

@@ -41,7 +41,7 @@ def bool_flag(flag: str, value: object) -> bool:
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
                  stream: TextIO | None = None) -> None:
     """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""
-    from isollm.report import FileReport, text_lines
+    from isollm.cli.report import FileReport, text_lines
 
     out = stream or sys.stderr
     for line in text_lines(FileReport(path, list(errors), list(warnings))):

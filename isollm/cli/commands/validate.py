@@ -8,7 +8,7 @@ from typing import Sequence, TextIO
 
 from isollm.config import CONFIG_FILE_NAME, find_project_root
 from isollm.errors import UsageError
-from isollm.report import FORMATS, check_config_file, github_lines, json_document, text_lines
+from isollm.cli.report import FORMATS, check_config_file, github_lines, json_document, text_lines
 
 
 def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False,

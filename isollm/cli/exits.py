@@ -6,7 +6,7 @@ import sys
 from typing import Callable
 
 from isollm.errors import IsollmError, UsageError
-from isollm.oneline import one_line
+from isollm.util.oneline import one_line
 
 EXIT_OK = 0
 EXIT_FAILED = 1
