@@ -24,6 +24,7 @@ import yaml
 
 from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
+from isollm.schema.pointer import child, parent
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -102,11 +103,7 @@ class Document(Record):
                 return self.values[pointer]
             if not pointer:
                 return None, None
-            pointer = pointer.rsplit("/", 1)[0]
-
-
-def escape_pointer_part(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
+            pointer = parent(pointer)
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -197,9 +194,7 @@ class _Builder:
     def _child_pointer(self) -> str:
         frame = self.stack[-1]
         container, pointer = frame[0], frame[1]
-        if isinstance(container, list):
-            return f"{pointer}/{len(container)}"
-        return f"{pointer}/{escape_pointer_part(frame[2])}"
+        return child(pointer, len(container) if isinstance(container, list) else frame[2])
 
     def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from isollm.schema.formats import FORMATS
 from isollm.schema.keywords import ecma_regex, host_port_conflicts
 from isollm.schema.loader import load_schema
+from isollm.schema.pointer import MISSING, resolve
 
 Check = Callable[[Any], bool]
 
@@ -222,9 +223,9 @@ class _Compiler:
             raise ValueError(f"the fast validator supports only local $ref, not {value!r}")
         if value not in self.refs:
             self.refs[value] = lambda instance: True  # placeholder breaks recursion
-            target: Any = self.root
-            for part in value[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
+            target = resolve(self.root, value[1:])
+            if target is MISSING:
+                raise ValueError(f"$ref {value!r} names nothing in the schema")
             self.refs[value] = self.compile(target)
         return lambda instance: self.refs[value](instance)
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 import difflib
 import json
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
 from isollm.errors import Issue
-from isollm.schema.loader import load_schema, subschema
+from isollm.schema import pointer as pointers
+from isollm.schema.loader import load_schema
+from isollm.schema.pointer import subschema
 from isollm.schema.validator_class import IsollmValidator, _Fields
-from isollm.io.yamlio import Document, escape_pointer_part
+from isollm.io.yamlio import Document
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
@@ -29,15 +31,8 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-def _pointer(parts: Iterable[Any]) -> str:
-    return "".join("/" + escape_pointer_part(str(p)) for p in parts)
-
-
 def _dotted(pointer: str) -> str:
-    if not pointer:
-        return "the config"
-    # Keep empty parts: a key "" is a key too, and must not read as its parent.
-    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
+    return pointers.dotted(pointer) if pointer else "the config"
 
 
 def _template_fields(error: SchemaError, pointer: str, reason: str = "") -> _Fields:
@@ -67,13 +62,13 @@ def _message(error: SchemaError, keyword: str, pointer: str, fallback: str) -> s
 def _describe(error: SchemaError) -> list[tuple[str, str, str, bool]]:
     """(pointer, message, keyword, at_key) for one jsonschema error."""
     keyword = str(error.validator)
-    pointer = _pointer(error.absolute_path)
+    pointer = pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "required":
         out = []
         for name in error.validator_value:  # type: ignore[union-attr]
             if isinstance(error.instance, dict) and name not in error.instance:
-                child = f"{pointer}/{escape_pointer_part(name)}"
+                child = pointers.child(pointer, name)
                 template = schema.get("properties", {}).get(name, {}).get("x-messages", {}).get("required")
                 out.append((pointer, template or f"{_dotted(child)} is required", keyword, False))
         return out
@@ -83,11 +78,11 @@ def _describe(error: SchemaError) -> list[tuple[str, str, str, bool]]:
         for name in error.instance:
             if name in known:
                 continue
-            child = f"{pointer}/{escape_pointer_part(str(name))}"
+            child = pointers.child(pointer, name)
             message = f'unknown key "{_dotted(child)}"'
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             if close:
-                message += f' (did you mean "{_dotted(pointer + "/" + escape_pointer_part(close[0]))}"?)'
+                message += f' (did you mean "{_dotted(pointers.child(pointer, close[0]))}"?)'
             out.append((child, message, keyword, True))
         return out
     if keyword in ("format", "hostPortsDistinct"):
@@ -118,25 +113,13 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
             continue
         # An empty string where a value is required reads as "is required".
         required_message = subschema(schema, pointer).get("x-messages", {}).get("required")
-        if required_message and _value_at(instance, pointer) == "" and keyword != "type":
+        if required_message and pointers.resolve(instance, pointer) == "" and keyword != "type":
             item = (pointer, required_message, "required", at_key)
         if (pointer, item[1]) in seen:
             continue
         seen.add((pointer, item[1]))
         kept.append(item)
     return kept
-
-
-def _value_at(instance: Any, pointer: str) -> Any:
-    node = instance
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def explain(name: str, instance: Any, document: Document | None = None) -> list[Issue]:

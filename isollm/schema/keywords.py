@@ -6,10 +6,9 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
+from isollm.schema import pointer
 from isollm.schema.formats import host_port
 from isollm.schema.loader import schema_default
-
-_MISSING = object()
 
 
 @lru_cache(maxsize=None)
@@ -37,18 +36,6 @@ def ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _resolve(instance: Any, pointer: str) -> Any:
-    node = instance
-    for part in [p for p in pointer.split("/") if p]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
-
-
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
 
@@ -57,24 +44,24 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     """
     if not isinstance(instance, dict):
         return
-    entries = _resolve(instance, spec["list"])
+    entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
     messages = schema.get("x-messages", {})
     reserved: dict[str, str] = {}
-    for pointer in spec.get("reserved", []):
-        value = _resolve(instance, pointer)
-        if value is _MISSING:
-            value = schema_default(schema, pointer)
+    for where in spec.get("reserved", []):
+        value = pointer.resolve(instance, where)
+        if value is pointer.MISSING:
+            value = schema_default(schema, where)
         port = host_port(value)
         if port is not None:
-            reserved.setdefault(port, pointer.strip("/").replace("/", "."))
+            reserved.setdefault(port, pointer.dotted(where))
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         port = host_port(entry)
         if port is None:
             continue
-        where = f"{spec['list']}/{index}"
+        where = pointer.child(spec["list"], index)
         if port in seen:
             yield where, messages.get("hostPortsDistinct.duplicate", "duplicate port: {port}").format(port=port)
         seen.add(port)

@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import FormatError
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from isollm.schema import pointer
 from isollm.schema.formats import FORMATS
 from isollm.schema.keywords import ecma_regex, host_port_conflicts
 
@@ -45,9 +46,8 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 
 
 def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    for pointer, message in host_port_conflicts(spec, instance, schema):
-        path = deque(int(p) if p.isdigit() else p for p in pointer.strip("/").split("/"))
-        yield SchemaError(message, path=path)
+    for where, message in host_port_conflicts(spec, instance, schema):
+        yield SchemaError(message, path=deque(pointer.path(instance, where)))
 
 
 class _Fields(dict):  # type: ignore[type-arg]
