@@ -401,7 +401,28 @@ _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 class _Dumper(yaml.SafeDumper):
-    """Quotes every string that a YAML 1.2 reader would take for another type."""
+    """Quotes every string that a YAML 1.2 reader would take for another type, and writes
+    a string of several lines as a ``|`` block, as people write a ``setup_script``."""
+
+    def choose_scalar_style(self) -> str:
+        event: Any = self.event  # a ScalarEvent whenever the emitter asks this
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(event.value)
+        if event.style == "|" and not self.flow_level and not self.simple_key_context:
+            # PyYAML counts a tab as a special character and then quotes the whole script;
+            # inside a block a tab is content like any other (only the indentation must be
+            # spaces, and PyYAML writes that), so judge the text as if it were a space.
+            if self.analyze_scalar(event.value.replace("\t", " ")).allow_block:
+                return "|"
+        return str(super().choose_scalar_style())
+
+    def determine_block_hints(self, text: str) -> str:
+        hints = str(super().determine_block_hints(text))
+        if text.startswith("\t"):
+            # libyaml cannot guess a block's indentation from a first line that starts
+            # with a tab: say it.
+            hints = str(self.best_indent) + hints
+        return hints
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -412,6 +433,8 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if _SURROGATE.search(value):
         raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
     style = None if plain == value and isinstance(plain, str) else "'"
+    if "\n" in value:
+        style = "|"  # a block when the emitter can write one exactly, else quoted
     if _LINE_BREAKS.search(value):
         # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
         # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
