@@ -52,7 +52,43 @@ def messages(text: str) -> list[str]:
     return [issue.message for issue in cfg.parse_config_text(text).issues()]
 
 
+# --- setup_script is an inline shell script ---------------------------------------------------
+
 SCRIPT = "project: demo\nsetup_script: |\n  # Runs once when container is created\n  npm install\n  cat <<-EOF\n  \tindented by a tab\n  EOF\n"
+
+
+def test_setup_script_block_with_newlines_and_tabs_is_valid_api() -> None:
+    config = cfg.parse_config_text(SCRIPT)
+    assert config.issues() == []
+    assert config.setup_script == ("# Runs once when container is created\nnpm install\n"
+                                   "cat <<-EOF\n\tindented by a tab\nEOF\n")
+
+
+def test_setup_script_block_is_valid_cli_and_hook(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    write(tmp_path, SCRIPT)
+    assert cli("validate", cwd=tmp_path) == (0, "isollm.yaml: valid\n", "")
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\r", "\x1b", "\x7f"])
+def test_setup_script_refuses_other_control_characters(char: str, tmp_path: Path, cli: Any,
+                                                       hook_run: Any) -> None:
+    expected = SCHEMA["properties"]["setup_script"]["x-messages"]["pattern"]
+    assert [i.message for i in cfg.Config({"project": "demo", "setup_script": f"a{char}b\n"}).issues()] == [
+        expected]
+    escaped = "\\x%02x" % ord(char)
+    write(tmp_path, f'project: demo\nsetup_script: "echo{escaped}\\n"\n')
+    line = f"isollm.yaml:2:15: error: {expected}\n"
+    assert cli("validate", cwd=tmp_path) == (1, "", line)
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", line)
+
+
+def test_setup_script_is_described_as_an_inline_script() -> None:
+    schema = SCHEMA["properties"]["setup_script"]
+    assert "script" in schema["description"] and "path" not in schema["description"].lower()
+    assert all("\n" in example for example in schema["examples"])
+    page = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert "setup-worker.sh" not in page and "setup_script: |" in page
 
 
 # --- config show writes a multi-line string as a | block ------------------------------------
