@@ -109,3 +109,48 @@ def test_config_show_prints_the_setup_script_as_a_block(tmp_path: Path, cli: Any
     assert status == 0
     assert ("setup_script: |\n  # Runs once when container is created\n  npm install\n  cat <<-EOF\n"
             "  \tindented by a tab\n  EOF\n") in out
+
+
+# --- claude.args defaults to nothing; no default weakens a safety check -----------------------
+
+UNSAFE = ("dangerously", "skip-permissions", "skip_permissions")
+
+
+def _suggestions(node: Any) -> Any:
+    """Every value a schema would fill in for a user: defaults, snippets, examples."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("default", "defaultSnippets", "examples"):
+                yield key, value
+            yield from _suggestions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _suggestions(item)
+
+
+@pytest.mark.parametrize("name", ["config", "session", "worker"])
+def test_no_schema_default_weakens_a_safety_check(name: str) -> None:
+    import json
+
+    found = list(_suggestions(load_schema(name)))
+    assert found
+    for key, value in found:
+        text = json.dumps(value).lower()
+        assert not any(word in text for word in UNSAFE), (key, value)
+
+
+def test_claude_args_default_is_empty_api() -> None:
+    assert SCHEMA["properties"]["claude"]["properties"]["args"]["default"] == []
+    assert cfg.default_config("demo").claude.args == []
+    assert cfg.parse_config_text("project: demo\n").to_dict()["claude"]["args"] == []
+
+
+def test_init_never_turns_off_permission_prompts(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    import json
+
+    assert cli("init", "--name", "demo", cwd=tmp_path)[0] == 0
+    text = (tmp_path / "isollm.yaml").read_text(encoding="utf-8")
+    assert not any(word in text.lower() for word in UNSAFE)
+    status, out, _ = cli("config", "show", "--format", "json", cwd=tmp_path)
+    assert status == 0 and json.loads(out)["claude"]["args"] == []
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
