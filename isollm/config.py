@@ -16,7 +16,9 @@ from isollm.io.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
+from isollm.schema import pointer as pointers
 from isollm.schema.messages import schema_message
+from isollm.schema.pointer import subschema
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 
@@ -51,11 +53,19 @@ def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
-    and whole-number floats at integer positions read as integers."""
+    and whole-number floats at integer positions read as integers.
+
+    A known key whose value is null (``workers:`` left empty, ``~``, a section whose
+    entries are all commented out) counts as not written: it is dropped, so its
+    default applies, or a required key is reported missing. An unknown key stays,
+    null or not, to be reported as unknown.
+    """
     if not isinstance(value, dict):
         return copy.deepcopy(value)
-    result = {key: copy.deepcopy(item) for key, item in value.items()}
-    for name, sub in schema.get("properties", {}).items():
+    properties = schema.get("properties", {})
+    result = {key: copy.deepcopy(item) for key, item in value.items()
+              if item is not None or key not in properties}
+    for name, sub in properties.items():
         if name not in result and "default" in sub:
             result[name] = copy.deepcopy(sub["default"])
         if name in result:
@@ -78,11 +88,21 @@ class _Key(Generic[T]):
         return value
 
     def __set__(self, view: Any, value: T) -> None:
+        if value is None:  # as in a file: None is not written, and the default applies
+            view._data.pop(self.name, None)
+            default = view._schema["properties"][self.name].get("default")
+            if default is not None:
+                view._data[self.name] = copy.deepcopy(default)
+            return
         view._data[self.name] = value
 
 
 class _Section:
     _name = ""
+
+    @property
+    def _schema(self) -> Any:
+        return _PROPS[self._name]
 
     def __init__(self, data: dict[str, Any], fallbacks: dict[str, Any] | None = None) -> None:
         self._data = data
@@ -120,6 +140,8 @@ class ZellijConfig(_Section):
 
 class Config:
     """A project config. Build one with ``default_config`` or ``load``."""
+
+    _schema = _SCHEMA
 
     project = _Key[str]()
     workers = _Key[int]()
@@ -169,8 +191,22 @@ class Config:
 
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
-        issues = validate_instance("config", self._data, self._document)
+        issues = [self._at_null_key(issue) for issue in validate_instance("config", self._data, self._document)]
         return [issue.located(path=self.path) for issue in issues] if self.path else issues
+
+    def _at_null_key(self, issue: Issue) -> Issue:
+        """A required key written but left null is missing (see ``apply_defaults``): say so
+        where it is written, not at the top of its section."""
+        if issue.keyword != "required" or self._document is None:
+            return issue
+        section = subschema(_SCHEMA, issue.pointer)
+        for name in section.get("required", []):
+            where = pointers.child(issue.pointer, name)
+            written = self._document.keys.get(where)
+            if (written is not None and pointers.resolve(self._document.data, where) is None
+                    and issue.message == schema_message(section["properties"][name], "required", location=where)):
+                return Issue(issue.message, issue.pointer, *written, issue.keyword, issue.path, issue.severity)
+        return issue
 
     def validate(self) -> None:
         """Raise ``ValidationError`` listing every problem; return quietly when valid."""

@@ -31,7 +31,8 @@ def _type(schema: dict[str, Any]) -> str:
     if "array" in kinds and isinstance(schema.get("items"), dict):
         return f"list of {_type(schema['items'])}"
     names = {"object": "mapping", "integer": "whole number", "boolean": "true or false"}
-    return " or ".join(names.get(str(kind), str(kind)) for kind in kinds)
+    # null is "left empty", which the page says once for every key.
+    return " or ".join(names.get(str(kind), str(kind)) for kind in kinds if kind != "null")
 
 
 def _limits(schema: dict[str, Any]) -> Iterator[str]:
@@ -105,7 +106,10 @@ def render(name: str = "config") -> str:
     lines = [_HEADER, schema.get("description", "") + "\n",
              "A complete example with every default (and an example value where there is none):\n",
              "```yaml\n" + dump_yaml(_example(schema)) + "```\n",
-             "Unknown keys are errors, at the top level and inside every section.\n"]
+             "Unknown keys are errors, at the top level and inside every section. A key left "
+             "empty (`workers:` or `workers: ~`), or a section whose entries are all commented out, "
+             "counts as not written: its default applies (and `project`, which has none, is "
+             "reported missing).\n"]
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))

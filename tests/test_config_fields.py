@@ -154,3 +154,101 @@ def test_init_never_turns_off_permission_prompts(tmp_path: Path, cli: Any, hook_
     status, out, _ = cli("config", "show", "--format", "json", cwd=tmp_path)
     assert status == 0 and json.loads(out)["claude"]["args"] == []
     assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+# --- a key left null counts as not written ----------------------------------------------------
+
+NULLS = """\
+project: demo
+workers:
+image: ~
+setup_script: null
+git:
+  # upstream: origin
+claude:
+  command:
+  args: ~
+airyra:
+  host:
+  port:
+ports:
+zellij:
+  layout:
+  dashboard: ~
+"""
+
+
+def test_null_keys_take_their_defaults_api() -> None:
+    config = cfg.parse_config_text(NULLS)
+    assert config.issues() == []
+    assert config.to_dict() == cfg.default_config("demo").to_dict()
+    assert config.setup_script is None and config.git.upstream is None
+
+
+def test_null_keys_take_their_defaults_cli_and_hook(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    import json
+
+    write(tmp_path, NULLS)
+    assert cli("validate", cwd=tmp_path) == (0, "isollm.yaml: valid\n", "")
+    status, out, err = cli("config", "show", "--format", "json", cwd=tmp_path)
+    assert (status, err) == (0, "")
+    assert json.loads(out) == cfg.default_config("demo").to_dict()
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+@pytest.mark.parametrize("text", ["project:\n", "project: ~\nworkers: 2\n", "workers: 2\nproject: null\n"])
+def test_a_null_project_is_missing(text: str, tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    config = cfg.parse_config_text(text, "isollm.yaml")
+    [issue] = config.issues()
+    assert issue.message == "project name is required"
+    line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("project"))) + 1
+    assert (issue.line, issue.column) == (line, 1)  # at the key left empty
+    write(tmp_path, text)
+    expected = f"isollm.yaml:{line}:1: error: project name is required\n"
+    assert cli("validate", cwd=tmp_path) == (1, "", expected)
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", expected)
+
+
+def test_an_unknown_key_left_null_is_still_unknown() -> None:
+    assert messages("project: demo\nworker:\n") == ['unknown key "worker" (did you mean "workers"?)']
+
+
+def test_setting_none_through_the_api_unsets() -> None:
+    config = cfg.default_config("demo")
+    config.workers = 7
+    config.workers = None  # type: ignore[assignment]
+    assert config.workers == SCHEMA["properties"]["workers"]["default"]
+    config.git.upstream = "origin"
+    config.git.upstream = None
+    assert "upstream" not in config.to_dict()["git"]
+    assert cfg.Config({"project": "demo", "workers": None}).workers == 3
+
+
+def _optional_positions(schema: dict[str, Any], top: bool = True) -> Any:
+    for name, sub in schema.get("properties", {}).items():
+        if not (top and name in schema.get("required", [])):
+            yield name, sub
+        yield from _optional_positions(sub, top=False)
+
+
+def test_the_schema_lets_every_optional_key_be_null_and_project_not() -> None:
+    from isollm.validator import IsollmValidator
+
+    for name, sub in _optional_positions(SCHEMA):
+        assert "null" in sub["type"], name
+        assert IsollmValidator(sub).is_valid(None), name
+    assert SCHEMA["properties"]["project"]["type"] == "string"
+
+
+@pytest.mark.skipif(__import__("shutil").which("check-jsonschema") is None, reason="needs check-jsonschema")
+def test_plain_check_jsonschema_agrees_on_nulls(tmp_path: Path) -> None:
+    import subprocess
+
+    schema = Path(__file__).resolve().parent.parent / "schemas" / "isollm.schema.json"
+    good, bad = write(tmp_path, NULLS, "good.yaml"), write(tmp_path, "project: ~\n", "bad.yaml")
+    result = subprocess.run(["check-jsonschema", "--schemafile", str(schema), str(good)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout
+    result = subprocess.run(["check-jsonschema", "--schemafile", str(schema), str(bad)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "project" in result.stdout

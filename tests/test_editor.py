@@ -96,9 +96,11 @@ def test_completion_offers_the_layouts_with_their_descriptions(server) -> None:
     layout = PROPS["zellij"]["properties"]["layout"]
     uri = _open(server, "project: demo\nzellij:\n  layout: \n")
     offered = _completion(server, uri, 2, 10)
-    assert set(layout["enum"]) <= set(offered)
-    assert set(offered) - set(layout["enum"]) <= {"auto"}  # nothing but the four values
-    for value, note in zip(layout["enum"], layout["enumDescriptions"]):
+    # null in the enum means "left empty": the editor offers only the values to choose.
+    values = [value for value in layout["enum"] if value is not None]
+    assert set(values) <= set(offered)
+    assert set(offered) - set(values) <= {"auto", "null"}  # the four values, or left empty
+    for value, note in zip(values, layout["enumDescriptions"]):
         documentation = offered[value].get("documentation", "")
         text = documentation["value"] if isinstance(documentation, dict) else documentation
         assert note in text
@@ -130,8 +132,8 @@ def test_a_modeline_alone_associates_the_schema(server) -> None:
     # Not named isollm.yaml, so only the modeline can tell the server which schema applies.
     text = f"# yaml-language-server: $schema={SCHEMA_FILE.as_uri()}\nproject: demo\nworkers: 99\nzellij:\n  layout: \n"
     uri = _open(server, text, name="anything.yaml")
-    # workers out of range; an empty layout is not one of the four strings.
-    assert {d["range"]["start"]["line"] for d in _diagnostics(server, uri)} == {2, 4}
+    # workers out of range; an empty layout is null, which counts as not written: no problem.
+    assert {d["range"]["start"]["line"] for d in _diagnostics(server, uri)} == {2}
     assert {"auto", "grid"} <= set(_completion(server, uri, 4, 10))
 
 
@@ -146,3 +148,11 @@ def test_the_config_init_writes_is_clean_in_the_editor(server) -> None:
     text = render(default_config("demo")).replace(SCHEMA["$id"], SCHEMA_FILE.as_uri())
     uri = _open(server, text, name="anything.yml")
     assert _diagnostics(server, uri) == []
+
+
+def test_keys_left_empty_are_fine_and_an_empty_project_is_not(server) -> None:
+    # The editor agrees with isollm validate: null counts as not written.
+    from test_config_fields import NULLS
+
+    assert _diagnostics(server, _open(server, NULLS)) == []
+    assert [d["range"]["start"]["line"] for d in _diagnostics(server, _open(server, "project:\n"))] == [0]

@@ -58,7 +58,8 @@ class _Fields(dict):  # type: ignore[type-arg]
         if key == "instance_json" and instance is not _UNSET:
             return json.dumps(instance, default=str, ensure_ascii=False)
         if key == "enum_list" and isinstance(self._subschema.get("enum"), list):
-            return ", ".join(str(value) for value in self._subschema["enum"])
+            # null in an enum means "left empty": not one of the values to choose from.
+            return ", ".join(str(value) for value in self._subschema["enum"] if value is not None)
         return "{" + key + "}"
 
 
