@@ -252,3 +252,52 @@ def test_plain_check_jsonschema_agrees_on_nulls(tmp_path: Path) -> None:
     result = subprocess.run(["check-jsonschema", "--schemafile", str(schema), str(bad)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "project" in result.stdout
+
+
+# --- airyra.host: Go joins host:port, so IPv6 goes in brackets --------------------------------
+
+BARE_V6 = 'airyra.host "{0}" is a bare IPv6 address: isollm joins host and port as host:port, so write it in ' \
+          'brackets: use "[{0}]"'
+
+
+@pytest.mark.parametrize("host", ["::1", "fe80::1%eth0", "2001:db8::7", "::ffff:10.0.0.1"])
+def test_a_bare_ipv6_host_is_refused_with_the_bracketed_form(host: str, tmp_path: Path, cli: Any,
+                                                             hook_run: Any) -> None:
+    assert messages(f'project: demo\nairyra:\n  host: "{host}"\n') == [BARE_V6.format(host)]
+    write(tmp_path, f'project: demo\nairyra:\n  host: "{host}"\n')
+    expected = f"isollm.yaml:3:9: error: {BARE_V6.format(host)}\n"
+    assert cli("validate", cwd=tmp_path) == (1, "", expected)
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", expected)
+
+
+@pytest.mark.parametrize("host", ["[::1]", "[fe80::1%eth0]", "[2001:db8::7]", "localhost", "10.0.0.1"])
+def test_a_bracketed_ipv6_host_is_accepted(host: str, tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    assert messages(f'project: demo\nairyra:\n  host: "{host}"\n') == []
+    write(tmp_path, f'project: demo\nairyra:\n  host: "{host}"\n')
+    assert cli("validate", cwd=tmp_path)[0] == 0
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+@pytest.mark.parametrize("host", ["localhost:7432", "[::1]:7432", "[localhost]", "1:2:3:4:5:6:7:8:9"])
+def test_a_host_with_a_port_or_a_bad_address_gets_one_message(host: str) -> None:
+    [message] = messages(f'project: demo\nairyra:\n  host: "{host}"\n')
+    assert "is not a valid hostname or IP address" in message
+
+
+def test_the_schema_alone_refuses_every_bare_ipv6_address() -> None:
+    """The ``not`` pattern (what plain check-jsonschema and editors see) covers every
+    spelling of every IPv6 address, so no bare one slips past both it and the format."""
+    import ipaddress
+    import random
+
+    from isollm.schema.ecma_regex import compile_pattern
+
+    pattern = compile_pattern(SCHEMA["properties"]["airyra"]["properties"]["host"]["not"]["pattern"])
+    rng = random.Random(11)
+    for _ in range(2000):
+        address = ipaddress.IPv6Address(rng.getrandbits(128) >> rng.choice([0, 16, 64, 112, 127]))
+        for text in (str(address), address.exploded, str(address).upper(), f"{address}%eth0"):
+            assert pattern.search(text), text
+            assert not pattern.search(f"[{text}]")
+    for text in ("localhost", "10.0.0.1", "tasks.internal", "localhost:7432"):
+        assert not pattern.search(text)

@@ -42,11 +42,13 @@ CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] =
          ("a\x7fb/", "characters"), ("a\tb/", "characters")],
     ),
     formats.is_host: (
-        ["localhost", "127.0.0.1", "::1", "fe80::1", "tasks.internal", "a-b.example.com", "example.com.",
-         "x" * 63 + ".io"],
+        ["localhost", "127.0.0.1", "::1", "fe80::1", "[::1]", "[fe80::1%eth0]", "tasks.internal",
+         "a-b.example.com", "example.com.", "x" * 63 + ".io"],
         [("bad host", "whitespace"), ("bad_host", "label"), ("-a.com", "label"), ("a-.com", "label"),
          ("999.1.1.1", "IPv4"), ("1.2.3", "IPv4"), ("::g", "IPv6"), ("x" * 64 + ".io", "label"),
-         ("a.123", "all digits"), ("a\x00b", "control"), (".".join(["a" * 60] * 5), "253")],
+         ("a.123", "all digits"), ("a\x00b", "control"), (".".join(["a" * 60] * 5), "253"),
+         ("localhost:7432", "airyra.port"), ("[::1]:7432", "airyra.port"), ("[::1", "brackets"),
+         ("[localhost]", "IPv6"), ("[]", "brackets")],
     ),
     formats.is_git_remote: (
         ["origin", "upstream", "https://github.com/acme/app.git", "ssh://git@host:2222/x.git",

@@ -81,8 +81,8 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
     for item in found:
         pointer, message, keyword, at_key = item
         keywords = by_pointer[pointer]
-        # A format's reason is more precise than the pattern that shadows it.
-        if keyword == "pattern" and "format" in keywords:
+        # A format's reason is more precise than the pattern (or `not` pattern) that shadows it.
+        if keyword in ("pattern", "not") and "format" in keywords:
             continue
         # A value of the wrong type gets the type's message alone: its range means nothing.
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
