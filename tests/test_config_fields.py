@@ -301,3 +301,25 @@ def test_the_schema_alone_refuses_every_bare_ipv6_address() -> None:
             assert not pattern.search(f"[{text}]")
     for text in ("localhost", "10.0.0.1", "tasks.internal", "localhost:7432"):
         assert not pattern.search(text)
+
+
+# --- git.upstream: a remote name (which may contain '/') or a URL -----------------------------
+
+@pytest.mark.parametrize("upstream", ["origin", "team/origin", "a/b/c", "https://github.com/acme/app.git",
+                                      "git@github.com:acme/app.git", "../app.git"])
+def test_upstream_names_and_urls_are_accepted(upstream: str, tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    text = f"project: demo\ngit:\n  upstream: {upstream}\n"
+    assert messages(text) == []
+    write(tmp_path, text)
+    assert cli("validate", cwd=tmp_path) == (0, "isollm.yaml: valid\n", "")
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+@pytest.mark.parametrize(("upstream", "reason"), [("team//origin", "cannot contain '//'"),
+                                                  ("team/", "cannot start or end with '/'")])
+def test_upstream_remote_names_follow_git_ref_rules(upstream: str, reason: str, tmp_path: Path, cli: Any) -> None:
+    text = f"project: demo\ngit:\n  upstream: {upstream}\n"
+    expected = f"git.upstream is not a valid remote: not a valid remote name: {reason}"
+    assert messages(text) == [expected]
+    write(tmp_path, text)
+    assert cli("validate", cwd=tmp_path) == (1, "", f"isollm.yaml:3:13: error: {expected}\n")

@@ -51,13 +51,13 @@ CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] =
          ("[localhost]", "IPv6"), ("[]", "brackets")],
     ),
     formats.is_git_remote: (
-        ["origin", "upstream", "https://github.com/acme/app.git", "ssh://git@host:2222/x.git",
+        ["origin", "upstream", "team/origin", "a/b/c", "https://github.com/acme/app.git", "ssh://git@host:2222/x.git",
          "git@github.com:acme/app.git", "host:path/repo.git", "/srv/git/app.git", "../app.git",
          "file:///srv/app.git", "git://host/x"],
         [("", "empty"), ("not a remote", "whitespace"), ("ftp://host/x", "scheme"), ("https://", "no host"),
          ("https://host", "no repository path"), ("-origin", "remote name"), ("a..b", "remote name"),
          ("origin\n", "control"), ("bad name!", "whitespace"), ("bad!", "not a remote name"),
-         ("@host:", "scp-like")],
+         ("@host:", "scp-like"), ("team//origin", "'//'"), ("team/", "'/'"), ("team/.x", "'.'")],
     ),
     formats.is_image: (
         ["ubuntu:24.04", "images:ubuntu/24.04", "ubuntu", "debian/12", "ghcr.io/org/img:1.2",

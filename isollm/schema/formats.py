@@ -158,7 +158,8 @@ def is_host(value: object) -> bool:
     return True
 
 
-_REMOTE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+# git accepts a remote name that makes a valid ref as refs/remotes/<name>/x: '/' included.
+_REMOTE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 _URL_SCHEMES = {"http", "https", "ssh", "git", "git+ssh", "ssh+git", "file"}
 _SCP_LIKE = re.compile(r"(?:[A-Za-z0-9._~-]+@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!//)(.+)")
 
