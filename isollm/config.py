@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
 from isollm.io.atomic import atomic_write
@@ -75,6 +76,65 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     return result
 
 
+def _types(schema: Mapping[str, Any]) -> list[Any]:
+    kinds = schema.get("type", [])
+    return kinds if isinstance(kinds, list) else [kinds]
+
+
+def as_written(schema: Mapping[str, Any], value: Any, texts: Mapping[str, str], pointer: str = "") -> Any:
+    """``value`` (a document's data) with the text as written wherever the schema wants text
+    and YAML read a number or a boolean: ``base_branch: 1.10`` is ``"1.10"``, ``- 3000``
+    under ``ports`` is ``"3000"``, as the Go isollm reads them into its string fields.
+
+    ``texts`` holds the source text of such scalars by pointer (``Document.texts``).
+    Only positions the schema knows change; a null stays null (not written).
+    """
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {key: as_written(properties[key], item, texts, pointers.child(pointer, key))
+                if key in properties else item for key, item in value.items()}
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not isinstance(items, dict):
+            return value
+        return [as_written(items, item, texts, pointers.child(pointer, index)) for index, item in enumerate(value)]
+    text = texts.get(pointer)
+    return text if text is not None and "string" in _types(schema) else value
+
+
+def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
+    """An int given (through the API) where the schema takes a number or its text, as
+    text: the port ``3000`` is ``"3000"``, so ``Config.ports`` is always a list of str."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {key: _numbers_as_text(properties[key], item) if key in properties else item
+                for key, item in value.items()}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_numbers_as_text(schema["items"], item) for item in value]
+    kinds = _types(schema)
+    if isinstance(value, int) and not isinstance(value, bool) and "string" in kinds and "integer" in kinds:
+        return str(value)
+    return value
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+
+
+def _leading_zero_issues(document: Document, path: str) -> list[Issue]:
+    """A number written with a leading zero where the schema wants a number (``workers: 010``):
+    the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
+    issues = []
+    for where, text in document.texts.items():
+        if not _LEADING_ZERO.fullmatch(text):
+            continue
+        schema = subschema(_SCHEMA, where)
+        if not schema or "string" in _types(schema):
+            continue  # unknown (reported as such), or text kept as written
+        message = schema_message(_SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
+        issues.append(Issue(message, where, *document.locate(where), "leadingZero", path))
+    return issues
+
+
 class _Key(Generic[T]):
     """An attribute that reads and writes one key of the view's dict."""
 
@@ -94,7 +154,7 @@ class _Key(Generic[T]):
             if default is not None:
                 view._data[self.name] = copy.deepcopy(default)
             return
-        view._data[self.name] = value
+        view._data[self.name] = _numbers_as_text(view._schema["properties"][self.name], value)
 
 
 class _Section:
@@ -147,11 +207,11 @@ class Config:
     workers = _Key[int]()
     image = _Key[str]()
     setup_script = _Key["str | None"]()
-    ports = _Key["list[str | int]"]()
+    ports = _Key["list[str]"]()
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
-        self._data: dict[str, Any] = apply_defaults(_SCHEMA, dict(data or {}))
+        self._data: dict[str, Any] = _numbers_as_text(_SCHEMA, apply_defaults(_SCHEMA, dict(data or {})))
         self._fallbacks: dict[str, Any] = {}
         self.path = path
         self._document = document
@@ -192,6 +252,12 @@ class Config:
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
         issues = [self._at_null_key(issue) for issue in validate_instance("config", self._data, self._document)]
+        if self._document is not None and self._document.texts:
+            written = _leading_zero_issues(self._document, self.path or "")
+            # The leading zero is the problem: what the number then breaks is not another.
+            told = {issue.pointer for issue in written}
+            issues = sorted([*written, *(i for i in issues if i.pointer not in told)],
+                            key=lambda i: (i.line or 0, i.column or 0))
         return [issue.located(path=self.path) for issue in issues] if self.path else issues
 
     def _at_null_key(self, issue: Issue) -> Issue:
@@ -265,7 +331,7 @@ def parse_config_text(text: str, path: str = "") -> Config:
         line, column = document.locate("")
         raise ConfigError(f"config must be a mapping of keys to values, not {kind}",
                           path=path, line=line, column=column)
-    return Config(document.data, path=path, document=document)
+    return Config(as_written(_SCHEMA, document.data, document.texts), path=path, document=document)
 
 
 def read_config_bytes(path: str | os.PathLike[str]) -> bytes:

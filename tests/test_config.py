@@ -122,7 +122,7 @@ def test_port_of_the_wrong_type_gets_one_message(port: Any, shown: str) -> None:
     assert messages(valid(ports=[port])) == [f'invalid port {shown}: must be a whole number or a "host:container" string']
 
 
-@pytest.mark.parametrize("ports", [["8080", "8080"], [8080, "8080:80"], ["08080", 8080]])
+@pytest.mark.parametrize("ports", [["8080", "8080"], [8080, "8080:80"], ["8080", 8080.0]])
 def test_validate_duplicate_ports(ports: list[Any]) -> None:
     assert messages(valid(ports=ports)) == ["duplicate port: 8080"]
 
@@ -247,12 +247,13 @@ def test_attributes_read_and_write_through() -> None:
 
 
 def test_whole_number_floats_read_as_integers(tmp_path: Path) -> None:
-    (tmp_path / "isollm.yaml").write_text("project: demo\nworkers: 3.0\nports: [1e3, 2000.0, '3000']\n"
-                                          "airyra:\n  port: 9e3\n")
+    (tmp_path / "isollm.yaml").write_text("project: demo\nworkers: 3.0\nairyra:\n  port: 9e3\n")
     config = cfg.load(tmp_path)
     assert config.issues() == []
-    assert (config.workers, config.ports, config.airyra.port) == (3, [1000, 2000, "3000"], 9000)
-    assert all(type(v) is int for v in (config.workers, config.ports[0], config.airyra.port))
+    assert (config.workers, config.airyra.port) == (3, 9000)
+    assert all(type(v) is int for v in (config.workers, config.airyra.port))
+    # Through the API a port is a number or its text; Config.ports holds text.
+    assert cfg.Config(valid(ports=[1e3, 2000.0, "3000"])).ports == ["1000", "2000", "3000"]
     assert messages(valid(workers=3.5)) == ["workers must be a whole number"]
 
 

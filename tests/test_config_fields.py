@@ -323,3 +323,115 @@ def test_upstream_remote_names_follow_git_ref_rules(upstream: str, reason: str, 
     assert messages(text) == [expected]
     write(tmp_path, text)
     assert cli("validate", cwd=tmp_path) == (1, "", f"isollm.yaml:3:13: error: {expected}\n")
+
+
+# --- ports are text, as written; plain decimal numbers ----------------------------------------
+
+def test_ports_are_strings_as_written_api() -> None:
+    config = cfg.parse_config_text("project: demo\nports:\n  - 3000\n  - 8080:80\n  - '9000'\n")
+    assert config.ports == ["3000", "8080:80", "9000"]
+    assert all(port.split(":")[0].isdigit() for port in config.ports)
+    assert cfg.Config({"project": "demo", "ports": [3000, "8080:80"]}).ports == ["3000", "8080:80"]
+    config.ports = [4000]
+    assert config.ports == ["4000"]
+
+
+def test_ports_are_strings_in_config_show(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    import json
+
+    write(tmp_path, "project: demo\nports:\n  - 3000\n  - 8080:80\n")
+    status, out, err = cli("config", "show", cwd=tmp_path)
+    assert (status, err) == (0, "") and "ports:\n- '3000'\n- 8080:80\n" in out
+    status, out, err = cli("config", "show", "--format", "json", cwd=tmp_path)
+    assert json.loads(out)["ports"] == ["3000", "8080:80"]
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+@pytest.mark.parametrize("port", ["0x1F90", "0o17620", "8e3", "8080.0", "+3000", "1_000", "true", ".inf"])
+def test_ports_are_plain_decimal_numbers_as_go_reads_them(port: str, tmp_path: Path, cli: Any,
+                                                          hook_run: Any) -> None:
+    text = f"project: demo\nports:\n  - {port}\n"
+    expected = f'invalid port "{port}": not a valid number'
+    assert messages(text) == [expected]
+    write(tmp_path, text)
+    assert cli("validate", cwd=tmp_path) == (1, "", f"isollm.yaml:3:5: error: {expected}\n")
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", f"isollm.yaml:3:5: error: {expected}\n")
+
+
+# --- a leading zero is never accepted silently ------------------------------------------------
+
+LEADING_ZERO = ("{0}: {1} has a leading zero, which the Go isollm may read as octal and YAML 1.2 reads as "
+                "decimal; write {2} (without the zero)")
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), [
+    ("project: demo\nworkers: 010\n", "2:10", LEADING_ZERO.format("workers", "010", 10)),
+    ("project: demo\nworkers: 030\n", "2:10", LEADING_ZERO.format("workers", "030", 30)),  # not also "> 20"
+    ("project: demo\nairyra:\n  port: 07432\n", "3:9", LEADING_ZERO.format("airyra.port", "07432", 7432)),
+    ("project: demo\nports: [03000]\n", "2:9", 'invalid port "03000": has a leading zero; write 3000'),
+    ("project: demo\nports: ['03000:080']\n", "2:9", 'invalid port "03000:080": has a leading zero; write 3000:80'),
+])
+def test_a_leading_zero_gets_one_message_naming_it(text: str, line: str, expected: str, tmp_path: Path,
+                                                   cli: Any, hook_run: Any) -> None:
+    assert messages(text) == [expected]
+    write(tmp_path, text)
+    assert cli("validate", cwd=tmp_path) == (1, "", f"isollm.yaml:{line}: error: {expected}\n")
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", f"isollm.yaml:{line}: error: {expected}\n")
+
+
+@pytest.mark.parametrize("text", ["project: demo\nworkers: 0o12\n", "project: demo\nworkers: 0x0A\n",
+                                  "project: demo\nworkers: 10\n", "project: demo\ngit:\n  base_branch: '010'\n",
+                                  "project: demo\ngit:\n  base_branch: 010\n"])
+def test_numbers_both_readers_agree_on_are_fine(text: str) -> None:
+    assert messages(text) == []
+
+
+# --- a number or boolean where a field wants text keeps the text as written ------------------
+
+TEXTS = """\
+project: true
+image: 24.04
+setup_script: 42
+git:
+  base_branch: 1.10
+  branch_prefix: 2.0/
+  upstream: 1e3
+claude:
+  command: 007
+  args: [--max-turns, 50, --verbose, true, 1.50]
+airyra:
+  project: 0x10
+"""
+
+
+def test_text_fields_keep_the_text_as_written_api() -> None:
+    config = cfg.parse_config_text(TEXTS)
+    assert [issue.message for issue in config.issues()] == []
+    assert (config.project, config.image, config.setup_script) == ("true", "24.04", "42")
+    assert (config.git.base_branch, config.git.branch_prefix, config.git.upstream) == ("1.10", "2.0/", "1e3")
+    assert (config.claude.command, config.claude.args) == ("007", ["--max-turns", "50", "--verbose", "true", "1.50"])
+    assert config.airyra.project == "0x10"
+
+
+def test_text_fields_keep_the_text_as_written_cli_and_hook(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    import json
+
+    write(tmp_path, TEXTS)
+    status, out, err = cli("validate", cwd=tmp_path)
+    assert status == 0 and ": error:" not in err
+    status, out, _ = cli("config", "show", "--format", "json", cwd=tmp_path)
+    shown = json.loads(out)
+    assert (shown["git"]["base_branch"], shown["claude"]["args"][1], shown["project"]) == ("1.10", "50", "true")
+    status, out, _ = cli("config", "show", cwd=tmp_path)
+    assert "base_branch: '1.10'" in out and "- '50'" in out
+    assert hook_run("isollm.yaml", cwd=tmp_path)[0] == 0
+
+
+def test_an_explicit_number_tag_is_not_text() -> None:
+    # The writer asked for a number: a text field refuses it rather than guess.
+    assert messages("project: demo\ngit:\n  base_branch: !!float 1.10\n") == ["git.base_branch must be a string"]
+
+
+def test_text_as_written_follows_aliases() -> None:
+    config = cfg.parse_config_text("project: demo\ngit:\n  base_branch: &v 1.10\nclaude:\n  args: [*v]\n")
+    assert (config.git.base_branch, config.claude.args) == ("1.10", ["1.10"])

@@ -22,11 +22,12 @@ def is_port_mapping(value: object) -> bool:
 
 CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] = {
     is_port_mapping: (
-        ["1", "80", "8080:80", "65535", "65535:1", "0080"],
+        ["1", "80", "8080:80", "65535", "65535:1", "10:10"],
         [("abc", "not a valid number"), ("", "not a valid number"), ("1:2:3", "expected 'port'"),
          ("0", "out of range"), ("65536", "out of range"), ("80:0", "out of range"),
          ("+80", "not a valid number"), (" 80", "not a valid number"), ("8_0", "not a valid number"),
-         ("\u0668\u0660", "not a valid number"), ("80:", "not a valid number")],
+         ("\u0668\u0660", "not a valid number"), ("80:", "not a valid number"),
+         ("0080", "leading zero; write 80"), ("8080:080", "leading zero; write 8080:80")],
     ),
     formats.is_git_branch: (
         ["main", "release/2.x", "feature/a-b_c", "v1.0", "a.b", "x@y"],
@@ -105,7 +106,7 @@ def test_image_pins_version(value: str, pinned: bool) -> None:
 def test_host_port_of_entries() -> None:
     bounds = {"minimum": PORT_ITEM["minimum"], "maximum": PORT_ITEM["maximum"]}
     assert [formats.host_port(v, **bounds) for v in ["8080:80", 3000, "0080", "abc", True, None, "1:2:3"]] == [
-        "8080", "3000", "80", None, None, None, None]
+        "8080", "3000", None, None, None, None, None]
 
 
 def test_a_check_takes_its_range_from_the_subschema_that_uses_it() -> None:

@@ -77,10 +77,15 @@ def test_case_through_the_api(case: corpus.Case, tmp_path: Path) -> None:
 def test_yaml_1_1_surprises_are_read_as_a_person_means() -> None:
     config = load_file(corpus.FILES / "yaml11_read_as_meant.yaml")
     assert config.project == "yes"
-    # Not 29007280 and 90 (base 60), not 493 (octal): what the person typed.
-    assert config.ports == ["8080:80", "1:30", 755, 15, 31, 1000.0]
+    # Not 29007280 and 90 (base 60): what the person typed, as text.
+    assert config.ports == ["8080:80", "1:30"]
+    assert config.workers == 15
     assert config.claude.args == ["on", "off", "no", "~foo", "2024-01-01"]
-    assert load_file(corpus.FILES / "yaml11_octal_workers.yaml").workers == 10
+    # Ports are text as written, checked as Go's Atoi reads them: never 493, 15, 31 or 1000.
+    assert load_file(corpus.FILES / "ports_not_decimal.yaml").ports == ["0755", "0o17", "0x1F", "1e3"]
+    # 010: YAML 1.2 reads ten, the Go isollm eight; the number is kept and refused by name.
+    octal = load_file(corpus.FILES / "yaml11_octal_workers.yaml")
+    assert octal.workers == 10 and [i.keyword for i in octal.issues()] == ["leadingZero"]
 
 
 def test_unreadable_config_is_reported_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,9 @@ PyYAML's constructors, so that:
 - duplicate keys are reported, not silently replaced;
 - nesting depth and alias expansion are bounded, so a hostile file cannot
   exhaust the stack, memory or time;
-- every value and key gets a 1-based line and column, by JSON pointer.
+- every value and key gets a 1-based line and column, by JSON pointer;
+- a plain scalar read as a number or a boolean keeps its source text beside it
+  (``Document.texts``), for fields that want text, as the Go isollm reads them.
 """
 
 from __future__ import annotations
@@ -84,6 +86,10 @@ class Document(Record):
         self.values: dict[str, tuple[int, int]] = {} if values is None else values
         self.keys: dict[str, tuple[int, int]] = {} if keys is None else keys
         self.duplicates: list[DuplicateKey] = [] if duplicates is None else duplicates
+        # The source text of each plain scalar YAML 1.2 read as a number or a boolean
+        # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
+        # wants text. Derived from the text, so not a field (not compared).
+        self.texts: dict[str, str] = {}
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -176,6 +182,7 @@ class _Builder:
     def __init__(self) -> None:
         self.doc = Document(data=None)
         self.anchors: dict[str, tuple[Any, int, int]] = {}
+        self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
         self.nodes = 0
         self.chars = 0
         # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor,
@@ -231,6 +238,8 @@ class _Builder:
                          _tagged_scalar(event.tag, event.value, event.start_mark))
             else:
                 value = _plain_scalar(event.value)
+                if value is not None and not isinstance(value, str) and not self._expecting_key():
+                    self.doc.texts[self._child_pointer() if self.stack else ""] = event.value
         except YamlError as error:
             if self._expecting_key() and error.line is None:
                 value = event.value  # a key is only ever a name: keep its text
@@ -245,6 +254,9 @@ class _Builder:
             return
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value))
+            self.anchor_texts.pop(event.anchor, None)
+            if (self._child_pointer() if self.stack else "") in self.doc.texts:
+                self.anchor_texts[event.anchor] = event.value
         self._attach(value, event.start_mark, 1)
 
     def alias(self, event: Any) -> None:
@@ -254,6 +266,8 @@ class _Builder:
         self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
+        if event.anchor in self.anchor_texts:
+            self.doc.texts[self._child_pointer() if self.stack else ""] = self.anchor_texts[event.anchor]
         self._attach(value, event.start_mark, size)
 
     def start(self, event: Any, container: Any) -> None:

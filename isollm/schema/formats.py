@@ -40,6 +40,11 @@ def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
             raise ValueError("not a valid number")
         if not low <= int(part) <= high:
             raise ValueError(f"port out of range ({low}-{high})")
+    if any(len(part) > 1 and part.startswith("0") for part in parts):
+        # Go's Atoi reads 03000 as 3000, YAML 1.2 as 3000, the Go isollm's duplicate
+        # check as a port other than 3000: say it once, one way.
+        plain = ":".join(str(int(part)) for part in parts)
+        raise ValueError(f"has a leading zero; write {plain}")
     return True
 
 

@@ -32,6 +32,8 @@ DEFAULT_MESSAGES = {
     "type": "{field} must be {expected}",
     "format": "{instance!r}: {reason}",
     "duplicateKey": 'duplicate key "{key}" (first defined on line {first_line})',
+    "leadingZero": "{field}: {text} has a leading zero, which the Go isollm may read as octal and YAML 1.2 "
+                   "reads as decimal; write {decimal} (without the zero)",
     "": "{field}: {reason}",
 }
 
