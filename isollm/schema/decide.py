@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from isollm.schema.formats import FORMATS
-from isollm.schema.keywords import ecma_regex, host_port_conflicts
+from isollm.schema.ecma_regex import compile_pattern
+from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.loader import load_schema
 from isollm.schema.pointer import MISSING, resolve
 
@@ -129,7 +130,7 @@ class _Compiler:
         return lambda instance: not isinstance(instance, str) or len(instance) <= value
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
-        regex = ecma_regex(value)
+        regex = compile_pattern(value)
         return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
 
     def _kw_format(self, value: Any, schema: Any) -> Check:

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from isollm.schema.ecma_regex import compile_pattern
 from isollm.schema.loader import load_schema
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -96,7 +97,7 @@ def is_git_branch(value: object) -> bool:
 @lru_cache(maxsize=None)
 def _branch_pattern() -> re.Pattern[str]:
     base = load_schema("config")["properties"]["git"]["properties"]["base_branch"]
-    return re.compile(str(base["pattern"]).replace("$", r"\Z"))
+    return compile_pattern(str(base["pattern"]))
 
 
 def is_git_branch_prefix(value: object) -> bool:
@@ -104,7 +105,7 @@ def is_git_branch_prefix(value: object) -> bool:
     if not isinstance(value, str) or not value.endswith("/") or value == "/":
         return True  # "must end with '/'" and "cannot be just '/'" are the schema's own keywords
     example = value + "worker-1"
-    if not _branch_pattern().match(example):
+    if not _branch_pattern().search(example):
         raise ValueError("contains characters not allowed in a branch name")
     _check_ref_structure(example)
     return True

@@ -1,39 +1,12 @@
-"""Rules shared by both validators: ECMA-262 patterns and the host-port keyword."""
+"""The ``hostPortsDistinct`` keyword, shared by both validators."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any, Iterator
 
 from isollm.schema import pointer
 from isollm.schema.formats import host_port
 from isollm.schema.loader import schema_default
-
-
-@lru_cache(maxsize=None)
-def ecma_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re``.
-
-    ECMA's ``$`` matches only at the very end; Python's also before a final
-    newline, which would let ``"name\\n"`` pass ``^[a-z]+$``.
-    """
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
 
 
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:

@@ -19,7 +19,8 @@ from jsonschema.exceptions import ValidationError as SchemaError
 
 from isollm.schema import pointer
 from isollm.schema.formats import FORMATS
-from isollm.schema.keywords import ecma_regex, host_port_conflicts
+from isollm.schema.ecma_regex import compile_pattern
+from isollm.schema.keywords import host_port_conflicts
 
 FORMAT_CHECKER = FormatChecker(formats=())
 for _name, _check in FORMATS.items():
@@ -41,7 +42,7 @@ def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, A
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
+    if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
         yield SchemaError(f"{instance!r} does not match {pattern!r}")
 
 
