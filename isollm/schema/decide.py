@@ -12,7 +12,7 @@ import math
 from functools import lru_cache
 from typing import Any, Callable
 
-from isollm.schema.formats import FORMATS
+from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
 from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.loader import load_schema
@@ -134,7 +134,7 @@ class _Compiler:
         return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
-        checker = FORMATS.get(value)
+        checker = format_check(value, schema)
         if checker is None:
             raise ValueError(f"the fast validator has no checker for format {value!r}")
 

@@ -20,18 +20,21 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
+    # A port counts in the range the entries' own schema allows.
+    items = pointer.subschema(schema, spec["list"]).get("items", {})
+    bounds = {"minimum": items["minimum"], "maximum": items["maximum"]}
     messages = schema.get("x-messages", {})
     reserved: dict[str, str] = {}
     for where in spec.get("reserved", []):
         value = pointer.resolve(instance, where)
         if value is pointer.MISSING:
             value = schema_default(schema, where)
-        port = host_port(value)
+        port = host_port(value, **bounds)
         if port is not None:
             reserved.setdefault(port, pointer.dotted(where))
     seen: set[str] = set()
     for index, entry in enumerate(entries):
-        port = host_port(entry)
+        port = host_port(entry, **bounds)
         if port is None:
             continue
         where = pointer.child(spec["list"], index)

@@ -13,32 +13,31 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import FormatError
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from isollm.schema import pointer
-from isollm.schema.formats import FORMATS
 from isollm.schema.ecma_regex import compile_pattern
+from isollm.schema.formats import format_check
 from isollm.schema.keywords import host_port_conflicts
-
-FORMAT_CHECKER = FormatChecker(formats=())
-for _name, _check in FORMATS.items():
-    FORMAT_CHECKER.checks(_name, raises=ValueError)(_check)
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
 
 
 def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if format_name not in FORMATS:
+    check = format_check(format_name, schema)
+    if check is None:
         yield from _standard_format(validator, format_name, instance, schema)
         return
+    cause: ValueError | None = None
     try:
-        FORMAT_CHECKER.check(instance, format_name)
-    except FormatError as error:
-        reason = str(error.cause) if error.cause else f"is not a valid {format_name}"
-        template = schema.get("x-messages", {}).get("format", "{instance!r}: {reason}")
-        yield SchemaError(template.format_map(_Fields(instance=instance, reason=reason)), cause=error.cause)
+        if check(instance):
+            return
+    except ValueError as error:
+        cause = error
+    reason = str(cause) if cause is not None else f"is not a valid {format_name}"
+    template = schema.get("x-messages", {}).get("format", "{instance!r}: {reason}")
+    yield SchemaError(template.format_map(_Fields(instance=instance, reason=reason)), cause=cause)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
