@@ -16,6 +16,7 @@ from isollm.io.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
 
@@ -33,8 +34,6 @@ MIN_USER_PORT: int = _PROPS["airyra"]["properties"]["port"]["minimum"]
 MAX_PORT: int = _PROPS["airyra"]["properties"]["port"]["maximum"]
 MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
-
-NO_TAG_WARNING = "image has no tag, will use :latest"
 
 T = TypeVar("T")
 
@@ -182,7 +181,8 @@ class Config:
         image = self._data.get("image")
         if isinstance(image, str) and image and not image_pins_version(image):
             line, column = self._document.locate("/image") if self._document else (None, None)
-            return [Issue(NO_TAG_WARNING, "/image", line, column, "warning")]
+            message = schema_message(_PROPS["image"], "format.untagged", location="/image", instance=image)
+            return [Issue(message, "/image", line, column, "warning")]
         return []
 
     def warnings(self) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 from isollm.schema import pointer
 from isollm.schema.formats import host_port
 from isollm.schema.loader import schema_default
+from isollm.schema.messages import schema_message
 
 
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -23,7 +24,6 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     # A port counts in the range the entries' own schema allows.
     items = pointer.subschema(schema, spec["list"]).get("items", {})
     bounds = {"minimum": items["minimum"], "maximum": items["maximum"]}
-    messages = schema.get("x-messages", {})
     reserved: dict[str, str] = {}
     for where in spec.get("reserved", []):
         value = pointer.resolve(instance, where)
@@ -39,8 +39,9 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
             continue
         where = pointer.child(spec["list"], index)
         if port in seen:
-            yield where, messages.get("hostPortsDistinct.duplicate", "duplicate port: {port}").format(port=port)
+            yield where, schema_message(schema, "hostPortsDistinct.duplicate", location=where, instance=entry,
+                                        port=port)
         seen.add(port)
         if port in reserved:
-            template = messages.get("hostPortsDistinct.reserved", "port {port} conflicts with {field}")
-            yield where, template.format(port=port, field=reserved[port])
+            yield where, schema_message(schema, "hostPortsDistinct.reserved", location=where, instance=entry,
+                                        port=port, reserved=reserved[port])

@@ -20,6 +20,7 @@ from isollm.schema import pointer
 from isollm.schema.ecma_regex import compile_pattern
 from isollm.schema.formats import format_check
 from isollm.schema.keywords import host_port_conflicts
+from isollm.schema.messages import schema_message
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
 
@@ -36,8 +37,8 @@ def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, A
     except ValueError as error:
         cause = error
     reason = str(cause) if cause is not None else f"is not a valid {format_name}"
-    template = schema.get("x-messages", {}).get("format", "{instance!r}: {reason}")
-    yield SchemaError(template.format_map(_Fields(instance=instance, reason=reason)), cause=cause)
+    # No location here: jsonschema builds an error's path as it returns from the descent.
+    yield SchemaError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
@@ -48,13 +49,6 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
 def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
     for where, message in host_port_conflicts(spec, instance, schema):
         yield SchemaError(message, path=deque(pointer.path(instance, where)))
-
-
-class _Fields(dict):  # type: ignore[type-arg]
-    """Template fields; an unknown field stays visible instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
