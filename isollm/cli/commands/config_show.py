@@ -14,7 +14,7 @@ from typing import Any
 
 from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file
-from isollm.errors import ConfigError, Issue
+from isollm.errors import ConfigError
 from isollm.io.yamlio import dump_yaml
 
 FORMATS = ("yaml", "json")
@@ -28,7 +28,7 @@ def run(output_format: str = "yaml") -> int:
     try:
         config = load_file(path)
     except ConfigError as error:
-        print_issues(shown, [Issue(error.message, "", error.line, error.column, "load")])
+        print_issues(shown, error.issues)
         return 1
     print_issues(shown, config.issues(), config.warning_issues())
     resolved = config.to_dict()
