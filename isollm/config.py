@@ -18,7 +18,7 @@ from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
-from isollm.io.yamlio import Document, decode, dump_yaml, parse_yaml, read_limited
+from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -251,7 +251,7 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 def load_file(path: str | os.PathLike[str]) -> Config:
     """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
     name = os.fspath(path)
-    return parse_config_text(decode(read_config_bytes(name), path=name), name)
+    return parse_config_text(decode_utf8(read_config_bytes(name), path=name), name)
 
 
 def load(directory: str | os.PathLike[str]) -> Config:

@@ -9,9 +9,9 @@ from typing import Any, Callable, Sequence
 from isollm.config import Config, load_file, parse_config_text
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
-from isollm.io.yamlio import decode
+from isollm.io.yamlio import decode_utf8
 
-FORMATS = ("text", "json", "github")
+REPORT_FORMATS = ("text", "json", "github")
 
 
 class FileReport(Record):
@@ -49,7 +49,7 @@ def check_config_file(path: str | os.PathLike[str]) -> FileReport:
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:
     """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return _report(name, lambda: parse_config_text(decode(raw, path=name), name))
+    return _report(name, lambda: parse_config_text(decode_utf8(raw, path=name), name))
 
 
 def text_lines(report: FileReport) -> list[str]:

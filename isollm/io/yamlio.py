@@ -365,7 +365,7 @@ def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int 
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
-def decode(raw: bytes, *, path: str = "") -> str:
+def decode_utf8(raw: bytes, *, path: str = "") -> str:
     """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location (in the
     file ``path``) if not UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -394,8 +394,8 @@ def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """``read_limited``, decoded (see ``decode``)."""
-    return decode(read_limited(path, limit=limit), path=os.fspath(path))
+    """``read_limited``, decoded (see ``decode_utf8``)."""
+    return decode_utf8(read_limited(path, limit=limit), path=os.fspath(path))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -11,7 +11,7 @@ import difflib
 from functools import lru_cache
 from typing import Any
 
-from jsonschema.exceptions import ValidationError as JsonschemaError
+from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 from jsonschema.exceptions import best_match
 
 from isollm.errors import Issue
@@ -31,7 +31,7 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-def _describe(error: JsonschemaError) -> list[tuple[str, str, str, bool]]:
+def _describe(error: JsonschemaValidationError) -> list[tuple[str, str, str, bool]]:
     """(pointer, message, keyword, at_key) for one jsonschema error."""
     keyword = str(error.validator)
     pointer = pointers.join(error.absolute_path)
@@ -63,7 +63,8 @@ def _describe(error: JsonschemaError) -> list[tuple[str, str, str, bool]]:
         return [(pointer, error.message, keyword, False)]
     fields: dict[str, object] = {"reason": error.message}
     if keyword == "format":
-        fields["reason"] = str(error.cause) if error.cause is not None else f"is not a valid {error.validator_value}"
+        cause = error.cause
+        fields["reason"] = str(cause) if cause is not None else f"is not a valid {error.validator_value}"
     elif keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         fields["expected"] = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)

@@ -14,7 +14,7 @@ from collections import deque
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
 from isollm.schema import pointer
 from isollm.schema.ecma_regex import compile_pattern
@@ -25,7 +25,8 @@ from isollm.schema.messages import schema_message
 _standard_format = Draft202012Validator.VALIDATORS["format"]
 
 
-def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+def _format(validator: Any, format_name: str, instance: Any,
+            schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
     check = format_check(format_name, schema)
     if check is None:
         yield from _standard_format(validator, format_name, instance, schema)
@@ -38,17 +39,19 @@ def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, A
         cause = error
     reason = str(cause) if cause is not None else f"is not a valid {format_name}"
     # No location here: jsonschema builds an error's path as it returns from the descent.
-    yield SchemaError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
+    yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+def _pattern(validator: Any, pattern: str, instance: Any,
+             schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
     if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
-        yield SchemaError(f"{instance!r} does not match {pattern!r}")
+        yield JsonschemaValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
+                schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
     for where, message in host_port_conflicts(spec, instance, schema):
-        yield SchemaError(message, path=deque(pointer.path(instance, where)))
+        yield JsonschemaValidationError(message, path=deque(pointer.path(instance, where)))
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]

@@ -47,7 +47,7 @@ def located(raw: bytes, message: str, pointer: str, keyword: str) -> Issue:
     return Issue(message, pointer, line, column, keyword)
 
 
-def encode(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
+def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them."""
     if not checker_for(kind)(data):
         raise ValidationError(_explain(kind, data, None), path=path, title=TITLES[kind])
@@ -66,7 +66,7 @@ def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = N
     return InvalidStateError([Issue(message, pointer, line, column, keyword)], path=path, title=TITLES[kind])
 
 
-def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
+def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
     try:
         text = raw.decode("utf-8")

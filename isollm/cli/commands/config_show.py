@@ -17,11 +17,11 @@ from isollm.config import CONFIG_FILE_NAME, load_file
 from isollm.errors import ConfigError
 from isollm.io.yamlio import dump_yaml
 
-FORMATS = ("yaml", "json")
+CONFIG_FORMATS = ("yaml", "json")
 
 
 def run(output_format: str = "yaml") -> int:
-    check_choice("--format", output_format, FORMATS)
+    check_choice("--format", output_format, CONFIG_FORMATS)
     root = project_root()
     path = root / CONFIG_FILE_NAME
     shown = display_path(path)
