@@ -18,7 +18,7 @@ MAX_PATH_CHARS = 4096
 E = TypeVar("E", bound="LocatedError")
 
 
-def display_path(path: str) -> str:
+def printable_path(path: str) -> str:
     """``path`` as diagnostics show it: one line, control characters escaped.
 
     A file name may hold a newline, which would start a line of its own (a
@@ -67,7 +67,7 @@ class Issue(FrozenRecord):
 
     def where(self, path: str | None = None) -> str:
         """``PATH:LINE:COL`` (as much of it as is known; ``path`` overrides the issue's own)."""
-        shown = display_path(self.path if path is None else path)
+        shown = printable_path(self.path if path is None else path)
         if self.line is None:
             return shown
         place = str(self.line) if self.column is None else f"{self.line}:{self.column}"
@@ -213,4 +213,4 @@ class InvalidStateError(StateError, ValidationError):
         ValidationError.__init__(self, issues, path=path, title=title)
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}: " + ValidationError.__str__(self)
+        return f"{printable_path(self.path)}: " + ValidationError.__str__(self)

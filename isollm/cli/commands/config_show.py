@@ -14,7 +14,7 @@ from typing import Any
 
 from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file
-from isollm.errors import ConfigError
+from isollm.errors import ConfigError, printable_path
 from isollm.io.yamlio import dump_yaml
 
 CONFIG_FORMATS = ("yaml", "json")
@@ -35,7 +35,8 @@ def run(output_format: str = "yaml") -> int:
     if output_format == "json":
         print(json.dumps(_json_safe(resolved), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(f"# Configuration: {path}\n# (defaults applied for missing values)\n\n")
+        # The path is escaped: a line break in it would end the comment and break the YAML.
+        sys.stdout.write(f"# Configuration: {printable_path(str(path))}\n# (defaults applied for missing values)\n\n")
         sys.stdout.write(dump_yaml(resolved))
     return 0
 

@@ -7,7 +7,7 @@ import sys
 from typing import Sequence, TextIO
 
 from isollm.config import CONFIG_FILE_NAME, find_project_root
-from isollm.errors import UsageError
+from isollm.errors import UsageError, printable_path
 from isollm.cli.report import REPORT_FORMATS, check_config_file, github_lines, json_document, text_lines
 
 
@@ -32,5 +32,5 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
             for line in text_lines(report):
                 print(line, file=err)
             if report.valid and not quiet_valid:
-                print(f"{report.path}: valid", file=out)
+                print(f"{printable_path(report.path)}: valid", file=out)
     return 0 if all(report.valid for report in reports) else 1
