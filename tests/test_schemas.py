@@ -49,7 +49,7 @@ def test_config_defaults_are_valid_values() -> None:
 
 def test_every_config_property_is_documented_for_people_and_editors() -> None:
     for pointer, sub in walk(load_schema("config")["properties"], "/properties"):
-        if pointer.count("/properties/") and not pointer.endswith(("x-messages", "items")) and "type" in sub:
+        if pointer.count("/properties/") and not pointer.endswith(("x-messages", "items", "not")) and "type" in sub:
             assert sub.get("title") and sub.get("description"), pointer
 
 
@@ -78,3 +78,9 @@ def test_patterns_are_read_as_ecma_262(pattern: str, text: str, matches: bool) -
     from isollm.schema.ecma_regex import compile_pattern
 
     assert (compile_pattern(pattern).search(text) is not None) is matches
+
+
+def test_a_host_port_rule_needs_the_port_range_of_its_entries() -> None:
+    schema = {"hostPortsDistinct": {"list": "/ports"}, "properties": {"ports": {"items": {"minimum": 1}}}}
+    with pytest.raises(ValueError, match="/ports need maximum"):
+        compile_schema(schema)

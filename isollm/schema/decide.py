@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
-from isollm.schema.keywords import host_port_conflicts
+from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
 from isollm.schema.pointer import MISSING, resolve
 
@@ -231,6 +231,7 @@ class _Compiler:
         return lambda instance: self.refs[value](instance)
 
     def _kw_hostPortsDistinct(self, value: Any, schema: Any) -> Check:
+        port_bounds(schema, value["list"])  # a schema without a port range fails here, not mid-validation
         return lambda instance: next(host_port_conflicts(value, instance, schema), None) is None
 
 

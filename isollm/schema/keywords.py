@@ -10,6 +10,15 @@ from isollm.schema.loader import schema_default
 from isollm.schema.messages import schema_message
 
 
+def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:
+    """The port range of the entries at ``entries``: their own schema's minimum and maximum."""
+    items = pointer.subschema(schema, entries).get("items", {})
+    missing = [keyword for keyword in ("minimum", "maximum") if keyword not in items]
+    if missing:
+        raise ValueError(f"hostPortsDistinct: the entries of {entries} need {' and '.join(missing)} in their schema")
+    return {"minimum": int(items["minimum"]), "maximum": int(items["maximum"])}
+
+
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
 
@@ -21,9 +30,7 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
-    # A port counts in the range the entries' own schema allows.
-    items = pointer.subschema(schema, spec["list"]).get("items", {})
-    bounds = {"minimum": items["minimum"], "maximum": items["maximum"]}
+    bounds = port_bounds(schema, spec["list"])  # a port counts in the range its entry's schema allows
     reserved: dict[str, str] = {}
     for where in spec.get("reserved", []):
         value = pointer.resolve(instance, where)
