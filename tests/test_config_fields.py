@@ -435,3 +435,66 @@ def test_an_explicit_number_tag_is_not_text() -> None:
 def test_text_as_written_follows_aliases() -> None:
     config = cfg.parse_config_text("project: demo\ngit:\n  base_branch: &v 1.10\nclaude:\n  args: [*v]\n")
     assert (config.git.base_branch, config.claude.args) == ("1.10", ["1.10"])
+
+
+# --- one problem, one message -----------------------------------------------------------------
+
+BAD_SCALARS = ["", " ", "\x00", "a\x00", "\t", "\n", "a\n", "a b", "x" * 300, "/", "//", "..", "-", "@", "é", ":",
+               "a:b:c", "[]", "::1", "[::1]:1", "0", "65536", "1:2:3", "03000", "+1", "a..b/", "/x", "x/",
+               "x.lock", "-x/", "ubuntu", 0, -1, 1.5, 10 ** 6, 65536, True, False, {}, {"a": 1},
+               float("inf"), float("nan")]
+
+
+def _leaves(schema: dict[str, Any], path: tuple[str, ...] = ()) -> Any:
+    for name, sub in schema.get("properties", {}).items():
+        yield path + (name,), sub
+        yield from _leaves(sub, path + (name,))
+
+
+def _with(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"project": "demo"}
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+    return data
+
+
+FIELD_CASES = [(".".join(path), value) for path, _ in _leaves(SCHEMA)
+               for value in [*BAD_SCALARS, *([v] for v in BAD_SCALARS)]]
+
+
+@pytest.mark.parametrize(("field", "value"), FIELD_CASES, ids=[f"{f}={v!r}"[:60] for f, v in FIELD_CASES])
+def test_one_bad_value_gets_exactly_one_message(field: str, value: Any) -> None:
+    from isollm.schema.decide import checker_for
+
+    data = cfg.Config(_with(tuple(field.split(".")), value))
+    found = [issue.message for issue in data.issues()]
+    assert len(found) == (0 if checker_for("config")(data._data) else 1), found
+
+
+def test_the_sweep_meets_many_bad_values() -> None:
+    from isollm.schema.decide import checker_for
+
+    bad = [case for case in FIELD_CASES
+           if not checker_for("config")(cfg.Config(_with(tuple(case[0].split(".")), case[1]))._data)]
+    assert len(bad) > len(FIELD_CASES) // 2
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ('project: demo\nsetup_script: ""\n', "2:15", "setup_script cannot be empty (leave it out for none)"),
+    ('project: demo\nclaude:\n  command: ""\n', "3:12", "claude.command cannot be empty"),
+    ('project: demo\nairyra:\n  project: ""\n', "3:12", "airyra.project cannot be empty"),
+    ("project: '0'\n", "1:10", "project name must be alphanumeric with hyphens, starting with a letter"),
+    ('project: demo\nports: ["7432", "3000", "3000"]\n', "2:9", "port 7432 conflicts with airyra.port"),
+])
+def test_one_message_through_the_cli_and_the_hook(text: str, line: str, message: str, tmp_path: Path,
+                                                  cli: Any, hook_run: Any) -> None:
+    write(tmp_path, text)
+    status, _, err = cli("validate", cwd=tmp_path)
+    assert status == 1 and err.splitlines()[0] == f"isollm.yaml:{line}: error: {message}"
+    if "3000" not in text:
+        assert len(err.splitlines()) == 1
+    else:  # one message per entry: the second 3000 is a repeat, and only that
+        assert err.splitlines()[1:] == ['isollm.yaml:2:25: error: duplicate port: 3000']
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", err)

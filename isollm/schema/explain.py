@@ -84,6 +84,9 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
         # A format's reason is more precise than the pattern (or `not` pattern) that shadows it.
         if keyword in ("pattern", "not") and "format" in keywords:
             continue
+        # A name with characters it may not hold is told that; its length comes after.
+        if keyword in ("minLength", "maxLength") and "pattern" in keywords:
+            continue
         # A value of the wrong type gets the type's message alone: its range means nothing.
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
             continue

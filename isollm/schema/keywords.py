@@ -46,8 +46,10 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
             continue
         where = pointer.child(spec["list"], index)
         if port in seen:
+            # A repeat is told as a repeat; its first use already says whatever else is wrong.
             yield where, schema_message(schema, "hostPortsDistinct.duplicate", location=where, instance=entry,
                                         port=port)
+            continue
         seen.add(port)
         if port in reserved:
             yield where, schema_message(schema, "hostPortsDistinct.reserved", location=where, instance=entry,
