@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
+# The Go isollm reads isollm.yaml alone. This other spelling is recognised only to
+# tell the user to rename it, never read as the project's config.
+MISNAMED_CONFIG = "isollm.yml"
 
 _SCHEMA = load_schema("config")
 _PROPS = _SCHEMA["properties"]
@@ -356,8 +359,27 @@ def load_file(path: str | os.PathLike[str]) -> Config:
     return parse_config_text(decode_utf8(read_config_bytes(name), path=name), name)
 
 
+def misnamed(path: str | os.PathLike[str]) -> str | None:
+    """What to do about a config file at ``path`` named ``isollm.yml``, which isollm never
+    reads (None for any other name)."""
+    name = os.fspath(path)
+    if os.path.basename(name) != MISNAMED_CONFIG:
+        return None
+    renamed = os.path.join(os.path.dirname(name), CONFIG_FILE_NAME)
+    return (f"isollm reads only {CONFIG_FILE_NAME}; rename {MISNAMED_CONFIG} to {CONFIG_FILE_NAME} "
+            f"(git mv {name} {renamed})")
+
+
+def _refuse_misnamed(directory: str | os.PathLike[str], shown: str | os.PathLike[str]) -> None:
+    """``ConfigError`` when ``directory`` holds an ``isollm.yml`` and no ``isollm.yaml``;
+    the message names it as ``shown``."""
+    if not os.path.lexists(config_path(directory)) and os.path.lexists(os.path.join(directory, MISNAMED_CONFIG)):
+        raise ConfigError(misnamed(shown) or "", path=os.fspath(shown))
+
+
 def load(directory: str | os.PathLike[str]) -> Config:
     """The config of the project in ``directory`` (not validated: see ``load_and_validate``)."""
+    _refuse_misnamed(directory, os.path.join(directory, MISNAMED_CONFIG))
     return load_file(config_path(directory))
 
 
@@ -395,7 +417,9 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
 
     Any entry of that name counts, even a directory, a FIFO or a dangling symlink: the
     reader then says what is wrong with it, instead of the search silently walking past
-    it to some other project's config higher up.
+    it to some other project's config higher up. For the same reason a directory with an
+    ``isollm.yml`` (and no ``isollm.yaml``) stops the search: ``ConfigError`` says to
+    rename it.
     """
     from pathlib import Path
 
@@ -403,6 +427,7 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
     for candidate in (current, *current.parents):
         if os.path.lexists(config_path(candidate)):
             return candidate
+        _refuse_misnamed(candidate, os.path.relpath(candidate / MISNAMED_CONFIG, start_dir))
     raise ConfigError(f"not in an isollm project (no {CONFIG_FILE_NAME} found)")
 
 

@@ -498,3 +498,65 @@ def test_one_message_through_the_cli_and_the_hook(text: str, line: str, message:
     else:  # one message per entry: the second 3000 is a repeat, and only that
         assert err.splitlines()[1:] == ['isollm.yaml:2:25: error: duplicate port: 3000']
     assert hook_run("isollm.yaml", cwd=tmp_path) == (1, "", err)
+
+
+# --- one config file name: isollm.yaml ---------------------------------------------------------
+
+RENAME = ("isollm reads only isollm.yaml; rename isollm.yml to isollm.yaml "
+          "(git mv {0}isollm.yml {0}isollm.yaml)")
+
+
+def test_validate_and_the_hook_tell_to_rename_an_isollm_yml(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    (tmp_path / "svc").mkdir()
+    write(tmp_path / "svc", "project: demo\nworkers: 50\n", "isollm.yml")
+    expected = (f"svc/isollm.yml: error: {RENAME.format('svc/')}\n"
+                "svc/isollm.yml:2:10: error: workers cannot exceed 20\n")
+    assert cli("validate", "svc/isollm.yml", cwd=tmp_path) == (1, "", expected)
+    assert hook_run("svc/isollm.yml", cwd=tmp_path) == (1, "", expected)
+    write(tmp_path / "svc", "project: demo\n", "isollm.yml")  # valid content: still refused by name
+    assert hook_run("svc/isollm.yml", cwd=tmp_path) == (1, "", f"svc/isollm.yml: error: {RENAME.format('svc/')}\n")
+
+
+def test_the_api_finds_no_project_in_an_isollm_yml_and_says_why(tmp_path: Path) -> None:
+    write(tmp_path, "project: demo\n", "isollm.yml")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(cfg.ConfigError) as raised:
+        cfg.find_project_root(tmp_path / "sub")
+    assert raised.value.message == RENAME.format("../")
+    with pytest.raises(cfg.ConfigError) as raised:
+        cfg.load(tmp_path)
+    assert raised.value.message == RENAME.format(f"{tmp_path}/")
+    write(tmp_path, "project: demo\n")  # with an isollm.yaml beside it, that one is the config
+    assert cfg.find_project_root(tmp_path / "sub") == tmp_path
+    assert cfg.load(tmp_path).project == "demo"
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["config", "show"], ["config", "edit"]])
+def test_commands_in_a_project_with_an_isollm_yml_say_to_rename_it(argv: list[str], tmp_path: Path,
+                                                                  cli: Any) -> None:
+    write(tmp_path, "project: demo\n", "isollm.yml")
+    status, out, err = cli(*argv, cwd=tmp_path)
+    assert (status, out) == (1, "")
+    assert err == f"error: isollm.yml: {RENAME.format('')}\n"
+
+
+def test_init_beside_an_isollm_yml_refuses(tmp_path: Path, cli: Any) -> None:
+    write(tmp_path, "project: demo\n", "isollm.yml")
+    status, out, err = cli("init", "--name", "demo", cwd=tmp_path)
+    assert (status, out) == (1, "")
+    assert err == (f"error: {tmp_path / 'isollm.yml'} exists: {RENAME.format('')}; "
+                   "init does not create a second config\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["isollm.yml"]
+
+
+def test_every_entry_point_names_one_file() -> None:
+    import json
+    import re
+
+    repo = Path(__file__).resolve().parent.parent
+    catalog = json.loads((repo / "schemastore" / "catalog-entry.json").read_text(encoding="utf-8"))
+    assert catalog["fileMatch"] == [cfg.CONFIG_FILE_NAME]
+    hooks = (repo / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    files = re.search(r"^  files: (.+)$", hooks, re.MULTILINE)
+    assert files and re.search(files.group(1), "isollm.yaml") and re.search(files.group(1), "isollm.yml")
+    assert not re.search(files.group(1), "isollm.yaml.bak")

@@ -38,7 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LspClient
                        check=True, capture_output=True, timeout=300)
     assert SERVER.exists(), "yaml-language-server did not install: run `npm ci --prefix tests/editor`"
     workspace = tmp_path_factory.mktemp("workspace")
-    settings = {"yaml": {"schemas": {SCHEMA_FILE.as_uri(): ["isollm.yaml", "isollm.yml"]},
+    settings = {"yaml": {"schemas": {SCHEMA_FILE.as_uri(): ["isollm.yaml"]},
                          "validate": True, "hover": True, "completion": True,
                          "schemaStore": {"enable": False}}}
     client = LspClient(["node", str(SERVER), "--stdio"], settings, workspace)

@@ -79,3 +79,6 @@ def test_invalid_nested_config_fails_with_located_errors(try_repo) -> None:
     assert ("deep/nested/dir/isollm.yml", "5", "11",
             "zellij.layout must be one of: auto, horizontal, vertical, grid") in located
     assert {path for path, *_ in located} == {"deep/nested/dir/isollm.yml"}
+    # isollm would never read it under that name: the hook says so first.
+    assert ("deep/nested/dir/isollm.yml: error: isollm reads only isollm.yaml; rename isollm.yml to isollm.yaml "
+            "(git mv deep/nested/dir/isollm.yml deep/nested/dir/isollm.yaml)") in result.stdout.splitlines()

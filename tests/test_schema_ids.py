@@ -39,6 +39,6 @@ def test_catalog_entry_is_ready_for_schemastore() -> None:
     entry = _load(CATALOG_ENTRY)
     assert set(entry) == {"name", "description", "fileMatch", "url"}
     assert entry["url"] == _load(REPO / "schemas" / "isollm.schema.json")["$id"]
-    assert entry["fileMatch"] == ["isollm.yaml", "isollm.yml"]
+    assert entry["fileMatch"] == ["isollm.yaml"]  # the one name isollm reads
     assert isinstance(entry["description"], str) and entry["description"]
     assert isinstance(entry["name"], str) and re.fullmatch(r"[\w .-]+", entry["name"])

@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any, Callable, Sequence
 
-from isollm.config import Config, load_file, parse_config_text
+from isollm.config import Config, load_file, misnamed, parse_config_text
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
 from isollm.io.yamlio import decode_utf8
@@ -42,9 +42,17 @@ def _report(name: str, read: Callable[[], Config]) -> FileReport:
 
 
 def check_config_file(path: str | os.PathLike[str]) -> FileReport:
-    """Every error and warning of one config file; a file that cannot be read is one error."""
+    """Every error and warning of one config file; a file that cannot be read is one error.
+
+    A file named ``isollm.yml`` is checked too, after an error saying that isollm never
+    reads it under that name.
+    """
     name = os.fspath(path)
-    return _report(name, lambda: load_file(name))
+    report = _report(name, lambda: load_file(name))
+    rename = misnamed(name)
+    if rename:
+        report.errors.insert(0, Issue(rename, "", None, None, "fileName", name))
+    return report
 
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:

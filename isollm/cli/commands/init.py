@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from isollm.cli.commands._common import ask, interactive
-from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, exists, save
+from isollm.config import (CONFIG_FILE_NAME, MISNAMED_CONFIG, STATE_DIR, Config, create_state_dir, default_config,
+                           exists, misnamed, save)
 from isollm.errors import Issue
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
@@ -68,6 +69,11 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     root = Path(directory if directory is not None else os.getcwd()).resolve()
     if exists(root):
         print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
+              file=sys.stderr)
+        return 1
+    other = root / MISNAMED_CONFIG
+    if os.path.lexists(other):
+        print(f"error: {other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config",
               file=sys.stderr)
         return 1
     state_dir = root / STATE_DIR
