@@ -396,7 +396,10 @@ def schema_modeline() -> str:
 
 
 def render(config: Config) -> str:
-    return schema_modeline() + dump_yaml(config.to_dict())
+    """The text of ``config`` as a file: the modeline, then every key with its comment."""
+    from isollm.config_template import commented_config
+
+    return schema_modeline() + commented_config(config._data, _SCHEMA)
 
 
 def save(directory: str | os.PathLike[str], config: Config) -> Path:

@@ -55,7 +55,8 @@ def test_flags_set_the_values(isollm, project: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = yaml.safe_load((project / "isollm.yaml").read_text())
     assert (data["project"], data["workers"], data["image"]) == ("demo", 5, "images:debian/12")
-    assert data["airyra"]["project"] == "demo"
+    # As Go's init: airyra.project is not written (shown commented out); it defaults to the project.
+    assert "project" not in data["airyra"] and load_and_validate(project).airyra.project == "demo"
 
 
 def test_equals_form_and_shortcuts(isollm, project: Path) -> None:

@@ -7,6 +7,7 @@ own ``main(argv)`` in this process, and through the pre-commit hook's ``main(arg
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -560,3 +561,83 @@ def test_every_entry_point_names_one_file() -> None:
     files = re.search(r"^  files: (.+)$", hooks, re.MULTILINE)
     assert files and re.search(files.group(1), "isollm.yaml") and re.search(files.group(1), "isollm.yml")
     assert not re.search(files.group(1), "isollm.yaml.bak")
+
+
+# --- init writes a commented config, from the schema -------------------------------------------
+
+def _keys(schema: dict[str, Any], prefix: str = "") -> Any:
+    for name, sub in schema.get("properties", {}).items():
+        yield prefix + name, sub
+        yield from _keys(sub, f"{prefix}{name}.")
+
+
+def test_init_writes_every_key_with_its_comment(tmp_path: Path, cli: Any, hook_run: Any) -> None:
+    from isollm.config_template import comment_text
+
+    assert cli("init", "--name", "my-project", cwd=tmp_path)[0] == 0
+    text = (tmp_path / "isollm.yaml").read_text(encoding="utf-8")
+    assert text.startswith(cfg.schema_modeline())
+    lines = text.splitlines()
+    for key, sub in _keys(SCHEMA):
+        name = key.rsplit(".", 1)[-1]
+        indent = "  " * key.count(".")
+        at = next(i for i, line in enumerate(lines) if line.startswith((f"{indent}{name}:", f"{indent}# {name}:")))
+        above = []  # the comment lines right above the key
+        for line in reversed(lines[:at]):
+            if not line.startswith(f"{indent}# ") or re.match(rf"{indent}# ([a-z_]+:|[- ])", line):
+                break
+            above.insert(0, line.removeprefix(f"{indent}# "))
+        assert " ".join(above) == comment_text(sub), key
+        described = sub.get("x-comment") or sub["description"]
+        assert " ".join(above).startswith(described.split(".")[0].split(":")[0]), key
+    # Optional keys are shown commented out, ready to uncomment; nothing unsafe.
+    for shown in ("# setup_script: |", "  # upstream: origin", "  # args:", "  # project: my-app", "# ports:"):
+        assert shown in lines, shown
+    assert "  args:" not in lines and "dangerously" not in text
+    assert cfg.load(tmp_path).issues() == []
+    assert cli("validate", cwd=tmp_path) == (0, "isollm.yaml: valid\n", "")
+    assert hook_run("isollm.yaml", cwd=tmp_path) == (0, "", "")
+
+
+def test_the_comments_follow_the_schema() -> None:
+    import copy
+
+    from isollm.config_template import commented_config
+
+    data = cfg.default_config("demo")._data
+    changed = copy.deepcopy(SCHEMA)
+    changed["properties"]["workers"]["description"] = "Agents side by side. More words after."
+    changed["properties"]["git"]["properties"]["upstream"]["x-comment"] = "Push here too."
+    changed["properties"]["zellij"]["properties"]["layout"]["enum"] = ["auto", "grid", None]
+    text = commented_config(data, changed)
+    assert "# Agents side by side.\nworkers: 3\n" in text
+    assert "  # Push here too.\n  # upstream: origin\n" in text
+    assert "  # How worker panes are arranged: auto or grid.\n  layout: auto\n" in text
+    assert "More words after" not in text and "How many agent containers" not in text
+    assert "How many agent containers" in commented_config(data, SCHEMA)
+
+
+@pytest.mark.parametrize("example", sorted((Path(__file__).parent / "examples" / "valid").glob("*.yaml")),
+                         ids=lambda p: p.stem)
+def test_a_rendered_config_reads_back_as_the_same_config(example: Path) -> None:
+    config = cfg.load_file(example)
+    again = cfg.parse_config_text(cfg.render(config))
+    assert again.to_dict() == config.to_dict()
+    assert again.issues() == []
+
+
+def test_every_commented_out_key_is_valid_once_uncommented() -> None:
+    text = cfg.render(cfg.default_config("demo"))
+    # A commented-out key and its value's lines (list items, or a block's indented lines).
+    blocks = re.findall(r"^( *)# ([a-z_]+:.*\n(?:\1# [- ].*\n)*)", text, re.MULTILINE)
+    assert len(blocks) >= 5
+    for indent, block in blocks:
+        head = block.splitlines()[0]
+        lines = [head] + [line.removeprefix(f"{indent}# ") for line in block.splitlines()[1:]]
+        start = text.index(f"{indent}# {head}\n")
+        # Uncomment the block: each of its lines, with the key at its own indentation.
+        uncommented = text[:start] + "".join(f"{indent}{line}\n" for line in lines) + text[start + len(
+            f"{indent}# {block}"):]
+        config = cfg.parse_config_text(uncommented)
+        assert config.issues() == [], head
+        assert config.to_dict() != cfg.default_config("demo").to_dict() or head.startswith("project"), head

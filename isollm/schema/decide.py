@@ -23,7 +23,7 @@ Check = Callable[[Any], bool]
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$defs", "title", "description", "markdownDescription",
     "default", "examples", "enumDescriptions", "markdownEnumDescriptions", "defaultSnippets",
-    "x-messages", "readOnly", "writeOnly", "deprecated", "deprecationMessage",
+    "x-messages", "x-comment", "readOnly", "writeOnly", "deprecated", "deprecationMessage",
 })
 
 
