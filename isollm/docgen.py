@@ -113,6 +113,10 @@ def render(name: str = "config") -> str:
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))
+    if name == "config":
+        from isollm import go_differences
+
+        lines.extend(go_differences.render(schema))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -641,3 +641,31 @@ def test_every_commented_out_key_is_valid_once_uncommented() -> None:
         config = cfg.parse_config_text(uncommented)
         assert config.issues() == [], head
         assert config.to_dict() != cfg.default_config("demo").to_dict() or head.startswith("project"), head
+
+
+# --- the documented differences from the Go isollm --------------------------------------------
+
+def test_the_differences_table_covers_each_deliberate_difference() -> None:
+    from isollm import go_differences
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert f"## {go_differences.TITLE}" in page
+    table = "\n".join(" | ".join(row) for row in go_differences.rows(SCHEMA))
+    for topic in ("Unknown keys", "`workers: 0`", "`zellij.dashboard`", "leading zero", "wants text",
+                  "Duplicate host ports", "`airyra.host`", "Range of `ports`", "`isollm.yml`", "YAML 1.1",
+                  "`workers: 2.5`"):
+        assert topic in table, topic
+    for what, go, here, why in go_differences.rows(SCHEMA):
+        assert f"| {what} | {go} | {here} | {why} |" in page
+
+
+def test_the_differences_table_reads_its_numbers_from_the_schema() -> None:
+    import copy
+
+    from isollm import go_differences
+
+    changed = copy.deepcopy(SCHEMA)
+    changed["properties"]["airyra"]["properties"]["port"]["minimum"] = 2000
+    changed["properties"]["zellij"]["properties"]["dashboard"]["default"] = False
+    table = "\n".join(" | ".join(row) for row in go_differences.rows(changed))
+    assert "`airyra.port` 2000 to 65535" in table and "`false`, the schema's default" in table
