@@ -109,7 +109,10 @@ def render(name: str = "config") -> str:
              "Unknown keys are errors, at the top level and inside every section. A key left "
              "empty (`workers:` or `workers: ~`), or a section whose entries are all commented out, "
              "counts as not written: its default applies (and `project`, which has none, is "
-             "reported missing).\n"]
+             "reported missing). Where a key wants text and YAML reads a number or `true`/`false` "
+             "(`base_branch: 1.10`, `- 3000` under `ports`), the text is kept as written, as the Go "
+             "isollm keeps it; a number with a leading zero where a key wants a number "
+             "(`workers: 010`) is an error.\n"]
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))
