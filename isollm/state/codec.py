@@ -14,6 +14,7 @@ from typing import Any
 from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError, Issue, ValidationError
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
 from isollm.state.migrations import migrate
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state"}
@@ -46,7 +47,7 @@ def located(raw: bytes, message: str, pointer: str, keyword: str) -> Issue:
     return Issue(message, pointer, line, column, keyword)
 
 
-def encode(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
+def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them."""
     if not checker_for(kind)(data):
         raise ValidationError(_explain(kind, data, None), path=path, title=TITLES[kind])
@@ -65,7 +66,7 @@ def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = N
     return InvalidStateError([Issue(message, pointer, line, column, keyword)], path=path, title=TITLES[kind])
 
 
-def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
+def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -81,7 +82,7 @@ def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     except ValueError as error:  # json.loads refuses integers longer than int() converts
         raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     if not isinstance(data, dict):
-        raise _fail(kind, path, load_schema(kind)["x-messages"]["type"], "type", 1, 1)
+        raise _fail(kind, path, schema_message(load_schema(kind), "type", location="", instance=data), "type", 1, 1)
     data, problem = migrate(kind, data)
     if problem is not None:
         issue = located(raw, problem.message, problem.pointer, problem.keyword)

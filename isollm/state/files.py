@@ -18,7 +18,7 @@ from isollm.io.atomic import atomic_create, atomic_write, fsync_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
-from isollm.state.codec import TITLES, decode, encode, located
+from isollm.state.codec import TITLES, decode_state, encode_state, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
@@ -118,7 +118,7 @@ class FileState:
         """Create ``session.json``; ``SessionExistsError`` if it exists. Sets the version and
         records the orchestrator's identity on ``session``."""
         stamp_session(session, creating=True)
-        data = encode("session", session.to_dict(), path=str(self.session_path))
+        data = encode_state("session", session.to_dict(), path=str(self.session_path))
         try:
             _write(self.session_path, data, create=True)
         except FileExistsError:
@@ -126,7 +126,7 @@ class FileState:
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        _write(self.session_path, encode("session", session.to_dict(), path=str(self.session_path)))
+        _write(self.session_path, encode_state("session", session.to_dict(), path=str(self.session_path)))
 
     def load_session(self) -> Session:
         try:
@@ -135,7 +135,7 @@ class FileState:
             raise NoSessionError() from None
         except OSError as error:
             raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
-        return Session.from_dict(decode("session", raw, path=str(self.session_path)))
+        return Session.from_dict(decode_state("session", raw, path=str(self.session_path)))
 
     def clear_session(self) -> None:
         if _unlink(self.session_path):
@@ -155,7 +155,7 @@ class FileState:
         """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        _write(path, encode("worker", worker.to_dict(), path=str(path)))
+        _write(path, encode_state("worker", worker.to_dict(), path=str(path)))
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
@@ -169,7 +169,7 @@ class FileState:
 
     @staticmethod
     def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
-        worker = WorkerState.from_dict(decode("worker", raw, path=str(path)))
+        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path)))
         if worker.name != name:
             issue = located(raw, f'worker name "{worker.name}" does not match the file name {path.name}',
                             "/name", "name")

@@ -10,7 +10,7 @@ from isollm.cli.commands._common import check_choice, display_path, print_issues
 from isollm.errors import Issue, NoSessionError, StateError
 from isollm.state import FileState, Session, WorkerState
 
-FORMATS = ("text", "json")
+STATE_FORMATS = ("text", "json")
 
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
@@ -87,7 +87,7 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
 
 
 def show(output_format: str = "text") -> int:
-    check_choice("--format", output_format, FORMATS)
+    check_choice("--format", output_format, STATE_FORMATS)
     root = project_root()
     store = FileState.for_project(root)
     session, session_error = _load_session(store)
