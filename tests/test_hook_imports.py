@@ -21,19 +21,19 @@ def _imported(stderr: str) -> set[str]:
 
 
 @pytest.mark.parametrize("heavy", ["jsonschema", "fire", "asyncio"])
-def test_valid_file_imports_no_heavy_module(hook, tmp_path: Path, heavy: str) -> None:
+def test_valid_file_imports_no_heavy_module(hook_process, tmp_path: Path, heavy: str) -> None:
     (tmp_path / "isollm.yaml").write_text(VALID)
-    result = hook("isollm.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = hook_process("isollm.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stderr
     imported = _imported(result.stderr)
     assert "isollm" in imported  # the probe works
     assert heavy not in imported
 
 
-def test_invalid_files_import_jsonschema_to_explain_and_never_fire(hook, tmp_path: Path) -> None:
+def test_invalid_files_import_jsonschema_to_explain_and_never_fire(hook_process, tmp_path: Path) -> None:
     for index in range(3):
         (tmp_path / f"c{index}.yaml").write_text(VALID.replace("workers: 3", f"workers: {40 + index}"))
-    result = hook("c0.yaml", "c1.yaml", "c2.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = hook_process("c0.yaml", "c1.yaml", "c2.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 1
     assert "jsonschema" in _imported(result.stderr)
     assert "fire" not in _imported(result.stderr)
