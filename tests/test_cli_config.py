@@ -141,8 +141,8 @@ def test_show_refuses_unknown_formats_as_usage_errors(isollm, project: Path, val
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_show_happy_path_does_not_import_jsonschema(isollm, project: Path) -> None:
-    result = isollm("config", "show", cwd=project, env={"PYTHONPROFILEIMPORTTIME": "1"})
+def test_show_happy_path_does_not_import_jsonschema(isollm_process, project: Path) -> None:
+    result = isollm_process("config", "show", cwd=project, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert "isollm.config" in imported

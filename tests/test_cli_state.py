@@ -200,9 +200,9 @@ def test_state_outside_a_project(isollm, tmp_path: Path, command: str) -> None:
     assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
 
 
-def test_state_show_happy_path_does_not_import_jsonschema(isollm, workers: Path) -> None:
+def test_state_show_happy_path_does_not_import_jsonschema(isollm_process, workers: Path) -> None:
     _write(workers, "session.json", _session(os.getpid()))
-    result = isollm("state", "show", cwd=workers, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = isollm_process("state", "show", cwd=workers, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert "isollm.state" in imported

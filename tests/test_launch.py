@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import Runner, in_process_runner
 from isollm.cli.launch import hot_command
 
-REPO = Path(__file__).resolve().parent.parent
 VALID = "project: demo\nworkers: 3\n"
 
 
@@ -38,29 +35,16 @@ def test_everything_else_goes_to_fire(args: list[str]) -> None:
     assert hot_command(args) is None
 
 
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+# The same arguments through the fast path and through Fire's front, each called in-process.
+FAST = in_process_runner("isollm.cli.launch")
+FIRE = in_process_runner("isollm.cli.front")
 
 
-def _run(code: str, args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    import os
-
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    full_env["PYTHONPATH"] = str(REPO)
-    full_env.update(env or {})
-    result = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=full_env,
-                            capture_output=True, text=True, timeout=60)
+def _run(runner: Runner, args: list[str], cwd: Path) -> tuple[int, str, str]:
+    result = runner(*args, cwd=cwd)
     return result.returncode, result.stdout, result.stderr
 
 
-FAST = "import sys; from isollm.cli.launch import main; sys.exit(main(sys.argv[1:]))"
-FIRE = "import sys; from isollm.cli.front import main; sys.exit(main(sys.argv[1:]))"
-
-
-@pytest.mark.skipif(not _has("isollm.cli.commands.config_show"), reason="config show is not in this checkout yet")
 @pytest.mark.parametrize("content", [VALID, "workers: 99\n", "a: [\n", None])
 @pytest.mark.parametrize("args", [["config", "show"], ["config", "show", "--format", "json"],
                                   ["config", "show", "--format=xml"]])
@@ -70,18 +54,15 @@ def test_config_show_same_as_through_fire(tmp_path: Path, content: str | None, a
     assert _run(FAST, args, tmp_path) == _run(FIRE, args, tmp_path)
 
 
-@pytest.mark.skipif(not (_has("isollm.cli.commands.state") and _has("isollm.state")),
-                    reason="state show is not in this checkout yet")
 @pytest.mark.parametrize("args", [["state", "show"], ["state", "show", "--format=json"]])
 def test_state_show_same_as_through_fire(tmp_path: Path, args: list[str]) -> None:
     (tmp_path / "isollm.yaml").write_text(VALID)
     assert _run(FAST, args, tmp_path) == _run(FIRE, args, tmp_path)
 
 
-@pytest.mark.skipif(not _has("isollm.cli.commands.config_show"), reason="config show is not in this checkout yet")
-def test_config_show_imports_no_fire(isollm, tmp_path: Path) -> None:
+def test_config_show_imports_no_fire(isollm_process, tmp_path: Path) -> None:
     (tmp_path / "isollm.yaml").write_text(VALID)
-    result = isollm("config", "show", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = isollm_process("config", "show", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stderr
     imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in result.stderr.splitlines()
                 if line.startswith("import time:") and "|" in line}
