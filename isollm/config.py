@@ -8,9 +8,7 @@ wrote (even ``workers: 0`` or ``workers: "3"``) is validated as written.
 
 from __future__ import annotations
 
-import copy
 import os
-from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
 from isollm.io.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
@@ -20,8 +18,23 @@ from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, Generic, Mapping, TypeVar
+
+    T = TypeVar("T")
+
+    class _Typed(Generic[T]):
+        """What the type checker sees as the base of ``_Key``: a generic class."""
+else:
+    class _Typed:
+        """At run time ``_Key[int]`` in an annotation is never evaluated; this stands in for Generic."""
+
+        def __class_getitem__(cls, _params: object) -> type:
+            return cls
+
+    T = None
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
@@ -35,8 +48,6 @@ MAX_PORT: int = _PROPS["airyra"]["properties"]["port"]["maximum"]
 MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
-T = TypeVar("T")
-
 
 def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
     """``3`` for a ``3.0`` where the schema wants an integer (JSON Schema counts it as one)."""
@@ -49,15 +60,28 @@ def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of YAML or JSON data (``copy.deepcopy`` only for what else a loader may give)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
     and whole-number floats at integer positions read as integers."""
     if not isinstance(value, dict):
-        return copy.deepcopy(value)
-    result = {key: copy.deepcopy(item) for key, item in value.items()}
+        return _copy(value)
+    result = {key: _copy(item) for key, item in value.items()}
     for name, sub in schema.get("properties", {}).items():
         if name not in result and "default" in sub:
-            result[name] = copy.deepcopy(sub["default"])
+            result[name] = _copy(sub["default"])
         if name in result:
             result[name] = _whole_number(sub, result[name])
         if name in result and sub.get("properties"):
@@ -65,8 +89,13 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     return result
 
 
-class _Key(Generic[T]):
-    """An attribute that reads and writes one key of the view's dict."""
+class _Key(_Typed[T]):
+    """An attribute that reads and writes one key of the view's dict.
+
+    Its type is given by annotation (``port: _Key[int] = _Key()``), never by
+    subscripting at run time: ``_Key["str | None"]()`` would compile the string
+    on every import, a tenth of the pre-commit hook's run.
+    """
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -94,38 +123,38 @@ class _Section:
 
 class GitConfig(_Section):
     _name = "git"
-    base_branch = _Key[str]()
-    branch_prefix = _Key[str]()
-    upstream = _Key["str | None"]()
+    base_branch: _Key[str] = _Key()
+    branch_prefix: _Key[str] = _Key()
+    upstream: _Key[str | None] = _Key()
 
 
 class ClaudeConfig(_Section):
     _name = "claude"
-    command = _Key[str]()
-    args = _Key["list[str]"]()
+    command: _Key[str] = _Key()
+    args: _Key[list[str]] = _Key()
 
 
 class AiryraConfig(_Section):
     _name = "airyra"
-    project = _Key[str]()
-    host = _Key[str]()
-    port = _Key[int]()
+    project: _Key[str] = _Key()
+    host: _Key[str] = _Key()
+    port: _Key[int] = _Key()
 
 
 class ZellijConfig(_Section):
     _name = "zellij"
-    layout = _Key[str]()
-    dashboard = _Key[bool]()
+    layout: _Key[str] = _Key()
+    dashboard: _Key[bool] = _Key()
 
 
 class Config:
     """A project config. Build one with ``default_config`` or ``load``."""
 
-    project = _Key[str]()
-    workers = _Key[int]()
-    image = _Key[str]()
-    setup_script = _Key["str | None"]()
-    ports = _Key["list[str | int]"]()
+    project: _Key[str] = _Key()
+    workers: _Key[int] = _Key()
+    image: _Key[str] = _Key()
+    setup_script: _Key[str | None] = _Key()
+    ports: _Key[list[str | int]] = _Key()
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
@@ -160,7 +189,7 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
-        data = copy.deepcopy(self._data)
+        data = _copy(self._data)
         airyra = data.get("airyra")
         if isinstance(airyra, dict) and "project" not in airyra:
             airyra["project"] = data.get("project")

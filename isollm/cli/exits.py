@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable
 
 from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Callable
 
 EXIT_OK = 0
 EXIT_FAILED = 1

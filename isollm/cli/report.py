@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Sequence
 
 from isollm.config import Config, load_file, parse_config_text
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
 from isollm.io.yamlio import decode_utf8
 
-REPORT_FORMATS = ("text", "json", "github")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 
 class FileReport(Record):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from typing import Any
 
 import yaml
 
@@ -26,6 +25,10 @@ from isollm.errors import YamlError
 from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
 from isollm.schema.pointer import child, parent
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from yaml._yaml import CParser as _Parser

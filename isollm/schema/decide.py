@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Callable
 
 from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
@@ -18,7 +17,11 @@ from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
 from isollm.schema.pointer import MISSING, resolve
 
-Check = Callable[[Any], bool]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    Check = Callable[[Any], bool]
 
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$defs", "title", "description", "markdownDescription",

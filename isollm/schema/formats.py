@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any, Callable, Mapping
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
+
+    FormatCheck = Callable[[object], bool]
 
 _DIGITS = re.compile(r"[0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -294,8 +299,6 @@ def is_date_time(value: object) -> bool:
     rfc3339_parts(value)
     return True
 
-
-FormatCheck = Callable[[object], bool]
 
 # Format name -> (check, the keywords beside "format" whose values the check takes).
 FORMAT_CHECKS: dict[str, tuple[Callable[..., bool], tuple[str, ...]]] = {

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from isollm.schema.pointer import subschema
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
     from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker")

@@ -20,9 +20,12 @@ default below, which no schema message repeats.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
 
 from isollm.schema import pointer as pointers
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Mapping
 
 # For problems the schema gives no message for; each says what failed and where.
 DEFAULT_MESSAGES = {

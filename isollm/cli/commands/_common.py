@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
 
-from isollm.errors import Issue, UsageError
+from isollm.errors import Issue
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Sequence, TextIO
 
 
 def project_root() -> Path:
@@ -20,22 +23,6 @@ def project_root() -> Path:
 def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the current directory, as ``isollm validate`` shows it."""
     return os.path.relpath(path)
-
-
-def check_choice(flag: str, value: str, choices: Sequence[str]) -> str:
-    """``value`` if it is one of ``choices``; a usage error naming the flag otherwise."""
-    if value not in choices:
-        raise UsageError(f"{flag} must be one of: {', '.join(choices)} (got {value!r})")
-    return value
-
-
-def bool_flag(flag: str, value: object) -> bool:
-    """A boolean flag: Fire passes ``--flag`` as the text 'True' and ``--noflag`` as 'False'."""
-    if value in (True, "True"):
-        return True
-    if value in (False, "False"):
-        return False
-    raise UsageError(f"{flag} takes no value (got {value!r})")
 
 
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),

@@ -6,12 +6,9 @@ import json
 import sys
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
 from isollm.state import FileState, Session, WorkerState
-
-STATE_FORMATS = ("text", "json")
-
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
@@ -87,7 +84,6 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
 
 
 def show(output_format: str = "text") -> int:
-    check_choice("--format", output_format, STATE_FORMATS)
     root = project_root()
     store = FileState.for_project(root)
     session, session_error = _load_session(store)
