@@ -207,3 +207,21 @@ def test_state_show_happy_path_does_not_import_jsonschema(isollm, workers: Path)
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert "isollm.state" in imported
     assert not any(name.split(".")[0] == "jsonschema" for name in imported)
+
+
+def test_clean_never_sweeps_through_a_planted_workers_link(isollm, project: Path, tmp_path: Path) -> None:
+    # A planted isollm.yaml plus .isollm/workers -> someone else's directory, in a shared
+    # writable place: whoever runs `state clean` below it must not delete that directory's files.
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    two_hours_ago = time.time() - 7200
+    for name in (".notes.txt.abc.tmp", "w.json"):
+        (victim / name).write_text("someone else's\n")
+        os.utime(victim / name, (two_hours_ago, two_hours_ago))
+    (project / ".isollm").mkdir()
+    (project / ".isollm" / "workers").symlink_to(victim)
+    result = isollm("state", "clean", cwd=project)
+    _clean(result)
+    assert result.returncode == 1
+    assert "workers: is a symbolic link; refusing to keep worker state through it" in result.stderr
+    assert sorted(p.name for p in victim.iterdir()) == [".notes.txt.abc.tmp", "w.json"]
