@@ -12,7 +12,7 @@ import copy
 import os
 from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
-from isollm.io.atomic import atomic_write
+from isollm.io.atomic import atomic_create, atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
@@ -284,14 +284,18 @@ def render(config: Config) -> str:
     return schema_modeline() + dump_yaml(config.to_dict())
 
 
-def save(directory: str | os.PathLike[str], config: Config) -> Path:
-    """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path."""
+def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
+    """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
+
+    With ``exclusive``, only create it: ``FileExistsError`` if anything of that name is
+    there by then (the check and the creation are one step, so nothing is ever replaced).
+    """
     path = config_path(directory)
     try:
         text = render(config)
     except YamlError as error:
         raise ConfigError(error.message, path=os.fspath(path)) from None
-    atomic_write(path, text.encode("utf-8"))
+    (atomic_create if exclusive else atomic_write)(path, text.encode("utf-8"))
     return path
 
 
