@@ -277,7 +277,7 @@ def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
     cfg.save(tmp_path, cfg.default_config("first"))
     before = (tmp_path / "isollm.yaml").read_bytes()
 
-    def broken_replace(*args: Any) -> None:
+    def broken_replace(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
