@@ -18,6 +18,7 @@ from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
+from isollm.util.numbers import whole_numbers
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -39,17 +40,6 @@ NO_TAG_WARNING = "image has no tag, will use :latest"
 T = TypeVar("T")
 
 
-def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
-    """``3`` for a ``3.0`` where the schema wants an integer (JSON Schema counts it as one)."""
-    types = schema.get("type")
-    wants_integer = types == "integer" or (isinstance(types, list) and "integer" in types)
-    if wants_integer and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_whole_number(schema["items"], item) for item in value]
-    return value
-
-
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
     and whole-number floats at integer positions read as integers."""
@@ -60,7 +50,7 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
         if name not in result and "default" in sub:
             result[name] = copy.deepcopy(sub["default"])
         if name in result:
-            result[name] = _whole_number(sub, result[name])
+            result[name] = whole_numbers(sub, result[name])
         if name in result and sub.get("properties"):
             result[name] = apply_defaults(sub, result[name])
     return result

@@ -225,3 +225,14 @@ def test_clean_never_sweeps_through_a_planted_workers_link(isollm, project: Path
     assert result.returncode == 1
     assert "workers: is a symbolic link; refusing to keep worker state through it" in result.stderr
     assert sorted(p.name for p in victim.iterdir()) == [".notes.txt.abc.tmp", "w.json"]
+
+
+def test_a_whole_number_float_pid_works_in_every_command(isollm, workers: Path) -> None:
+    # `state check` accepts "pid": 1.0 (JSON Schema counts it as an integer); show, clean and
+    # has_active_session() crashed on it.
+    _write(workers, "session.json", {**_session(_dead_pid()), "pid": float(_dead_pid())})
+    for command in ("check", "show", "clean"):
+        result = isollm("state", command, cwd=workers)
+        _clean(result)
+        assert result.returncode == 0, (command, result.stderr)
+    assert not (workers / ".isollm" / "session.json").exists()

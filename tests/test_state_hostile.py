@@ -428,3 +428,49 @@ def test_a_workers_directory_swapped_for_a_link_mid_operation_is_never_followed(
     assert sorted(set(before) - set(after)) == [], "files deleted through the link"
     assert sorted(set(after) - set(before)) == [], "files written through the link"
     assert after == before
+
+
+# --- numbers in every notation --------------------------------------------------------------
+
+def test_whole_number_floats_are_read_and_written_as_integers(tmp_path: Path) -> None:
+    # JSON Schema counts 1.0 as an integer (so `state check` accepts it); the Go decoder does not.
+    # Read as 1, constructed as 1, always written as 1, as the config reads `workers: 3.0` as 3.
+    store = FileState(tmp_path)
+    store.session_path.write_text(json.dumps({**json.loads(_valid("session")), "pid": float(os.getpid()),
+                                              "version": 1.0, "pid_start_time": 5.0}))
+    loaded = store.load_session()
+    assert (type(loaded.pid), type(loaded.version), type(loaded.pid_start_time)) == (int, int, int)
+    assert loaded.pid == os.getpid() and not store.has_active_session()  # start time 5 is not ours
+    created = session(1.0, pid_start_time=7.0)  # type: ignore[arg-type]
+    assert (type(created.pid), type(created.pid_start_time)) == (int, int)
+    store.save_session(created)
+    assert b'"pid": 1,' in store.session_path.read_bytes() and b"7.0" not in store.session_path.read_bytes()
+    store.save_worker(worker("w", version=1.0))
+    assert b'"version": 1,' in store.worker_path("w").read_bytes()
+
+
+@pytest.mark.parametrize("text, message", [
+    (b"NaN", "NaN is not a JSON number"),
+    (b"-Infinity", "-Infinity is not a JSON number"),
+    (b"1e400", "number is too large"),
+    (b"-1" + b"0" * 400 + b".5", "number is too large"),
+], ids=["NaN", "-Infinity", "1e400", "400-digit-float"])
+@pytest.mark.parametrize("field", ["pid", "extra"])
+def test_numbers_json_cannot_hold_are_refused_on_read(tmp_path: Path, text: bytes, message: str, field: str) -> None:
+    # Python's json reads them (as nan or inf), so they would otherwise load, and be written back
+    # as text no JSON reader (the Go isollm's included) accepts.
+    store = FileState(tmp_path)
+    raw = _valid("session").replace(b'"status"', b'"%s": %s, "status"' % (field.encode(), text))
+    raw = raw.replace(b'"pid": %d,' % os.getpid(), b"") if field == "pid" else raw
+    store.session_path.write_bytes(raw)
+    with pytest.raises(InvalidStateError, match=message) as caught:
+        store.load_session()
+    _assert_clean(caught.value, store.session_path)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_numbers_json_cannot_hold_are_refused_on_write(tmp_path: Path, value: float) -> None:
+    store = FileState(tmp_path)
+    with pytest.raises(ValidationError, match="is not a JSON number"):
+        store.save_session(session(os.getpid(), extra={"x": value}))
+    assert not store.session_path.exists()
