@@ -236,3 +236,22 @@ def test_a_whole_number_float_pid_works_in_every_command(isollm, workers: Path) 
         _clean(result)
         assert result.returncode == 0, (command, result.stderr)
     assert not (workers / ".isollm" / "session.json").exists()
+
+
+def test_show_escapes_control_characters_from_state_files(isollm, project: Path) -> None:
+    # State files are written by other processes (and can be planted): what they hold must not
+    # steer the terminal (ESC, BEL, RTL override) or forge lines (a newline starting `::error`).
+    _write(project, "session.json", {**_session(_dead_pid()), "zellij_session": "z\x1b]0;owned\x07"})
+    _write(project, "workers/w.json", _worker(
+        "w", status="error", last_error="boom\n::error file=x::forged\x1b[2J", current_branch="fix\u202e1gnp.exe",
+        current_task={"id": "T\t1", "title": "Title\rOverwritten\x9b", "claimed_at": WHEN}))
+    result = isollm("state", "show", cwd=project)
+    _clean(result)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4, lines  # session, "Workers (1):", header, one row
+    for unsafe in ("\x1b", "\x07", "\r", "\u202e", "\x9b", "\t"):
+        assert unsafe not in result.stdout
+    assert "zellij session z\\x1b]0;owned\\x07" in lines[0]
+    assert "boom\\n::error file=x::forged\\x1b[2J" in lines[3]
+    assert "fix\\u202e1gnp.exe" in lines[3] and "T\\t1 Title\\rOverwritten\\x9b" in lines[3]
