@@ -274,18 +274,30 @@ def render(config: Config) -> str:
     return schema_modeline() + dump_yaml(config.to_dict())
 
 
+def write_target(path: str | os.PathLike[str]) -> Path:
+    """The file that writing the config at ``path`` replaces: ``path``, or the file a symlink
+    there points to (a dotfile manager's link stays a link; its target gets the new content)."""
+    from pathlib import Path
+
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
 def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
     """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
 
-    With ``exclusive``, only create it: ``FileExistsError`` if anything of that name is
-    there by then (the check and the creation are one step, so nothing is ever replaced).
+    A symlink there is kept and its target replaced (see ``write_target``). With
+    ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
+    is there by then (the check and the creation are one step, so nothing is replaced).
     """
     path = config_path(directory)
     try:
         text = render(config)
     except YamlError as error:
         raise ConfigError(error.message, path=os.fspath(path)) from None
-    (atomic_create if exclusive else atomic_write)(path, text.encode("utf-8"))
+    if exclusive:
+        atomic_create(path, text.encode("utf-8"))
+    else:
+        atomic_write(write_target(path), text.encode("utf-8"))
     return path
 
 

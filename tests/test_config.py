@@ -358,3 +358,16 @@ def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, "-m", "isollm", "init", "--help"], cwd=tmp_path, env=env,
                                capture_output=True, text=True).stdout
     assert "in parallel, 1-5 (default 3)" in help_text
+
+
+def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "dotfiles"
+    shared.mkdir()
+    (shared / "isollm.yaml").write_text("project: first\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "isollm.yaml").symlink_to(shared / "isollm.yaml")
+    cfg.save(project, cfg.default_config("second"))
+    assert (project / "isollm.yaml").is_symlink()
+    assert cfg.load(shared).project == "second"
+    assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]

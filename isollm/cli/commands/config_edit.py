@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from isollm.io.atomic import atomic_write
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, read_config_bytes
+from isollm.config import CONFIG_FILE_NAME, read_config_bytes, write_target
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
 
@@ -129,13 +129,8 @@ def _save_elsewhere(edited: bytes) -> str:
     return name
 
 
-def _edit_target(link: Path) -> Path:
-    """The file an edit replaces: ``link`` itself, or the file a symlink there points to."""
-    return Path(os.path.realpath(link)) if link.is_symlink() else link
-
-
 def _unchanged_since(link: Path, target: Path, original: bytes) -> bool:
-    if _edit_target(link) != target:
+    if write_target(link) != target:
         return False  # the link was pointed elsewhere meanwhile
     try:
         return read_config_bytes(target) == original
@@ -193,7 +188,7 @@ def run() -> int:
     link = project_root() / CONFIG_FILE_NAME
     shown = display_path(link)
     command = editor_command()
-    target = _edit_target(link)
+    target = write_target(link)
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
     mode = target.stat().st_mode & 0o7777
     if target != link:
