@@ -398,10 +398,14 @@ def _edit_in_process(project: Path, env: dict[str, str], monkeypatch: pytest.Mon
                      capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     from isollm.cli.launch import main
 
+    import signal
+
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(project)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT)
     status = main(["config", "edit"])
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT)) == handlers  # restored
     return status, capsys.readouterr().err
 
 
