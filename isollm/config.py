@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 
-from isollm.io.atomic import atomic_write
-from isollm.errors import ConfigError, Issue, ValidationError
+from isollm.io.atomic import atomic_create, atomic_write
+from isollm.errors import ConfigError, Issue, ValidationError, YamlError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
+from isollm.util.numbers import whole_numbers
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
@@ -49,17 +50,6 @@ MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
 
-def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
-    """``3`` for a ``3.0`` where the schema wants an integer (JSON Schema counts it as one)."""
-    types = schema.get("type")
-    wants_integer = types == "integer" or (isinstance(types, list) and "integer" in types)
-    if wants_integer and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_whole_number(schema["items"], item) for item in value]
-    return value
-
-
 def _copy(value: Any) -> Any:
     """A deep copy of YAML or JSON data (``copy.deepcopy`` only for what else a loader may give)."""
     if isinstance(value, dict):
@@ -83,7 +73,7 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
         if name not in result and "default" in sub:
             result[name] = _copy(sub["default"])
         if name in result:
-            result[name] = _whole_number(sub, result[name])
+            result[name] = whole_numbers(sub, result[name])
         if name in result and sub.get("properties"):
             result[name] = apply_defaults(sub, result[name])
     return result
@@ -304,12 +294,30 @@ def render(config: Config) -> str:
     return schema_modeline() + dump_yaml(config.to_dict())
 
 
-def save(directory: str | os.PathLike[str], config: Config) -> Path:
+def write_target(path: str | os.PathLike[str]) -> Path:
+    """The file that writing the config at ``path`` replaces: ``path``, or the file a symlink
+    there points to (a dotfile manager's link stays a link; its target gets the new content)."""
+    from pathlib import Path
+
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
     """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
 
-    ``ConfigError`` (a ``YamlError``) if a value cannot be written as YAML."""
+    A symlink there is kept and its target replaced (see ``write_target``). With
+    ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
+    is there by then (the check and the creation are one step, so nothing is replaced).
+    """
     path = config_path(directory)
-    atomic_write(path, render(config).encode("utf-8"))
+    try:
+        text = render(config)
+    except YamlError as error:
+        raise ConfigError(error.message, path=os.fspath(path)) from None
+    if exclusive:
+        atomic_create(path, text.encode("utf-8"))
+    else:
+        atomic_write(write_target(path), text.encode("utf-8"))
     return path
 
 

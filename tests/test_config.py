@@ -277,7 +277,7 @@ def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
     cfg.save(tmp_path, cfg.default_config("first"))
     before = (tmp_path / "isollm.yaml").read_bytes()
 
-    def broken_replace(*args: Any) -> None:
+    def broken_replace(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
@@ -358,3 +358,16 @@ def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, "-m", "isollm", "init", "--help"], cwd=tmp_path, env=env,
                                capture_output=True, text=True).stdout
     assert "in parallel, 1-5 (default 3)" in help_text
+
+
+def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "dotfiles"
+    shared.mkdir()
+    (shared / "isollm.yaml").write_text("project: first\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "isollm.yaml").symlink_to(shared / "isollm.yaml")
+    cfg.save(project, cfg.default_config("second"))
+    assert (project / "isollm.yaml").is_symlink()
+    assert cfg.load(shared).project == "second"
+    assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]

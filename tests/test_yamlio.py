@@ -95,3 +95,32 @@ def test_read_text_refuses_huge_files_without_reading_them(tmp_path: Path) -> No
                                    "null", "12", ".inf", "- x", "a: b", "#c", "multi\nline", "ünïcode"])
 def test_dump_reads_back_as_the_same_string(value: str) -> None:
     assert parse_yaml(dump_yaml({"k": value})).data == {"k": value}
+
+
+@pytest.mark.parametrize("text", ["0x" + "f" * 5_000, "0o" + "7" * 6_000, "9" * 5_000, "!!int 0x" + "f" * 5_000],
+                         ids=["hex", "octal", "decimal", "int-tag-hex"])
+def test_integers_too_long_to_print_are_refused_with_a_place(text: str) -> None:
+    # int() converts 5,000 hex digits (a power-of-two base has no limit), but the number could
+    # never be printed in a message: Python's decimal digit limit. Every notation is refused alike.
+    with pytest.raises(YamlError, match="number is too large") as raised:
+        parse_yaml(f"a: 1\nkey: {text}\n")
+    assert (raised.value.line, raised.value.column) == (2, 6)
+
+
+def test_integers_just_under_the_limit_still_read() -> None:
+    assert parse_yaml("a: 0x" + "f" * 3_000 + "\n").data["a"] == int("f" * 3_000, 16)
+
+
+@pytest.mark.parametrize("text, value", [("!!float 1" + "0" * 400, math.inf), ("!!float -1" + "0" * 400, -math.inf),
+                                         ("1e400", math.inf), ("!!float 0x10", 16.0)],
+                         ids=["float-tag", "negative-float-tag", "exponent", "float-tag-hex"])
+def test_floats_beyond_a_double_are_infinite_as_in_every_notation(text: str, value: float) -> None:
+    data = parse_yaml(f"a: {text}\n").data["a"]
+    assert data == value and type(data) is float
+
+
+@pytest.mark.parametrize("key", ["!!float 1" + "0" * 400, "0x" + "f" * 5_000, "9" * 5_000, "1e400"],
+                         ids=["float-tag", "hex", "decimal", "exponent"])
+def test_numbers_no_type_holds_are_kept_as_text_when_keys(key: str) -> None:
+    # An explicit key ("? "), as an implicit one is at most 1024 characters.
+    assert list(parse_yaml(f"? {key}\n: 1\n").data) == [key.removeprefix("!!float ")]

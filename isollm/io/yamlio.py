@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 
 import yaml
 
@@ -127,9 +128,9 @@ def _resolve_plain(text: str) -> Any:
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _printable(int(text[2:], 8), text)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _printable(int(text[2:], 16), text)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -137,6 +138,32 @@ def _resolve_plain(text: str) -> Any:
     if _NAN.match(text):
         return math.nan
     return text
+
+
+def _printable(value: int, text: str) -> int:
+    """``value``, unless it has more decimal digits than Python will print.
+
+    ``int()`` reads any number of hex or octal digits (a power-of-two base has no
+    limit), but every message and output shows numbers in decimal, which Python
+    refuses beyond ``sys.get_int_max_str_digits()``: the same limit that guards
+    decimal input, so every notation is refused alike, here, with a place.
+    """
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    if limit and value.bit_length() > 3 * limit:  # fewer bits always print: 10**d takes over 3.3*d bits
+        try:
+            str(value)
+        except ValueError:
+            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
+                from None
+    return value
+
+
+def _as_float(value: int) -> float:
+    """The float nearest ``value``; beyond the largest double an infinity, as ``1e400`` reads."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -153,7 +180,7 @@ def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return float(value) if kind == "float" and isinstance(value, int) else value
+    return _as_float(value) if kind == "float" and isinstance(value, int) else value
 
 
 def _short_tag(tag: str) -> str:
