@@ -13,6 +13,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 
+# In CI, a test skipped for a missing dependency fails (see tests/dependencies.py).
+pytest_plugins = ["tests.dependencies"]
+
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 
