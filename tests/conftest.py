@@ -25,6 +25,9 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 
+# In CI, a test skipped for a missing dependency fails (see tests/dependencies.py).
+pytest_plugins = ["tests.dependencies"]
+
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
 # The entry point each fixture runs: (module for ``python -m``, module whose main(argv) runs in-process).

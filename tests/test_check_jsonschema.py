@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +24,9 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, REPO
+from tests import dependencies
 
-pytestmark = pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="needs check-jsonschema")
+pytestmark = dependencies.program("check-jsonschema")
 
 SCHEMA = REPO / "schemas" / "isollm.schema.json"
 PARITY = Path(__file__).resolve().parent / "parity"

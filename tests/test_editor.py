@@ -9,7 +9,6 @@ file, through the ``yaml.schemas`` setting or a modeline with a file URI; the mo
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,13 +19,14 @@ from conftest import REPO
 from isollm.config import default_config, render
 from isollm.schema.loader import load_schema
 from lsp_client import LspClient
+from tests import dependencies
 
 SERVER = REPO / "tests" / "editor" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
 SCHEMA_FILE = REPO / "schemas" / "isollm.schema.json"
 SCHEMA = load_schema("config")
 PROPS = SCHEMA["properties"]
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node (CI has it)")
+pytestmark = dependencies.program("node", "npm")
 _names = itertools.count()
 
 

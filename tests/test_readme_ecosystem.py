@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from tests import dependencies
 from isollm.schema.loader import load_schema
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def test_check_jsonschema_snippet_uses_our_schema_class_and_files() -> None:
     assert hook["additional_dependencies"] == ["isollm-toolkit"]
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="needs pre-commit")
+@dependencies.program("pre-commit")
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
 def test_snippets_are_valid_pre_commit_configs(tmp_path: Path, index: int) -> None:
     config = tmp_path / ".pre-commit-config.yaml"
@@ -51,7 +51,7 @@ def test_snippets_are_valid_pre_commit_configs(tmp_path: Path, index: int) -> No
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skipif(shutil.which("pre-commit") is None, reason="needs pre-commit")
+@dependencies.program("pre-commit")
 def test_hook_definition_is_valid_for_pre_commit() -> None:
     result = subprocess.run(["pre-commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
                             capture_output=True, text=True, timeout=60)

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+import yaml.scanner
 
+from isollm.io import yamlio
 from isollm.io.yamlio import MAX_DEPTH, YamlError, decode_utf8, dump_yaml, parse_yaml, read_text
 
 
@@ -73,6 +76,35 @@ def test_depth_and_alias_expansion_are_bounded() -> None:
     with pytest.raises(YamlError, match="more than .* values"):
         parse_yaml("\n".join(lines))
     assert parse_yaml("base: &b {x: 1}\ncopy: *b\n").data == {"base": {"x": 1}, "copy": {"x": 1}}
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "{a: " * 100_000 + "1" + "}" * 100_000,
+                                  "a:\n  " + "- " * 100_000 + "x\n", "[" * 5_000])
+def test_too_deep_is_one_located_message_whichever_limit_answers(text: str) -> None:
+    # libyaml 0.2.6+ (PyYAML 6.0.4) stops deep flow lists at its own limit, before ours
+    # sees the 65th level: either answer is right, and both must read the same.
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert raised.value.message == f"document is nested more than {MAX_DEPTH} levels deep"
+    assert raised.value.line is not None and raised.value.column is not None
+    assert raised.value.column > MAX_DEPTH  # somewhere past the 64th level, never at the start
+
+
+def test_libyaml_nesting_limit_reads_as_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever libyaml this PyYAML bundles, its own limit's error is reported as ours.
+    class DeepParser:
+        def __init__(self, text: str) -> None:
+            self.mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
+
+        def get_event(self) -> None:
+            raise yaml.scanner.ScannerError("while increasing flow level", self.mark,
+                                            "exceeded maximum nesting depth", self.mark)
+
+    monkeypatch.setattr(yamlio, "_Parser", DeepParser)
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("[" * 2_000)
+    assert (raised.value.message, raised.value.line, raised.value.column) == (
+        f"document is nested more than {MAX_DEPTH} levels deep", 1, 1001)
 
 
 def test_decode_strips_bom_and_locates_bad_bytes() -> None:

@@ -46,6 +46,10 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+_TOO_DEEP = f"document is nested more than {MAX_DEPTH} levels deep"
+# libyaml 0.2.6+ (bundled since PyYAML 6.0.4) has a nesting limit of its own; its
+# scanner reads ahead, so on deep flow collections it can answer before ours does.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 MAX_NODES = 100_000
 # Without aliases the text of all scalars is bounded by the file size; aliases
 # can repeat a long string many times, and every copy ends up in messages.
@@ -291,8 +295,7 @@ class _Builder:
             raise YamlError("mapping keys must be plain values, not lists or mappings",
                             *_position(event.start_mark))
         if len(self.stack) >= MAX_DEPTH:
-            raise YamlError(f"document is nested more than {MAX_DEPTH} levels deep",
-                            *_position(event.start_mark))
+            raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
         pointer = self._child_pointer() if self.stack else ""
         self._attach(container, event.start_mark, 1)
@@ -345,6 +348,8 @@ def _parse(text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
+        if problem == _LIBYAML_TOO_DEEP:  # the same fault, whichever limit saw it first
+            raise YamlError(_TOO_DEEP, line, column) from None
         if line is not None and column is not None and _char_at(text, line, column) == "\t":
             problem = "a tab cannot indent or start a value in YAML; use spaces"
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
