@@ -95,3 +95,18 @@ def test_read_text_refuses_huge_files_without_reading_them(tmp_path: Path) -> No
                                    "null", "12", ".inf", "- x", "a: b", "#c", "multi\nline", "ünïcode"])
 def test_dump_reads_back_as_the_same_string(value: str) -> None:
     assert parse_yaml(dump_yaml({"k": value})).data == {"k": value}
+
+
+def test_spans_give_the_offsets_of_values_and_keys_on_request() -> None:
+    text = "a: &x 'v'  # c\nb:\n  c: [1, 2]\n  d:\n  - é\n# end\n"
+    assert parse_yaml(text).spans == {}
+    spans = parse_yaml(text, spans=True).spans
+    assert text[spans["/a"].start:spans["/a"].end] == "&x 'v'"
+    assert (spans["/a"].kind, spans["/a"].style) == ("scalar", "'")
+    assert text[spans["/a"].key_start:spans["/a"].key_end] == "a"
+    assert text[spans["/b/c"].start:spans["/b/c"].end] == "[1, 2]"
+    assert (spans["/b/c"].kind, spans["/b/c"].style) == ("sequence", "flow")
+    assert text[spans["/b/d/0"].start:spans["/b/d/0"].end] == "é"  # offsets count characters
+    assert spans["/b/d/0"].key_start == -1
+    assert (spans["/b"].kind, spans["/b"].style) == ("mapping", "block")
+    assert text[spans["/b"].start:spans["/b"].end].startswith("c: [1, 2]")
