@@ -313,6 +313,22 @@ def save(directory: str | os.PathLike[str], config: Config) -> Path:
     return path
 
 
+def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes) -> None:
+    """Replace the config at ``path`` (through a symlink: its target) with ``data``, atomically
+    and keeping its permissions, unless it no longer holds ``original``: then ``ConfigError``
+    and nothing written (someone changed it since it was read)."""
+    name = os.fspath(path)
+    target = os.path.realpath(name)
+    try:
+        current = read_config_bytes(target)
+    except ConfigError:
+        current = None
+    if current != original:
+        raise ConfigError(f"{name} changed on disk meanwhile; it was left as it is (run the command again)",
+                          path=name)
+    atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
+
+
 def exists(directory: str | os.PathLike[str]) -> bool:
     return config_path(directory).is_file()
 
