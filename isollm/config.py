@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from isollm.io.atomic import atomic_write
-from isollm.errors import ConfigError, Issue, ValidationError
+from isollm.errors import ConfigError, Issue, ValidationError, YamlError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
@@ -305,12 +305,77 @@ def render(config: Config) -> str:
 
 
 def save(directory: str | os.PathLike[str], config: Config) -> Path:
-    """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
+    """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
 
-    ``ConfigError`` (a ``YamlError``) if a value cannot be written as YAML."""
+    An invalid config raises ``ValidationError`` and nothing is written. An
+    existing file keeps its comments and layout: only the values that differ
+    from it change, each in place (see ``isollm.io.yaml_edit``), and a key
+    still at its default that the file leaves out stays out. A new file, or one
+    that is not a config at all, is written whole (``render``). ``ConfigError``
+    if the file changes on disk while it is being saved.
+    """
+    config.validate()
     path = config_path(directory)
-    atomic_write(path, render(config).encode("utf-8"))
+    try:
+        if not os.path.lexists(path):
+            atomic_write(path, render(config).encode("utf-8"))
+            return path
+        raw = read_config_bytes(path)
+        data = _saved_bytes(raw, config)
+    except YamlError as error:
+        raise error.locate(path=os.fspath(path)) from None
+    if data != raw:
+        write_if_unchanged(path, raw, data)
     return path
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null (a null counts as not written)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _saved_bytes(raw: bytes, config: Config) -> bytes:
+    """The file's bytes with what differs from ``config`` changed in place (or ``render``'s)."""
+    from isollm.io import yaml_edit
+
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = decode_utf8(raw)
+        written = parse_yaml(text).data
+    except YamlError:
+        written = None
+    if not isinstance(written, dict):
+        return render(config).encode("utf-8")
+    target = copy.deepcopy(written)
+    before = apply_defaults(_SCHEMA, _without_nulls(written))
+    for path, value in yaml_edit.diff(before, _without_nulls(config._data)):
+        _put(target, path, value)
+    try:
+        edited = yaml_edit.update(text, target)
+        if not yaml_edit.same(parse_config_text(edited).to_dict(), config.to_dict()):
+            raise yaml_edit.EditError("the edited file does not read as the config")
+    except yaml_edit.EditError:
+        return render(config).encode("utf-8")  # an anchor or a complex key: written whole
+    return bom + edited.encode("utf-8")
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set (or, for ``yaml_edit.UNSET``, remove) ``path`` in ``data``, making missing parents."""
+    from isollm.io.yaml_edit import UNSET
+
+    node = data
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            if value is UNSET:
+                return
+            node[part] = {}
+        node = node[part]
+    if value is UNSET:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = copy.deepcopy(value)
 
 
 def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes) -> None:
