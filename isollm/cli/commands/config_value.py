@@ -21,6 +21,7 @@ from isollm.config import CONFIG_FILE_NAME, load_file, parse_config_text, read_c
 from isollm.errors import ConfigError, Issue, IsollmError
 from isollm.io.yamlio import YamlError, decode, dump_yaml, parse_yaml
 from isollm.schema.loader import load_schema
+from isollm.util.oneline import one_line
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -42,7 +43,7 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     for part in parts:
         child = node.get("properties", {}).get(part)
         if not isinstance(child, dict):
-            message = f'unknown key "{key}"'
+            message = f'unknown key "{one_line(key, 200)}"'
             close = difflib.get_close_matches(key, _keys(schema), n=1, cutoff=0.6)
             if close:
                 message += f' (did you mean "{close[0]}"?)'
@@ -77,7 +78,7 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     try:
         return parse_yaml(text).data
     except YamlError as error:
-        raise IsollmError(f"invalid value for {key}: {error.message}") from None
+        raise IsollmError(one_line(f"invalid value for {key}: {error.message}")) from None
 
 
 def _config_file(directory: str | None) -> Path:
@@ -138,9 +139,8 @@ def _install(shown: str, raw: bytes, text: str) -> int:
     if data == raw:
         return 0
     report = check_config_bytes(data, shown)
-    print_issues(shown, report.errors, report.warnings)
+    print_issues(shown, report.errors, report.warnings)  # located in the file as it would be
     if not report.valid:
-        print(f"{shown}: left unchanged (the result would be invalid)", file=sys.stderr)
         return 1
     write_if_unchanged(shown, raw, data)
     return 0
@@ -161,7 +161,7 @@ def _edit(key: str, edit: Any) -> int:
         raise IsollmError(f"cannot change {key} in place ({error}); {shown} left unchanged; "
                           f"edit it with 'isollm config edit'") from None
     except YamlError as error:
-        raise IsollmError(f"invalid value for {key}: {error.message}; {shown} left unchanged") from None
+        raise IsollmError(one_line(f"invalid value for {key}: {error.message}; {shown} left unchanged")) from None
     return _install(shown, raw, edited)
 
 
