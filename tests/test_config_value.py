@@ -249,3 +249,30 @@ def test_unset_refusals(project: Path, capsys: pytest.CaptureFixture[str], key: 
     assert run(capsys, lambda: config_value.unset_value(key)) == (1, "", message)
     assert _config(project) == CONFIG
 
+
+# --- through the command line ------------------------------------------------------------------
+
+def test_the_commands_through_the_command_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from isollm.cli.launch import main
+
+    assert run(capsys, lambda: main(["config", "set", "git.base_branch", "develop"])) == (0, "", "")
+    assert run(capsys, lambda: main(["config", "get", "git.base_branch"])) == (0, "develop\n", "")
+    assert run(capsys, lambda: main(["config", "get", "project", str(project)])) == (0, "demo\n", "")
+    assert run(capsys, lambda: main(["config", "unset", "git.base_branch"])) == (0, "", "")
+    assert run(capsys, lambda: main(["config", "get", "git.base_branch"])) == (0, "main\n", "")
+    assert run(capsys, lambda: main(["config", "set", "workers", "99"]))[0] == 1
+    assert run(capsys, lambda: main(["config", "get", "wrkers"]))[0] == 1
+    status, _, err = run(capsys, lambda: main(["config", "set", "workers"]))
+    assert status == 2 and err.startswith("error: missing argument: VALUE (see 'isollm config set --help')")
+    assert _config(project) == CONFIG.replace("git:\n  base_branch: 'main'\n", "git: {}\n")
+
+
+def test_schema_help_says_plain_check_jsonschema_misses_the_custom_rules(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from isollm.cli.launch import main
+
+    status, out, _ = run(capsys, lambda: main(["schema", "--help"]))
+    text = " ".join(out.split())
+    assert status == 0
+    assert "plain check-jsonschema check the standard rules only" in text
+    assert "same checks as isollm validate with --validator-class isollm.validator:IsollmValidator" in text
