@@ -73,6 +73,13 @@ def test_get_a_multi_line_script_prints_it_as_is(project: Path, capsys: pytest.C
     assert run(capsys, lambda: config_value.get_value("setup_script"))[:2] == (0, "apt-get update\nmake\n")
 
 
+def test_get_prints_yaml_only_numbers_as_yaml_writes_them(project: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text("project: demo\nworkers: .inf\nairyra:\n  port: -.inf\n")
+    assert run(capsys, lambda: config_value.get_value("workers"))[:2] == (0, ".inf\n")
+    assert run(capsys, lambda: config_value.get_value("airyra.port"))[:2] == (0, "-.inf\n")
+
+
 def test_get_takes_a_project_directory_or_file(project: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     other = tmp_path / "other"

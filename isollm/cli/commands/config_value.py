@@ -10,7 +10,6 @@ changed on disk meanwhile, ``isollm.yaml`` is left byte for byte as it was.
 
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 from pathlib import Path
@@ -43,6 +42,8 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     for part in parts:
         child = node.get("properties", {}).get(part)
         if not isinstance(child, dict):
+            import difflib  # only to explain a mistake
+
             message = f'unknown key "{one_line(key, 200)}"'
             close = difflib.get_close_matches(key, _keys(schema), n=1, cutoff=0.6)
             if close:
@@ -95,7 +96,9 @@ def _print_value(value: Any) -> None:
         sys.stdout.write(value if value.endswith("\n") else value + "\n")
     elif isinstance(value, bool):
         print("true" if value else "false")
-    elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
+    elif isinstance(value, float) and not math.isfinite(value):
+        print(".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf")  # as YAML writes them
+    elif isinstance(value, (int, float)):
         print(value)
     else:
         sys.stdout.write(dump_yaml(value))
