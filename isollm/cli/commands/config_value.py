@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file, parse_config_text, read_config_bytes, write_if_unchanged
@@ -149,7 +149,7 @@ def _install(shown: str, raw: bytes, text: str) -> int:
     return 0
 
 
-def _edit(key: str, edit: Any) -> int:
+def _edit(key: str, edit: Callable[[str], str]) -> int:
     from isollm.io.yaml_edit import EditError
 
     path = project_root() / CONFIG_FILE_NAME
