@@ -389,8 +389,7 @@ def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: byte
     except ConfigError:
         current = None
     if current != original:
-        raise ConfigError(f"{name} changed on disk meanwhile; it was left as it is (run the command again)",
-                          path=name)
+        raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
     atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 
 

@@ -172,7 +172,7 @@ def test_set_refuses_when_the_file_changed_meanwhile(project: Path, capsys: pyte
     monkeypatch.setattr(yaml_edit, "set_value", slow_edit)
     status, _, err = run(capsys, lambda: config_value.set_value("workers", "5"))
     assert status == 1
-    assert err == "error: ../isollm.yaml changed on disk meanwhile; it was left as it is (run the command again)\n"
+    assert err == "error: ../isollm.yaml: changed on disk meanwhile; it was left as it is (run the command again)\n"
     assert _config(project) == CONFIG + "# a teammate's change\n"
 
 

@@ -28,7 +28,9 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import yaml
 
-from isollm.io.yamlio import Document, Span, YamlError, parse_yaml
+from isollm.errors import YamlError
+from isollm.io.yamlio import Document, Span, parse_yaml
+from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
 
@@ -49,10 +51,6 @@ class EditError(Exception):
 
 
 # --- reading the text ---------------------------------------------------------------------------
-
-def _pointer(path: Sequence[str]) -> str:
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in path)
-
 
 def _dotted(path: Sequence[str]) -> str:
     return ".".join(path) or "the document"
@@ -156,10 +154,6 @@ class _Text:
                 return len(line) - len(line.lstrip(" "))
             index = _next_line(self.text, index)
         return None
-
-
-def _path(pointer: str) -> Path:
-    return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
 
 
 def _dash_starts_line(text: str, span: Span) -> bool:
@@ -455,7 +449,7 @@ class _Editor:
     def flow_ancestor(self, path: Path, depth: int) -> int | None:
         """The depth of the outermost flow collection among ``path[:0]`` .. ``path[:depth]``."""
         for level in range(depth + 1):
-            span = self.t.spans.get(_pointer(path[:level]))
+            span = self.t.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind in ("mapping", "sequence") and span.style == "flow":
                 return level
         return None
@@ -469,7 +463,7 @@ class _Editor:
 
     def rewrite_flow(self, path: Path, value: Any) -> Iterator[str]:
         """Rewrite the flow collection at ``path`` as a whole."""
-        pointer = _pointer(path)
+        pointer = pointers.join(path)
         span = self.t.spans[pointer]
         for safe in (False, True):
             rendered = _flow(value, self.hints(pointer, span), safe=safe)
@@ -478,7 +472,7 @@ class _Editor:
     def replace(self, path: Path, value: Any) -> Iterator[str]:
         """Texts with the existing value at ``path`` (in a block mapping) replaced, best first."""
         text, t = self.text, self.t
-        pointer = _pointer(path)
+        pointer = pointers.join(path)
         span = t.spans[pointer]
         colon = t.colon(span)
         key_indent = t.column(span.key_start)
@@ -522,7 +516,7 @@ class _Editor:
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
-        old = _get(self.data, _path(pointer))[1]
+        old = _get(self.data, tuple(pointers.split(pointer)))[1]
         items = [t.spans[f"{pointer}/{i}"] for i in range(len(old))]
         if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or not _dash_starts_line(text, s)
                for s in items):
@@ -558,7 +552,7 @@ class _Editor:
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
         """Texts with ``path[depth:]`` added at the end of the block mapping at ``path[:depth]``."""
         text, t = self.text, self.t
-        parent = _pointer(path[:depth])
+        parent = pointers.join(path[:depth])
         nested: Any = value
         for part in reversed(path[depth + 1:]):
             nested = {part: nested}
@@ -610,7 +604,7 @@ class _Editor:
             # not as a null that would read as another type.
             yield from self.replace(path[:-1], {})
             return
-        pointer = _pointer(path)
+        pointer = pointers.join(path)
         span = t.spans[pointer]
         if span.key_start < 0 or not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")

@@ -17,9 +17,11 @@ from typing import Any, Callable
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file, parse_config_text, read_config_bytes, write_if_unchanged
-from isollm.errors import ConfigError, Issue, IsollmError
-from isollm.io.yamlio import YamlError, decode, dump_yaml, parse_yaml
+from isollm.errors import ConfigError, IsollmError, YamlError
+from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
+from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import closest, schema_message
 from isollm.util.oneline import one_line
 
 _BOM = b"\xef\xbb\xbf"
@@ -42,13 +44,12 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     for part in parts:
         child = node.get("properties", {}).get(part)
         if not isinstance(child, dict):
-            import difflib  # only to explain a mistake
-
-            message = f'unknown key "{one_line(key, 200)}"'
-            close = difflib.get_close_matches(key, _keys(schema), n=1, cutoff=0.6)
-            if close:
-                message += f' (did you mean "{close[0]}"?)'
-            raise IsollmError(message)
+            close = closest(key, _keys(schema))
+            location = pointers.join(parts)
+            message = (schema_message(schema, "additionalProperties", location=location) if close is None else
+                       schema_message(schema, "additionalProperties.suggestion", location=location,
+                                      suggestion=close))
+            raise IsollmError(one_line(message))
         node = child
     return parts, node
 
@@ -112,7 +113,7 @@ def get_value(key: str, directory: str | None = None) -> int:
     try:
         config = load_file(path)
     except ConfigError as error:
-        print_issues(shown, [Issue(error.message, "", error.line, error.column, "load")])
+        print_issues(shown, error.issues)
         return 1
     print_issues(shown, config.issues(), config.warning_issues())
     value: Any = config.to_dict()
@@ -126,10 +127,10 @@ def _read(path: Path, shown: str) -> tuple[bytes, str] | None:
     """The config's bytes and text (without a byte order mark); None, reported, if it is not a config."""
     try:
         raw = read_config_bytes(path)
-        text = decode(raw)
+        text = decode_utf8(raw)
         parse_config_text(text, shown)
-    except (ConfigError, YamlError) as error:
-        print_issues(shown, [Issue(error.message, "", error.line, error.column, "load")])
+    except ConfigError as error:
+        print_issues(shown, error.issues)
         return None
     return raw, text
 
