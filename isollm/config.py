@@ -60,7 +60,7 @@ def _copy(value: Any) -> Any:
         return value
     import copy
 
-    return copy.deepcopy(value)
+    return _copy(value)
 
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
@@ -303,22 +303,100 @@ def write_target(path: str | os.PathLike[str]) -> Path:
 
 
 def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
-    """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
+    """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
+
+    An invalid config raises ``ValidationError`` and nothing is written. An
+    existing file keeps its comments and layout: only the values that differ
+    from it change, each in place (see ``isollm.io.yaml_edit``), and a key
+    still at its default that the file leaves out stays out. A new file, or one
+    that is not a config at all, is written whole (``render``). ``ConfigError``
+    if the file changes on disk while it is being saved.
 
     A symlink there is kept and its target replaced (see ``write_target``). With
     ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
     is there by then (the check and the creation are one step, so nothing is replaced).
     """
+    config.validate()
     path = config_path(directory)
     try:
-        text = render(config)
+        if exclusive:
+            atomic_create(path, render(config).encode("utf-8"))
+            return path
+        target = write_target(path)
+        if not os.path.lexists(target):
+            atomic_write(target, render(config).encode("utf-8"))
+            return path
+        raw = read_config_bytes(target)
+        data = _saved_bytes(raw, config)
     except YamlError as error:
-        raise ConfigError(error.message, path=os.fspath(path)) from None
-    if exclusive:
-        atomic_create(path, text.encode("utf-8"))
-    else:
-        atomic_write(write_target(path), text.encode("utf-8"))
+        raise error.locate(path=os.fspath(path)) from None
+    if data != raw:
+        write_if_unchanged(target, raw, data)
     return path
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null (a null counts as not written)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _saved_bytes(raw: bytes, config: Config) -> bytes:
+    """The file's bytes with what differs from ``config`` changed in place (or ``render``'s)."""
+    from isollm.io import yaml_edit
+
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = decode_utf8(raw)
+        written = parse_yaml(text).data
+    except YamlError:
+        written = None
+    if not isinstance(written, dict):
+        return render(config).encode("utf-8")
+    target = _copy(written)
+    before = apply_defaults(_SCHEMA, _without_nulls(written))
+    for path, value in yaml_edit.diff(before, _without_nulls(config._data)):
+        _put(target, path, value)
+    try:
+        edited = yaml_edit.update(text, target)
+        if not yaml_edit.same(parse_config_text(edited).to_dict(), config.to_dict()):
+            raise yaml_edit.EditError("the edited file does not read as the config")
+    except yaml_edit.EditError:
+        return render(config).encode("utf-8")  # an anchor or a complex key: written whole
+    return bom + edited.encode("utf-8")
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set (or, for ``yaml_edit.UNSET``, remove) ``path`` in ``data``, making missing parents."""
+    from isollm.io.yaml_edit import UNSET
+
+    node = data
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            if value is UNSET:
+                return
+            node[part] = {}
+        node = node[part]
+    if value is UNSET:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = _copy(value)
+
+
+def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes) -> None:
+    """Replace the config at ``path`` (through a symlink: its target) with ``data``, atomically
+    and keeping its permissions, unless it no longer holds ``original``: then ``ConfigError``
+    and nothing written (someone changed it since it was read)."""
+    name = os.fspath(path)
+    target = os.path.realpath(name)
+    try:
+        current = read_config_bytes(target)
+    except ConfigError:
+        current = None
+    if current != original:
+        raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
+    atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 
 
 def exists(directory: str | os.PathLike[str]) -> bool:

@@ -77,6 +77,20 @@ ROWS += [
     ("init: --image with a newline", ["init", "--image", "ubuntu\n:24.04"], BAD),
     ("init: --image empty", ["init", "--image="], BAD),
 ]
+ROWS += [
+    ("config get: unknown flag", ["config", "get", "workers", "--bogus"], USAGE),
+    ("config set: unknown flag", ["config", "set", "workers", "3", "--bogus"], USAGE),
+    ("config unset: unknown flag", ["config", "unset", "workers", "--bogus"], USAGE),
+    ("config get: no key", ["config", "get"], USAGE),
+    ("config set: no value", ["config", "set", "workers"], USAGE),
+    ("config set: extra argument", ["config", "set", "workers", "3", "extra"], USAGE),
+    ("config unset: extra argument", ["config", "unset", "workers", "extra"], USAGE),
+    ("config unset: a required key", ["config", "unset", "project"], BAD),
+    ("config set: an invalid value", ["config", "set", "workers", "21"], BAD),
+]
+ROWS += [(f"config {verb}: key {name}", ["config", verb, value, *extra], BAD)
+         for verb, extra in (("get", []), ("set", ["1"]), ("unset", [])) for name, value in HOSTILE_TEXT.items()]
+ROWS += [(f"config set: value {name}", ["config", "set", "workers", value], BAD) for name, value in HOSTILE_TEXT.items()]
 ROWS += [(f"init: --name {name}", ["init", f"--name={value}"], BAD) for name, value in HOSTILE_TEXT.items()]
 ROWS += [(f"schema: name {name}", ["schema", value], USAGE) for name, value in HOSTILE_TEXT.items()]
 # A path that is hostile text is simply a file that does not exist: bad input, located by its path.

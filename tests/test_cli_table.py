@@ -13,7 +13,7 @@ import pytest
 
 from isollm.cli import front
 from isollm.cli.grammar import Help, Invocation, parse
-from isollm.cli.table import COMMANDS, FLAG, GROUPS, POSITIONAL, VARIADIC, BY_WORDS
+from isollm.cli.table import COMMANDS, FLAG, GROUPS, POSITIONAL, REQUIRED, VARIADIC, BY_WORDS
 from isollm.errors import UsageError
 from tests.conftest import _env
 
@@ -43,6 +43,11 @@ IDS = [c.name for c in COMMANDS]
     (["schema", "--path", "worker"], ("schema", {"name": "worker", "path": True})),
     (["schema", "-p", "--name", "session"], ("schema", {"name": "session", "path": True})),
     (["config", "edit"], ("config edit", {})),
+    (["config", "get", "git.base_branch"], ("config get", {"key": "git.base_branch", "directory": None})),
+    (["config", "get", "workers", "-d", "../other"], ("config get", {"key": "workers", "directory": "../other"})),
+    (["config", "set", "workers", "-1"], ("config set", {"key": "workers", "value": "-1"})),
+    (["config", "set", "claude.args", "--", "--model"], ("config set", {"key": "claude.args", "value": "--model"})),
+    (["config", "unset", "git.upstream"], ("config unset", {"key": "git.upstream"})),
 ])
 def test_parse(args: list[str], expected: object) -> None:
     chosen = parse(args)
@@ -68,6 +73,10 @@ def test_parse(args: list[str], expected: object) -> None:
     (["state", "check", "--", "x"], "unexpected argument: x"),
     (["schema", "--path=False"], "--path takes no value"),
     (["schema", "config", "worker"], "unexpected argument: worker"),
+    (["config", "get"], "missing argument: KEY (see 'isollm config get --help')"),
+    (["config", "set", "workers"], "missing argument: VALUE"),
+    (["config", "set", "--key", "workers", "5"], "unknown flag: --key"),  # required: never a flag
+    (["config", "unset", "a", "b"], "unexpected argument: b"),
 ])
 def test_parse_refuses(args: list[str], message: str) -> None:
     with pytest.raises(UsageError) as raised:
@@ -82,7 +91,9 @@ def test_each_command_function_takes_what_the_table_gives(command) -> None:  # t
     signature = inspect.signature(function)
     signature.bind(**{param.dest: param.default for param in command.params})
     for param in command.params:
-        if param.kind != VARIADIC:
+        if param.kind == REQUIRED:
+            assert signature.parameters[param.dest].default is inspect.Parameter.empty, param.name
+        elif param.kind != VARIADIC:
             assert signature.parameters[param.dest].default == param.default, param.name
 
 
@@ -94,6 +105,9 @@ def test_help_shows_what_the_grammar_accepts(command) -> None:  # type: ignore[n
     for param in command.params:
         if param.kind == VARIADIC:
             assert f"[{param.name.upper()}]..." in text
+            continue
+        if param.kind == REQUIRED:  # listed under POSITIONAL ARGUMENTS
+            assert f"\n    {param.name.upper()}\n" in text
             continue
         assert f"--{param.name}" in text
         for choice in param.choices:
@@ -107,7 +121,7 @@ def parse_flags(command) -> set[str]:  # type: ignore[no-untyped-def]
     """The short flags the grammar accepts for ``command``, found by trying each letter."""
     accepted = set()
     for param in command.params:
-        if param.kind == VARIADIC:
+        if param.kind in (VARIADIC, REQUIRED):
             continue
         short = f"-{param.name[0]}"
         args = [*command.words, short] + ([] if param.kind == FLAG else [param.choices[0] if param.choices else "x"])

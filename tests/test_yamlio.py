@@ -156,3 +156,18 @@ def test_floats_beyond_a_double_are_infinite_as_in_every_notation(text: str, val
 def test_numbers_no_type_holds_are_kept_as_text_when_keys(key: str) -> None:
     # An explicit key ("? "), as an implicit one is at most 1024 characters.
     assert list(parse_yaml(f"? {key}\n: 1\n").data) == [key.removeprefix("!!float ")]
+
+
+def test_spans_give_the_offsets_of_values_and_keys_on_request() -> None:
+    text = "a: &x 'v'  # c\nb:\n  c: [1, 2]\n  d:\n  - é\n# end\n"
+    assert parse_yaml(text).spans == {}
+    spans = parse_yaml(text, spans=True).spans
+    assert text[spans["/a"].start:spans["/a"].end] == "&x 'v'"
+    assert (spans["/a"].kind, spans["/a"].style) == ("scalar", "'")
+    assert text[spans["/a"].key_start:spans["/a"].key_end] == "a"
+    assert text[spans["/b/c"].start:spans["/b/c"].end] == "[1, 2]"
+    assert (spans["/b/c"].kind, spans["/b/c"].style) == ("sequence", "flow")
+    assert text[spans["/b/d/0"].start:spans["/b/d/0"].end] == "é"  # offsets count characters
+    assert spans["/b/d/0"].key_start == -1
+    assert (spans["/b"].kind, spans["/b"].style) == ("mapping", "block")
+    assert text[spans["/b"].start:spans["/b"].end].startswith("c: [1, 2]")

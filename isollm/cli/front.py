@@ -20,15 +20,15 @@ from typing import Any, Callable, Sequence
 
 import fire
 
-from isollm.cli.table import COMMANDS, FLAG, GROUPS, POSITIONAL, PROGRAM_HELP, VARIADIC, Command, Param
+from isollm.cli.table import COMMANDS, FLAG, GROUPS, POSITIONAL, PROGRAM_HELP, REQUIRED, VARIADIC, Command, Param
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _parameter(param: Param) -> inspect.Parameter:
-    kind = {POSITIONAL: inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    kind = {POSITIONAL: inspect.Parameter.POSITIONAL_OR_KEYWORD, REQUIRED: inspect.Parameter.POSITIONAL_OR_KEYWORD,
             VARIADIC: inspect.Parameter.VAR_POSITIONAL}.get(param.kind, inspect.Parameter.KEYWORD_ONLY)
-    default = inspect.Parameter.empty if param.kind == VARIADIC else param.default
+    default = inspect.Parameter.empty if param.kind in (VARIADIC, REQUIRED) else param.default
     return inspect.Parameter(param.name, kind, default=default)
 
 

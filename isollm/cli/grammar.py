@@ -7,8 +7,9 @@ One grammar for every entry point (``isollm``, its fast path, the
   letter, where no other parameter of the command shares it) give a value;
   ``--name`` alone sets a flag. ``-`` and a word such as ``-1`` are values,
   not flags. Given twice, the last value counts.
-- Positional words fill the command's positional parameters in order (those
-  not given as flags), then its variadic one; anything left is an error.
+- Positional words fill the command's required parameters, then its optional
+  positional ones (those not given as flags), then its variadic one; a missing
+  required one, or anything left, is an error.
 - ``--`` ends the flags: every word after it is positional (a path that starts
   with ``-``). ``-h`` or ``--help`` before it asks for help.
 
@@ -17,7 +18,7 @@ Every value stays the text the user typed: converting is the command's job.
 
 from __future__ import annotations
 
-from isollm.cli.table import BY_WORDS, FLAG, GROUPS, POSITIONAL, VARIADIC, Command, Param
+from isollm.cli.table import BY_WORDS, FLAG, GROUPS, POSITIONAL, REQUIRED, VARIADIC, Command, Param
 from isollm.errors import UsageError
 from isollm.util.oneline import one_line
 
@@ -80,7 +81,7 @@ def parse(args: Sequence[str]) -> Help | Invocation:
 
 def _by_flag(command: Command) -> dict[str, Param]:
     """The command's parameters by how a flag names them: ``--name`` and, when unique, ``-n``."""
-    params = [p for p in command.params if p.kind != VARIADIC]
+    params = [p for p in command.params if p.kind not in (VARIADIC, REQUIRED)]
     names = {p.flag: p for p in params}
     for param in params:
         if sum(other.name[0] == param.name[0] for other in params) == 1:
@@ -90,7 +91,7 @@ def _by_flag(command: Command) -> dict[str, Param]:
 
 def _choice(command: Command, param: Param, value: str) -> str:
     if param.choices and value not in param.choices:
-        what = param.flag if param.kind != POSITIONAL else param.name.upper()
+        what = param.flag if param.kind not in (POSITIONAL, REQUIRED) else param.name.upper()
         raise usage_error(f"{what} must be one of: {', '.join(param.choices)} (got {value!r})", command.words)
     return value
 
@@ -132,8 +133,10 @@ def _bind(command: Command, rest: list[str]) -> Help | Invocation:
             arguments[param.dest], positional = positional, []
         elif param.name in values:
             arguments[param.dest] = values[param.name]
-        elif param.kind == POSITIONAL and positional:
+        elif param.kind in (POSITIONAL, REQUIRED) and positional:
             arguments[param.dest] = _choice(command, param, positional.pop(0))
+        elif param.kind == REQUIRED:
+            raise usage_error(f"missing argument: {param.name.upper()}", command.words)
         else:
             arguments[param.dest] = param.default
     if positional:

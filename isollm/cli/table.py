@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Kinds of parameter, as a user writes them:
 POSITIONAL = "positional"  # NAME, or --name NAME; optional, with a default
+REQUIRED = "required"      # NAME, which must be given (before the optional positionals); never a flag
 VARIADIC = "variadic"      # any number of NAMEs (after the other positionals); never a flag
 VALUE = "value"            # --name VALUE, --name=VALUE or -n VALUE
 FLAG = "flag"              # --name (true) or absent (false); takes no value
@@ -76,7 +77,7 @@ Exit status: 0 success (warnings allowed), 1 invalid input or a failed operation
 
 # The groups of commands (``isollm config ...``) and their help.
 GROUPS = {
-    "config": "Show or edit the project's isollm.yaml.",
+    "config": "Show, query, change or edit the project's isollm.yaml.",
     "state": "Inspect the runtime state in .isollm/ (session and workers).",
 }
 
@@ -113,6 +114,33 @@ COMMANDS = (
               default="yaml", choices=("yaml", "json"), dest="output_format"),
     ),
     Command(
+        "config get", "config_value:get_value",
+        """Print one value of the resolved config (defaults count); a section prints as YAML.
+
+        An optional key that is not set prints nothing. Problems of the file go to stderr;
+        an unknown key is refused with a suggestion (exit 1).""",
+        Param("key", REQUIRED, "Dotted key, e.g. workers or git.base_branch."),
+        Param("directory", POSITIONAL, "Project directory (or config file) to read instead of the project here."),
+    ),
+    Command(
+        "config set", "config_value:set_value",
+        """Set one value in isollm.yaml, changing nothing else (comments, order and quoting stay).
+
+        VALUE is read for the key's type: `workers 5`, `ports '["3000", "8080:80"]'`; a string
+        key takes the text as typed. The whole resulting config must be valid: if it is not, or
+        isollm.yaml changed on disk meanwhile, the file is left as it was (exit 1).
+        Write -- before a value that starts with '-'.""",
+        Param("key", REQUIRED, "Dotted key, e.g. workers or git.base_branch."),
+        Param("value", REQUIRED, "The new value."),
+    ),
+    Command(
+        "config unset", "config_value:unset_value",
+        """Remove a key from isollm.yaml so its default applies; nothing else changes.
+
+        A required key (project) cannot be unset; a key that is not written is left alone.""",
+        Param("key", REQUIRED, "Dotted key, e.g. git.upstream."),
+    ),
+    Command(
         "config edit", "config_edit",
         """Edit isollm.yaml in $VISUAL, else $EDITOR, else vi.
 
@@ -125,8 +153,9 @@ COMMANDS = (
         "schema", "schema",
         """Print a JSON Schema (config, session or worker), or with --path where it is installed.
 
-        Usage: isollm schema [config|session|worker] [--path]. Point an editor or
-        check-jsonschema at the path to get the same checks as isollm validate.""",
+        Usage: isollm schema [config|session|worker] [--path]. Editors and plain check-jsonschema
+        check the standard rules only; check-jsonschema gets the same checks as isollm validate
+        with --validator-class isollm.validator:IsollmValidator.""",
         Param("name", POSITIONAL, "config (isollm.yaml), session (.isollm/session.json) or worker "
                                   "(.isollm/workers/*.json).",
               default="config", choices=("config", "session", "worker")),

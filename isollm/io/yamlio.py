@@ -10,7 +10,10 @@ PyYAML's constructors, so that:
 - duplicate keys are reported, not silently replaced;
 - nesting depth and alias expansion are bounded, so a hostile file cannot
   exhaust the stack, memory or time;
-- every value and key gets a 1-based line and column, by JSON pointer.
+- every value and key gets a 1-based line and column, by JSON pointer;
+- on request (``spans=True``), every value also gets the character offsets where
+  it starts and ends, its key's, and its style, for editing the text in place
+  (``isollm.io.yaml_edit``).
 """
 
 from __future__ import annotations
@@ -79,6 +82,30 @@ class DuplicateKey(FrozenRecord):
         self._init(pointer=pointer, key=key, line=line, column=column, first_line=first_line)
 
 
+class Span(FrozenRecord):
+    """Where a value stands in the text, as offsets into it (``text[start:end]``).
+
+    ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
+    scalar's (``''`` plain, ``"'"``, ``'"'``, ``'|'``, ``'>'``) or the collection's
+    (``flow`` or ``block``). A block collection ends where the next token starts,
+    which may be after trailing comments and blank lines. ``key_start`` and
+    ``key_end`` locate the value's key in a mapping (-1 in a sequence or at the top).
+    """
+
+    __match_args__ = ("start", "end", "kind", "style", "key_start", "key_end")
+    _fields = __match_args__
+    start: int
+    end: int
+    kind: str
+    style: str
+    key_start: int
+    key_end: int
+
+    def __init__(self, start: int, end: int, kind: str, style: str,
+                 key_start: int = -1, key_end: int = -1) -> None:
+        self._init(start=start, end=end, kind=kind, style=style, key_start=key_start, key_end=key_end)
+
+
 class Document(Record):
     """A parsed document: its data, where each value and key stands, and duplicate keys."""
 
@@ -92,6 +119,8 @@ class Document(Record):
         self.values: dict[str, tuple[int, int]] = {} if values is None else values
         self.keys: dict[str, tuple[int, int]] = {} if keys is None else keys
         self.duplicates: list[DuplicateKey] = [] if duplicates is None else duplicates
+        # Filled only by ``parse_yaml(text, spans=True)``; not a field (not compared).
+        self.spans: dict[str, Span] = {}
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -207,8 +236,10 @@ def _count_nodes(value: Any) -> int:
 class _Builder:
     """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
 
-    def __init__(self) -> None:
+    def __init__(self, spans: bool = False) -> None:
         self.doc = Document(data=None)
+        self.spans = spans
+        self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.nodes = 0
         self.chars = 0
@@ -254,6 +285,13 @@ class _Builder:
         frame[2] = None
         self.doc.keys[pointer] = frame[3]
 
+    def _span(self, event: Any, kind: str, style: str) -> None:
+        in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
+        key_start, key_end = self.key_marks if in_mapping else (-1, -1)
+        pointer = self._child_pointer() if self.stack else ""
+        self.doc.spans[pointer] = Span(event.start_mark.index, event.end_mark.index, kind, style,
+                                       key_start, key_end)
+
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
 
@@ -276,7 +314,11 @@ class _Builder:
                 value = event.value
             self.stack[-1][2] = event.value if not isinstance(value, str) else value
             self.stack[-1][3] = _position(event.start_mark)
+            if self.spans:
+                self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
+        if self.spans:
+            self._span(event, "scalar", event.style or "")
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value))
         self._attach(value, event.start_mark, 1)
@@ -288,6 +330,8 @@ class _Builder:
         self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
+        if self.spans:
+            self._span(event, "alias", "*")
         self._attach(value, event.start_mark, size)
 
     def start(self, event: Any, container: Any) -> None:
@@ -297,28 +341,36 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
+        if self.spans:
+            self._span(event, "mapping" if isinstance(container, dict) else "sequence",
+                       "flow" if event.flow_style else "block")
         pointer = self._child_pointer() if self.stack else ""
         self._attach(container, event.start_mark, 1)
         self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
-    def end(self) -> None:
+    def end(self, event: Any = None) -> None:
         frame = self.stack.pop()
+        if self.spans and event is not None:
+            span = self.doc.spans[frame[1]]
+            self.doc.spans[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
+                                            span.key_start, span.key_end)
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
 
-def parse_yaml(text: str, *, path: str = "") -> Document:
+def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
     """Parse one YAML document; raise ``YamlError`` with a location (in the file ``path``)
-    when it cannot be read."""
+    when it cannot be read. With ``spans``, ``Document.spans`` says where each value
+    stands in ``text``."""
     try:
-        return _parse(text)
+        return _parse(text, spans)
     except YamlError as error:
         raise error.locate(path=path) from None
 
 
-def _parse(text: str) -> Document:
-    builder = _Builder()
+def _parse(text: str, spans: bool = False) -> Document:
+    builder = _Builder(spans)
     parser = None
     documents = 0
     try:
@@ -334,7 +386,7 @@ def _parse(text: str) -> Document:
                 _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.end()
+                builder.end(event)
             elif isinstance(event, yaml.AliasEvent):
                 builder.alias(event)
             elif isinstance(event, yaml.DocumentStartEvent):
