@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 from isollm.io.atomic import atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError
 from isollm.schema.formats import image_pins_version
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_file_name
 from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
+# The installed schema's copy that the modeline names, relative to the config's directory
+# (kept current by isollm.io.schema_copy).
+SCHEMA_COPY = f"{STATE_DIR}/{schema_file_name('config')}"
 
 _SCHEMA = load_schema("config")
 _PROPS = _SCHEMA["properties"]
@@ -267,8 +270,9 @@ def load_and_validate(directory: str | os.PathLike[str]) -> Config:
 
 
 def schema_modeline() -> str:
-    """The comment that tells YAML editors which schema describes the file."""
-    return f"# yaml-language-server: $schema={_SCHEMA['$id']}\n"
+    """The comment that tells YAML editors which schema describes the file: the project's
+    copy of the installed schema, by a path relative to the file (portable, works offline)."""
+    return f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
 
 
 def render(config: Config) -> str:

@@ -20,9 +20,10 @@ class LspError(RuntimeError):
 
 
 class LspClient:
-    def __init__(self, command: list[str], settings: dict[str, Any], cwd: Path) -> None:
+    def __init__(self, command: list[str], settings: dict[str, Any], cwd: Path,
+                 env: dict[str, str] | None = None) -> None:
         self.settings = settings
-        self._process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self._process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL)
         self._next_id = 0
         self._responses: dict[int, Any] = {}

@@ -269,7 +269,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.to_dict() == original.to_dict()
     loaded.validate()
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=" + SCHEMA["$id"])
+    assert text.startswith(f"# yaml-language-server: $schema={cfg.SCHEMA_COPY}\n")
     assert not list(tmp_path.glob(".isollm.yaml.*"))  # no temporary file left
 
 
@@ -277,7 +277,7 @@ def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
     cfg.save(tmp_path, cfg.default_config("first"))
     before = (tmp_path / "isollm.yaml").read_bytes()
 
-    def broken_replace(*args: Any) -> None:
+    def broken_replace(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Sequence, TextIO
 
+from isollm.cli.commands._common import refresh_schema_copy
 from isollm.config import CONFIG_FILE_NAME, find_project_root
 from isollm.errors import UsageError, printable_path
 from isollm.cli.report import REPORT_FORMATS, check_config_file, github_lines, json_document, text_lines
@@ -21,6 +22,8 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     if not paths:
         paths = [os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)]
     reports = [check_config_file(path) for path in paths]
+    for path in paths:
+        refresh_schema_copy(path)
     if output_format == "json":
         print(json_document(reports), file=out)
     elif output_format == "github":
