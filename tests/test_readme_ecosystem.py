@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from isollm import __version__
 from isollm.schema.loader import load_schema
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -39,7 +40,8 @@ def test_check_jsonschema_snippet_uses_our_schema_class_and_files() -> None:
     module, _, name = args[args.index("--validator-class") + 1].partition(":")
     assert hasattr(importlib.import_module(module), name)
     assert hook["files"] == HOOKS[0]["files"]
-    assert hook["additional_dependencies"] == ["isollm-toolkit"]
+    # The validator class of the release whose schema the URL names.
+    assert hook["additional_dependencies"] == [f"isollm-toolkit=={__version__}"]
 
 
 @pytest.mark.skipif(shutil.which("pre-commit") is None, reason="needs pre-commit")
