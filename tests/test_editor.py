@@ -16,6 +16,8 @@ import itertools
 import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -255,3 +257,45 @@ def test_the_server_needed_nothing_from_the_network(initialised) -> None:
     assert "schemas.example.invalid:443" in _tried(net_log)
     # ... and for isollm.yaml nothing was: only the server's own catalog download, which it does not need.
     assert _tried(net_log) - {"schemas.example.invalid:443"} <= CATALOG_HOSTS
+
+
+# -- config edit: the copy the editor opens is still associated with the schema ------------
+
+EDITOR = """\
+import os, sys, time
+with open(os.environ["EDITED_PATH"], "w") as handle:
+    handle.write(os.path.abspath(sys.argv[-1]))
+while not os.path.exists(os.environ["EDITED_PATH"] + ".done"):
+    time.sleep(0.05)
+"""
+
+
+def test_the_copy_config_edit_opens_is_checked_by_the_editor(initialised, tmp_path: Path) -> None:
+    client, project, net_log = initialised
+    script, edited_path = tmp_path / "editor.py", tmp_path / "edited"
+    script.write_text(EDITOR)
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "VISUAL": f"{sys.executable} {script}", "EDITED_PATH": str(edited_path)}
+    edit = subprocess.Popen([sys.executable, "-m", "isollm", "config", "edit"], cwd=project, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not edited_path.exists() or not edited_path.read_text():
+            assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
+            time.sleep(0.05)
+        copy = Path(edited_path.read_text())
+        assert copy.name == "isollm.yaml" and copy.parent.parent == project / ".isollm"
+        uri, lines = _open_as_written(client, copy)
+        workers = next(i for i, line in enumerate(lines) if line.startswith("workers:"))
+        lines[workers] = "workers: 0"
+        _edit(client, uri, "\n".join(lines) + "\n", 2)
+        params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+        assert [d["range"]["start"]["line"] for d in params["diagnostics"]] == [workers]
+        assert str(PROPS["workers"]["minimum"]) in params["diagnostics"][0]["message"]
+    finally:
+        Path(f"{edited_path}.done").touch()
+        out, err = edit.communicate(timeout=30)
+    assert edit.returncode == 0, err
+    assert "No changes made" in out
+    assert not copy.parent.exists()  # the copy and its schema copy are gone
+    assert _tried(net_log) <= CATALOG_HOSTS | {"schemas.example.invalid:443"}

@@ -1,18 +1,22 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The editor works on a temporary copy beside ``isollm.yaml``. A valid result
+The editor works on a copy, ``.isollm/edit-XXXX/isollm.yaml``: it keeps the
+name editors associate with the schema, and a copy of the schema beside it
+(``.isollm/edit-XXXX/.isollm/isollm.schema.json``) serves the modeline ``init``
+writes, which is relative to the file. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
 the user may edit again or abort. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit; the copy
-is removed however the command ends, and a rejected edit is saved in the
-temporary directory rather than lost.
+half-written, nor overwritten when it changed on disk during the edit; the
+copy's directory is removed however the command ends, and a rejected edit is
+saved in the temporary directory rather than lost.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -21,9 +25,10 @@ from pathlib import Path
 
 from isollm.io.atomic import atomic_write
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, read_config_bytes
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
+from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 
 DEFAULT_EDITOR = "vi"
 
@@ -73,6 +78,24 @@ def _keep(edited: bytes) -> str:
     return name
 
 
+def _edit_directory(root: Path) -> str:
+    """A new private directory for the copy: ``.isollm/edit-XXXX/``, with the schema copy in it."""
+    state_dir = root / STATE_DIR
+    if state_dir.is_symlink():
+        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+    try:
+        state_dir.mkdir(exist_ok=True)
+        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+    except OSError as error:
+        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+    warning = refresh_schema_copy_in(edit_dir)
+    if warning:
+        print(warning, file=sys.stderr)
+    return edit_dir
+
+
 def _unchanged_since(target: Path, original: bytes) -> bool:
     try:
         return read_config_bytes(target) == original
@@ -101,9 +124,10 @@ def run() -> int:
     command = editor_command()
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
     mode = target.stat().st_mode & 0o7777
-    fd, copy_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.edit-", suffix=".yaml")
+    edit_dir = _edit_directory(target.parent)
+    copy_name = os.path.join(edit_dir, CONFIG_FILE_NAME)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(copy_name, "xb") as handle:
             handle.write(original)
         while True:
             _run_editor(command, copy_name)
@@ -125,9 +149,6 @@ def run() -> int:
                               f"and your edit is saved in {_keep(edited)}")
         atomic_write(target, edited, mode=mode)
     finally:
-        try:
-            os.unlink(copy_name)
-        except FileNotFoundError:
-            pass
+        shutil.rmtree(edit_dir, ignore_errors=True)  # with whatever the editor left there (swap files)
     print(f"Configuration saved and validated: {shown}")
     return 0
