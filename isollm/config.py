@@ -185,7 +185,7 @@ class Config:
         image = self._data.get("image")
         if isinstance(image, str) and image and not image_pins_version(image):
             line, column = self._document.locate("/image") if self._document else (None, None)
-            message = schema_message(_PROPS["image"], "format.untagged", location="/image", instance=image)
+            message = schema_message(_PROPS["image"], "warning.untagged", location="/image", instance=image)
             return [Issue(message, "/image", line, column, "warning", self.path or "", "warning")]
         return []
 

@@ -24,6 +24,7 @@ from typing import Any, Iterator
 import pytest
 
 from conftest import REPO
+from isollm.cli.hook import main as hook_main
 from isollm.cli.launch import main as isollm_main
 from isollm.config import SCHEMA_COPY
 from isollm.schema.loader import load_schema
@@ -299,3 +300,48 @@ def test_the_copy_config_edit_opens_is_checked_by_the_editor(initialised, tmp_pa
     assert "No changes made" in out
     assert not copy.parent.exists()  # the copy and its schema copy are gone
     assert _tried(net_log) <= CATALOG_HOSTS | {"schemas.example.invalid:443"}
+
+
+# -- the editor flags what the hook flags: the grammars are standard patterns -----------------
+
+@pytest.mark.parametrize(("key", "line", "rule"), [
+    ("  base_branch:", "  base_branch: a..b", "cannot contain '..'"),
+    ("  host:", "  host: 'bad host!'", "contains whitespace"),
+    ("image:", "image: 'ubuntu 24.04'", "contains whitespace"),
+    ("  host:", "  host: '::1'", "goes in brackets"),
+])
+def test_the_editor_flags_what_the_hook_flags(initialised, capsys: pytest.CaptureFixture[str],
+                                              key: str, line: str, rule: str) -> None:
+    client, project, _ = initialised
+    lines = (project / "isollm.yaml").read_text().splitlines()
+    where = next(i for i, text in enumerate(lines) if text.startswith(key + " "))
+    lines[where] = line
+    variant = project / f"variant{next(_names)}.yaml"  # beside isollm.yaml: the same modeline resolves
+    variant.write_text("\n".join(lines) + "\n")
+    uri, _ = _open_as_written(client, variant)
+    params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    assert [(d["range"]["start"]["line"], rule in d["message"]) for d in params["diagnostics"]] == [(where, True)]
+    # The hook says the same, at the same place.
+    assert hook_main([str(variant)]) == 1
+    (error,) = [text for text in capsys.readouterr().err.splitlines() if ": error: " in text]
+    assert error.startswith(f"{variant}:{where + 1}:") and rule in error
+
+
+def test_the_editor_accepts_what_the_hook_accepts(initialised) -> None:
+    client, project, _ = initialised
+    text = (project / "isollm.yaml").read_text()
+    for old, new in [("host: localhost", "host: '[::1]'"), ("base_branch: main", "base_branch: release/1.x"),
+                     ("image: ubuntu:24.04", "image: ghcr.io/acme/dev@sha256:" + "a" * 64)]:
+        assert old in text
+        text = text.replace(old, new)
+    variant = project / f"variant{next(_names)}.yaml"
+    variant.write_text(text.replace("workers: 3", "workers: 99"))
+    uri, _ = _open_as_written(client, variant)
+    # The schema applies to this file (99 is flagged) ...
+    client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    since = client.seen
+    # ... and once workers is fixed, nothing else is.
+    _edit(client, uri, text, 2)
+    client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and not p["diagnostics"], since=since)
+    variant.write_text(text)
+    assert hook_main([str(variant)]) == 0

@@ -80,9 +80,9 @@ PORT_ENTRY = st.one_of(
 )
 AIRYRA = st.fixed_dictionaries({}, optional={
     "project": st.one_of(st.sampled_from(["p", "", "a\x01b", "proj"]), WRONG_TYPES),
-    "host": st.one_of(st.sampled_from(["localhost", "127.0.0.1", "::1", "tasks.internal", "256.1.1.1",
-                                       "a..b", "-bad", "x" * 64, "host_name", "1.2.3", "fe80::1%eth0",
-                                       "", "local host", "localhost."]), WRONG_TYPES),
+    "host": st.one_of(st.sampled_from(["localhost", "127.0.0.1", "::1", "[::1]", "[::1", "[fe80::1%eth0]",
+                                       "tasks.internal", "256.1.1.1", "a..b", "-bad", "x" * 64, "host_name",
+                                       "1.2.3", "fe80::1%eth0", "", "local host", "localhost."]), WRONG_TYPES),
     "port": st.one_of(st.sampled_from(_around(AIRYRA_PORT["minimum"], AIRYRA_PORT["maximum"], 0)
                                       + [AIRYRA_PORT["default"], 8080]),
                       st.sampled_from(["7432", 7432.0, 7432.5]), WRONG_TYPES),
@@ -138,7 +138,7 @@ FIELDS: dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]] = {
                                                   "args": st.lists(st.just("--x"), max_size=2)}),
                _section(CLAUDE)),
     "airyra": (st.fixed_dictionaries({}, optional={
-        "host": st.sampled_from(["localhost", "::1", "10.0.0.1"]),
+        "host": st.sampled_from(["localhost", "[::1]", "10.0.0.1"]),
         "port": st.sampled_from([AIRYRA_PORT["minimum"], AIRYRA_PORT["maximum"], AIRYRA_PORT["default"]])}),
                _section(AIRYRA)),
     "ports": (st.lists(VALID_PORTS, max_size=3, unique_by=lambda p: str(p).split(":")[0]),

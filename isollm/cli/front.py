@@ -169,8 +169,10 @@ class Cli:
     def schema(self, name: str = "config", *, path: str | bool = False) -> Any:
         """Print a JSON Schema (config, session or worker), or with --path where it is installed.
 
-        Usage: isollm schema [config|session|worker] [--path]. Point an editor or
-        check-jsonschema at the path to get the same checks as isollm validate.
+        Usage: isollm schema [config|session|worker] [--path]. An editor or plain
+        check-jsonschema pointed at the path checks all isollm validate checks but
+        duplicate host ports and a clash with airyra.port; check-jsonschema gets those
+        too with --validator-class isollm.validator:IsollmValidator.
 
         Args:
           name: config (isollm.yaml), session (.isollm/session.json) or worker (.isollm/workers/*.json).
