@@ -13,7 +13,7 @@ import os
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.errors import ConfigError, Issue, ValidationError, YamlError
 from isollm.schema.formats import image_pins_version
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_file_name
 from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
@@ -39,6 +39,9 @@ else:
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
+# The installed schema's copy that the modeline names, relative to the config's directory
+# (kept current by isollm.io.schema_copy).
+SCHEMA_COPY = f"{STATE_DIR}/{schema_file_name('config')}"
 
 _SCHEMA = load_schema("config")
 _PROPS = _SCHEMA["properties"]
@@ -201,7 +204,7 @@ class Config:
         image = self._data.get("image")
         if isinstance(image, str) and image and not image_pins_version(image):
             line, column = self._document.locate("/image") if self._document else (None, None)
-            message = schema_message(_PROPS["image"], "format.untagged", location="/image", instance=image)
+            message = schema_message(_PROPS["image"], "warning.untagged", location="/image", instance=image)
             return [Issue(message, "/image", line, column, "warning", self.path or "", "warning")]
         return []
 
@@ -286,8 +289,9 @@ def load_and_validate(directory: str | os.PathLike[str]) -> Config:
 
 
 def schema_modeline() -> str:
-    """The comment that tells YAML editors which schema describes the file."""
-    return f"# yaml-language-server: $schema={_SCHEMA['$id']}\n"
+    """The comment that tells YAML editors which schema describes the file: the project's
+    copy of the installed schema, by a path relative to the file (portable, works offline)."""
+    return f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
 
 
 def render(config: Config) -> str:

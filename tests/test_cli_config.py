@@ -83,7 +83,9 @@ def editor(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name not in ("isollm.yaml", "src"))
+    """What an edit left in the project: anything but the config, src/ and an empty .isollm/."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.relative_to(root).parts[0] not in ("isollm.yaml", "src") and p != root / ".isollm")
 
 
 def _clean(result) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +175,8 @@ def test_valid_edit_is_saved_exactly_as_written(isollm, project: Path, editor) -
     assert "saved" in result.stdout
     plan = recorded()
     edited = Path(plan["argv"][0][-1])
-    assert edited.parent == project and edited.name != "isollm.yaml"
+    # A copy that keeps the config's name, in a directory of its own inside the project.
+    assert edited.parent.parent == project / ".isollm" and edited.name == "isollm.yaml"
     assert plan["seen"] == [VALID]
     assert _leftovers(project) == []
 
@@ -225,6 +228,22 @@ def test_editor_failure_leaves_config_untouched(isollm, project: Path, editor,
     assert f"exited with status {exit_code}" in result.stderr
     assert (project / "isollm.yaml").read_text() == VALID
     assert _leftovers(project) == []
+
+
+def test_edit_refuses_a_planted_state_directory_link(isollm, project: Path, tmp_path: Path,
+                                                     editor) -> None:  # type: ignore[no-untyped-def]
+    # The copy is made in .isollm/: a link planted there would put it (and the edit) elsewhere.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".isollm").symlink_to(elsewhere)
+    env, recorded = editor({"content": "project: changed\n"})
+    result = isollm("config", "edit", cwd=project, env=env)
+    _clean(result)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == ("error: .isollm is a symbolic link; refusing to edit through it; "
+                                              "isollm.yaml left unchanged")
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.mark.parametrize("value, message", [
@@ -443,7 +462,8 @@ def test_when_no_copy_can_be_written_the_edit_stays_where_the_editor_left_it(
     monkeypatch.setattr(config_edit, "_save_elsewhere", _enospc)
     status, err = _edit_in_process(project, env, monkeypatch, capsys)
     assert status == 1 and "Traceback" not in err
-    (kept,) = [name for name in _leftovers(project)]
+    (kept,) = [name for name in _leftovers(project) if name.endswith("/isollm.yaml")]
+    assert kept.startswith(".isollm/edit-")  # the editor's copy, its directory kept
     assert f"your edit is saved in {project / kept}" in err
     assert (project / kept).read_text() == VALID.replace("workers: 2", "workers: 4")
     assert (project / "isollm.yaml").read_text() == VALID
@@ -480,7 +500,8 @@ def test_a_symlinked_config_is_edited_in_its_target(isollm, tmp_path: Path, edit
     assert (shared / "isollm.yaml").read_text() == VALID.replace("workers: 2", "workers: 3")
     assert (shared / "isollm.yaml").stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]
-    assert sorted(p.name for p in root.iterdir()) == ["isollm.yaml"]
+    assert sorted(p.name for p in root.iterdir()) in (["isollm.yaml"], [".isollm", "isollm.yaml"])
+    assert not list(root.glob(".isollm/edit-*"))  # the copy's directory is gone
 
 
 def test_a_config_link_pointed_elsewhere_during_the_edit_is_not_written(

@@ -46,7 +46,8 @@ def test_defaults_come_from_the_schema_and_the_directory_name(isollm, project: P
     assert (project / ".isollm").is_dir()
     assert (project / ".gitignore").read_text() == ".isollm/\n"
     text = (project / "isollm.yaml").read_text()
-    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA['$id']}\n")
+    assert text.startswith("# yaml-language-server: $schema=.isollm/isollm.schema.json\n")
+    assert (project / ".isollm" / "isollm.schema.json").is_file()
     assert "Created isollm.yaml" in result.stdout
 
 

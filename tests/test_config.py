@@ -269,7 +269,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.to_dict() == original.to_dict()
     loaded.validate()
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=" + SCHEMA["$id"])
+    assert text.startswith(f"# yaml-language-server: $schema={cfg.SCHEMA_COPY}\n")
     assert not list(tmp_path.glob(".isollm.yaml.*"))  # no temporary file left
 
 

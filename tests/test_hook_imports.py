@@ -124,3 +124,21 @@ def test_records_behave_like_the_dataclasses_they_replace() -> None:
             object.__setattr__(self, "text", self.text.strip())
 
     assert Normalised("  x ").text == "x"
+
+
+@pytest.mark.parametrize("copy", ["current", "stale"])
+def test_keeping_the_editor_schema_copy_costs_the_hook_no_import(tmp_path: Path, copy: str) -> None:
+    """A config `isollm init` wrote names .isollm/isollm.schema.json; the hook compares bytes,
+    and rewrites the copy with os calls alone."""
+    from isollm.config import SCHEMA_COPY
+    from isollm.schema.loader import schema_bytes
+
+    (tmp_path / "isollm.yaml").write_text(f"# yaml-language-server: $schema={SCHEMA_COPY}\n" + VALID)
+    (tmp_path / ".isollm").mkdir()
+    (tmp_path / SCHEMA_COPY).write_bytes(schema_bytes("config") if copy == "current" else b"{}")
+    status, imported = _clean_interpreter_imports(tmp_path, "isollm.yaml")
+    assert status == 0
+    assert (tmp_path / SCHEMA_COPY).read_bytes() == schema_bytes("config")
+    assert {"isollm", "yaml"} <= imported
+    assert not imported & {"dataclasses", "pathlib", "tempfile", "inspect", "ipaddress", "jsonschema", "fire",
+                           "asyncio"}

@@ -12,6 +12,7 @@ import yaml
 
 from conftest import REPO
 from tests import dependencies
+from isollm import __version__
 from isollm.schema.loader import load_schema
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -39,7 +40,8 @@ def test_check_jsonschema_snippet_uses_our_schema_class_and_files() -> None:
     module, _, name = args[args.index("--validator-class") + 1].partition(":")
     assert hasattr(importlib.import_module(module), name)
     assert hook["files"] == HOOKS[0]["files"]
-    assert hook["additional_dependencies"] == ["isollm-toolkit"]
+    # The validator class of the release whose schema the URL names.
+    assert hook["additional_dependencies"] == [f"isollm-toolkit=={__version__}"]
 
 
 @dependencies.program("pre-commit")
@@ -70,7 +72,7 @@ def _shell_blocks_running(command: str) -> list[str]:
     return [block for block in re.findall(r"```sh\n(.*?)```", README, re.DOTALL) if command in block]
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="needs check-jsonschema")
+@dependencies.program("check-jsonschema")
 def test_check_jsonschema_examples_work_for_an_installed_user(tmp_path: Path) -> None:
     """The README's commands, run by a shell from a project directory, with ``isollm`` on PATH."""
     import os

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from isollm.config import Config, load_file, parse_config_text
+from isollm.config import parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
+from isollm.io.schema_copy import modeline_issues
 from isollm.io.yamlio import decode_utf8
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -34,23 +35,24 @@ class FileReport(Record):
                 "warnings": [i.to_dict() for i in self.warnings]}
 
 
-def _report(name: str, read: Callable[[], Config]) -> FileReport:
+def _report(name: str, read: Callable[[], bytes]) -> FileReport:
     try:
-        config = read()
+        raw = read()
+        config = parse_config_text(decode_utf8(raw, path=name), name)
     except ConfigError as error:
         return FileReport(name, error.issues)
-    return FileReport(name, config.issues(), config.warning_issues())
+    return FileReport(name, config.issues(), modeline_issues(raw) + config.warning_issues())
 
 
 def check_config_file(path: str | os.PathLike[str]) -> FileReport:
     """Every error and warning of one config file; a file that cannot be read is one error."""
     name = os.fspath(path)
-    return _report(name, lambda: load_file(name))
+    return _report(name, lambda: read_config_bytes(name))
 
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:
     """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return _report(name, lambda: parse_config_text(decode_utf8(raw, path=name), name))
+    return _report(name, lambda: raw)
 
 
 def text_lines(report: FileReport) -> list[str]:

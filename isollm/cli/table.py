@@ -153,9 +153,10 @@ COMMANDS = (
         "schema", "schema",
         """Print a JSON Schema (config, session or worker), or with --path where it is installed.
 
-        Usage: isollm schema [config|session|worker] [--path]. Editors and plain check-jsonschema
-        check the standard rules only; check-jsonschema gets the same checks as isollm validate
-        with --validator-class isollm.validator:IsollmValidator.""",
+        Usage: isollm schema [config|session|worker] [--path]. An editor or plain
+        check-jsonschema pointed at the path checks all isollm validate checks but
+        duplicate host ports and a clash with airyra.port; check-jsonschema gets those
+        too with --validator-class isollm.validator:IsollmValidator.""",
         Param("name", POSITIONAL, "config (isollm.yaml), session (.isollm/session.json) or worker "
                                   "(.isollm/workers/*.json).",
               default="config", choices=("config", "session", "worker")),

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$defs", "title", "description", "markdownDescription",
     "default", "examples", "enumDescriptions", "markdownEnumDescriptions", "defaultSnippets",
-    "x-messages", "readOnly", "writeOnly", "deprecated", "deprecationMessage",
+    "x-messages", "readOnly", "writeOnly", "deprecated", "deprecationMessage", "patternErrorMessage",
 })
 
 
@@ -133,8 +133,11 @@ class _Compiler:
         return lambda instance: not isinstance(instance, str) or len(instance) <= value
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
-        regex = compile_pattern(value)
-        return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
+        # Compiled at its first string: the grammars are long patterns, and Python's re
+        # takes milliseconds to compile one, which a config without that key never pays.
+        def check(instance: Any) -> bool:
+            return not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
+        return check
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
         checker = format_check(value, schema)
@@ -210,6 +213,17 @@ class _Compiler:
     def _kw_not(self, value: Any, schema: Any) -> Check:
         inner = self.compile(value)
         return lambda instance: not inner(instance)
+
+    def _kw_if(self, value: Any, schema: Any) -> Check:
+        condition = self.compile(value)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+
+    def _kw_then(self, value: Any, schema: Any) -> Check:
+        return lambda instance: True  # applied by "if"; without one it means nothing
+
+    _kw_else = _kw_then
 
     def _kw_allOf(self, value: Any, schema: Any) -> Check:
         return _every([self.compile(sub) for sub in value])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from isollm.errors import Issue
 
@@ -12,12 +11,29 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Sequence, TextIO
 
+if TYPE_CHECKING:
+    from pathlib import Path  # made where needed: the hook (validate) runs without pathlib
+
 
 def project_root() -> Path:
-    """The project the user is in (the current directory or one above it)."""
-    from isollm.config import find_project_root
+    """The project the user is in (the current directory or one above it).
 
-    return find_project_root(os.getcwd())
+    Finding it also keeps the editor's schema copy current (a warning if it cannot be).
+    """
+    from isollm.config import CONFIG_FILE_NAME, find_project_root
+
+    root = find_project_root(os.getcwd())
+    refresh_schema_copy(root / CONFIG_FILE_NAME)
+    return root
+
+
+def refresh_schema_copy(config_path: str | os.PathLike[str]) -> None:
+    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current."""
+    from isollm.io.schema_copy import refresh_for_config
+
+    warning = refresh_for_config(config_path)
+    if warning:
+        print(warning, file=sys.stderr)
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

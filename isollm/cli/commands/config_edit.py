@@ -1,10 +1,15 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The editor works on a temporary copy beside ``isollm.yaml``. A valid result
+The editor works on a copy, ``.isollm/edit-XXXX/isollm.yaml``: it keeps the
+name editors associate with the schema, and a copy of the schema beside it
+(``.isollm/edit-XXXX/.isollm/isollm.schema.json``) serves the modeline ``init``
+writes, which is relative to the file. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
 the user may edit again or abort. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit.
+half-written, nor overwritten when it changed on disk during the edit. The copy is
+``.isollm/edit-XXXX/isollm.yaml`` with the schema copy beside it, so the editor's
+modeline still resolves; that directory is removed however the command ends.
 
 An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
 terminal sends to isollm and the editor alike) are ignored here, as git and
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -33,9 +39,10 @@ from typing import Any, Iterator
 
 from isollm.io.atomic import atomic_write
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, read_config_bytes, write_target
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
+from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 
 DEFAULT_EDITOR = "vi"
 
@@ -129,6 +136,24 @@ def _save_elsewhere(edited: bytes) -> str:
     return name
 
 
+def _edit_directory(root: Path) -> str:
+    """A new private directory for the copy: ``.isollm/edit-XXXX/``, with the schema copy in it."""
+    state_dir = root / STATE_DIR
+    if state_dir.is_symlink():
+        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+    try:
+        state_dir.mkdir(exist_ok=True)
+        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+    except OSError as error:
+        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+    warning = refresh_schema_copy_in(edit_dir)
+    if warning:
+        print(warning, file=sys.stderr)
+    return edit_dir
+
+
 def _unchanged_since(link: Path, target: Path, original: bytes) -> bool:
     if write_target(link) != target:
         return False  # the link was pointed elsewhere meanwhile
@@ -156,12 +181,12 @@ def _again() -> bool:
 class _Edit:
     """The copy the editor works on, and what to do with an edit that was not installed."""
 
-    def __init__(self, directory: Path, original: bytes) -> None:
-        fd, self.copy = tempfile.mkstemp(dir=directory, prefix=f".{Path(CONFIG_FILE_NAME).stem}.edit-",
-                                         suffix=".yaml")
+    def __init__(self, directory: str, original: bytes) -> None:
+        self.directory = directory
+        self.copy = os.path.join(directory, CONFIG_FILE_NAME)
         self.kept = False
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with open(self.copy, "xb") as handle:
                 handle.write(original)
         except BaseException:
             self.remove()
@@ -176,12 +201,8 @@ class _Edit:
             return self.copy
 
     def remove(self) -> None:
-        if self.kept:
-            return
-        try:
-            os.unlink(self.copy)
-        except FileNotFoundError:
-            pass
+        if not self.kept:  # with whatever the editor left there (swap files)
+            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def run() -> int:
@@ -193,7 +214,7 @@ def run() -> int:
     mode = target.stat().st_mode & 0o7777
     if target != link:
         print(f"{shown} is a symbolic link; editing its target {target}")
-    edit = _Edit(link.parent, original)
+    edit = _Edit(_edit_directory(link.parent), original)
     edited = original
     try:
         while True:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from isollm.cli.commands._common import ask, interactive
-from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
+from isollm.config import CONFIG_FILE_NAME, SCHEMA_COPY, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
@@ -113,8 +113,20 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
     _ignore_state_dir(root)
+    _copy_schema(root)
     print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
     return 0
+
+
+def _copy_schema(root: Path) -> None:
+    from isollm.io.schema_copy import refresh
+
+    warning = refresh(root)
+    if warning:
+        print(warning, file=sys.stderr)
+        return
+    print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
+          f"it is not committed: after cloning, run 'isollm validate' once to write it")
 
 
 def _ignore_state_dir(root: Path) -> None:

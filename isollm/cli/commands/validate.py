@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from isollm.cli.commands._common import refresh_schema_copy
 from isollm.config import CONFIG_FILE_NAME, find_project_root
 from isollm.errors import printable_path
 from isollm.cli.report import check_config_file, github_lines, json_document, text_lines
@@ -22,6 +23,8 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     if not paths:
         paths = [os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)]
     reports = [check_config_file(path) for path in paths]
+    for path in paths:
+        refresh_schema_copy(path)
     if output_format == "json":
         print(json_document(reports), file=out)
     elif output_format == "github":
