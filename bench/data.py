@@ -21,7 +21,7 @@ claude:
   args:
     - --dangerously-skip-permissions
 airyra:
-  host: {host}
+  host: '{host}'
   port: {airyra_port}
 ports:
 {ports}

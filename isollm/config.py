@@ -8,29 +8,47 @@ wrote (even ``workers: 0`` or ``workers: "3"``) is validated as written.
 
 from __future__ import annotations
 
-import copy
 import os
 import re
-from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
-from isollm.io.atomic import atomic_write
-from isollm.errors import ConfigError, Issue, ValidationError
+from isollm.io.atomic import atomic_create, atomic_write
+from isollm.errors import ConfigError, Issue, ValidationError, YamlError
 from isollm.schema.formats import image_pins_version
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_file_name
 from isollm.schema import pointer as pointers
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
 from isollm.schema.check import validate_instance
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
+from isollm.util.numbers import whole_numbers
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, Generic, Mapping, TypeVar
+
+    T = TypeVar("T")
+
+    class _Typed(Generic[T]):
+        """What the type checker sees as the base of ``_Key``: a generic class."""
+else:
+    class _Typed:
+        """At run time ``_Key[int]`` in an annotation is never evaluated; this stands in for Generic."""
+
+        def __class_getitem__(cls, _params: object) -> type:
+            return cls
+
+    T = None
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
 # The Go isollm reads isollm.yaml alone. This other spelling is recognised only to
 # tell the user to rename it, never read as the project's config.
 MISNAMED_CONFIG = "isollm.yml"
+
+# The installed schema's copy that the modeline names, relative to the config's directory
+# (kept current by isollm.io.schema_copy).
+SCHEMA_COPY = f"{STATE_DIR}/{schema_file_name('config')}"
 
 _SCHEMA = load_schema("config")
 _PROPS = _SCHEMA["properties"]
@@ -41,18 +59,18 @@ MAX_PORT: int = _PROPS["airyra"]["properties"]["port"]["maximum"]
 MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
-T = TypeVar("T")
 
+def _copy(value: Any) -> Any:
+    """A deep copy of YAML or JSON data (``copy.deepcopy`` only for what else a loader may give)."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    import copy
 
-def _whole_number(schema: Mapping[str, Any], value: Any) -> Any:
-    """``3`` for a ``3.0`` where the schema wants an integer (JSON Schema counts it as one)."""
-    types = schema.get("type")
-    wants_integer = types == "integer" or (isinstance(types, list) and "integer" in types)
-    if wants_integer and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_whole_number(schema["items"], item) for item in value]
-    return value
+    return _copy(value)
 
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
@@ -65,15 +83,15 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     null or not, to be reported as unknown.
     """
     if not isinstance(value, dict):
-        return copy.deepcopy(value)
+        return _copy(value)
     properties = schema.get("properties", {})
-    result = {key: copy.deepcopy(item) for key, item in value.items()
+    result = {key: _copy(item) for key, item in value.items()
               if item is not None or key not in properties}
     for name, sub in properties.items():
         if name not in result and "default" in sub:
-            result[name] = copy.deepcopy(sub["default"])
+            result[name] = _copy(sub["default"])
         if name in result:
-            result[name] = _whole_number(sub, result[name])
+            result[name] = whole_numbers(sub, result[name])
         if name in result and sub.get("properties"):
             result[name] = apply_defaults(sub, result[name])
     return result
@@ -138,8 +156,13 @@ def _leading_zero_issues(document: Document, path: str) -> list[Issue]:
     return issues
 
 
-class _Key(Generic[T]):
-    """An attribute that reads and writes one key of the view's dict."""
+class _Key(_Typed[T]):
+    """An attribute that reads and writes one key of the view's dict.
+
+    Its type is given by annotation (``port: _Key[int] = _Key()``), never by
+    subscripting at run time: ``_Key["str | None"]()`` would compile the string
+    on every import, a tenth of the pre-commit hook's run.
+    """
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -155,7 +178,7 @@ class _Key(Generic[T]):
             view._data.pop(self.name, None)
             default = view._schema["properties"][self.name].get("default")
             if default is not None:
-                view._data[self.name] = copy.deepcopy(default)
+                view._data[self.name] = _copy(default)
             return
         view._data[self.name] = _numbers_as_text(view._schema["properties"][self.name], value)
 
@@ -177,28 +200,28 @@ class _Section:
 
 class GitConfig(_Section):
     _name = "git"
-    base_branch = _Key[str]()
-    branch_prefix = _Key[str]()
-    upstream = _Key["str | None"]()
+    base_branch: _Key[str] = _Key()
+    branch_prefix: _Key[str] = _Key()
+    upstream: _Key[str | None] = _Key()
 
 
 class ClaudeConfig(_Section):
     _name = "claude"
-    command = _Key[str]()
-    args = _Key["list[str]"]()
+    command: _Key[str] = _Key()
+    args: _Key[list[str]] = _Key()
 
 
 class AiryraConfig(_Section):
     _name = "airyra"
-    project = _Key[str]()
-    host = _Key[str]()
-    port = _Key[int]()
+    project: _Key[str] = _Key()
+    host: _Key[str] = _Key()
+    port: _Key[int] = _Key()
 
 
 class ZellijConfig(_Section):
     _name = "zellij"
-    layout = _Key[str]()
-    dashboard = _Key[bool]()
+    layout: _Key[str] = _Key()
+    dashboard: _Key[bool] = _Key()
 
 
 class Config:
@@ -206,11 +229,11 @@ class Config:
 
     _schema = _SCHEMA
 
-    project = _Key[str]()
-    workers = _Key[int]()
-    image = _Key[str]()
-    setup_script = _Key["str | None"]()
-    ports = _Key["list[str]"]()
+    project: _Key[str] = _Key()
+    workers: _Key[int] = _Key()
+    image: _Key[str] = _Key()
+    setup_script: _Key[str | None] = _Key()
+    ports: _Key[list[str]] = _Key()
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
@@ -245,7 +268,7 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
-        data = copy.deepcopy(self._data)
+        data = _copy(self._data)
         airyra = data.get("airyra")
         if isinstance(airyra, dict) and "project" not in airyra:
             airyra["project"] = data.get("project")
@@ -287,7 +310,7 @@ class Config:
         image = self._data.get("image")
         if isinstance(image, str) and image and not image_pins_version(image):
             line, column = self._document.locate("/image") if self._document else (None, None)
-            message = schema_message(_PROPS["image"], "format.untagged", location="/image", instance=image)
+            message = schema_message(_PROPS["image"], "warning.untagged", location="/image", instance=image)
             return [Issue(message, "/image", line, column, "warning", self.path or "", "warning")]
         return []
 
@@ -391,8 +414,9 @@ def load_and_validate(directory: str | os.PathLike[str]) -> Config:
 
 
 def schema_modeline() -> str:
-    """The comment that tells YAML editors which schema describes the file."""
-    return f"# yaml-language-server: $schema={_SCHEMA['$id']}\n"
+    """The comment that tells YAML editors which schema describes the file: the project's
+    copy of the installed schema, by a path relative to the file (portable, works offline)."""
+    return f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
 
 
 def render(config: Config) -> str:
@@ -402,13 +426,109 @@ def render(config: Config) -> str:
     return schema_modeline() + commented_config(config._data, _SCHEMA)
 
 
-def save(directory: str | os.PathLike[str], config: Config) -> Path:
-    """Write ``config`` to ``directory/isollm.yaml`` atomically; return the path.
+def write_target(path: str | os.PathLike[str]) -> Path:
+    """The file that writing the config at ``path`` replaces: ``path``, or the file a symlink
+    there points to (a dotfile manager's link stays a link; its target gets the new content)."""
+    from pathlib import Path
 
-    ``ConfigError`` (a ``YamlError``) if a value cannot be written as YAML."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+
+
+def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
+    """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
+
+    An invalid config raises ``ValidationError`` and nothing is written. An
+    existing file keeps its comments and layout: only the values that differ
+    from it change, each in place (see ``isollm.io.yaml_edit``), and a key
+    still at its default that the file leaves out stays out. A new file, or one
+    that is not a config at all, is written whole (``render``). ``ConfigError``
+    if the file changes on disk while it is being saved.
+
+    A symlink there is kept and its target replaced (see ``write_target``). With
+    ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
+    is there by then (the check and the creation are one step, so nothing is replaced).
+    """
+    config.validate()
     path = config_path(directory)
-    atomic_write(path, render(config).encode("utf-8"))
+    try:
+        if exclusive:
+            atomic_create(path, render(config).encode("utf-8"))
+            return path
+        target = write_target(path)
+        if not os.path.lexists(target):
+            atomic_write(target, render(config).encode("utf-8"))
+            return path
+        raw = read_config_bytes(target)
+        data = _saved_bytes(raw, config)
+    except YamlError as error:
+        raise error.locate(path=os.fspath(path)) from None
+    if data != raw:
+        write_if_unchanged(target, raw, data)
     return path
+
+
+def _without_nulls(value: Any) -> Any:
+    """``value`` without the keys whose value is null (a null counts as not written)."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _saved_bytes(raw: bytes, config: Config) -> bytes:
+    """The file's bytes with what differs from ``config`` changed in place (or ``render``'s)."""
+    from isollm.io import yaml_edit
+
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = decode_utf8(raw)
+        written = parse_yaml(text).data
+    except YamlError:
+        written = None
+    if not isinstance(written, dict):
+        return render(config).encode("utf-8")
+    target = _copy(written)
+    before = apply_defaults(_SCHEMA, _without_nulls(written))
+    for path, value in yaml_edit.diff(before, _without_nulls(config._data)):
+        _put(target, path, value)
+    try:
+        edited = yaml_edit.update(text, target)
+        if not yaml_edit.same(parse_config_text(edited).to_dict(), config.to_dict()):
+            raise yaml_edit.EditError("the edited file does not read as the config")
+    except yaml_edit.EditError:
+        return render(config).encode("utf-8")  # an anchor or a complex key: written whole
+    return bom + edited.encode("utf-8")
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set (or, for ``yaml_edit.UNSET``, remove) ``path`` in ``data``, making missing parents."""
+    from isollm.io.yaml_edit import UNSET
+
+    node = data
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            if value is UNSET:
+                return
+            node[part] = {}
+        node = node[part]
+    if value is UNSET:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = _copy(value)
+
+
+def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes) -> None:
+    """Replace the config at ``path`` (through a symlink: its target) with ``data``, atomically
+    and keeping its permissions, unless it no longer holds ``original``: then ``ConfigError``
+    and nothing written (someone changed it since it was read)."""
+    name = os.fspath(path)
+    target = os.path.realpath(name)
+    try:
+        current = read_config_bytes(target)
+    except ConfigError:
+        current = None
+    if current != original:
+        raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
+    atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 
 
 def exists(directory: str | os.PathLike[str]) -> bool:

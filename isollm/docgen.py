@@ -49,6 +49,12 @@ def _limits(schema: dict[str, Any]) -> Iterator[str]:
         yield f"- **Not allowed:** {_json(schema['not']['const'])}"
     if "format" in schema:
         yield f"- **Format:** `{schema['format']}` (checked by isollm, see the description)"
+    # A rule is an entry of allOf, or the "then" of an entry that applies only "if" its pattern matches.
+    rules = [rule.get("then", rule).get("patternErrorMessage") for rule in schema.get("allOf", [])]
+    rules = [rule for rule in rules if rule]
+    if rules:
+        yield "- **Rules** (each an ECMA-262 `pattern` in the schema):"
+        yield from (f"  - {rule}" for rule in rules)
     if "enum" in schema:
         notes = schema.get("enumDescriptions", [])
         yield "- **Allowed values:**"

@@ -9,13 +9,16 @@ one kind of problem into another.
 
 from __future__ import annotations
 
-from typing import Any, Sequence, TypeVar
-
 from isollm.util.record import FrozenRecord
 from isollm.util.oneline import one_line
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Sequence, TypeVar
+
+    E = TypeVar("E", bound="LocatedError")
+
 MAX_PATH_CHARS = 4096
-E = TypeVar("E", bound="LocatedError")
 
 
 def printable_path(path: str) -> str:

@@ -20,9 +20,10 @@ class LspError(RuntimeError):
 
 
 class LspClient:
-    def __init__(self, command: list[str], settings: dict[str, Any], cwd: Path) -> None:
+    def __init__(self, command: list[str], settings: dict[str, Any], cwd: Path,
+                 env: dict[str, str] | None = None) -> None:
         self.settings = settings
-        self._process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        self._process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL)
         self._next_id = 0
         self._responses: dict[int, Any] = {}
@@ -96,9 +97,16 @@ class LspClient:
     def notify(self, method: str, params: Any) -> None:
         self._send({"method": method, "params": params})
 
-    def wait_for(self, method: str, accept: Callable[[dict[str, Any]], bool], timeout: float = 30) -> dict[str, Any]:
-        """The params of the first ``method`` notification (seen before or arriving) that ``accept``s."""
-        for params in self._seen:
+    @property
+    def seen(self) -> int:
+        """How many notifications have been read so far (for ``wait_for(..., since=)``)."""
+        return len(self._seen)
+
+    def wait_for(self, method: str, accept: Callable[[dict[str, Any]], bool], timeout: float = 30,
+                 since: int = 0) -> dict[str, Any]:
+        """The params of the first ``method`` notification (seen before, from the ``since``-th on, or
+        arriving) that ``accept``s."""
+        for params in self._seen[since:]:
             if params["method"] == method and accept(params["params"]):
                 return params["params"]  # type: ignore[no-any-return]
         deadline = time.monotonic() + timeout

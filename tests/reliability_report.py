@@ -415,6 +415,59 @@ FINDINGS = [
      "`test_an_empty_key_is_named_as_itself_not_as_its_parent`"),
     ("tabs used for indentation", "yamlio", "`found character that cannot start any token`",
      "`a tab cannot indent or start a value in YAML; use spaces`", "`tabs-for-indentation`"),
+    ("`.isollm/workers` swapped for a symlink between the check and the use, in a loop", "state files",
+     "the symlink checks were check-then-use: `clear_all_workers` and the `state clean` sweep deleted "
+     "97-200 of 200 files in the link's target; `save_worker` wrote there or crashed in `mkdir`",
+     "each operation opens the directory once (`O_NOFOLLOW`) and works relative to that descriptor "
+     "(`dir_fd=`, `scandir(fd)`, `renameat`, `linkat`): zero files touched",
+     "`test_a_workers_directory_swapped_for_a_link_mid_operation_is_never_followed`"),
+    ("a planted `isollm.yaml` plus `.isollm/workers` link, then `state clean` below it", "state clean",
+     "hour-old `.*.tmp` files in the link's target deleted", "refused in one line, exit 1; nothing deleted",
+     "`test_clean_never_sweeps_through_a_planted_workers_link`"),
+    ("`.gitignore` a symlink (to a file elsewhere, or dangling)", "init", "appended through it, or created "
+     "the dangling link's target", "left unchanged with a warning: git (2.32+) does not follow it either",
+     "`test_a_gitignore_symlink_is_not_followed_as_git_does_not`"),
+    ("`isollm.yaml` appearing while `init` asks its questions (a `git pull` elsewhere)", "init",
+     "replaced by init's file: the pulled config lost", "created exclusively (hard link into place); "
+     "a clear error and the file left as it is", "`test_a_config_that_appears_during_the_prompts_is_never_replaced`"),
+    ("a dangling symlink, directory or `.isollm` symlink where `init` writes", "init",
+     "the dangling link replaced by a file; state kept through a planted link", "counted as an existing config; "
+     "a `.isollm` link refused before anything is written", "`test_anything_named_isollm_yaml_counts_as_existing`, "
+     "`test_a_planted_state_dir_symlink_is_refused`"),
+    ("a symlinked `isollm.yaml` (a dotfile manager's)", "config edit, config.save",
+     "the link replaced by a plain file", "the target replaced atomically in its own directory, the link kept; "
+     "a link pointed elsewhere during the edit counts as a change on disk",
+     "`test_a_symlinked_config_is_edited_in_its_target`, `test_a_config_link_pointed_elsewhere_during_the_edit...`"),
+    ("Ctrl-C or Ctrl-\\ while the editor is open", "config edit",
+     "isollm (signalled with the editor) killed the editor and deleted the copy",
+     "ignored in isollm while the editor runs, as git and visudo do; the editor gets them itself",
+     "`test_ctrl_c_and_ctrl_backslash_while_the_editor_runs_reach_only_the_editor` (pty)"),
+    ("Ctrl-C at the 'edit again or abort?' prompt; a full disk when writing a valid edit", "config edit",
+     "the edit deleted with the copy", "the edit saved and its path printed (the editor's copy kept if no "
+     "other can be written)", "`test_ctrl_c_at_the_edit_again_prompt_keeps_the_edit`, "
+     "`test_a_failed_write_after_a_valid_edit_keeps_the_edit`"),
+    ("an editor killed by a real-time signal (`kill -s 40`)", "config edit",
+     "`ValueError: 40 is not a valid Signals` traceback", "`killed by signal 40`",
+     "`test_an_editor_killed_by_any_signal_is_described`"),
+    ('`"pid": 1.0` in session.json; `Session(pid=1.0)`', "state codec, types",
+     "passed `state check`, then `TypeError` in `state show`, `state clean`, `has_active_session()`; "
+     "written as `1.0` (the Go decoder refuses it)", "whole-number floats read, constructed and written as "
+     "integers (one helper with the config's `workers: 3.0`)",
+     "`test_a_whole_number_float_pid_works_in_every_command`, `test_whole_number_floats_are_read_and_written...`"),
+    ("`NaN`, `-Infinity`, `1e400` in a state file", "state codec",
+     "loaded (an extra field kept it) and written back as text no JSON reader accepts",
+     "refused on read (`not valid JSON: NaN is not a JSON number`) and on write",
+     "`test_numbers_json_cannot_hold_are_refused_on_read`, `..._on_write`"),
+    ("`0x`/`0o` integers with thousands of digits (value or key)", "yamlio",
+     "`ValueError` traceback (Python's digit limit) wherever the number was printed",
+     "located `number is too large`, as for decimals; a key keeps its text", "`huge-hex-integer`, "
+     "`huge-octal-integer`, `huge-hex-key`"),
+    ("`!!float 1` followed by 400 zeros (value or key)", "yamlio", "`OverflowError` traceback",
+     "an infinity, as `1e400` reads: `workers must be a whole number`; a key keeps its text",
+     "`float-tag-beyond-double`, `float-tag-beyond-double-key`"),
+    ("ESC, BEL, C1 or RTL characters in `last_error`, branches, session names, task titles", "state show",
+     "printed raw to the terminal", "escaped (`isollm/util/oneline.py`, as every diagnostic)",
+     "`test_show_escapes_control_characters_from_state_files`"),
 ]
 
 

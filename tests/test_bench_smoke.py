@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-GOALS = ("hook vs check-jsonschema", "hook vs floor", "hook peak memory", "bulk:",
+GOALS = ("hook vs check-jsonschema", "hook vs floor", "hook vs import yaml", "hook peak memory", "bulk:",
          "save_worker", "load_all_workers", "isollm config show vs floor", "isollm state show vs floor")
 
 

@@ -31,6 +31,16 @@ EDITOR_SCRIPT = textwrap.dedent('''
     plan.setdefault("seen", []).append(before)
     with open(plan_file, "w") as handle:
         json.dump(plan, handle)
+    if step.get("interactive"):  # like vim: catch Ctrl-C and Ctrl-\\, wait for the user
+        import signal
+        caught = []
+        for name in ("SIGINT", "SIGQUIT"):
+            signal.signal(getattr(signal, name), lambda number, frame: caught.append(signal.Signals(number).name))
+        print("EDITOR READY", flush=True)
+        sys.stdin.readline()
+        plan["signals"] = caught
+        with open(plan_file, "w") as handle:
+            json.dump(plan, handle)
     if "content" in step:
         with open(path, "wb") as handle:
             handle.write(step["content"].encode())
@@ -41,6 +51,8 @@ EDITOR_SCRIPT = textwrap.dedent('''
         target, text = step["meanwhile"]
         with open(target, "w") as handle:
             handle.write(text)
+    if "kill" in step:
+        os.kill(os.getpid(), step["kill"])
     sys.exit(step.get("exit", 0))
 ''')
 
@@ -71,7 +83,9 @@ def editor(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name not in ("isollm.yaml", "src"))
+    """What an edit left in the project: anything but the config, src/ and an empty .isollm/."""
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.relative_to(root).parts[0] not in ("isollm.yaml", "src") and p != root / ".isollm")
 
 
 def _clean(result) -> None:  # type: ignore[no-untyped-def]
@@ -141,8 +155,8 @@ def test_show_refuses_unknown_formats_as_usage_errors(isollm, project: Path, val
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_show_happy_path_does_not_import_jsonschema(isollm, project: Path) -> None:
-    result = isollm("config", "show", cwd=project, env={"PYTHONPROFILEIMPORTTIME": "1"})
+def test_show_happy_path_does_not_import_jsonschema(isollm_process, project: Path) -> None:
+    result = isollm_process("config", "show", cwd=project, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert "isollm.config" in imported
@@ -161,7 +175,8 @@ def test_valid_edit_is_saved_exactly_as_written(isollm, project: Path, editor) -
     assert "saved" in result.stdout
     plan = recorded()
     edited = Path(plan["argv"][0][-1])
-    assert edited.parent == project and edited.name != "isollm.yaml"
+    # A copy that keeps the config's name, in a directory of its own inside the project.
+    assert edited.parent.parent == project / ".isollm" and edited.name == "isollm.yaml"
     assert plan["seen"] == [VALID]
     assert _leftovers(project) == []
 
@@ -213,6 +228,22 @@ def test_editor_failure_leaves_config_untouched(isollm, project: Path, editor,
     assert f"exited with status {exit_code}" in result.stderr
     assert (project / "isollm.yaml").read_text() == VALID
     assert _leftovers(project) == []
+
+
+def test_edit_refuses_a_planted_state_directory_link(isollm, project: Path, tmp_path: Path,
+                                                     editor) -> None:  # type: ignore[no-untyped-def]
+    # The copy is made in .isollm/: a link planted there would put it (and the edit) elsewhere.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".isollm").symlink_to(elsewhere)
+    env, recorded = editor({"content": "project: changed\n"})
+    result = isollm("config", "edit", cwd=project, env=env)
+    _clean(result)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == ("error: .isollm is a symbolic link; refusing to edit through it; "
+                                              "isollm.yaml left unchanged")
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert list(elsewhere.iterdir()) == []
 
 
 @pytest.mark.parametrize("value, message", [
@@ -340,3 +371,158 @@ def test_edit_refuses_a_fifo_named_like_the_config(isollm, tmp_path: Path, edito
     assert result.returncode == 1
     assert "not a regular file" in result.stderr
     assert "calls" not in recorded()
+
+
+# -- an edit is never lost: signals, interruptions, failed writes ------------------
+
+def test_ctrl_c_and_ctrl_backslash_while_the_editor_runs_reach_only_the_editor(
+        project: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    # The terminal signals every process in the foreground group; like git and visudo, isollm
+    # ignores them while the editor runs, and the editor (vim catches them) decides.
+    env, recorded = editor({"interactive": True, "replace": ["workers: 2", "workers: 9"]})
+    pexpect, child = _spawn(project, env)
+    child.expect("EDITOR READY")
+    child.sendintr()
+    child.sendcontrol("\\")
+    child.sendline("done")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Traceback" not in child.before
+    assert (project / "isollm.yaml").read_text() == VALID.replace("workers: 2", "workers: 9")
+    assert sorted(recorded()["signals"]) == ["SIGINT", "SIGQUIT"]  # the editor got them itself
+    assert _leftovers(project) == []
+
+
+def test_ctrl_c_at_the_edit_again_prompt_keeps_the_edit(project: Path, editor,
+                                                          tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    edit = "project: demo\nworkers: 0\n# an hour of careful notes\n"
+    env, _ = editor({"content": edit})
+    pexpect, child = _spawn(project, {**env, "TMPDIR": str(tmpdir)})
+    child.expect(r"\(e\)dit again or \(a\)bort\?")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    assert "Traceback" not in child.before
+    assert "isollm.yaml left unchanged; your edit is saved in" in child.before
+    assert _saved_edit(child.before, tmpdir).read_text() == edit
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert _leftovers(project) == []
+
+
+def _edit_in_process(project: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+                     capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from isollm.cli.launch import main
+
+    import signal
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(project)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT)
+    status = main(["config", "edit"])
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGQUIT)) == handlers  # restored
+    return status, capsys.readouterr().err
+
+
+def _enospc(*args: object, **kwargs: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_a_failed_write_after_a_valid_edit_keeps_the_edit(project: Path, editor, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from isollm.cli.commands import config_edit
+
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env, _ = editor({"replace": ["workers: 2", "workers: 4"]})
+    monkeypatch.setattr(config_edit, "atomic_write", _enospc)
+    monkeypatch.setattr("tempfile.tempdir", str(tmpdir))
+    status, err = _edit_in_process(project, env, monkeypatch, capsys)
+    assert status == 1
+    assert "No space left on device" in err and "Traceback" not in err
+    assert "your edit is saved in" in err
+    assert _saved_edit(err, tmpdir).read_text() == VALID.replace("workers: 2", "workers: 4")
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert _leftovers(project) == []
+
+
+def test_when_no_copy_can_be_written_the_edit_stays_where_the_editor_left_it(
+        project: Path, editor, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    # A full disk: the config cannot be replaced and no second copy can be made either.
+    from isollm.cli.commands import config_edit
+
+    env, _ = editor({"replace": ["workers: 2", "workers: 4"]})
+    monkeypatch.setattr(config_edit, "atomic_write", _enospc)
+    monkeypatch.setattr(config_edit, "_save_elsewhere", _enospc)
+    status, err = _edit_in_process(project, env, monkeypatch, capsys)
+    assert status == 1 and "Traceback" not in err
+    (kept,) = [name for name in _leftovers(project) if name.endswith("/isollm.yaml")]
+    assert kept.startswith(".isollm/edit-")  # the editor's copy, its directory kept
+    assert f"your edit is saved in {project / kept}" in err
+    assert (project / kept).read_text() == VALID.replace("workers: 2", "workers: 4")
+    assert (project / "isollm.yaml").read_text() == VALID
+
+
+@pytest.mark.parametrize("number, name", [(40, "signal 40"), (15, "SIGTERM")])
+def test_an_editor_killed_by_any_signal_is_described(isollm, project: Path, editor, number: int,
+                                                     name: str) -> None:  # type: ignore[no-untyped-def]
+    env, _ = editor({"content": "project: changed\n", "kill": number})
+    result = isollm("config", "edit", cwd=project, env=env)
+    _clean(result)
+    assert result.returncode == 1
+    assert f"was killed by {name}; isollm.yaml left unchanged" in result.stderr
+    assert (project / "isollm.yaml").read_text() == VALID
+    assert _leftovers(project) == []
+
+
+def test_a_symlinked_config_is_edited_in_its_target(isollm, tmp_path: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    # Dotfile managers keep configs elsewhere and link them in: the edit goes to the target,
+    # written atomically inside the target's directory; the link stays a link.
+    shared = tmp_path / "dotfiles"
+    shared.mkdir()
+    (shared / "isollm.yaml").write_text(VALID)
+    (shared / "isollm.yaml").chmod(0o640)
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "isollm.yaml").symlink_to(shared / "isollm.yaml")
+    env, _ = editor({"replace": ["workers: 2", "workers: 3"]})
+    result = isollm("config", "edit", cwd=root, env=env)
+    _clean(result)
+    assert result.returncode == 0, result.stderr
+    assert f"isollm.yaml is a symbolic link; editing its target {shared / 'isollm.yaml'}" in result.stdout
+    assert (root / "isollm.yaml").is_symlink()
+    assert (shared / "isollm.yaml").read_text() == VALID.replace("workers: 2", "workers: 3")
+    assert (shared / "isollm.yaml").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]
+    assert sorted(p.name for p in root.iterdir()) in (["isollm.yaml"], [".isollm", "isollm.yaml"])
+    assert not list(root.glob(".isollm/edit-*"))  # the copy's directory is gone
+
+
+def test_a_config_link_pointed_elsewhere_during_the_edit_is_not_written(
+        isollm, tmp_path: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(VALID)
+    second.write_text(VALID)
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "isollm.yaml").symlink_to(first)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    # The editor re-points the link (a checkout switching the link) before saving.
+    repoint = f"import os; os.remove({str(root / 'isollm.yaml')!r}); os.symlink({str(second)!r}, " \
+              f"{str(root / 'isollm.yaml')!r})"
+    script = tmp_path / "repoint.py"
+    script.write_text(repoint + "\nimport sys\nopen(sys.argv[-1], 'a').write('# mine\\n')\n")
+    result = isollm("config", "edit", cwd=root, env={"VISUAL": "", "EDITOR": f"{sys.executable} {script}",
+                                                     "TMPDIR": str(tmpdir)})
+    _clean(result)
+    assert result.returncode == 1
+    assert "changed on disk while you were editing" in result.stderr
+    assert first.read_text() == VALID and second.read_text() == VALID
+    assert _saved_edit(result.stderr, tmpdir).read_text() == VALID + "# mine\n"

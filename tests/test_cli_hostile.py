@@ -1,26 +1,22 @@
 """Every command under bad flags and hostile values: exit 2 for usage, 1 for bad input, one line, no traceback.
 
-Each row is (arguments, expected status). Commands run as real subprocesses
-in a project with a valid isollm.yaml and state directory (``init`` in an
-empty directory); a refused ``init`` must write nothing.
+Each row is (arguments, expected status). Commands run in-process (``main(argv)``)
+in a project with a valid isollm.yaml and state directory (``init`` in an empty
+directory); a refused ``init`` must write nothing. Rows whose arguments are not
+valid UTF-8 run as real subprocesses, where they meet the real stdio encodings.
+The state commands over corrupt files run as subprocesses under memory limits.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.hostile import corpus
 from tests.test_state_hostile import CORRUPT, _valid
-
-# The full CLI comes from another branch; until it is merged only `validate` exists.
-CLI_MERGED = importlib.util.find_spec("isollm.cli.commands.state") is not None
-pending_cli = pytest.mark.skipif(not CLI_MERGED, reason="the full CLI (init, config, schema, state) is not merged yet")
 
 USAGE, BAD = 2, 1
 
@@ -81,6 +77,20 @@ ROWS += [
     ("init: --image with a newline", ["init", "--image", "ubuntu\n:24.04"], BAD),
     ("init: --image empty", ["init", "--image="], BAD),
 ]
+ROWS += [
+    ("config get: unknown flag", ["config", "get", "workers", "--bogus"], USAGE),
+    ("config set: unknown flag", ["config", "set", "workers", "3", "--bogus"], USAGE),
+    ("config unset: unknown flag", ["config", "unset", "workers", "--bogus"], USAGE),
+    ("config get: no key", ["config", "get"], USAGE),
+    ("config set: no value", ["config", "set", "workers"], USAGE),
+    ("config set: extra argument", ["config", "set", "workers", "3", "extra"], USAGE),
+    ("config unset: extra argument", ["config", "unset", "workers", "extra"], USAGE),
+    ("config unset: a required key", ["config", "unset", "project"], BAD),
+    ("config set: an invalid value", ["config", "set", "workers", "21"], BAD),
+]
+ROWS += [(f"config {verb}: key {name}", ["config", verb, value, *extra], BAD)
+         for verb, extra in (("get", []), ("set", ["1"]), ("unset", [])) for name, value in HOSTILE_TEXT.items()]
+ROWS += [(f"config set: value {name}", ["config", "set", "workers", value], BAD) for name, value in HOSTILE_TEXT.items()]
 ROWS += [(f"init: --name {name}", ["init", f"--name={value}"], BAD) for name, value in HOSTILE_TEXT.items()]
 ROWS += [(f"schema: name {name}", ["schema", value], USAGE) for name, value in HOSTILE_TEXT.items()]
 # A path that is hostile text is simply a file that does not exist: bad input, located by its path.
@@ -102,14 +112,21 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("args, expected", [
-    pytest.param(a, e, marks=pending_cli) for _, a, e in ROWS],
-    ids=[i for i, _, _ in ROWS])
-def test_bad_flags_and_hostile_values(isollm: Any, project: Path, tmp_path: Path, args: list[str],
-                                      expected: int) -> None:
+def _not_utf8(args: list[str]) -> bool:
+    try:
+        "".join(args).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("args, expected", [(a, e) for _, a, e in ROWS], ids=[i for i, _, _ in ROWS])
+def test_bad_flags_and_hostile_values(request: pytest.FixtureRequest, project: Path, tmp_path: Path,
+                                      args: list[str], expected: int) -> None:
     cwd = tmp_path / "empty" if args[0] == "init" else project
     cwd.mkdir(exist_ok=True)
     before = _tree(cwd)
+    isollm = request.getfixturevalue("isollm_process" if _not_utf8(args) else "isollm")
     result = isollm(*args, cwd=cwd, env={"EDITOR": "false", "VISUAL": "false", "PYTHONIOENCODING": "utf-8"},
                     timeout=60)
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -143,7 +160,6 @@ def _plant(project: Path, kind: str, attack: str) -> Path:
     return path
 
 
-@pending_cli
 @pytest.mark.parametrize("kind", ["session", "worker"])
 @pytest.mark.parametrize("attack", [*CORRUPT, *SPECIALS])
 def test_state_commands_report_a_bad_state_file(project: Path, kind: str, attack: str) -> None:
@@ -164,7 +180,6 @@ def test_state_commands_report_a_bad_state_file(project: Path, kind: str, attack
     assert run.status == 0 and {e["path"] for e in json.loads(run.stdout)["errors"]} == {relative}
 
 
-@pending_cli
 def test_state_clean_never_removes_what_it_cannot_read(project: Path) -> None:
     path = _plant(project, "session", "truncated-half")
     before = path.read_bytes()

@@ -46,7 +46,8 @@ def test_defaults_come_from_the_schema_and_the_directory_name(isollm, project: P
     assert (project / ".isollm").is_dir()
     assert (project / ".gitignore").read_text() == ".isollm/\n"
     text = (project / "isollm.yaml").read_text()
-    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA['$id']}\n")
+    assert text.startswith("# yaml-language-server: $schema=.isollm/isollm.schema.json\n")
+    assert (project / ".isollm" / "isollm.schema.json").is_file()
     assert "Created isollm.yaml" in result.stdout
 
 
@@ -256,3 +257,66 @@ def test_init_with_a_fifo_gitignore_warns_instead_of_hanging(isollm, tmp_path: P
     assert result.returncode == 0, result.stderr
     assert "warning: could not update .gitignore" in result.stderr
     assert (root / "isollm.yaml").is_file()
+
+
+@pytest.mark.parametrize("target", ["outside", "dangling"])
+def test_a_gitignore_symlink_is_not_followed_as_git_does_not(isollm, project: Path, tmp_path: Path,
+                                                             target: str) -> None:
+    # git (since 2.32) does not read a .gitignore that is a symlink; init does not write through one.
+    elsewhere = tmp_path / "elsewhere.txt"
+    if target == "outside":
+        elsewhere.write_bytes(b"someone else's file\n")
+    (project / ".gitignore").symlink_to(elsewhere)
+    result = isollm("init", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    assert ("warning: .gitignore is a symbolic link, which git does not follow; left unchanged "
+            "(add .isollm/ to a regular .gitignore yourself)") in result.stderr
+    assert (project / ".gitignore").is_symlink()
+    if target == "outside":
+        assert elsewhere.read_bytes() == b"someone else's file\n"
+    else:
+        assert not os.path.lexists(elsewhere)
+    assert (project / "isollm.yaml").is_file()
+
+
+@pytest.mark.parametrize("kind", ["dangling-symlink", "directory"])
+def test_anything_named_isollm_yaml_counts_as_existing(isollm, project: Path, tmp_path: Path, kind: str) -> None:
+    path = project / "isollm.yaml"
+    if kind == "dangling-symlink":
+        path.symlink_to(tmp_path / "nowhere.yaml")
+    else:
+        path.mkdir()
+    result = isollm("init", "--name", "demo", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 1
+    assert "isollm.yaml already exists" in result.stderr
+    assert not os.path.lexists(tmp_path / "nowhere.yaml")
+    assert not (project / ".isollm").exists() and not (project / ".gitignore").exists()
+
+
+def test_a_planted_state_dir_symlink_is_refused(isollm, project: Path, tmp_path: Path) -> None:
+    (project / ".isollm").symlink_to(tmp_path / "nowhere")
+    result = isollm("init", "--name", "demo", cwd=project)
+    _no_traceback(result)
+    assert result.returncode == 1
+    assert ".isollm: is a symbolic link; refusing to keep state through it" in result.stderr
+    assert not os.path.lexists(tmp_path / "nowhere") and not (project / "isollm.yaml").exists()
+
+
+def test_a_config_that_appears_during_the_prompts_is_never_replaced(project: Path) -> None:
+    # A `git pull` in another terminal brings isollm.yaml while init is asking its questions.
+    pexpect, child = spawn_isollm("init", cwd=project)
+    child.expect(r"Project name \[my-app\]: ")
+    (project / "isollm.yaml").write_text("project: pulled\n")
+    child.sendline("")
+    child.expect(r"Workers \[3\]: ")
+    child.sendline("")
+    child.expect(r"Container image \[ubuntu:24.04\]: ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1, child.before
+    assert "isollm.yaml appeared while init was running; it was left as it is" in child.before
+    assert (project / "isollm.yaml").read_text() == "project: pulled\n"
+    assert not (project / ".gitignore").exists()

@@ -200,10 +200,58 @@ def test_state_outside_a_project(isollm, tmp_path: Path, command: str) -> None:
     assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
 
 
-def test_state_show_happy_path_does_not_import_jsonschema(isollm, workers: Path) -> None:
+def test_state_show_happy_path_does_not_import_jsonschema(isollm_process, workers: Path) -> None:
     _write(workers, "session.json", _session(os.getpid()))
-    result = isollm("state", "show", cwd=workers, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = isollm_process("state", "show", cwd=workers, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0
     imported = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line]
     assert "isollm.state" in imported
     assert not any(name.split(".")[0] == "jsonschema" for name in imported)
+
+
+def test_clean_never_sweeps_through_a_planted_workers_link(isollm, project: Path, tmp_path: Path) -> None:
+    # A planted isollm.yaml plus .isollm/workers -> someone else's directory, in a shared
+    # writable place: whoever runs `state clean` below it must not delete that directory's files.
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    two_hours_ago = time.time() - 7200
+    for name in (".notes.txt.abc.tmp", "w.json"):
+        (victim / name).write_text("someone else's\n")
+        os.utime(victim / name, (two_hours_ago, two_hours_ago))
+    (project / ".isollm").mkdir()
+    (project / ".isollm" / "workers").symlink_to(victim)
+    result = isollm("state", "clean", cwd=project)
+    _clean(result)
+    assert result.returncode == 1
+    assert "workers: is a symbolic link; refusing to keep worker state through it" in result.stderr
+    assert sorted(p.name for p in victim.iterdir()) == [".notes.txt.abc.tmp", "w.json"]
+
+
+def test_a_whole_number_float_pid_works_in_every_command(isollm, workers: Path) -> None:
+    # `state check` accepts "pid": 1.0 (JSON Schema counts it as an integer); show, clean and
+    # has_active_session() crashed on it.
+    _write(workers, "session.json", {**_session(_dead_pid()), "pid": float(_dead_pid())})
+    for command in ("check", "show", "clean"):
+        result = isollm("state", command, cwd=workers)
+        _clean(result)
+        assert result.returncode == 0, (command, result.stderr)
+    assert not (workers / ".isollm" / "session.json").exists()
+
+
+def test_show_escapes_control_characters_from_state_files(isollm, project: Path) -> None:
+    # State files are written by other processes (and can be planted): what they hold must not
+    # steer the terminal (ESC, BEL, RTL override) or forge lines (a newline starting `::error`).
+    _write(project, "session.json", {**_session(_dead_pid()), "zellij_session": "z\x1b]0;owned\x07"})
+    _write(project, "workers/w.json", _worker(
+        "w", status="error", last_error="boom\n::error file=x::forged\x1b[2J", current_branch="fix\u202e1gnp.exe",
+        current_task={"id": "T\t1", "title": "Title\rOverwritten\x9b", "claimed_at": WHEN}))
+    result = isollm("state", "show", cwd=project)
+    _clean(result)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4, lines  # session, "Workers (1):", header, one row
+    for unsafe in ("\x1b", "\x07", "\r", "\u202e", "\x9b", "\t"):
+        assert unsafe not in result.stdout
+    assert "zellij session z\\x1b]0;owned\\x07" in lines[0]
+    assert "boom\\n::error file=x::forged\\x1b[2J" in lines[3]
+    assert "fix\\u202e1gnp.exe" in lines[3] and "T\\t1 Title\\rOverwritten\\x9b" in lines[3]

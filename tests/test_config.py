@@ -271,7 +271,7 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert loaded.to_dict() == original.to_dict()
     loaded.validate()
     text = path.read_text()
-    assert text.startswith("# yaml-language-server: $schema=" + SCHEMA["$id"])
+    assert text.startswith(f"# yaml-language-server: $schema={cfg.SCHEMA_COPY}\n")
     assert not list(tmp_path.glob(".isollm.yaml.*"))  # no temporary file left
 
 
@@ -279,7 +279,7 @@ def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
     cfg.save(tmp_path, cfg.default_config("first"))
     before = (tmp_path / "isollm.yaml").read_bytes()
 
-    def broken_replace(*args: Any) -> None:
+    def broken_replace(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
@@ -287,6 +287,110 @@ def test_save_failure_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
         cfg.save(tmp_path, cfg.default_config("second"))
     assert (tmp_path / "isollm.yaml").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["isollm.yaml"]
+
+
+COMMENTED = """\
+# yaml-language-server: $schema=https://example.invalid/isollm.schema.json
+# Our project.
+project: demo   # container names use it
+
+workers: 3  # one per core
+git:
+  base_branch: 'main'
+  # upstream: origin
+ports:
+  - "3000"   # web
+"""
+
+
+def test_save_keeps_comments_and_changes_only_what_changed(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    config = cfg.load(tmp_path)
+    config.workers = 5
+    config.ports = ["3000", "8080:80"]
+    config.zellij.layout = "grid"  # a section the file leaves out
+    config.git.upstream = "origin"
+    cfg.save(tmp_path, config)
+    assert path.read_text() == COMMENTED.replace("workers: 3", "workers: 5").replace(
+        "  base_branch: 'main'\n", "  base_branch: 'main'\n  upstream: origin\n") + \
+        '  - "8080:80"\nzellij:\n  layout: grid\n'
+    assert cfg.load(tmp_path) == config
+
+
+def test_save_leaves_defaults_out_and_removes_what_was_removed(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    config = cfg.load(tmp_path)
+    config.ports = []  # the default, but the file writes ports: it stays written
+    config.git.base_branch = "main"  # unchanged
+    cfg.save(tmp_path, config)
+    assert path.read_text() == COMMENTED.replace('ports:\n  - "3000"   # web\n', "ports: []\n")
+    fresh = cfg.default_config("demo")   # every value at its default
+    cfg.save(tmp_path, fresh)
+    assert cfg.load(tmp_path) == fresh
+    assert "# Our project." in path.read_text()
+    assert "image" not in path.read_text()   # a default the file left out stays out
+
+
+def test_save_an_unchanged_config_does_not_touch_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    os.utime(path, ns=(1, 1))
+    cfg.save(tmp_path, cfg.load(tmp_path))
+    assert path.stat().st_mtime_ns == 1
+
+
+def test_save_refuses_an_invalid_config_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    config = cfg.load(tmp_path)
+    config.workers = 99
+    config.ports = ["7432"]
+    with pytest.raises(ValidationError) as raised:
+        cfg.save(tmp_path, config)
+    assert raised.value.errors == ["workers cannot exceed 20", "port 7432 conflicts with airyra.port"]
+    assert path.read_text() == COMMENTED
+    with pytest.raises(ValidationError):
+        cfg.save(tmp_path / "new", cfg.default_config("x"))   # too short a name: no file either
+    assert not (tmp_path / "new").exists()
+
+
+def test_save_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    os.chmod(path, 0o600)
+    config = cfg.load(tmp_path)
+    config.workers = 4
+    cfg.save(tmp_path, config)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_save_refuses_when_the_file_changed_meanwhile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from isollm.io import yaml_edit
+
+    path = tmp_path / "isollm.yaml"
+    path.write_text(COMMENTED)
+    config = cfg.load(tmp_path)
+    config.workers = 4
+    real = yaml_edit.update
+
+    def racing_update(text: str, new: Any) -> str:
+        path.write_text(COMMENTED + "# theirs\n")
+        return real(text, new)
+
+    monkeypatch.setattr(yaml_edit, "update", racing_update)
+    with pytest.raises(ConfigError, match="changed on disk meanwhile"):
+        cfg.save(tmp_path, config)
+    assert path.read_text() == COMMENTED + "# theirs\n"
+
+
+def test_save_over_a_file_that_is_not_a_config_writes_it_whole(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text("- not\n- a mapping\n")
+    config = cfg.default_config("demo")
+    cfg.save(tmp_path, config)
+    assert path.read_text() == cfg.render(config)
 
 
 def test_load_missing_file(tmp_path: Path) -> None:
@@ -360,3 +464,16 @@ def test_changing_the_schema_changes_every_consumer(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, "-m", "isollm", "init", "--help"], cwd=tmp_path, env=env,
                                capture_output=True, text=True).stdout
     assert "in parallel, 1-5 (default 3)" in help_text
+
+
+def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    shared = tmp_path / "dotfiles"
+    shared.mkdir()
+    (shared / "isollm.yaml").write_text("project: first\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "isollm.yaml").symlink_to(shared / "isollm.yaml")
+    cfg.save(project, cfg.default_config("second"))
+    assert (project / "isollm.yaml").is_symlink()
+    assert cfg.load(shared).project == "second"
+    assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]

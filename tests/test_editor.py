@@ -1,55 +1,88 @@
 """What an editor shows for isollm.yaml, checked with the real yaml-language-server.
 
 The server (pinned in tests/editor/package-lock.json; `npm ci --prefix tests/editor`)
-is driven over stdio. There is no network here, so the schema is associated by its local
-file, through the ``yaml.schemas`` setting or a modeline with a file URI; the modeline
-`isollm init` writes names the schema's ``$id`` instead, which is checked separately.
+is driven over stdio with no network: ``tests/editor/offline.js`` is preloaded, so no
+connection leaves the server and each one it tries is logged, and where ``unshare -rn``
+works the server also runs in a network namespace of its own. A config written by
+``isollm init`` (for real, through the CLI) is opened exactly as written, with no
+settings at all: its modeline names ``.isollm/isollm.schema.json``, which init wrote
+beside it. Other tests associate the schema by the ``yaml.schemas`` setting.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from conftest import REPO
-from isollm.config import default_config, render
+from isollm.cli.hook import main as hook_main
+from isollm.cli.launch import main as isollm_main
+from isollm.config import SCHEMA_COPY
 from isollm.schema.loader import load_schema
 from lsp_client import LspClient
+from tests import dependencies
 
 SERVER = REPO / "tests" / "editor" / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
+OFFLINE = REPO / "tests" / "editor" / "offline.js"
 SCHEMA_FILE = REPO / "schemas" / "isollm.schema.json"
 SCHEMA = load_schema("config")
 PROPS = SCHEMA["properties"]
+# The server's default SchemaStore catalog download: attempted (and refused here), never needed.
+CATALOG_HOSTS = {"www.schemastore.org:443", "json.schemastore.org:443"}
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs node (CI has it)")
+pytestmark = dependencies.program("node", "npm")
 _names = itertools.count()
 
+CAPABILITIES = {
+    "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": True}},
+    "textDocument": {"completion": {"completionItem": {"snippetSupport": True, "documentationFormat": ["markdown"]}},
+                     "hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {}}}
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LspClient, Path]]:
+
+@functools.lru_cache(maxsize=None)
+def _own_network_namespace() -> list[str]:
+    """``unshare -rn`` where this machine allows it (a namespace with no interface but lo, down)."""
+    try:
+        works = subprocess.run(["unshare", "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        works = False
+    return ["unshare", "-rn"] if works else []
+
+
+def _start(settings: dict[str, Any], cwd: Path, net_log: Path) -> LspClient:
     if not SERVER.exists():
         # The README's test command is all a fresh machine runs: install the pinned server here.
         subprocess.run(["npm", "ci", "--prefix", str(SERVER.parents[3]), "--no-audit", "--no-fund"],
                        check=True, capture_output=True, timeout=300)
     assert SERVER.exists(), "yaml-language-server did not install: run `npm ci --prefix tests/editor`"
+    command = [*_own_network_namespace(), "node", "--require", str(OFFLINE), str(SERVER), "--stdio"]
+    client = LspClient(command, settings, cwd, env={**os.environ, "ISOLLM_NET_LOG": str(net_log)})
+    client.request("initialize", {"processId": None, "rootUri": cwd.as_uri(), "capabilities": CAPABILITIES})
+    client.notify("initialized", {})
+    return client
+
+
+def _tried(net_log: Path) -> set[str]:
+    """Every host:port the server tried to connect to."""
+    return set(net_log.read_text().split()) if net_log.exists() else set()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LspClient, Path]]:
     workspace = tmp_path_factory.mktemp("workspace")
     settings = {"yaml": {"schemas": {SCHEMA_FILE.as_uri(): ["isollm.yaml"]},
                          "validate": True, "hover": True, "completion": True,
                          "schemaStore": {"enable": False}}}
-    client = LspClient(["node", str(SERVER), "--stdio"], settings, workspace)
-    client.request("initialize", {
-        "processId": None, "rootUri": workspace.as_uri(),
-        "capabilities": {
-            "workspace": {"configuration": True, "didChangeConfiguration": {"dynamicRegistration": True}},
-            "textDocument": {"completion": {"completionItem": {"snippetSupport": True,
-                                                               "documentationFormat": ["markdown"]}},
-                             "hover": {"contentFormat": ["markdown"]}, "publishDiagnostics": {}}}})
-    client.notify("initialized", {})
+    client = _start(settings, workspace, workspace / "net.log")
     client.notify("workspace/didChangeConfiguration", {"settings": settings})
     # Settings apply asynchronously: wait until a config is checked against the schema.
     warm_up = _open((client, workspace), "project: demo\nworkers: 0\n")
@@ -137,22 +170,181 @@ def test_a_modeline_alone_associates_the_schema(server) -> None:
     assert {"auto", "grid"} <= set(_completion(server, uri, 4, 10))
 
 
-def test_init_writes_a_modeline_naming_the_schema_id() -> None:
-    first_line = render(default_config("demo")).splitlines()[0]
-    assert first_line == f"# yaml-language-server: $schema={SCHEMA['$id']}"
-    assert SCHEMA["$id"].startswith("https://") and SCHEMA["$id"].endswith("/schemas/isollm.schema.json")
+# -- the config `isollm init` writes, as written, with no settings and no network ---------
+
+@pytest.fixture(scope="module")
+def initialised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LspClient, Path, Path]]:
+    """(server with no settings, the project `isollm init` made, the server's network log)."""
+    project = tmp_path_factory.mktemp("clone") / "demo"
+    project.mkdir()
+    here = os.getcwd()
+    os.chdir(project)
+    try:
+        assert isollm_main(["init", "--name", "demo"]) == 0
+    finally:
+        os.chdir(here)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")  # neither the workspace nor the cwd is the project
+    net_log = elsewhere / "net.log"
+    client = _start({}, elsewhere, net_log)  # every workspace/configuration is answered with null
+    yield client, project, net_log
+    client.close()
 
 
-def test_the_config_init_writes_is_clean_in_the_editor(server) -> None:
-    # The same file, with the $id URL (no network here) pointing at the local copy.
-    text = render(default_config("demo")).replace(SCHEMA["$id"], SCHEMA_FILE.as_uri())
-    uri = _open(server, text, name="anything.yml")
-    assert _diagnostics(server, uri) == []
+def _open_as_written(client: LspClient, path: Path) -> tuple[str, list[str]]:
+    text = path.read_text()
+    client.notify("textDocument/didOpen",
+                  {"textDocument": {"uri": path.as_uri(), "languageId": "yaml", "version": 1, "text": text}})
+    return path.as_uri(), text.splitlines()
 
 
-def test_keys_left_empty_are_fine_and_an_empty_project_is_not(server) -> None:
-    # The editor agrees with isollm validate: null counts as not written.
-    from test_config_fields import NULLS
+def _edit(client: LspClient, uri: str, text: str, version: int) -> None:
+    """The user types: the whole new text (the modeline untouched)."""
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                             "contentChanges": [{"text": text}]})
 
-    assert _diagnostics(server, _open(server, NULLS)) == []
-    assert [d["range"]["start"]["line"] for d in _diagnostics(server, _open(server, "project:\n"))] == [0]
+
+def test_init_heads_the_config_with_the_relative_modeline(initialised) -> None:
+    _, project, _ = initialised
+    assert (project / "isollm.yaml").read_text().splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_COPY}"
+    assert (project / SCHEMA_COPY).read_bytes() == SCHEMA_FILE.read_bytes()
+
+
+def test_the_config_init_writes_is_clean_and_checked(initialised) -> None:
+    client, project, _ = initialised
+    uri, lines = _open_as_written(client, project / "isollm.yaml")
+    assert client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)["diagnostics"] == []
+    # An out-of-range value, typed by the user: flagged on its own line with the schema's bound.
+    workers = next(i for i, line in enumerate(lines) if line.startswith("workers:"))
+    edited = [*lines]
+    edited[workers] = f"workers: {PROPS['workers']['maximum'] + 1}"
+    _edit(client, uri, "\n".join(edited) + "\n", 2)
+    params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    assert [d["range"]["start"]["line"] for d in params["diagnostics"]] == [workers]
+    assert str(PROPS["workers"]["maximum"]) in params["diagnostics"][0]["message"]
+    assert params["diagnostics"][0]["data"]["schemaUri"] == [(project / SCHEMA_COPY).as_uri()]
+
+
+def test_completion_offers_keys_and_layouts(initialised) -> None:
+    client, project, _ = initialised
+    uri, lines = _open_as_written(client, project / "isollm.yaml")
+
+    def offered(line: int, character: int) -> set[str]:
+        result = client.request("textDocument/completion", {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+        return {item["label"] for item in (result["items"] if isinstance(result, dict) else result or [])}
+
+    layout = next(i for i, line in enumerate(lines) if line.strip().startswith("layout:"))
+    assert set(PROPS["zellij"]["properties"]["layout"]["enum"]) <= offered(layout, len("  layout: "))
+    # init writes every key but setup_script: at a key, the server offers the keys still free.
+    project_line = next(i for i, line in enumerate(lines) if line.startswith("project:"))
+    assert {"project", "setup_script"} <= offered(project_line, 0)
+    assert "workers" not in offered(project_line, 0)
+
+
+def test_hover_shows_the_schema_description(initialised) -> None:
+    client, project, _ = initialised
+    uri, lines = _open_as_written(client, project / "isollm.yaml")
+    workers = next(i for i, line in enumerate(lines) if line.startswith("workers:"))
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": workers, "character": 2}})
+    assert PROPS["workers"]["markdownDescription"] in hover["contents"]["value"]
+
+
+def test_the_server_needed_nothing_from_the_network(initialised) -> None:
+    client, project, net_log = initialised
+    # The probe works: a schema named by URL is tried (and cannot be had) ...
+    probe = project / "probe.yaml"
+    probe.write_text("# yaml-language-server: $schema=https://schemas.example.invalid/x.json\nproject: demo\n")
+    uri, _ = _open_as_written(client, probe)
+    params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    assert "Unable to load schema" in params["diagnostics"][0]["message"]
+    assert "schemas.example.invalid:443" in _tried(net_log)
+    # ... and for isollm.yaml nothing was: only the server's own catalog download, which it does not need.
+    assert _tried(net_log) - {"schemas.example.invalid:443"} <= CATALOG_HOSTS
+
+
+# -- config edit: the copy the editor opens is still associated with the schema ------------
+
+EDITOR = """\
+import os, sys, time
+with open(os.environ["EDITED_PATH"], "w") as handle:
+    handle.write(os.path.abspath(sys.argv[-1]))
+while not os.path.exists(os.environ["EDITED_PATH"] + ".done"):
+    time.sleep(0.05)
+"""
+
+
+def test_the_copy_config_edit_opens_is_checked_by_the_editor(initialised, tmp_path: Path) -> None:
+    client, project, net_log = initialised
+    script, edited_path = tmp_path / "editor.py", tmp_path / "edited"
+    script.write_text(EDITOR)
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "VISUAL": f"{sys.executable} {script}", "EDITED_PATH": str(edited_path)}
+    edit = subprocess.Popen([sys.executable, "-m", "isollm", "config", "edit"], cwd=project, env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not edited_path.exists() or not edited_path.read_text():
+            assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
+            time.sleep(0.05)
+        copy = Path(edited_path.read_text())
+        assert copy.name == "isollm.yaml" and copy.parent.parent == project / ".isollm"
+        uri, lines = _open_as_written(client, copy)
+        workers = next(i for i, line in enumerate(lines) if line.startswith("workers:"))
+        lines[workers] = "workers: 0"
+        _edit(client, uri, "\n".join(lines) + "\n", 2)
+        params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+        assert [d["range"]["start"]["line"] for d in params["diagnostics"]] == [workers]
+        assert str(PROPS["workers"]["minimum"]) in params["diagnostics"][0]["message"]
+    finally:
+        Path(f"{edited_path}.done").touch()
+        out, err = edit.communicate(timeout=30)
+    assert edit.returncode == 0, err
+    assert "No changes made" in out
+    assert not copy.parent.exists()  # the copy and its schema copy are gone
+    assert _tried(net_log) <= CATALOG_HOSTS | {"schemas.example.invalid:443"}
+
+
+# -- the editor flags what the hook flags: the grammars are standard patterns -----------------
+
+@pytest.mark.parametrize(("key", "line", "rule"), [
+    ("  base_branch:", "  base_branch: a..b", "cannot contain '..'"),
+    ("  host:", "  host: 'bad host!'", "contains whitespace"),
+    ("image:", "image: 'ubuntu 24.04'", "contains whitespace"),
+    ("  host:", "  host: '::1'", "goes in brackets"),
+])
+def test_the_editor_flags_what_the_hook_flags(initialised, capsys: pytest.CaptureFixture[str],
+                                              key: str, line: str, rule: str) -> None:
+    client, project, _ = initialised
+    lines = (project / "isollm.yaml").read_text().splitlines()
+    where = next(i for i, text in enumerate(lines) if text.startswith(key + " "))
+    lines[where] = line
+    variant = project / f"variant{next(_names)}.yaml"  # beside isollm.yaml: the same modeline resolves
+    variant.write_text("\n".join(lines) + "\n")
+    uri, _ = _open_as_written(client, variant)
+    params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    assert [(d["range"]["start"]["line"], rule in d["message"]) for d in params["diagnostics"]] == [(where, True)]
+    # The hook says the same, at the same place.
+    assert hook_main([str(variant)]) == 1
+    (error,) = [text for text in capsys.readouterr().err.splitlines() if ": error: " in text]
+    assert error.startswith(f"{variant}:{where + 1}:") and rule in error
+
+
+def test_the_editor_accepts_what_the_hook_accepts(initialised) -> None:
+    client, project, _ = initialised
+    text = (project / "isollm.yaml").read_text()
+    for old, new in [("host: localhost", "host: '[::1]'"), ("base_branch: main", "base_branch: release/1.x"),
+                     ("image: ubuntu:24.04", "image: ghcr.io/acme/dev@sha256:" + "a" * 64)]:
+        assert old in text
+        text = text.replace(old, new)
+    variant = project / f"variant{next(_names)}.yaml"
+    variant.write_text(text.replace("workers: 3", "workers: 99"))
+    uri, _ = _open_as_written(client, variant)
+    # The schema applies to this file (99 is flagged) ...
+    client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    since = client.seen
+    # ... and once workers is fixed, nothing else is.
+    _edit(client, uri, text, 2)
+    client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and not p["diagnostics"], since=since)
+    variant.write_text(text)
+    assert hook_main([str(variant)]) == 0

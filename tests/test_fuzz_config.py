@@ -20,13 +20,16 @@ from isollm import config as cfg
 from isollm.config import Config, load_file, parse_config_text, render
 from isollm.errors import ConfigError, Issue
 from isollm.schema.loader import load_schema
+from schema_strategies import SchemaStrategies
 
 SETTINGS = settings(max_examples=int(os.environ.get("ISOLLM_FUZZ_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
-_PORT_ITEM = load_schema("config")["properties"]["ports"]["items"]
+SCHEMA = load_schema("config")
+STRATEGIES = SchemaStrategies(SCHEMA)  # strategies read from the schema: a new field is fuzzed too
+_PORT_ITEM = SCHEMA["properties"]["ports"]["items"]
 PORT_MIN, PORT_MAX = int(_PORT_ITEM["minimum"]), int(_PORT_ITEM["maximum"])
-KEYS = list(load_schema("config")["properties"])
+KEYS = list(SCHEMA["properties"])
 
 
 def _assert_clean_issue(issue: Issue, *, located: bool) -> None:
@@ -63,7 +66,7 @@ _yamlish = st.lists(
     max_size=60).map("".join)
 # Line-shaped documents: known and odd keys at a few indents, values from the same soup,
 # so that most inputs are mappings and reach the validator, not just the scanner.
-_SUBKEYS = [k for sub in load_schema("config")["properties"].values() for k in sub.get("properties", {})]
+_SUBKEYS = [key for key in STRATEGIES.keys() if key not in KEYS]  # the keys of nested sections, any depth
 _yaml_lines = st.lists(st.tuples(
     st.sampled_from(["", "", "  ", "    ", "- ", "  - "]),
     st.one_of(st.sampled_from(KEYS + _SUBKEYS), st.sampled_from(KEYS + _SUBKEYS), _yamlish),
@@ -105,7 +108,9 @@ _leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=T
                   st.text(max_size=20), st.sampled_from(["yes", "off", "8080:80", "1:30", "0755", "~", ""]))
 _value = st.recursive(_leaf, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=12)
-_configs = st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), _value, max_size=8)
+# Any structure under the known keys, and documents shaped by the schema with fields pushed past a limit.
+_configs = st.one_of(st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), _value, max_size=8),
+                     STRATEGIES.configs())
 
 
 @SETTINGS
@@ -119,26 +124,9 @@ def test_any_structure_validates_without_raising(data: dict[str, Any]) -> None:
         _assert_clean_issue(issue, located=False)
 
 
-_PROPS = load_schema("config")["properties"]
-_free_text = st.text(st.characters(min_codepoint=0x20, blacklist_categories=["Cs"]), min_size=1, max_size=12)
-_valid_configs = st.fixed_dictionaries({
-    "project": st.from_regex(r"\A[a-zA-Z][a-zA-Z0-9-]*\Z").filter(
-        lambda name: cfg.MIN_PROJECT_NAME_LEN <= len(name) <= cfg.MAX_PROJECT_NAME_LEN),
-}, optional={
-    "workers": st.integers(cfg.MIN_WORKERS, cfg.MAX_WORKERS),
-    "setup_script": _free_text,
-    # Any string is a valid argument: the ones YAML 1.1 or Python would misread matter most.
-    "claude": st.fixed_dictionaries({"command": _free_text, "args": st.lists(st.one_of(
-        st.text(max_size=10), st.sampled_from(["yes", "no", "on", "~", "null", "0755", "0o17", "0x1F",
-                                              "1e3", ".inf", "8080:80", "1:30", "2024-01-01", "", "'", "#"])),
-        max_size=4)}),
-    "airyra": st.fixed_dictionaries({"project": _free_text,
-                                     "port": st.integers(cfg.MIN_USER_PORT, cfg.MAX_PORT)}),
-    "ports": st.lists(st.integers(PORT_MIN, PORT_MAX), max_size=4, unique=True).map(
-        lambda ports: [str(p) for p in ports]),
-    "zellij": st.fixed_dictionaries({"layout": st.sampled_from(_PROPS["zellij"]["properties"]["layout"]["enum"]),
-                                     "dashboard": st.booleans()}),
-})
+# Documents meant to be valid, every field drawn from its schema (values YAML 1.1 or Python
+# would misread included, for fields that take any text).
+_valid_configs = STRATEGIES.valid(SCHEMA)
 
 
 @SETTINGS

@@ -20,20 +20,29 @@ def _imported(stderr: str) -> set[str]:
     return names
 
 
+@pytest.fixture(scope="module")
+def valid_file_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, set[str]]:
+    """One hook process on a valid file, under -X importtime: (status, stderr, top-level packages)."""
+    from conftest import ENTRIES, _process_runner
+
+    directory = tmp_path_factory.mktemp("valid")
+    (directory / "isollm.yaml").write_text(VALID)
+    result = _process_runner(ENTRIES["hook"][0])("isollm.yaml", cwd=directory, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    return result.returncode, result.stderr, _imported(result.stderr)
+
+
 @pytest.mark.parametrize("heavy", ["jsonschema", "fire", "asyncio"])
-def test_valid_file_imports_no_heavy_module(hook, tmp_path: Path, heavy: str) -> None:
-    (tmp_path / "isollm.yaml").write_text(VALID)
-    result = hook("isollm.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
-    assert result.returncode == 0, result.stderr
-    imported = _imported(result.stderr)
+def test_valid_file_imports_no_heavy_module(valid_file_run: tuple[int, str, set[str]], heavy: str) -> None:
+    status, stderr, imported = valid_file_run
+    assert status == 0, stderr
     assert "isollm" in imported  # the probe works
     assert heavy not in imported
 
 
-def test_invalid_files_import_jsonschema_to_explain_and_never_fire(hook, tmp_path: Path) -> None:
+def test_invalid_files_import_jsonschema_to_explain_and_never_fire(hook_process, tmp_path: Path) -> None:
     for index in range(3):
         (tmp_path / f"c{index}.yaml").write_text(VALID.replace("workers: 3", f"workers: {40 + index}"))
-    result = hook("c0.yaml", "c1.yaml", "c2.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    result = hook_process("c0.yaml", "c1.yaml", "c2.yaml", cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 1
     assert "jsonschema" in _imported(result.stderr)
     assert "fire" not in _imported(result.stderr)
@@ -62,11 +71,20 @@ def _clean_interpreter_imports(tmp_path: Path, *args: str) -> tuple[int, set[str
     return result.returncode, _imported(result.stderr)
 
 
+@pytest.fixture(scope="module")
+def clean_interpreter_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, set[str]]:
+    directory = tmp_path_factory.mktemp("clean")
+    (directory / "isollm.yaml").write_text(VALID + "airyra:\n  host: localhost\ngit:\n  upstream: origin\n")
+    return _clean_interpreter_imports(directory, "isollm.yaml")
+
+
+# typing (~10% of a run: the hook's modules import it only for the type checker, under
+# TYPE_CHECKING) and copy are listed because they crept in before, unnoticed.
 @pytest.mark.parametrize("module", ["dataclasses", "pathlib", "tempfile", "inspect", "ipaddress", "jsonschema",
-                                    "fire", "asyncio"])
-def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(tmp_path: Path, module: str) -> None:
-    (tmp_path / "isollm.yaml").write_text(VALID + "airyra:\n  host: localhost\ngit:\n  upstream: origin\n")
-    status, imported = _clean_interpreter_imports(tmp_path, "isollm.yaml")
+                                    "fire", "asyncio", "typing", "copy", "argparse"])
+def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_interpreter_run: tuple[int, set[str]],
+                                                                       module: str) -> None:
+    status, imported = clean_interpreter_run  # one run, checked for each module
     assert status == 0
     assert {"isollm", "yaml"} <= imported
     assert module not in imported
@@ -106,3 +124,21 @@ def test_records_behave_like_the_dataclasses_they_replace() -> None:
             object.__setattr__(self, "text", self.text.strip())
 
     assert Normalised("  x ").text == "x"
+
+
+@pytest.mark.parametrize("copy", ["current", "stale"])
+def test_keeping_the_editor_schema_copy_costs_the_hook_no_import(tmp_path: Path, copy: str) -> None:
+    """A config `isollm init` wrote names .isollm/isollm.schema.json; the hook compares bytes,
+    and rewrites the copy with os calls alone."""
+    from isollm.config import SCHEMA_COPY
+    from isollm.schema.loader import schema_bytes
+
+    (tmp_path / "isollm.yaml").write_text(f"# yaml-language-server: $schema={SCHEMA_COPY}\n" + VALID)
+    (tmp_path / ".isollm").mkdir()
+    (tmp_path / SCHEMA_COPY).write_bytes(schema_bytes("config") if copy == "current" else b"{}")
+    status, imported = _clean_interpreter_imports(tmp_path, "isollm.yaml")
+    assert status == 0
+    assert (tmp_path / SCHEMA_COPY).read_bytes() == schema_bytes("config")
+    assert {"isollm", "yaml"} <= imported
+    assert not imported & {"dataclasses", "pathlib", "tempfile", "inspect", "ipaddress", "jsonschema", "fire",
+                           "asyncio"}

@@ -113,11 +113,13 @@ def test_the_table_covers_every_input() -> None:
 
 
 @pytest.mark.parametrize("output", ["text", "json", "github"])
-def test_a_file_name_that_is_not_utf8_never_crashes_the_output(hook: Any, tmp_path: Path, output: str) -> None:
+def test_a_file_name_that_is_not_utf8_never_crashes_the_output(hook_process: Any, tmp_path: Path,
+                                                               output: str) -> None:
     # With a strict stdout encoding, printing the name (a lone surrogate) used to raise.
+    # A real process: what counts is the interpreter's own stdio, not a stand-in.
     name = os.fsdecode(b"caf\xe9-\xff.yaml")
     (tmp_path / name).write_text("project: x\n")  # too short: one error, located
-    result = hook("--format", output, name, cwd=tmp_path, env={"PYTHONIOENCODING": "utf-8"})
+    result = hook_process("--format", output, name, cwd=tmp_path, env={"PYTHONIOENCODING": "utf-8"})
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     if output == "json":

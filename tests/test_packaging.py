@@ -1,15 +1,21 @@
-"""The wheel built from this repository works on its own: installed into a fresh virtual
-environment and run from an unrelated directory, it validates, and it carries the schemas.
+"""What we ship works on its own. The sdist holds the whole repository (LICENSE, bench/, .ci/,
+tests/...) and its own tests run from it; the wheel, built from that sdist as pip would,
+carries the schemas, the license and the metadata, and installed into a fresh virtual
+environment and run from an unrelated directory, it validates.
 
-Slow-ish (a wheel build and a pip install from PyPI), so everything shares one module-scoped
-wheel and venv; marked ``packaging`` (CI runs it; ``-m 'not packaging'`` skips it locally).
+Slow-ish (a build and a pip install from PyPI), so everything shares one module-scoped
+build and venv; marked ``packaging`` (CI runs it; ``-m 'not packaging'`` skips it locally).
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.message
 import os
+import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -31,12 +37,45 @@ def _run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.Comp
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``python -m build``: the sdist, then the wheel built from it (not from the checkout)."""
     out = tmp_path_factory.mktemp("dist")
-    result = _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)], cwd=out)
+    result = _run([sys.executable, "-m", "build", "--outdir", str(out), str(REPO)], cwd=out)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    (built,) = out.glob("isollm_toolkit-*.whl")
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist: Path) -> Path:
+    (built,) = dist.glob("isollm_toolkit-*.whl")
     return built
+
+
+@pytest.fixture(scope="module")
+def sdist(dist: Path) -> Path:
+    (built,) = dist.glob("isollm_toolkit-*.tar.gz")
+    return built
+
+
+@pytest.fixture(scope="module")
+def unpacked(sdist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sdist")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(out, filter="data")
+    (root,) = out.iterdir()
+    return root
+
+
+def _sdist_files(sdist: Path) -> set[str]:
+    with tarfile.open(sdist) as archive:
+        return {name.split("/", 1)[1] for name in archive.getnames() if "/" in name and
+                archive.getmember(name).isfile()}
+
+
+def _metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.parser.Parser().parsestr(archive.read(name).decode("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +99,55 @@ def test_the_wheel_carries_every_schema(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"isollm/schemas/{name}" for name in SCHEMA_FILES} <= names
     assert "isollm/py.typed" in names
+
+
+def test_the_sdist_holds_every_file_of_the_repository(sdist: Path) -> None:
+    """Its own tests read bench/, docs/, .ci/...: whatever git tracks, the sdist must hold."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout (an unpacked sdist): no list of tracked files to compare with")
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True)
+    files = _sdist_files(sdist)
+    assert {name for name in tracked.stdout.split("\0") if name} - files == set()
+    assert {"LICENSE", "bench/run.py", ".ci/run", "tests/conftest.py", "tests/editor/package.json",
+            "tests/editor/package-lock.json", "PKG-INFO"} <= files
+    assert not [name for name in files if re.search(r"(^|/)(node_modules|__pycache__|\.pytest_cache)/", name)]
+
+
+def test_the_sdists_own_tests_pass_from_it(unpacked: Path) -> None:
+    """Unpacked and on its own (no checkout on the path), the sdist collects its whole suite and
+    passes the tests that read the repository beyond the package: bench/, docs/, schemastore/."""
+    collect = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"],
+                   cwd=unpacked)
+    assert collect.returncode == 0, collect.stdout[-3000:] + collect.stderr[-3000:]
+    run = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_bench_smoke.py",
+                "tests/test_docs.py", "tests/test_schema_ids.py"], cwd=unpacked)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout.splitlines()[-1]
+
+
+def test_the_wheel_carries_the_license(wheel: Path) -> None:
+    assert (REPO / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
+    with zipfile.ZipFile(wheel) as archive:
+        (license,) = [n for n in archive.namelist() if re.search(r"\.dist-info/licen[cs]es?/LICENSE$", n)]
+        assert archive.read(license) == (REPO / "LICENSE").read_bytes()
+
+
+def test_the_metadata_names_license_urls_classifiers_and_keywords(wheel: Path) -> None:
+    metadata = _metadata(wheel)
+    assert metadata["License-Expression"] == "MIT"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    urls = dict(value.split(", ", 1) for value in metadata.get_all("Project-URL", []))
+    # The repository the README sends pre-commit users to.
+    readme_repo = re.search(r"- repo: (https://github\.com/isollm/\S+)", (REPO / "README.md").read_text("utf-8"))
+    assert readme_repo is not None
+    assert urls["Source"] == urls["Homepage"] == readme_repo[1]
+    assert urls["Issues"] == f"{readme_repo[1]}/issues"
+    classifiers = metadata.get_all("Classifier", [])
+    lowest = metadata["Requires-Python"].removeprefix(">=")
+    assert f"Programming Language :: Python :: {lowest}" in classifiers
+    assert "Typing :: Typed" in classifiers  # isollm/py.typed ships in the wheel
+    assert not [c for c in classifiers if c.startswith("License ::")]  # License-Expression says it (PEP 639)
+    assert "json-schema" in metadata["Keywords"].split(",")
 
 
 def test_the_installed_package_finds_its_schemas(venv: Path, elsewhere: Path) -> None:

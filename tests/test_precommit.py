@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from tests import dependencies
 
-pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None or shutil.which("git") is None,
-                                reason="needs pre-commit and git")
+pytestmark = dependencies.program("pre-commit", "git")
 
 VALID = "project: demo\nworkers: 4\n"
 # An isollm config, broken on line 3: the hook must report it wherever it sits...

@@ -71,11 +71,11 @@ def test_create_session_never_shows_a_partial_file(tmp_path: Path, monkeypatch: 
     seen: list[str] = []
 
     def watching(original: Callable[..., Any], name: str) -> Callable[..., Any]:
-        def call(*args: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
             if target.exists():
                 json.loads(target.read_text())  # raises on an empty or partial file
                 seen.append(f"complete at {name}")
-            return original(*args)
+            return original(*args, **kwargs)
         return call
 
     for name in ("write", "fsync", "link", "replace", "close"):
@@ -127,7 +127,7 @@ def test_reasonable_names_are_accepted(tmp_path: Path) -> None:
 
 def test_create_session_without_hard_links_falls_back_to_exclusive_open(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_links(*args: Any) -> None:
+    def no_links(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EPERM, "links not supported")
 
     monkeypatch.setattr(os, "link", no_links)

@@ -13,6 +13,10 @@ import errno
 import json
 import os
 import signal
+import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -219,8 +223,14 @@ class _Injector:
 
     def _wrap(self, name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def call(*args: Any, **kwargs: Any) -> Any:
-            # Paths outside the state dir (Python's own imports) are not counted; fds are.
-            if args and isinstance(args[0], (str, os.PathLike)) and not os.fspath(args[0]).startswith(self.root):
+            # Paths outside the state dir (Python's own imports) are not counted; fds are, and so are
+            # names relative to a directory descriptor (the store works inside one). Closing a
+            # read-only directory descriptor is not a write: it cannot lose data.
+            relative = any(kwargs.get(k) is not None for k in ("dir_fd", "src_dir_fd", "dst_dir_fd"))
+            if args and isinstance(args[0], (str, os.PathLike)) and not relative \
+                    and not os.fspath(args[0]).startswith(self.root):
+                return original(*args, **kwargs)
+            if name == "close" and stat.S_ISDIR(os.fstat(args[0]).st_mode):
                 return original(*args, **kwargs)
             self.calls.append(name)
             if len(self.calls) == self.fail_at:
@@ -351,3 +361,116 @@ def test_a_planted_state_directory_symlink_is_refused(tmp_path: Path, isollm) ->
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert "is a symbolic link" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in elsewhere.rglob("*")) == ["workers"]
+
+
+# --- a directory swapped for a link while the store works in it ----------------------------
+
+_SWAPPER = """
+import os, shutil, sys
+workers, aside, victim, stop = sys.argv[1:5]
+while not os.path.exists(stop):
+    try:
+        if os.path.isdir(workers) and not os.path.islink(workers):
+            if os.path.lexists(aside):   # a writer made a new workers/ meanwhile
+                shutil.rmtree(aside)
+            os.rename(workers, aside)    # the real directory out of the way...
+        os.symlink(victim, workers)      # ...a link to the victim in its place...
+        os.unlink(workers)
+        os.rename(aside, workers)        # ...and back, so the store's checks pass now and then
+    except OSError:
+        pass
+"""
+
+
+def _victim_directory(root: Path) -> tuple[Path, dict[str, bytes]]:
+    """A directory of someone else's files that look like worker files and stale temporary files."""
+    victim = root / "victim"
+    victim.mkdir()
+    hours_ago = time.time() - 7200
+    for index in range(100):
+        for name in (f"v{index}.json", f".v{index}.json.x.tmp"):
+            (victim / name).write_bytes(b"precious %d\n" % index)
+            os.utime(victim / name, (hours_ago, hours_ago))
+    return victim, {p.name: p.read_bytes() for p in victim.iterdir()}
+
+
+def test_a_workers_directory_swapped_for_a_link_mid_operation_is_never_followed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The symlink checks must not be check-then-use: a process swaps ``.isollm/workers`` for a link
+    to a victim directory in a tight loop while the store lists, deletes, sweeps and writes."""
+    from isollm.cli.launch import main
+
+    victim, before = _victim_directory(tmp_path)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "isollm.yaml").write_text("project: demo\n")
+    store = FileState.for_project(project)
+    store.save_worker(worker("w"))
+    monkeypatch.chdir(project)
+    stop = tmp_path / "stop"
+    swapper = subprocess.Popen([sys.executable, "-c", _SWAPPER, str(store.workers_dir),
+                                str(tmp_path / "aside"), str(victim), str(stop)])
+    try:
+        for round_ in range(400):
+            for action in (store.clear_all_workers, store.remove_stale_temp_files, store.load_all_workers,
+                           lambda: store.delete_worker("v1"), lambda: store.save_worker(worker("w")),
+                           lambda: main(["state", "clean"])):
+                try:
+                    action()
+                except StateError:
+                    pass  # refusing a link it found is right; following one is not
+            if round_ % 50 == 0:
+                capsys.readouterr()
+    finally:
+        stop.touch()
+        swapper.wait(timeout=30)
+    after = {p.name: p.read_bytes() for p in victim.iterdir()}
+    assert sorted(set(before) - set(after)) == [], "files deleted through the link"
+    assert sorted(set(after) - set(before)) == [], "files written through the link"
+    assert after == before
+
+
+# --- numbers in every notation --------------------------------------------------------------
+
+def test_whole_number_floats_are_read_and_written_as_integers(tmp_path: Path) -> None:
+    # JSON Schema counts 1.0 as an integer (so `state check` accepts it); the Go decoder does not.
+    # Read as 1, constructed as 1, always written as 1, as the config reads `workers: 3.0` as 3.
+    store = FileState(tmp_path)
+    store.session_path.write_text(json.dumps({**json.loads(_valid("session")), "pid": float(os.getpid()),
+                                              "version": 1.0, "pid_start_time": 5.0}))
+    loaded = store.load_session()
+    assert (type(loaded.pid), type(loaded.version), type(loaded.pid_start_time)) == (int, int, int)
+    assert loaded.pid == os.getpid() and not store.has_active_session()  # start time 5 is not ours
+    created = session(1.0, pid_start_time=7.0)  # type: ignore[arg-type]
+    assert (type(created.pid), type(created.pid_start_time)) == (int, int)
+    store.save_session(created)
+    assert b'"pid": 1,' in store.session_path.read_bytes() and b"7.0" not in store.session_path.read_bytes()
+    store.save_worker(worker("w", version=1.0))
+    assert b'"version": 1,' in store.worker_path("w").read_bytes()
+
+
+@pytest.mark.parametrize("text, message", [
+    (b"NaN", "NaN is not a JSON number"),
+    (b"-Infinity", "-Infinity is not a JSON number"),
+    (b"1e400", "number is too large"),
+    (b"-1" + b"0" * 400 + b".5", "number is too large"),
+], ids=["NaN", "-Infinity", "1e400", "400-digit-float"])
+@pytest.mark.parametrize("field", ["pid", "extra"])
+def test_numbers_json_cannot_hold_are_refused_on_read(tmp_path: Path, text: bytes, message: str, field: str) -> None:
+    # Python's json reads them (as nan or inf), so they would otherwise load, and be written back
+    # as text no JSON reader (the Go isollm's included) accepts.
+    store = FileState(tmp_path)
+    raw = _valid("session").replace(b'"status"', b'"%s": %s, "status"' % (field.encode(), text))
+    raw = raw.replace(b'"pid": %d,' % os.getpid(), b"") if field == "pid" else raw
+    store.session_path.write_bytes(raw)
+    with pytest.raises(InvalidStateError, match=message) as caught:
+        store.load_session()
+    _assert_clean(caught.value, store.session_path)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_numbers_json_cannot_hold_are_refused_on_write(tmp_path: Path, value: float) -> None:
+    store = FileState(tmp_path)
+    with pytest.raises(ValidationError, match="is not a JSON number"):
+        store.save_session(session(os.getpid(), extra={"x": value}))
+    assert not store.session_path.exists()

@@ -30,6 +30,7 @@ from isollm.state import (
 from isollm.state.codec import encode_state
 from isollm.state.timestamps import format_timestamp, parse_timestamp
 from isollm.schema.validator_class import IsollmValidator
+from tests import dependencies
 from tests.state_helpers import EXAMPLES, worker
 
 GO = sorted((EXAMPLES / "go").glob("*.json"))
@@ -225,7 +226,7 @@ def test_compiled_checker_agrees_with_jsonschema(kind: str, instance: Any) -> No
     assert checker_for(kind)(instance) == full.is_valid(instance)
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@dependencies.program("check-jsonschema")
 def test_check_jsonschema_agrees_on_the_examples(tmp_path: Path) -> None:
     """The standard ``date-time`` format means a plain check-jsonschema judges files as we do."""
     for kind in ("session", "worker"):

@@ -7,7 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+import yaml.scanner
 
+from isollm.io import yamlio
 from isollm.io.yamlio import MAX_DEPTH, YamlError, decode_utf8, dump_yaml, parse_yaml, read_text
 
 
@@ -75,6 +78,35 @@ def test_depth_and_alias_expansion_are_bounded() -> None:
     assert parse_yaml("base: &b {x: 1}\ncopy: *b\n").data == {"base": {"x": 1}, "copy": {"x": 1}}
 
 
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "{a: " * 100_000 + "1" + "}" * 100_000,
+                                  "a:\n  " + "- " * 100_000 + "x\n", "[" * 5_000])
+def test_too_deep_is_one_located_message_whichever_limit_answers(text: str) -> None:
+    # libyaml 0.2.6+ (PyYAML 6.0.4) stops deep flow lists at its own limit, before ours
+    # sees the 65th level: either answer is right, and both must read the same.
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert raised.value.message == f"document is nested more than {MAX_DEPTH} levels deep"
+    assert raised.value.line is not None and raised.value.column is not None
+    assert raised.value.column > MAX_DEPTH  # somewhere past the 64th level, never at the start
+
+
+def test_libyaml_nesting_limit_reads_as_ours(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever libyaml this PyYAML bundles, its own limit's error is reported as ours.
+    class DeepParser:
+        def __init__(self, text: str) -> None:
+            self.mark = yaml.Mark("<unicode string>", 1000, 0, 1000, None, None)
+
+        def get_event(self) -> None:
+            raise yaml.scanner.ScannerError("while increasing flow level", self.mark,
+                                            "exceeded maximum nesting depth", self.mark)
+
+    monkeypatch.setattr(yamlio, "_Parser", DeepParser)
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("[" * 2_000)
+    assert (raised.value.message, raised.value.line, raised.value.column) == (
+        f"document is nested more than {MAX_DEPTH} levels deep", 1, 1001)
+
+
 def test_decode_strips_bom_and_locates_bad_bytes() -> None:
     assert decode_utf8(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
     with pytest.raises(YamlError) as raised:
@@ -95,3 +127,47 @@ def test_read_text_refuses_huge_files_without_reading_them(tmp_path: Path) -> No
                                    "null", "12", ".inf", "- x", "a: b", "#c", "multi\nline", "ünïcode"])
 def test_dump_reads_back_as_the_same_string(value: str) -> None:
     assert parse_yaml(dump_yaml({"k": value})).data == {"k": value}
+
+
+@pytest.mark.parametrize("text", ["0x" + "f" * 5_000, "0o" + "7" * 6_000, "9" * 5_000, "!!int 0x" + "f" * 5_000],
+                         ids=["hex", "octal", "decimal", "int-tag-hex"])
+def test_integers_too_long_to_print_are_refused_with_a_place(text: str) -> None:
+    # int() converts 5,000 hex digits (a power-of-two base has no limit), but the number could
+    # never be printed in a message: Python's decimal digit limit. Every notation is refused alike.
+    with pytest.raises(YamlError, match="number is too large") as raised:
+        parse_yaml(f"a: 1\nkey: {text}\n")
+    assert (raised.value.line, raised.value.column) == (2, 6)
+
+
+def test_integers_just_under_the_limit_still_read() -> None:
+    assert parse_yaml("a: 0x" + "f" * 3_000 + "\n").data["a"] == int("f" * 3_000, 16)
+
+
+@pytest.mark.parametrize("text, value", [("!!float 1" + "0" * 400, math.inf), ("!!float -1" + "0" * 400, -math.inf),
+                                         ("1e400", math.inf), ("!!float 0x10", 16.0)],
+                         ids=["float-tag", "negative-float-tag", "exponent", "float-tag-hex"])
+def test_floats_beyond_a_double_are_infinite_as_in_every_notation(text: str, value: float) -> None:
+    data = parse_yaml(f"a: {text}\n").data["a"]
+    assert data == value and type(data) is float
+
+
+@pytest.mark.parametrize("key", ["!!float 1" + "0" * 400, "0x" + "f" * 5_000, "9" * 5_000, "1e400"],
+                         ids=["float-tag", "hex", "decimal", "exponent"])
+def test_numbers_no_type_holds_are_kept_as_text_when_keys(key: str) -> None:
+    # An explicit key ("? "), as an implicit one is at most 1024 characters.
+    assert list(parse_yaml(f"? {key}\n: 1\n").data) == [key.removeprefix("!!float ")]
+
+
+def test_spans_give_the_offsets_of_values_and_keys_on_request() -> None:
+    text = "a: &x 'v'  # c\nb:\n  c: [1, 2]\n  d:\n  - é\n# end\n"
+    assert parse_yaml(text).spans == {}
+    spans = parse_yaml(text, spans=True).spans
+    assert text[spans["/a"].start:spans["/a"].end] == "&x 'v'"
+    assert (spans["/a"].kind, spans["/a"].style) == ("scalar", "'")
+    assert text[spans["/a"].key_start:spans["/a"].key_end] == "a"
+    assert text[spans["/b/c"].start:spans["/b/c"].end] == "[1, 2]"
+    assert (spans["/b/c"].kind, spans["/b/c"].style) == ("sequence", "flow")
+    assert text[spans["/b/d/0"].start:spans["/b/d/0"].end] == "é"  # offsets count characters
+    assert spans["/b/d/0"].key_start == -1
+    assert (spans["/b"].kind, spans["/b"].style) == ("mapping", "block")
+    assert text[spans["/b"].start:spans["/b"].end].startswith("c: [1, 2]")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable
 
 from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Callable
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -23,12 +26,26 @@ def _print_error(text: str) -> None:
 
 def guarded(action: Callable[[], int | None]) -> int:
     """Run ``action``; turn expected failures into a one-line message and a status."""
+    restore: list[tuple[Callable[..., None], str]] = []
     for stream in (sys.stdout, sys.stderr):
         # A file name from argv or a value from a file may hold text the terminal's
-        # encoding cannot take (lone surrogates); escape it rather than crash.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
+        # encoding cannot take (lone surrogates); escape it rather than crash. Put back
+        # afterwards: a caller of main() in its own process keeps its streams as they were.
+        reconfigure, errors = getattr(stream, "reconfigure", None), getattr(stream, "errors", None)
+        if reconfigure is not None and isinstance(errors, str) and errors != "backslashreplace":
             reconfigure(errors="backslashreplace")
+            restore.append((reconfigure, errors))
+    try:
+        return _run(action)
+    finally:
+        for reconfigure, errors in restore:
+            try:
+                reconfigure(errors=errors)  # flushes first: a closed pipe must not raise here
+            except (OSError, ValueError):
+                pass
+
+
+def _run(action: Callable[[], int | None]) -> int:
     try:
         return action() or EXIT_OK
     except IsollmError as error:

@@ -1,69 +1,44 @@
-"""The ``isollm`` console entry point: the read-only hot commands without Fire.
+"""The ``isollm`` console entry point: read the command line by the table, run the command.
 
-``isollm config show`` and ``isollm state show`` run inside editor integrations,
-prompts and scripts, so their start-up counts. Fire (and the asyncio, inspect
-and argparse it pulls in) costs about as much as the whole rest of such a run,
-so the plain spellings of these two commands are dispatched here, to the same
-command functions through the same error handler Fire's front would use. Any
-other spelling (help, a positional format, an unknown flag...) goes to Fire,
-whose front (``isollm.cli.front``) stays the one place that defines the CLI.
+``isollm.cli.grammar`` reads the arguments against ``isollm.cli.table``; the
+command's module is imported only once it is chosen, and runs inside the one
+error handler (``isollm.cli.exits.guarded``). Fire is loaded only to render
+``--help``, so every command starts without it: ``validate``, ``config show``
+and ``state show`` run inside editors, prompts, scripts and the pre-commit hook,
+where start-up counts.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Sequence
 
-# (group, command) -> (module in isollm.cli.commands, function); the same targets
-# the Fire front chooses for these commands.
-_HOT = {
-    ("config", "show"): ("config_show", "run"),
-    ("state", "show"): ("state", "show"),
-}
+from isollm.cli.exits import guarded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
-def _plain_value(value: str) -> bool:
-    return value.isascii() and value.isalpha()
-
-
-def hot_command(args: Sequence[str]) -> tuple[str, str, tuple[str, ...]] | None:
-    """(module, function, arguments) when ``args`` is a plain spelling of a hot command."""
-    target = _HOT.get(tuple(args[:2]))  # type: ignore[arg-type]
-    if target is None:
-        return None
-    rest = list(args[2:])
-    if not rest:
-        return (*target, ())
-    if len(rest) == 1 and rest[0].startswith("--format=") and _plain_value(rest[0][9:]):
-        return (*target, (rest[0][9:],))
-    if len(rest) == 2 and rest[0] == "--format" and _plain_value(rest[1]):
-        return (*target, (rest[1],))
-    return None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, **options: object) -> int:
+    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    hot = hot_command(args)
-    if hot is not None:
-        import importlib
 
-        from isollm.cli.exits import guarded
+    def action() -> int:
+        from isollm.cli.grammar import Help, parse
 
-        module, function, arguments = hot
-        try:
-            command = importlib.import_module(f"isollm.cli.commands.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"isollm.cli.commands.{module}":
-                raise
-        else:
-            def action() -> int:
-                status: int = getattr(command, function)(*arguments)
-                return status
+        chosen = parse(args)
+        if isinstance(chosen, Help):
+            from isollm.cli.front import help_text
 
-            return guarded(action)
-    from isollm.cli.front import main as fire_main
+            sys.stdout.write(help_text(chosen.words))
+            return 0
+        command = chosen.command
+        __import__(command.module)  # not importlib: the hook need not load it
+        function = getattr(sys.modules[command.module], command.function)
+        status: int = function(**chosen.arguments, **options)
+        return status
 
-    return fire_main(args)
+    return guarded(action)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Sequence
 
-from isollm.config import Config, load_file, misnamed, parse_config_text
+from isollm.config import misnamed, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
+from isollm.io.schema_copy import modeline_issues
 from isollm.io.yamlio import decode_utf8
 
-REPORT_FORMATS = ("text", "json", "github")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable, Sequence
 
 
 class FileReport(Record):
@@ -33,12 +35,13 @@ class FileReport(Record):
                 "warnings": [i.to_dict() for i in self.warnings]}
 
 
-def _report(name: str, read: Callable[[], Config]) -> FileReport:
+def _report(name: str, read: Callable[[], bytes]) -> FileReport:
     try:
-        config = read()
+        raw = read()
+        config = parse_config_text(decode_utf8(raw, path=name), name)
     except ConfigError as error:
         return FileReport(name, error.issues)
-    return FileReport(name, config.issues(), config.warning_issues())
+    return FileReport(name, config.issues(), modeline_issues(raw) + config.warning_issues())
 
 
 def check_config_file(path: str | os.PathLike[str]) -> FileReport:
@@ -48,7 +51,7 @@ def check_config_file(path: str | os.PathLike[str]) -> FileReport:
     reads it under that name.
     """
     name = os.fspath(path)
-    report = _report(name, lambda: load_file(name))
+    report = _report(name, lambda: read_config_bytes(name))
     rename = misnamed(name)
     if rename:
         report.errors.insert(0, Issue(rename, "", None, None, "fileName", name))
@@ -57,7 +60,7 @@ def check_config_file(path: str | os.PathLike[str]) -> FileReport:
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:
     """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return _report(name, lambda: parse_config_text(decode_utf8(raw, path=name), name))
+    return _report(name, lambda: raw)
 
 
 def text_lines(report: FileReport) -> list[str]:

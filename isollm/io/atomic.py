@@ -7,24 +7,29 @@ if the target exists), then the directory fsynced so the new name itself
 survives a crash. On any failure the temporary file is removed and the
 previous content of the target is untouched. Readers see the old file or the
 new one, complete, never a mix and never an empty file.
+
+Every step names its file relative to one open descriptor of the directory
+(``*_at``), so a directory swapped for a symlink halfway through cannot send
+the temporary file, the rename or the sync anywhere else. The path forms
+open the target's directory once and hand over to them.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 # File systems without hard links: creation falls back to O_EXCL, which is
 # exclusive but briefly shows an empty file to a reader.
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS}
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC
+_TEMP_ATTEMPTS = 100
 
 
 def fsync_directory(directory: str | os.PathLike[str]) -> None:
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    fd = os.open(directory, DIRECTORY_FLAGS)
     try:
         os.fsync(fd)
     finally:
@@ -38,11 +43,22 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _write_temp(target: Path, data: bytes, mode: int, durable: bool) -> str:
-    """A complete, fsynced temporary copy of ``data`` beside ``target``; its name."""
-    import tempfile  # here, not at the top: readers (the hook) never write and need not load it
+def _open_temp(dir_fd: int, name: str) -> tuple[int, str]:
+    """A new, empty temporary file ``.NAME.RANDOM.tmp`` in the directory (as mkstemp makes one)."""
+    for _ in range(_TEMP_ATTEMPTS):
+        temp_name = f".{name}.{os.urandom(6).hex()}.tmp"
+        try:
+            fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600,
+                         dir_fd=dir_fd)
+        except FileExistsError:
+            continue
+        return fd, temp_name
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", name)
 
-    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+
+def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> str:
+    """A complete, fsynced temporary copy of ``data`` beside ``name``; its name."""
+    fd, temp_name = _open_temp(dir_fd, name)
     try:
         try:
             _write_all(fd, data)
@@ -52,64 +68,79 @@ def _write_temp(target: Path, data: bytes, mode: int, durable: bool) -> str:
         finally:
             os.close(fd)
     except BaseException:
-        _unlink_quietly(temp_name)
+        _unlink_quietly(dir_fd, temp_name)
         raise
     return temp_name
 
 
-def _unlink_quietly(name: str) -> None:
+def _unlink_quietly(dir_fd: int, name: str) -> None:
     try:
-        os.unlink(name)
+        os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
         pass
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix."""
-    from pathlib import Path  # here: the hook imports this module but never writes
-
-    target = Path(path)
-    temp_name = _write_temp(target, data, mode, durable)
+def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Replace ``name`` in the open directory ``dir_fd`` with ``data``: readers see the old or the new file."""
+    temp_name = _write_temp(dir_fd, name, data, mode, durable)
     try:
-        os.replace(temp_name, target)
+        os.replace(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        _unlink_quietly(temp_name)
+        _unlink_quietly(dir_fd, temp_name)
         raise
     if durable:
-        fsync_directory(target.parent)
+        os.fsync(dir_fd)
 
 
-def atomic_create(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Create ``path`` holding ``data``; ``FileExistsError`` if it exists.
+def atomic_create_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Create ``name`` in the open directory ``dir_fd`` holding ``data``; ``FileExistsError`` if it exists
+    (any entry counts, a dangling symlink too).
 
     The content is complete before the name appears (``link`` of a finished
     temporary file), so no reader ever sees the file empty or half written.
     """
-    from pathlib import Path  # here: the hook imports this module but never writes
-
-    target = Path(path)
-    temp_name = _write_temp(target, data, mode, durable)
+    temp_name = _write_temp(dir_fd, name, data, mode, durable)
     try:
         try:
-            os.link(temp_name, target)
+            os.link(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
         except OSError as error:
             if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
                 raise
-            _create_exclusive(target, data, mode, durable)
+            _create_exclusive(dir_fd, name, data, mode, durable)
     finally:
-        _unlink_quietly(temp_name)
+        _unlink_quietly(dir_fd, temp_name)
     if durable:
-        fsync_directory(target.parent)
+        os.fsync(dir_fd)
 
 
-def _create_exclusive(target: Path, data: bytes, mode: int, durable: bool) -> None:
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+def _create_exclusive(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> None:
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode, dir_fd=dir_fd)
     try:
         _write_all(fd, data)
         if durable:
             os.fsync(fd)
     except BaseException:
         os.close(fd)
-        _unlink_quietly(str(target))
+        _unlink_quietly(dir_fd, name)
         raise
     os.close(fd)
+
+
+def _in_directory_of(path: str | os.PathLike[str], write: str, data: bytes, mode: int, durable: bool) -> None:
+    directory, name = os.path.split(os.fspath(path))
+    dir_fd = os.open(directory or ".", DIRECTORY_FLAGS)
+    try:
+        (atomic_create_at if write == "create" else atomic_write_at)(dir_fd, name, data, mode=mode,
+                                                                       durable=durable)
+    finally:
+        os.close(dir_fd)
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix."""
+    _in_directory_of(path, "write", data, mode, durable)
+
+
+def atomic_create(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """Create ``path`` holding ``data``; ``FileExistsError`` if anything (even a dangling link) is there."""
+    _in_directory_of(path, "create", data, mode, durable)

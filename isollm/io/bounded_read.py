@@ -21,15 +21,17 @@ class SymlinkRefusedError(OSError):
     """The path is a symbolic link where none is followed."""
 
 
-def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """Up to ``limit`` bytes of the regular file at ``path`` (pass limit + 1 to detect 'too large')."""
+def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True,
+                 dir_fd: int | None = None) -> bytes:
+    """Up to ``limit`` bytes of the regular file at ``path`` (pass limit + 1 to detect 'too large');
+    ``path`` relative to the open directory ``dir_fd`` when one is given."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, flags, dir_fd=dir_fd)
     except OSError as error:
-        if error.errno == errno.ELOOP and not follow_symlinks and os.path.islink(path):
+        if error.errno == errno.ELOOP and not follow_symlinks and _is_symlink(path, dir_fd):
             raise SymlinkRefusedError(errno.ELOOP, "is a symbolic link (not followed)", os.fspath(path)) from None
         raise
     try:
@@ -50,3 +52,10 @@ def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: b
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _is_symlink(path: str | os.PathLike[str], dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False

@@ -13,6 +13,9 @@ PyYAML's constructors, so that:
 - every value and key gets a 1-based line and column, by JSON pointer;
 - a plain scalar read as a number or a boolean keeps its source text beside it
   (``Document.texts``), for fields that want text, as the Go isollm reads them.
+- on request (``spans=True``), every value also gets the character offsets where
+  it starts and ends, its key's, and its style, for editing the text in place
+  (``isollm.io.yaml_edit``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from typing import Any
+import sys
 
 import yaml
 
@@ -28,6 +31,10 @@ from isollm.errors import YamlError
 from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
 from isollm.schema.pointer import child, parent
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -44,6 +51,10 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+_TOO_DEEP = f"document is nested more than {MAX_DEPTH} levels deep"
+# libyaml 0.2.6+ (bundled since PyYAML 6.0.4) has a nesting limit of its own; its
+# scanner reads ahead, so on deep flow collections it can answer before ours does.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 MAX_NODES = 100_000
 # Without aliases the text of all scalars is bounded by the file size; aliases
 # can repeat a long string many times, and every copy ends up in messages.
@@ -73,6 +84,30 @@ class DuplicateKey(FrozenRecord):
         self._init(pointer=pointer, key=key, line=line, column=column, first_line=first_line)
 
 
+class Span(FrozenRecord):
+    """Where a value stands in the text, as offsets into it (``text[start:end]``).
+
+    ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
+    scalar's (``''`` plain, ``"'"``, ``'"'``, ``'|'``, ``'>'``) or the collection's
+    (``flow`` or ``block``). A block collection ends where the next token starts,
+    which may be after trailing comments and blank lines. ``key_start`` and
+    ``key_end`` locate the value's key in a mapping (-1 in a sequence or at the top).
+    """
+
+    __match_args__ = ("start", "end", "kind", "style", "key_start", "key_end")
+    _fields = __match_args__
+    start: int
+    end: int
+    kind: str
+    style: str
+    key_start: int
+    key_end: int
+
+    def __init__(self, start: int, end: int, kind: str, style: str,
+                 key_start: int = -1, key_end: int = -1) -> None:
+        self._init(start=start, end=end, kind=kind, style=style, key_start=key_start, key_end=key_end)
+
+
 class Document(Record):
     """A parsed document: its data, where each value and key stands, and duplicate keys."""
 
@@ -90,6 +125,8 @@ class Document(Record):
         # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
         # wants text. Derived from the text, so not a field (not compared).
         self.texts: dict[str, str] = {}
+        # Filled only by ``parse_yaml(text, spans=True)``; not a field (not compared).
+        self.spans: dict[str, Span] = {}
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -130,9 +167,9 @@ def _resolve_plain(text: str) -> Any:
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _printable(int(text[2:], 8), text)
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _printable(int(text[2:], 16), text)
     if _FLOAT.match(text):
         return float(text)
     if _INF.match(text):
@@ -140,6 +177,32 @@ def _resolve_plain(text: str) -> Any:
     if _NAN.match(text):
         return math.nan
     return text
+
+
+def _printable(value: int, text: str) -> int:
+    """``value``, unless it has more decimal digits than Python will print.
+
+    ``int()`` reads any number of hex or octal digits (a power-of-two base has no
+    limit), but every message and output shows numbers in decimal, which Python
+    refuses beyond ``sys.get_int_max_str_digits()``: the same limit that guards
+    decimal input, so every notation is refused alike, here, with a place.
+    """
+    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    if limit and value.bit_length() > 3 * limit:  # fewer bits always print: 10**d takes over 3.3*d bits
+        try:
+            str(value)
+        except ValueError:
+            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
+                from None
+    return value
+
+
+def _as_float(value: int) -> float:
+    """The float nearest ``value``; beyond the largest double an infinity, as ``1e400`` reads."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -156,7 +219,7 @@ def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return float(value) if kind == "float" and isinstance(value, int) else value
+    return _as_float(value) if kind == "float" and isinstance(value, int) else value
 
 
 def _short_tag(tag: str) -> str:
@@ -179,8 +242,10 @@ def _count_nodes(value: Any) -> int:
 class _Builder:
     """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
 
-    def __init__(self) -> None:
+    def __init__(self, spans: bool = False) -> None:
         self.doc = Document(data=None)
+        self.spans = spans
+        self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
         self.nodes = 0
@@ -227,6 +292,13 @@ class _Builder:
         frame[2] = None
         self.doc.keys[pointer] = frame[3]
 
+    def _span(self, event: Any, kind: str, style: str) -> None:
+        in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
+        key_start, key_end = self.key_marks if in_mapping else (-1, -1)
+        pointer = self._child_pointer() if self.stack else ""
+        self.doc.spans[pointer] = Span(event.start_mark.index, event.end_mark.index, kind, style,
+                                       key_start, key_end)
+
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
 
@@ -251,7 +323,11 @@ class _Builder:
                 value = event.value
             self.stack[-1][2] = event.value if not isinstance(value, str) else value
             self.stack[-1][3] = _position(event.start_mark)
+            if self.spans:
+                self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
+        if self.spans:
+            self._span(event, "scalar", event.style or "")
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value))
             self.anchor_texts.pop(event.anchor, None)
@@ -268,6 +344,8 @@ class _Builder:
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
         if event.anchor in self.anchor_texts:
             self.doc.texts[self._child_pointer() if self.stack else ""] = self.anchor_texts[event.anchor]
+        if self.spans:
+            self._span(event, "alias", "*")
         self._attach(value, event.start_mark, size)
 
     def start(self, event: Any, container: Any) -> None:
@@ -275,31 +353,38 @@ class _Builder:
             raise YamlError("mapping keys must be plain values, not lists or mappings",
                             *_position(event.start_mark))
         if len(self.stack) >= MAX_DEPTH:
-            raise YamlError(f"document is nested more than {MAX_DEPTH} levels deep",
-                            *_position(event.start_mark))
+            raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
+        if self.spans:
+            self._span(event, "mapping" if isinstance(container, dict) else "sequence",
+                       "flow" if event.flow_style else "block")
         pointer = self._child_pointer() if self.stack else ""
         self._attach(container, event.start_mark, 1)
         self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
-    def end(self) -> None:
+    def end(self, event: Any = None) -> None:
         frame = self.stack.pop()
+        if self.spans and event is not None:
+            span = self.doc.spans[frame[1]]
+            self.doc.spans[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
+                                            span.key_start, span.key_end)
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
 
-def parse_yaml(text: str, *, path: str = "") -> Document:
+def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
     """Parse one YAML document; raise ``YamlError`` with a location (in the file ``path``)
-    when it cannot be read."""
+    when it cannot be read. With ``spans``, ``Document.spans`` says where each value
+    stands in ``text``."""
     try:
-        return _parse(text)
+        return _parse(text, spans)
     except YamlError as error:
         raise error.locate(path=path) from None
 
 
-def _parse(text: str) -> Document:
-    builder = _Builder()
+def _parse(text: str, spans: bool = False) -> Document:
+    builder = _Builder(spans)
     parser = None
     documents = 0
     try:
@@ -315,7 +400,7 @@ def _parse(text: str) -> Document:
                 _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.end()
+                builder.end(event)
             elif isinstance(event, yaml.AliasEvent):
                 builder.alias(event)
             elif isinstance(event, yaml.DocumentStartEvent):
@@ -329,6 +414,8 @@ def _parse(text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
+        if problem == _LIBYAML_TOO_DEEP:  # the same fault, whichever limit saw it first
+            raise YamlError(_TOO_DEEP, line, column) from None
         if line is not None and column is not None and _char_at(text, line, column) == "\t":
             problem = "a tab cannot indent or start a value in YAML; use spaces"
         raise YamlError(f"invalid YAML: {problem}", line, column) from None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from isollm.schema.decide import checker_for
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def duplicate_key_issues(name: str, document: Document | None) -> list[Issue]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Callable
 
 from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
@@ -18,12 +17,16 @@ from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
 from isollm.schema.pointer import MISSING, resolve
 
-Check = Callable[[Any], bool]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    Check = Callable[[Any], bool]
 
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$defs", "title", "description", "markdownDescription",
     "default", "examples", "enumDescriptions", "markdownEnumDescriptions", "defaultSnippets",
-    "x-messages", "x-comment", "readOnly", "writeOnly", "deprecated", "deprecationMessage",
+    "x-messages", "x-comment", "readOnly", "writeOnly", "deprecated", "deprecationMessage", "patternErrorMessage",
 })
 
 
@@ -130,8 +133,11 @@ class _Compiler:
         return lambda instance: not isinstance(instance, str) or len(instance) <= value
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
-        regex = compile_pattern(value)
-        return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
+        # Compiled at its first string: the grammars are long patterns, and Python's re
+        # takes milliseconds to compile one, which a config without that key never pays.
+        def check(instance: Any) -> bool:
+            return not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
+        return check
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
         checker = format_check(value, schema)
@@ -207,6 +213,17 @@ class _Compiler:
     def _kw_not(self, value: Any, schema: Any) -> Check:
         inner = self.compile(value)
         return lambda instance: not inner(instance)
+
+    def _kw_if(self, value: Any, schema: Any) -> Check:
+        condition = self.compile(value)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+
+    def _kw_then(self, value: Any, schema: Any) -> Check:
+        return lambda instance: True  # applied by "if"; without one it means nothing
+
+    _kw_else = _kw_then
 
     def _kw_allOf(self, value: Any, schema: Any) -> Check:
         return _every([self.compile(sub) for sub in value])

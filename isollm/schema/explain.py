@@ -7,7 +7,6 @@ where each one is.
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +16,7 @@ from jsonschema.exceptions import best_match
 from isollm.errors import Issue
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema
-from isollm.schema.messages import schema_message, schema_template
+from isollm.schema.messages import closest, schema_message, schema_template
 from isollm.schema.pointer import subschema
 from isollm.schema.validator_class import IsollmValidator
 from isollm.io.yamlio import Document
@@ -51,10 +50,10 @@ def _describe(error: JsonschemaValidationError) -> list[tuple[str, str, str, boo
             if name in known:
                 continue
             child = pointers.child(pointer, name)
-            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-            if close:
+            close = closest(str(name), known)
+            if close is not None:
                 message = schema_message(schema, "additionalProperties.suggestion", location=child,
-                                         suggestion=pointers.dotted(pointers.child(pointer, close[0])))
+                                         suggestion=pointers.dotted(pointers.child(pointer, close)))
             else:
                 message = schema_message(schema, "additionalProperties", location=child)
             out.append((child, message, keyword, True))

@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any, Callable, Mapping
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
+
+    FormatCheck = Callable[[object], bool]
 
 _DIGITS = re.compile(r"[0-9]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_WHITESPACE = re.compile(r"\s")
-
-
-def _reject_invisible(value: str) -> None:
-    if _CONTROL.search(value):
-        raise ValueError("contains a control character")
-    if _WHITESPACE.search(value):
-        raise ValueError("contains whitespace")
 
 
 def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
@@ -63,209 +59,7 @@ def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
     return str(int(text.split(":")[0]))
 
 
-def _check_ref_structure(name: str) -> None:
-    """git's ref-name rules (git check-ref-format) beyond the character set."""
-    if name.startswith("-"):
-        raise ValueError("cannot start with '-'")
-    if name.startswith("/") or name.endswith("/"):
-        raise ValueError("cannot start or end with '/'")
-    if "//" in name:
-        raise ValueError("cannot contain '//'")
-    if ".." in name:
-        raise ValueError("cannot contain '..'")
-    if "@{" in name:
-        raise ValueError("cannot contain '@{'")
-    if name == "@":
-        raise ValueError("cannot be '@'")
-    if name.endswith("."):
-        raise ValueError("cannot end with '.'")
-    for component in name.split("/"):
-        if component.startswith("."):
-            raise ValueError("a path component cannot start with '.'")
-        if component.endswith(".lock"):
-            raise ValueError("a path component cannot end with '.lock'")
-
-
-def is_git_branch(value: object) -> bool:
-    """git's structural ref rules; the character set is the schema's ``pattern``."""
-    if not isinstance(value, str) or not value:
-        return True
-    _check_ref_structure(value)
-    return True
-
-
-# git check-ref-format forbids these anywhere in a ref name: control characters, space,
-# '~', '^', ':', '?', '*', '[' and a backslash.
-_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
-
-
-def is_git_branch_prefix(value: object) -> bool:
-    """A prefix that makes a valid git branch name when a worker name follows it."""
-    if not isinstance(value, str) or not value.endswith("/") or value == "/":
-        return True  # "must end with '/'" and "cannot be just '/'" are the schema's own keywords
-    if _REF_FORBIDDEN.search(value):
-        raise ValueError("contains characters not allowed in a branch name")
-    _check_ref_structure(value + "worker-1")
-    return True
-
-
-_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-
-
-def _check_ipv6(value: str) -> None:
-    # ipaddress and urllib load only for values that need them: most configs name
-    # a host (localhost) and a remote (origin), and the hook's start-up counts.
-    import ipaddress
-
-    try:
-        ipaddress.IPv6Address(value)
-    except ValueError as error:
-        raise ValueError(f"not an IPv6 address ({error})") from None
-
-
-def is_host(value: object) -> bool:
-    """An RFC 1123 hostname, an IPv4 address or an IPv6 address, bare or in brackets.
-
-    A bare IPv6 address passes here: the Go isollm joins host and port as
-    ``host:port``, so the schema (a ``not`` pattern, which plain validators see too)
-    asks for the bracketed form.
-    """
-    if not isinstance(value, str) or not value:
-        return True
-    _reject_invisible(value)
-    if value.startswith("["):
-        if not value.endswith("]") or len(value) < 3:
-            raise ValueError("brackets hold an IPv6 address alone, as [::1] (the port is airyra.port)")
-        _check_ipv6(value[1:-1])
-        return True
-    if value.count(":") == 1:
-        raise ValueError("a host cannot contain ':' (the port is airyra.port)")
-    if ":" in value:
-        _check_ipv6(value)
-        return True
-    name = value[:-1] if value.endswith(".") else value
-    if len(name) > 253:
-        raise ValueError("longer than 253 characters")
-    labels = name.split(".")
-    if all(label.isdigit() for label in labels):
-        import ipaddress
-
-        try:
-            ipaddress.IPv4Address(value)
-        except ValueError as error:
-            raise ValueError(f"not an IPv4 address ({error})") from None
-        return True
-    for label in labels:
-        if not _HOST_LABEL.fullmatch(label):
-            raise ValueError(f"label {label!r} is not 1-63 letters, digits or inner hyphens")
-    if labels[-1].isdigit():
-        raise ValueError("the top-level label cannot be all digits")
-    return True
-
-
-# git accepts a remote name that makes a valid ref as refs/remotes/<name>/x: '/' included.
-_REMOTE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
-_URL_SCHEMES = {"http", "https", "ssh", "git", "git+ssh", "ssh+git", "file"}
-_SCP_LIKE = re.compile(r"(?:[A-Za-z0-9._~-]+@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!//)(.+)")
-
-
-def is_git_remote(value: object) -> bool:
-    """Something ``git push`` accepts: a remote name, a URL, scp-like syntax or a path."""
-    if not isinstance(value, str):
-        return True
-    if not value:
-        raise ValueError("is empty (leave it out to keep work local)")
-    _reject_invisible(value)
-    if "://" in value:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(value)
-        if parts.scheme not in _URL_SCHEMES:
-            raise ValueError(f"unsupported URL scheme {parts.scheme!r}")
-        if parts.scheme != "file" and not parts.hostname:
-            raise ValueError("URL has no host")
-        if not parts.path.strip("/"):
-            raise ValueError("URL has no repository path")
-        return True
-    if value.startswith(("/", "./", "../", "~/")):
-        return True
-    if ":" in value:
-        if not _SCP_LIKE.fullmatch(value):
-            raise ValueError("not a URL or scp-like address (user@host:path)")
-        return True
-    if not _REMOTE_NAME.fullmatch(value):
-        raise ValueError("not a remote name, URL or path")
-    try:
-        _check_ref_structure(value)
-    except ValueError as error:
-        raise ValueError(f"not a valid remote name: {error}") from None
-    return True
-
-
-_DIGEST = re.compile(r"(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})")
 _FINGERPRINT = re.compile(r"[0-9a-f]{12,64}")
-_LXD_REMOTE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
-_LXD_ALIAS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
-_OCI_COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
-_OCI_REGISTRY = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9-]+)*(?::[0-9]+)?|localhost(?::[0-9]+)?")
-_OCI_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-
-
-def _check_oci_name(name: str) -> None:
-    parts = name.split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        if not _OCI_REGISTRY.fullmatch(parts[0]):
-            raise ValueError(f"invalid registry {parts[0]!r}")
-        parts = parts[1:]
-    for part in parts:
-        if not part:
-            raise ValueError("empty path component")
-        if not _OCI_COMPONENT.fullmatch(part):
-            raise ValueError(f"invalid name component {part!r} (lowercase letters, digits, '.', '_', '-')")
-
-
-def is_image(value: object) -> bool:
-    """An LXD/Incus ``[remote:]alias`` or fingerprint, or an OCI reference."""
-    if not isinstance(value, str) or not value:
-        return True
-    _reject_invisible(value)
-    if "@" in value:
-        name, _, digest = value.partition("@")
-        if not name:
-            raise ValueError("empty name before '@'")
-        if not _DIGEST.fullmatch(digest):
-            raise ValueError("digest must be sha256:<64 hex digits> or sha512:<128 hex digits>")
-        _check_oci_name(name)
-        return True
-    if _FINGERPRINT.fullmatch(value):
-        return True
-    head, colon, tail = value.partition(":")
-    if colon and "/" not in head:
-        if not head:
-            raise ValueError("empty remote before ':'")
-        if not tail:
-            raise ValueError(f"empty alias or tag after '{head}:'")
-        if _LXD_REMOTE.fullmatch(head) and _LXD_ALIAS.fullmatch(tail):
-            return True
-        if head.count(".") or head == "localhost":
-            _check_oci_reference(value)
-            return True
-        raise ValueError("not an image alias (remote:alias) or OCI reference")
-    if not colon and _LXD_ALIAS.fullmatch(value) and "//" not in value:
-        return True
-    _check_oci_reference(value)
-    return True
-
-
-def _check_oci_reference(value: str) -> None:
-    slash = value.rfind("/")
-    colon = value.rfind(":")
-    name, tag = (value[:colon], value[colon + 1:]) if colon > slash else (value, None)
-    if tag is not None and not tag:
-        raise ValueError("empty tag after ':'")
-    if tag is not None and not _OCI_TAG.fullmatch(tag):
-        raise ValueError(f"invalid tag {tag!r}")
-    _check_oci_name(name)
 
 
 def image_pins_version(value: str) -> bool:
@@ -317,17 +111,9 @@ def is_date_time(value: object) -> bool:
     return True
 
 
-FormatCheck = Callable[[object], bool]
-
 # Format name -> (check, the keywords beside "format" whose values the check takes).
 FORMAT_CHECKS: dict[str, tuple[Callable[..., bool], tuple[str, ...]]] = {
     "date-time": (is_date_time, ()),
-    "isollm-port-mapping": (is_port_mapping, ("minimum", "maximum")),
-    "isollm-git-branch": (is_git_branch, ()),
-    "isollm-git-branch-prefix": (is_git_branch_prefix, ()),
-    "isollm-host": (is_host, ()),
-    "isollm-git-remote": (is_git_remote, ()),
-    "isollm-image": (is_image, ()),
 }
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
 from isollm.schema.pointer import subschema
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
     from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker")
@@ -37,11 +38,22 @@ def schema_path(name: str) -> Path:
     return Path(_schema_file(name))
 
 
+def schema_file_name(name: str) -> str:
+    """The file name of the schema called ``name`` (e.g. ``isollm.schema.json``)."""
+    return os.path.basename(_schema_file(name))
+
+
+@lru_cache(maxsize=None)
+def schema_bytes(name: str) -> bytes:
+    """The schema file's bytes, exactly as installed (read once per process)."""
+    with open(_schema_file(name), "rb") as handle:
+        return handle.read()
+
+
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """The parsed schema; callers must not mutate it."""
-    with open(_schema_file(name), encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
+    schema: dict[str, Any] = json.loads(schema_bytes(name))
     return schema
 
 

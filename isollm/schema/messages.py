@@ -20,9 +20,12 @@ default below, which no schema message repeats.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
 
 from isollm.schema import pointer as pointers
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Mapping
 
 # For problems the schema gives no message for; each says what failed and where.
 DEFAULT_MESSAGES = {
@@ -63,6 +66,14 @@ class _Fields(dict):  # type: ignore[type-arg]
             # null in an enum means "left empty": not one of the values to choose from.
             return ", ".join(str(value) for value in self._subschema["enum"] if value is not None)
         return "{" + key + "}"
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The choice ``name`` most likely misspells, for a "did you mean"; None if none is close."""
+    import difflib  # only to explain a mistake
+
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def schema_template(subschema: Mapping[str, Any], key: str) -> str | None:

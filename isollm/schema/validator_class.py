@@ -3,8 +3,10 @@
 Importable as ``isollm.validator:IsollmValidator`` for
 ``check-jsonschema --validator-class``. It adds to Draft 2020-12:
 
-- the ``isollm-*`` formats, checked whatever format checker the caller passes;
-- the ``hostPortsDistinct`` keyword (duplicate host ports, clashes with airyra.port);
+- the ``hostPortsDistinct`` keyword (duplicate host ports, clashes with airyra.port),
+  the one rule of the config schema no standard keyword can say;
+- the toolkit's ``date-time`` check (Go's RFC 3339 timestamps in state files),
+  whatever format checker the caller passes;
 - ECMA-262 semantics for ``pattern`` (``$`` is the end of the string).
 """
 

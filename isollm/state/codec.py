@@ -9,13 +9,17 @@ understands (older ones are migrated), passing the schema.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError, Issue, ValidationError
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
+from isollm.schema.pointer import child as pointer_child
 from isollm.state.migrations import migrate
+from isollm.util.numbers import whole_numbers
+from isollm.util.oneline import one_line
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state"}
 
@@ -47,10 +51,46 @@ def located(raw: bytes, message: str, pointer: str, keyword: str) -> Issue:
     return Issue(message, pointer, line, column, keyword)
 
 
+class _NotJsonNumber(ValueError):
+    """A number Python's json reads but JSON has no such number: NaN, Infinity, 1e400."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJsonNumber(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as inf: a number no float holds
+        raise _NotJsonNumber(f"number is too large ({one_line(text, 40)})")
+    return value
+
+
+def _non_finite(value: Any, pointer: str = "") -> tuple[str, float] | None:
+    """The pointer and value of the first NaN or infinity in ``value``, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return pointer, value
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _non_finite(item, pointer_child(pointer, key))
+        if found is not None:
+            return found
+    return None
+
+
 def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
-    """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them."""
+    """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them.
+
+    Whole-number floats at integer positions are written as integers (``1``, never ``1.0``,
+    which the Go decoder refuses); NaN and infinities, which JSON cannot hold, are refused.
+    """
+    data = whole_numbers(load_schema(kind), data)
     if not checker_for(kind)(data):
         raise ValidationError(_explain(kind, data, None), path=path, title=TITLES[kind])
+    found = _non_finite(data)
+    if found is not None:
+        issue = Issue(f"{found[1]!r} is not a JSON number", found[0], keyword="type")
+        raise ValidationError([issue], path=path, title=TITLES[kind])
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if any(c in text for c in _GO_ESCAPES):
         text = text.translate(_GO_TABLE)
@@ -73,7 +113,9 @@ def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     except UnicodeDecodeError as error:
         raise _fail(kind, path, f"not UTF-8 text (byte {error.start})", "encoding") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except _NotJsonNumber as error:
+        raise _fail(kind, path, f"not valid JSON: {error}", "json") from None
     except json.JSONDecodeError as error:
         detail = " (empty file)" if not text.strip() else ""
         raise _fail(kind, path, f"not valid JSON: {error.msg}{detail}", "json", error.lineno, error.colno) from None
@@ -83,7 +125,7 @@ def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
         raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     if not isinstance(data, dict):
         raise _fail(kind, path, schema_message(load_schema(kind), "type", location="", instance=data), "type", 1, 1)
-    data, problem = migrate(kind, data)
+    data, problem = migrate(kind, whole_numbers(load_schema(kind), data))
     if problem is not None:
         issue = located(raw, problem.message, problem.pointer, problem.keyword)
         raise InvalidStateError([issue], path=path, title=TITLES[kind])

@@ -10,11 +10,15 @@ start with '.', so listings skip a write in progress.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, ContextManager, Iterator
 
-from isollm.io.atomic import atomic_create, atomic_write, fsync_directory
+from isollm.io.atomic import DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
@@ -27,13 +31,50 @@ SESSION_FILE = "session.json"
 WORKERS_DIR = "workers"
 SUFFIX = ".json"
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
+# The store makes its directories itself, so a symlink at one was planted: never followed.
+_DIRECTORY_FLAGS = DIRECTORY_FLAGS | getattr(os, "O_NOFOLLOW", 0)
 
 
-def _read(path: Path, kind: str) -> bytes:
+def _reason(error: OSError) -> str:
+    return str(error.strerror or error)
+
+
+def _open_directory(shown: Path, name: str | Path, dir_fd: int | None, what: str) -> int | None:
+    """A descriptor of the directory ``name`` (relative to ``dir_fd``), None if it does not exist.
+
+    Opened without following a symlink, and every later step works relative to the
+    descriptor: what was checked is what is used, however the path changes meanwhile.
+    """
+    try:
+        return os.open(name, _DIRECTORY_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno in (errno.ENOTDIR, errno.ELOOP):
+            try:
+                mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
+            except FileNotFoundError:
+                return None  # removed since the open
+            except OSError:
+                mode = 0
+            if stat.S_ISLNK(mode):
+                raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
+            raise StateError(f"{shown}: is not a directory") from None
+        raise StateError(f"{shown}: cannot open: {_reason(error)}") from error
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass  # a read-only directory descriptor: nothing can be lost, and it is released either way
+
+
+def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
     """The file's bytes. A symlink planted at a state path is refused, not followed, and a
     pipe or device is refused rather than read (it could block or never end)."""
     try:
-        raw = read_at_most(path, MAX_FILE_BYTES + 1, follow_symlinks=False)
+        raw = read_at_most(name, MAX_FILE_BYTES + 1, follow_symlinks=False, dir_fd=dir_fd)
     except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
         # Not a file this store wrote: reported against the file, like one it cannot parse.
         message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
@@ -44,41 +85,56 @@ def _read(path: Path, kind: str) -> bytes:
     return raw
 
 
-def _write(path: Path, data: bytes, *, create: bool = False) -> None:
-    """Write atomically, making the directory on first use; an OS failure becomes a ``StateError``."""
-    write = atomic_create if create else atomic_write
+def _write(dir_fd: int, name: str, path: Path, data: bytes, *, create: bool = False) -> None:
+    """Write atomically inside the open directory; an OS failure becomes a ``StateError``."""
     try:
-        try:
-            write(path, data)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write(path, data)
+        (atomic_create_at if create else atomic_write_at)(dir_fd, name, data)
     except FileExistsError:
-        raise
+        if create:
+            raise
+        raise StateError(f"{path}: cannot write: file exists") from None
     except OSError as error:
-        raise StateError(f"{path}: cannot write: {error.strerror or error}") from error
+        raise StateError(f"{path}: cannot write: {_reason(error)}") from error
 
 
-def _unlink(path: Path) -> bool:
-    """Remove ``path``; False if it was already gone. An OS failure becomes a ``StateError``."""
+def _unlink(dir_fd: int, name: str, path: Path) -> bool:
+    """Remove ``name`` from the open directory; False if it was already gone. Never follows a link:
+    a symlink is removed itself. An OS failure becomes a ``StateError``."""
     try:
-        os.unlink(path)
+        os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
         return False
     except OSError as error:
-        raise StateError(f"{path}: cannot remove: {error.strerror or error}") from error
+        raise StateError(f"{path}: cannot remove: {_reason(error)}") from error
     return True
 
 
-def _sync(directory: Path) -> None:
+def _sync(dir_fd: int, directory: Path) -> None:
     try:
-        fsync_directory(directory)
+        os.fsync(dir_fd)
     except OSError as error:
-        raise StateError(f"{directory}: cannot sync: {error.strerror or error}") from error
+        raise StateError(f"{directory}: cannot sync: {_reason(error)}") from error
+
+
+def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
+    """A temporary file (``.NAME.RANDOM.tmp``, a regular file, not a link) older than ``cutoff``."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return False
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False  # its writer finished meanwhile
+    return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
 
 
 class FileState:
-    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``)."""
+    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
+
+    The store makes ``state_dir`` and its ``workers/`` itself, so a symlink at
+    either was planted (a cloned repository can carry one): it is refused, never
+    followed, for reads, writes and deletes alike. Each operation opens the
+    directory once (``O_NOFOLLOW``) and names files relative to that descriptor.
+    """
 
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
         self.state_dir = Path(state_dir)
@@ -92,7 +148,7 @@ class FileState:
         from isollm.config import STATE_DIR
 
         state_dir = Path(project_root) / STATE_DIR
-        if os.path.islink(state_dir):
+        if os.path.islink(state_dir):  # said early; every operation refuses it again on its own
             raise StateError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
         return cls(state_dir)
 
@@ -101,16 +157,48 @@ class FileState:
 
     def worker_path(self, name: str) -> Path:
         """Where worker ``name`` is kept; the name is checked first, so it cannot leave the directory."""
-        path = self.workers_dir / (check_worker_name(name) + SUFFIX)
-        self._refuse_linked_workers_dir()
-        return path
+        return self.workers_dir / (check_worker_name(name) + SUFFIX)
 
-    def _refuse_linked_workers_dir(self) -> None:
-        """The store makes ``workers/`` itself, so a symlink there was planted (a cloned repository
-        can carry one): following it would let ``delete_worker`` and ``clear_all_workers`` remove
-        ``*.json`` files anywhere."""
-        if os.path.islink(self.workers_dir):
-            raise StateError(f"{self.workers_dir}: is a symbolic link; refusing to keep worker state through it")
+    @contextmanager
+    def _state_directory(self, *, create: bool = False) -> Iterator[int | None]:
+        """A descriptor of ``state_dir`` (made first when ``create``); None if there is none."""
+        fd = _open_directory(self.state_dir, self.state_dir, None, "state")
+        if fd is None and create:
+            try:
+                self.state_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StateError(f"{self.state_dir}: cannot create: {_reason(error)}") from error
+            fd = _open_directory(self.state_dir, self.state_dir, None, "state")
+            if fd is None:
+                raise StateError(f"{self.state_dir}: removed while it was being created")
+        try:
+            yield fd
+        finally:
+            if fd is not None:
+                _close(fd)
+
+    @contextmanager
+    def _workers_directory(self, *, create: bool = False) -> Iterator[int | None]:
+        """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
+        with self._state_directory(create=create) as state_fd:
+            fd = None
+            if state_fd is not None:
+                fd = _open_directory(self.workers_dir, WORKERS_DIR, state_fd, "worker state")
+                if fd is None and create:
+                    try:
+                        os.mkdir(WORKERS_DIR, 0o777, dir_fd=state_fd)
+                    except FileExistsError:
+                        pass  # made by a concurrent writer (or planted: the open below says so)
+                    except OSError as error:
+                        raise StateError(f"{self.workers_dir}: cannot create: {_reason(error)}") from error
+                    fd = _open_directory(self.workers_dir, WORKERS_DIR, state_fd, "worker state")
+                    if fd is None:
+                        raise StateError(f"{self.workers_dir}: removed while it was being created")
+            try:
+                yield fd
+            finally:
+                if fd is not None:
+                    _close(fd)
 
     # -- session ---------------------------------------------------------
 
@@ -119,27 +207,36 @@ class FileState:
         records the orchestrator's identity on ``session``."""
         stamp_session(session, creating=True)
         data = encode_state("session", session.to_dict(), path=str(self.session_path))
-        try:
-            _write(self.session_path, data, create=True)
-        except FileExistsError:
-            raise SessionExistsError() from None
+        with self._state_directory(create=True) as fd:
+            assert fd is not None
+            try:
+                _write(fd, SESSION_FILE, self.session_path, data, create=True)
+            except FileExistsError:
+                raise SessionExistsError() from None
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        _write(self.session_path, encode_state("session", session.to_dict(), path=str(self.session_path)))
+        data = encode_state("session", session.to_dict(), path=str(self.session_path))
+        with self._state_directory(create=True) as fd:
+            assert fd is not None
+            _write(fd, SESSION_FILE, self.session_path, data)
 
     def load_session(self) -> Session:
-        try:
-            raw = _read(self.session_path, "session")
-        except FileNotFoundError:
-            raise NoSessionError() from None
-        except OSError as error:
-            raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
+        with self._state_directory() as fd:
+            if fd is None:
+                raise NoSessionError()
+            try:
+                raw = _read(fd, SESSION_FILE, self.session_path, "session")
+            except FileNotFoundError:
+                raise NoSessionError() from None
+            except OSError as error:
+                raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
         return Session.from_dict(decode_state("session", raw, path=str(self.session_path)))
 
     def clear_session(self) -> None:
-        if _unlink(self.session_path):
-            _sync(self.state_dir)
+        with self._state_directory() as fd:
+            if fd is not None and _unlink(fd, SESSION_FILE, self.session_path):
+                _sync(fd, self.state_dir)
 
     def has_active_session(self) -> bool:
         """A session exists and its orchestrator runs; a dead or reused PID means stale (False)."""
@@ -155,16 +252,22 @@ class FileState:
         """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        _write(path, encode_state("worker", worker.to_dict(), path=str(path)))
+        data = encode_state("worker", worker.to_dict(), path=str(path))
+        with self._workers_directory(create=True) as fd:
+            assert fd is not None
+            _write(fd, path.name, path, data)
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
-        try:
-            raw = _read(path, "worker")
-        except FileNotFoundError:
-            raise WorkerNotFoundError(name) from None
-        except OSError as error:
-            raise StateError(f"{path}: cannot read: {error.strerror}") from error
+        with self._workers_directory() as fd:
+            if fd is None:
+                raise WorkerNotFoundError(name)
+            try:
+                raw = _read(fd, path.name, path, "worker")
+            except FileNotFoundError:
+                raise WorkerNotFoundError(name) from None
+            except OSError as error:
+                raise StateError(f"{path}: cannot read: {error.strerror}") from error
         return self._worker_from(raw, path, name)
 
     @staticmethod
@@ -176,65 +279,72 @@ class FileState:
             raise InvalidStateError([issue], path=str(path), title=TITLES["worker"])
         return worker
 
-    def _worker_files(self) -> list[os.DirEntry[str]]:
-        self._refuse_linked_workers_dir()
+    def _worker_files(self, fd: int) -> list[str]:
+        """The names of the worker files in the open ``workers/``, sorted; temporary files skipped."""
         try:
-            with os.scandir(self.workers_dir) as entries:
-                return sorted((e for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith(".")),
-                              key=lambda e: e.name)
-        except FileNotFoundError:
-            return []
+            with os.scandir(fd) as entries:
+                return sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
         except OSError as error:
             raise StateError(f"{self.workers_dir}: cannot list: {error.strerror}") from error
 
     def load_all_workers(self) -> LoadResult:
         """Every worker file that loads, and one error (naming the file) for each that does not."""
         result = LoadResult()
-        for entry in self._worker_files():
-            path = Path(entry.path)
-            try:
-                name = check_worker_name(entry.name[:-len(SUFFIX)])
-                result.workers.append(self._worker_from(_read(path, "worker"), path, name))
-            except FileNotFoundError:
-                continue  # deleted since the listing
-            except InvalidStateError as error:
-                result.errors.append(error)
-            except (OSError, StateError) as error:
-                message = error.strerror if isinstance(error, OSError) else str(error)
-                result.errors.append(InvalidStateError([Issue(f"cannot read: {message}", keyword="read")],
-                                                       path=str(path), title=TITLES["worker"]))
-            except ValidationError as error:  # a file name that is no worker name
-                result.errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES["worker"]))
+        with self._workers_directory() as fd:
+            if fd is None:
+                return result
+            for file_name in self._worker_files(fd):
+                path = self.workers_dir / file_name
+                try:
+                    name = check_worker_name(file_name[:-len(SUFFIX)])
+                    result.workers.append(self._worker_from(_read(fd, file_name, path, "worker"), path, name))
+                except FileNotFoundError:
+                    continue  # deleted since the listing
+                except InvalidStateError as error:
+                    result.errors.append(error)
+                except (OSError, StateError) as error:
+                    message = error.strerror if isinstance(error, OSError) else str(error)
+                    result.errors.append(InvalidStateError([Issue(f"cannot read: {message}", keyword="read")],
+                                                           path=str(path), title=TITLES["worker"]))
+                except ValidationError as error:  # a file name that is no worker name
+                    result.errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES["worker"]))
         return result
 
     def delete_worker(self, name: str) -> None:
-        if _unlink(self.worker_path(name)):
-            _sync(self.workers_dir)
+        path = self.worker_path(name)
+        with self._workers_directory() as fd:
+            if fd is not None and _unlink(fd, path.name, path):
+                _sync(fd, self.workers_dir)
 
     def clear_all_workers(self) -> None:
         """Remove every worker file. The directory stays, so a concurrent writer never loses it."""
-        removed = False
-        for entry in self._worker_files():
-            removed = _unlink(Path(entry.path)) or removed
-        if removed:
-            _sync(self.workers_dir)
+        with self._workers_directory() as fd:
+            if fd is None:
+                return
+            removed = False
+            for file_name in self._worker_files(fd):
+                removed = _unlink(fd, file_name, self.workers_dir / file_name) or removed
+            if removed:
+                _sync(fd, self.workers_dir)
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""
-        removed = []
         cutoff = time.time() - older_than
-        for directory in (self.state_dir, self.workers_dir):
+        removed = self._sweep(self._state_directory, self.state_dir, cutoff)
+        return removed + self._sweep(self._workers_directory, self.workers_dir, cutoff)
+
+    @staticmethod
+    def _sweep(opener: Callable[[], ContextManager[int | None]], directory: Path, cutoff: float) -> list[Path]:
+        removed = []
+        with opener() as fd:
+            if fd is None:
+                return []
             try:
-                entries = list(os.scandir(directory))
-            except FileNotFoundError:
-                continue
-            for entry in entries:
-                if not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
-                    continue
-                try:
-                    stale = entry.is_file() and entry.stat().st_mtime < cutoff
-                except FileNotFoundError:
-                    continue  # its writer finished meanwhile
-                if stale and _unlink(Path(entry.path)):
-                    removed.append(Path(entry.path))
+                with os.scandir(fd) as entries:
+                    names = [entry.name for entry in entries]
+            except OSError as error:
+                raise StateError(f"{directory}: cannot list: {error.strerror}") from error
+            for name in names:
+                if _is_stale_temp(fd, name, cutoff) and _unlink(fd, name, directory / name):
+                    removed.append(directory / name)
         return removed

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from isollm.schema.decide import Check, compile_schema
+from isollm.schema.decide import compile_schema
 from isollm.errors import ValidationError
 from isollm.schema.loader import load_schema
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from isollm.schema.decide import Check
 
 
 @lru_cache(maxsize=None)

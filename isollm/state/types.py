@@ -15,6 +15,7 @@ from typing import Any
 
 from isollm.errors import StateError
 from isollm.schema.loader import load_schema
+from isollm.util.numbers import as_whole
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
 
@@ -110,6 +111,8 @@ class Session:
 
     def __post_init__(self) -> None:
         self.status = _as_enum(SessionStatus, self.status)
+        # 1.0 is a whole number (JSON Schema agrees) but no PID: kept as the int it stands for.
+        self.pid, self.pid_start_time, self.version = map(as_whole, (self.pid, self.pid_start_time, self.version))
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": self.version, "status": _enum_value(self.status),
@@ -151,6 +154,7 @@ class WorkerState:
 
     def __post_init__(self) -> None:
         self.status = _as_enum(WorkerStatus, self.status)
+        self.version = as_whole(self.version)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": self.version, "name": self.name}

@@ -9,7 +9,9 @@ derive from these instead: the same constructor, ``repr`` and ``==`` as
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Record:

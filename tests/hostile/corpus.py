@@ -286,3 +286,29 @@ def problems(case: Case, run: Run, entry: str = "hook", is_readable: bool = True
         if any(len(d["message"] or "") > 600 for d in errors):
             found.append("a message longer than 600 characters")
     return found
+
+
+# --- numbers in every notation (generated: thousands of digits) ----------------------
+
+def huge_hex_integer(path: Path) -> None:
+    _write(path, "project: huge\nworkers: 0x" + "f" * 5_000 + "\n")
+
+
+def huge_octal_integer(path: Path) -> None:
+    _write(path, "project: huge\nworkers: 0o" + "7" * 6_000 + "\n")
+
+
+def huge_hex_key(path: Path) -> None:
+    _write(path, "project: huge\n? 0x" + "f" * 5_000 + "\n: 1\n")  # explicit: implicit keys stop at 1024
+
+
+def float_tag_beyond_double(path: Path) -> None:
+    _write(path, "project: huge\nworkers: !!float 1" + "0" * 400 + "\n")
+
+
+def float_tag_beyond_double_key(path: Path) -> None:
+    _write(path, "project: huge\n!!float 1" + "0" * 400 + ": 1\n")
+
+
+GENERATORS.update((f.__name__, f) for f in (huge_hex_integer, huge_octal_integer, huge_hex_key,
+                                            float_tag_beyond_double, float_tag_beyond_double_key))

@@ -4,38 +4,41 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Sequence, TextIO
 
-from isollm.errors import Issue, UsageError
+from isollm.errors import Issue
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Sequence, TextIO
+
+if TYPE_CHECKING:
+    from pathlib import Path  # made where needed: the hook (validate) runs without pathlib
 
 
 def project_root() -> Path:
-    """The project the user is in (the current directory or one above it)."""
-    from isollm.config import find_project_root
+    """The project the user is in (the current directory or one above it).
 
-    return find_project_root(os.getcwd())
+    Finding it also keeps the editor's schema copy current (a warning if it cannot be).
+    """
+    from isollm.config import CONFIG_FILE_NAME, find_project_root
+
+    root = find_project_root(os.getcwd())
+    refresh_schema_copy(root / CONFIG_FILE_NAME)
+    return root
+
+
+def refresh_schema_copy(config_path: str | os.PathLike[str]) -> None:
+    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current."""
+    from isollm.io.schema_copy import refresh_for_config
+
+    warning = refresh_for_config(config_path)
+    if warning:
+        print(warning, file=sys.stderr)
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the current directory, as ``isollm validate`` shows it."""
     return os.path.relpath(path)
-
-
-def check_choice(flag: str, value: str, choices: Sequence[str]) -> str:
-    """``value`` if it is one of ``choices``; a usage error naming the flag otherwise."""
-    if value not in choices:
-        raise UsageError(f"{flag} must be one of: {', '.join(choices)} (got {value!r})")
-    return value
-
-
-def bool_flag(flag: str, value: object) -> bool:
-    """A boolean flag: Fire passes ``--flag`` as the text 'True' and ``--noflag`` as 'False'."""
-    if value in (True, "True"):
-        return True
-    if value in (False, "False"):
-        return False
-    raise UsageError(f"{flag} takes no value (got {value!r})")
 
 
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),

@@ -1,29 +1,48 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The editor works on a temporary copy beside ``isollm.yaml``. A valid result
+The editor works on a copy, ``.isollm/edit-XXXX/isollm.yaml``: it keeps the
+name editors associate with the schema, and a copy of the schema beside it
+(``.isollm/edit-XXXX/.isollm/isollm.schema.json``) serves the modeline ``init``
+writes, which is relative to the file. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
 the user may edit again or abort. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit; the copy
-is removed however the command ends, and a rejected edit is saved in the
-temporary directory rather than lost.
+half-written, nor overwritten when it changed on disk during the edit. The copy is
+``.isollm/edit-XXXX/isollm.yaml`` with the schema copy beside it, so the editor's
+modeline still resolves; that directory is removed however the command ends.
+
+An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
+terminal sends to isollm and the editor alike) are ignored here, as git and
+visudo do: the editor alone decides what they mean. A rejected, interrupted or
+unwritable edit is saved in the temporary directory and named; if even that
+copy cannot be written (a full disk), the editor's own copy is kept and named.
+
+When ``isollm.yaml`` is a symbolic link (a dotfile manager's, say), its target
+is edited: the new content replaces the target atomically inside the target's
+own directory, and the link stays as it is. If the link is pointed elsewhere
+during the edit, nothing is written and the edit is saved, as for any other
+change on disk.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from isollm.io.atomic import atomic_write
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, read_config_bytes
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
+from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 
 DEFAULT_EDITOR = "vi"
 
@@ -41,9 +60,46 @@ def editor_command() -> list[str]:
     return [DEFAULT_EDITOR]
 
 
+def signal_name(number: int) -> str:
+    """``SIGTERM`` for 15; ``signal 40`` for a number with no name (the real-time signals)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _let_it_pass(number: int, frame: Any) -> None:
+    """Ignore the signal here (the editor, in the same process group, received it too)."""
+
+
+@contextmanager
+def _signals_left_to_the_editor() -> Iterator[None]:
+    """Ignore Ctrl-C and Ctrl-\\ in isollm while the editor runs, then restore the handlers.
+
+    A handler that does nothing, not ``SIG_IGN``: exec resets a caught signal to its
+    default but keeps an ignored one, so the editor starts with its usual handling.
+    """
+    previous: dict[int, Any] = {}
+    for name in ("SIGINT", "SIGQUIT"):
+        number = getattr(signal, name, None)
+        if number is None or signal.getsignal(number) is signal.SIG_IGN:
+            continue  # ignored already (nohup, a background job): the editor inherits that
+        try:
+            handler = signal.signal(number, _let_it_pass)
+        except ValueError:  # not the main thread: signals go to the main thread anyway
+            continue
+        previous[number] = signal.SIG_DFL if handler is None else handler
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def _run_editor(command: list[str], path: str) -> None:
     try:
-        status = subprocess.call([*command, path])
+        with _signals_left_to_the_editor():
+            status = subprocess.call([*command, path])
     except FileNotFoundError:
         raise IsollmError(f"editor not found: {command[0]} (set $VISUAL or $EDITOR); "
                           f"{CONFIG_FILE_NAME} left unchanged") from None
@@ -51,7 +107,7 @@ def _run_editor(command: list[str], path: str) -> None:
         raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
                           f"{CONFIG_FILE_NAME} left unchanged") from None
     if status < 0:
-        raise IsollmError(f"editor {command[0]} was killed by {signal.Signals(-status).name}; "
+        raise IsollmError(f"editor {command[0]} was killed by {signal_name(-status)}; "
                           f"{CONFIG_FILE_NAME} left unchanged")
     if status != 0:
         raise IsollmError(f"editor {command[0]} exited with status {status}; "
@@ -65,15 +121,42 @@ def _read_copy(name: str) -> bytes:
         raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
 
 
-def _keep(edited: bytes) -> str:
-    """Save a rejected edit where the user can find it (kubectl edit does the same)."""
+def _save_elsewhere(edited: bytes) -> str:
+    """Save an edit that was not installed where the user can find it (kubectl edit does the same)."""
     fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(edited)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(edited)
+    except BaseException:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        raise
     return name
 
 
-def _unchanged_since(target: Path, original: bytes) -> bool:
+def _edit_directory(root: Path) -> str:
+    """A new private directory for the copy: ``.isollm/edit-XXXX/``, with the schema copy in it."""
+    state_dir = root / STATE_DIR
+    if state_dir.is_symlink():
+        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+    try:
+        state_dir.mkdir(exist_ok=True)
+        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+    except OSError as error:
+        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+    warning = refresh_schema_copy_in(edit_dir)
+    if warning:
+        print(warning, file=sys.stderr)
+    return edit_dir
+
+
+def _unchanged_since(link: Path, target: Path, original: bytes) -> bool:
+    if write_target(link) != target:
+        return False  # the link was pointed elsewhere meanwhile
     try:
         return read_config_bytes(target) == original
     except ConfigError:
@@ -95,19 +178,48 @@ def _again() -> bool:
             return False
 
 
+class _Edit:
+    """The copy the editor works on, and what to do with an edit that was not installed."""
+
+    def __init__(self, directory: str, original: bytes) -> None:
+        self.directory = directory
+        self.copy = os.path.join(directory, CONFIG_FILE_NAME)
+        self.kept = False
+        try:
+            with open(self.copy, "xb") as handle:
+                handle.write(original)
+        except BaseException:
+            self.remove()
+            raise
+
+    def keep(self, edited: bytes) -> str:
+        """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""
+        try:
+            return _save_elsewhere(edited)
+        except OSError:
+            self.kept = True
+            return self.copy
+
+    def remove(self) -> None:
+        if not self.kept:  # with whatever the editor left there (swap files)
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
 def run() -> int:
-    target = project_root() / CONFIG_FILE_NAME
-    shown = display_path(target)
+    link = project_root() / CONFIG_FILE_NAME
+    shown = display_path(link)
     command = editor_command()
+    target = write_target(link)
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
     mode = target.stat().st_mode & 0o7777
-    fd, copy_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.edit-", suffix=".yaml")
+    if target != link:
+        print(f"{shown} is a symbolic link; editing its target {target}")
+    edit = _Edit(_edit_directory(link.parent), original)
+    edited = original
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(original)
         while True:
-            _run_editor(command, copy_name)
-            edited = _read_copy(copy_name)
+            _run_editor(command, edit.copy)
+            edited = _read_copy(edit.copy)
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0
@@ -117,17 +229,23 @@ def run() -> int:
                 break
             print(f"{shown}: the edited config is invalid", file=sys.stderr)
             if not _again():
-                print(f"aborted: {shown} left unchanged; your edit is saved in {_keep(edited)}", file=sys.stderr)
+                print(f"aborted: {shown} left unchanged; your edit is saved in {edit.keep(edited)}",
+                      file=sys.stderr)
                 return 1
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
-        if not _unchanged_since(target, original):
+        if not _unchanged_since(link, target, original):
             raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
-                              f"and your edit is saved in {_keep(edited)}")
-        atomic_write(target, edited, mode=mode)
-    finally:
+                              f"and your edit is saved in {edit.keep(edited)}")
         try:
-            os.unlink(copy_name)
-        except FileNotFoundError:
-            pass
+            atomic_write(target, edited, mode=mode)
+        except OSError as error:
+            raise IsollmError(f"cannot write {shown}: {error.strerror or error}; it was left as it is "
+                              f"and your edit is saved in {edit.keep(edited)}") from None
+    except KeyboardInterrupt:
+        if edited != original:
+            print(f"{shown} left unchanged; your edit is saved in {edit.keep(edited)}", file=sys.stderr)
+        raise
+    finally:
+        edit.remove()
     print(f"Configuration saved and validated: {shown}")
     return 0

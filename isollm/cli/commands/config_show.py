@@ -12,16 +12,12 @@ import math
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file
 from isollm.errors import ConfigError, printable_path
 from isollm.io.yamlio import dump_yaml
 
-CONFIG_FORMATS = ("yaml", "json")
-
-
 def run(output_format: str = "yaml") -> int:
-    check_choice("--format", output_format, CONFIG_FORMATS)
     root = project_root()
     path = root / CONFIG_FILE_NAME
     shown = display_path(path)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from isollm.cli.commands._common import ask, interactive
-from isollm.config import (CONFIG_FILE_NAME, MISNAMED_CONFIG, STATE_DIR, Config, create_state_dir, default_config,
-                           exists, misnamed, save)
+from isollm.config import (CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR, Config, create_state_dir,
+                           default_config, exists, misnamed, save)
 from isollm.errors import Issue
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
@@ -67,7 +67,7 @@ def _prompt(values: dict[str, Any], given: set[str]) -> bool:
 def run(*, name: str | None = None, workers: str | None = None, image: str | None = None,
         directory: str | os.PathLike[str] | None = None) -> int:
     root = Path(directory if directory is not None else os.getcwd()).resolve()
-    if exists(root):
+    if os.path.lexists(root / CONFIG_FILE_NAME):  # anything of that name, a dangling link too
         print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
               file=sys.stderr)
         return 1
@@ -77,6 +77,9 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
               file=sys.stderr)
         return 1
     state_dir = root / STATE_DIR
+    if state_dir.is_symlink():
+        print(f"error: {state_dir}: is a symbolic link; refusing to keep state through it", file=sys.stderr)
+        return 1
     if state_dir.exists() and not state_dir.is_dir():
         print(f"error: {state_dir} exists and is not a directory; move it away first", file=sys.stderr)
         return 1
@@ -101,7 +104,14 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
                 print(f"error: {issue.message}", file=sys.stderr)
         print("nothing written", file=sys.stderr)
         return 1
-    path = save(root, config)
+    try:
+        # Created, never replaced: a config that appeared during the prompts (a `git pull` in
+        # another terminal) stays as it is.
+        path = save(root, config, exclusive=True)
+    except FileExistsError:
+        print(f"error: {root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
+              "(nothing written)", file=sys.stderr)
+        return 1
     create_state_dir(root)
     print(f"Created {path.name} for project {config.project!r} "
           f"({config.workers} workers, image {config.image})")
@@ -109,15 +119,30 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
     _ignore_state_dir(root)
+    _copy_schema(root)
     print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
     return 0
 
 
+def _copy_schema(root: Path) -> None:
+    from isollm.io.schema_copy import refresh
+
+    warning = refresh(root)
+    if warning:
+        print(warning, file=sys.stderr)
+        return
+    print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
+          f"it is not committed: after cloning, run 'isollm validate' once to write it")
+
+
 def _ignore_state_dir(root: Path) -> None:
-    from isollm.io.gitignore import ENTRY, ensure_ignored
+    from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
 
     try:
         if ensure_ignored(root):
             print(f"Added {ENTRY} to .gitignore")
+    except GitignoreIsSymlinkError:
+        print(f"warning: .gitignore is a symbolic link, which git does not follow; left unchanged "
+              f"(add {ENTRY} to a regular .gitignore yourself)", file=sys.stderr)
     except OSError as error:
         print(f"warning: could not update .gitignore: {error.strerror or error}", file=sys.stderr)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from isollm.cli.commands._common import bool_flag, check_choice
 from isollm.errors import IsollmError
-from isollm.schema.loader import SCHEMA_NAMES, schema_path
+from isollm.schema.loader import schema_path
 
 
-def run(name: str = "config", *, path: bool | str = False) -> int:
-    check_choice("the schema name", name, SCHEMA_NAMES)
+def run(name: str = "config", *, path: bool = False) -> int:
     location = schema_path(name)
-    if bool_flag("--path", path):
+    if path:
         print(location)
         return 0
     try:

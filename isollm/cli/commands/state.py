@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
 from isollm.state import FileState, Session, WorkerState
-
-STATE_FORMATS = ("text", "json")
-
+from isollm.util.oneline import one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
@@ -46,6 +45,11 @@ def _value(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
+def _shown(path: str | os.PathLike[str]) -> str:
+    """A path as the diagnostics show it: relative, escaped (a directory name can hold anything)."""
+    return one_line(display_path(path), limit=4096)
+
+
 def _when(value: Any) -> str:
     return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value or "")
 
@@ -53,9 +57,10 @@ def _when(value: Any) -> str:
 def _session_line(state: str, session: Session | None) -> str:
     if session is None:
         return "Session: invalid (see the errors above)" if state == "invalid" else "Session: none"
-    details = f"pid {session.pid}, {_value(session.status)}, started {_when(session.started_at)}"
+    # What state files hold was written by another process (or planted): escaped before printing.
+    details = f"pid {session.pid}, {one_line(_value(session.status))}, started {_when(session.started_at)}"
     if session.zellij_session:
-        details += f", zellij session {session.zellij_session}"
+        details += f", zellij session {one_line(session.zellij_session)}"
     if state == "stale":
         return f"Session: stale ({details}; the process is gone): remove it with 'isollm state clean'"
     return f"Session: live ({details})"
@@ -83,11 +88,10 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
             status += f" ({worker.last_error})"
         rows.append((worker.name, status, _task(worker), worker.current_branch or "-",
                      _when(worker.last_activity)))
-    return [f"Workers ({len(workers)}):", *_table([[" ".join(c.split()) for c in row] for row in rows])]
+    return [f"Workers ({len(workers)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
 
 
 def show(output_format: str = "text") -> int:
-    check_choice("--format", output_format, STATE_FORMATS)
     root = project_root()
     store = FileState.for_project(root)
     session, session_error = _load_session(store)
@@ -122,15 +126,15 @@ def check() -> int:
     for error in errors:
         print_issues(*_problem(error))
     for path in valid:
-        print(f"{display_path(path)}: valid")
+        print(f"{_shown(path)}: valid")
     if not errors and not valid:
-        print(f"{display_path(store.state_dir)}: no state files")
+        print(f"{_shown(store.state_dir)}: no state files")
     return 1 if errors else 0
 
 
 def clean() -> int:
     store = FileState.for_project(project_root())
-    shown = display_path(store.session_path)
+    shown = _shown(store.session_path)
     session, error = _load_session(store)
     if error is not None:
         print_issues(*_problem(error))

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence, TextIO
 
+from isollm.cli.commands._common import refresh_schema_copy
 from isollm.config import CONFIG_FILE_NAME, find_project_root
-from isollm.errors import UsageError, printable_path
-from isollm.cli.report import REPORT_FORMATS, check_config_file, github_lines, json_document, text_lines
+from isollm.errors import printable_path
+from isollm.cli.report import check_config_file, github_lines, json_document, text_lines
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Sequence, TextIO
 
 
 def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False,
@@ -16,11 +20,11 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     """Validate ``paths`` (or the current project's config); 0 when all are valid, else 1."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    if output_format not in REPORT_FORMATS:
-        raise UsageError(f"unknown format {output_format!r}; expected one of: {', '.join(REPORT_FORMATS)}")
     if not paths:
         paths = [os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)]
     reports = [check_config_file(path) for path in paths]
+    for path in paths:
+        refresh_schema_copy(path)
     if output_format == "json":
         print(json_document(reports), file=out)
     elif output_format == "github":

@@ -1,0 +1,191 @@
+"""``isollm config get KEY`` / ``config set KEY VALUE`` / ``config unset KEY``.
+
+Keys are dotted (``git.base_branch``) and checked against the schema, so a
+mistyped one is refused with a suggestion. ``get`` reads the resolved config
+(defaults count). ``set`` and ``unset`` change only that value in the file
+(``isollm.io.yaml_edit``: comments, order, quoting and blank lines stay) and
+only when the whole resulting config is valid; otherwise, or when the file
+changed on disk meanwhile, ``isollm.yaml`` is left byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from isollm.cli.commands._common import display_path, print_issues, project_root
+from isollm.config import CONFIG_FILE_NAME, load_file, parse_config_text, read_config_bytes, write_if_unchanged
+from isollm.errors import ConfigError, IsollmError, YamlError
+from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
+from isollm.schema import pointer as pointers
+from isollm.schema.loader import load_schema
+from isollm.schema.messages import closest, schema_message
+from isollm.util.oneline import one_line
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every dotted key the schema knows, sections included, in the schema's order."""
+    names = []
+    for name, sub in schema.get("properties", {}).items():
+        names.append(prefix + name)
+        names.extend(_keys(sub, prefix + name + "."))
+    return names
+
+
+def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The parts of a dotted key and its subschema; ``IsollmError`` (with a suggestion) if unknown."""
+    schema = load_schema("config")
+    parts = tuple(key.split("."))
+    node: dict[str, Any] = schema
+    for part in parts:
+        child = node.get("properties", {}).get(part)
+        if not isinstance(child, dict):
+            close = closest(key, _keys(schema))
+            location = pointers.join(parts)
+            message = (schema_message(schema, "additionalProperties", location=location) if close is None else
+                       schema_message(schema, "additionalProperties.suggestion", location=location,
+                                      suggestion=close))
+            raise IsollmError(one_line(message))
+        node = child
+    return parts, node
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    types = schema.get("type", [])
+    return {types} if isinstance(types, str) else set(types)
+
+
+def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
+    """The value the user meant by ``text`` for a key described by ``schema``.
+
+    A string key takes the text as typed (``config set claude.command 'run #1'`` keeps
+    the ``#``), or the string inside it when all of it is one quoted YAML scalar.
+    Any other key reads the text as YAML (``5``, ``true``, ``["3000", "8080:80"]``),
+    and the schema then says whether the result fits.
+    """
+    if _types(schema) == {"string"}:
+        quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
+        if quoted:
+            try:
+                value = parse_yaml(text).data
+            except YamlError:
+                value = None
+            if isinstance(value, str):
+                return value
+        return text
+    try:
+        return parse_yaml(text).data
+    except YamlError as error:
+        raise IsollmError(one_line(f"invalid value for {key}: {error.message}")) from None
+
+
+def _config_file(directory: str | None) -> Path:
+    if directory is None:
+        return project_root() / CONFIG_FILE_NAME
+    path = Path(directory)
+    return path / CONFIG_FILE_NAME if path.is_dir() else path
+
+
+def _print_value(value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        sys.stdout.write(value if value.endswith("\n") else value + "\n")
+    elif isinstance(value, bool):
+        print("true" if value else "false")
+    elif isinstance(value, float) and not math.isfinite(value):
+        print(".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf")  # as YAML writes them
+    elif isinstance(value, (int, float)):
+        print(value)
+    else:
+        sys.stdout.write(dump_yaml(value))
+
+
+def get_value(key: str, directory: str | None = None) -> int:
+    """Print the resolved value of ``key`` (a section as YAML; nothing for an unset optional key)."""
+    parts, _ = resolve_key(key)
+    path = _config_file(directory)
+    shown = display_path(path)
+    try:
+        config = load_file(path)
+    except ConfigError as error:
+        print_issues(shown, error.issues)
+        return 1
+    print_issues(shown, config.issues(), config.warning_issues())
+    value: Any = config.to_dict()
+    for part in parts:
+        value = value.get(part) if isinstance(value, dict) else None
+    _print_value(value)
+    return 0
+
+
+def _read(path: Path, shown: str) -> tuple[bytes, str] | None:
+    """The config's bytes and text (without a byte order mark); None, reported, if it is not a config."""
+    try:
+        raw = read_config_bytes(path)
+        text = decode_utf8(raw)
+        parse_config_text(text, shown)
+    except ConfigError as error:
+        print_issues(shown, error.issues)
+        return None
+    return raw, text
+
+
+def _install(shown: str, raw: bytes, text: str) -> int:
+    """Write ``text`` over the config when the result is valid and the file still holds ``raw``."""
+    from isollm.cli.report import check_config_bytes
+
+    data = (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
+    if data == raw:
+        return 0
+    report = check_config_bytes(data, shown)
+    print_issues(shown, report.errors, report.warnings)  # located in the file as it would be
+    if not report.valid:
+        return 1
+    write_if_unchanged(shown, raw, data)
+    return 0
+
+
+def _edit(key: str, edit: Callable[[str], str]) -> int:
+    from isollm.io.yaml_edit import EditError
+
+    path = project_root() / CONFIG_FILE_NAME
+    shown = display_path(path)
+    current = _read(path, shown)
+    if current is None:
+        return 1
+    raw, text = current
+    try:
+        edited = edit(text)
+    except EditError as error:
+        raise IsollmError(f"cannot change {key} in place ({error}); {shown} left unchanged; "
+                          f"edit it with 'isollm config edit'") from None
+    except YamlError as error:
+        raise IsollmError(one_line(f"invalid value for {key}: {error.message}; {shown} left unchanged")) from None
+    return _install(shown, raw, edited)
+
+
+def set_value(key: str, value: str) -> int:
+    """Set ``key`` to ``value`` in isollm.yaml, if the whole resulting config is valid."""
+    from isollm.io.yaml_edit import set_value as edit_value
+
+    parts, schema = resolve_key(key)
+    parsed = parse_value(key, value, schema)
+    return _edit(key, lambda text: edit_value(text, parts, parsed))
+
+
+def unset_value(key: str) -> int:
+    """Remove ``key`` from isollm.yaml (its default then applies); a required key is refused."""
+    from isollm.io.yaml_edit import unset_value as edit_unset
+
+    parts, _ = resolve_key(key)
+    parent: dict[str, Any] = load_schema("config")
+    for part in parts[:-1]:
+        parent = parent["properties"][part]
+    if parts[-1] in parent.get("required", []):
+        raise IsollmError(f"{key} is required and cannot be unset")
+    return _edit(key, lambda text: edit_unset(text, parts))

@@ -1,0 +1,110 @@
+"""``isollm-validate`` is ``isollm validate`` with the "PATH: valid" lines quiet, for any arguments.
+
+Both read the command line through the one command table; these tests hold
+them to it: the same exit status, the same stderr, and the same stdout but
+for the "valid" lines, over a table of argument lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from isollm.cli import hook, launch
+from tests.inprocess import Result, run_main
+
+ARGS = [
+    [],
+    ["ok.yaml"],
+    ["ok.yaml", "bad.yaml"],
+    ["missing.yaml"],
+    ["bad.yaml", "missing.yaml", "ok.yaml"],
+    ["sub"],
+    ["--"],
+    ["--", "-x.yaml"],
+    ["--", "-x.yaml", "--format", "json"],
+    ["-x.yaml"],
+    ["--", "--help"],
+    ["-"],
+    ["-", "ok.yaml"],
+    ["--format", "json", "bad.yaml", "ok.yaml"],
+    ["--format=json", "ok.yaml"],
+    ["--format=github", "bad.yaml"],
+    ["--format=text", "ok.yaml"],
+    ["-f", "json", "ok.yaml"],
+    ["-f=github"],
+    ["--format", "text", "--format", "json", "ok.yaml"],
+    ["--format"],
+    ["ok.yaml", "--format"],
+    ["--format="],
+    ["--format", "xml", "ok.yaml"],
+    ["--format", "--", "ok.yaml"],
+    ["--bogus"],
+    ["-z"],
+    ["--bogus=1", "ok.yaml"],
+    ["ok.yaml", "--name", "x"],
+    ["--noformat"],
+    ["---"],
+    ["--help"],
+    ["-h"],
+    ["ok.yaml", "--help"],
+    ["--format", "json", "--help"],
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "sub").mkdir(parents=True)
+    (root / "isollm.yaml").write_text("project: demo\n")
+    (root / "ok.yaml").write_text("project: demo\nworkers: 3\n")
+    (root / "-x.yaml").write_text("project: demo\n")
+    (root / "bad.yaml").write_text("project: demo\nworkers: 0\nimage: ubuntu\n")
+    return root
+
+
+def _both(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str],
+          monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Result]:
+    by_hook = run_main(hook.main, args, cwd, capsys, monkeypatch)
+    by_validate = run_main(launch.main, ["validate", *args], cwd, capsys, monkeypatch)
+    return by_hook, by_validate
+
+
+def _without_valid_lines(stdout: str) -> str:
+    return "".join(line for line in stdout.splitlines(keepends=True) if not line.endswith(": valid\n"))
+
+
+@pytest.mark.parametrize("where", ["project", "outside"])
+@pytest.mark.parametrize("args", ARGS, ids=lambda a: " ".join(a) or "(none)")
+def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: list[str],
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = project if where == "project" else project.parent
+    by_hook, by_validate = _both(args, cwd, capsys, monkeypatch)
+    assert by_hook.returncode == by_validate.returncode
+    assert by_hook.stderr == by_validate.stderr
+    assert by_hook.stdout == _without_valid_lines(by_validate.stdout)
+    assert "Traceback" not in by_hook.stderr
+
+
+@pytest.mark.parametrize(("args", "status"), [
+    ([], 0), (["ok.yaml"], 0), (["--", "-x.yaml"], 0), (["bad.yaml"], 1), (["missing.yaml"], 1), (["-x.yaml"], 2),
+    (["--format"], 2), (["--format=xml"], 2), (["--bogus"], 2), (["--help"], 0),
+])
+def test_the_statuses_the_table_means(project: Path, args: list[str], status: int,
+                                      capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agreement above would hold for two equally wrong programs: pin what they agree on."""
+    by_hook, by_validate = _both(args, project, capsys, monkeypatch)
+    assert by_hook.returncode == by_validate.returncode == status
+
+
+@pytest.mark.parametrize("args", [["--", "-x.yaml"], ["-x.yaml"], ["-"], ["--format"], ["bad.yaml", "--format=json"],
+                                  ["--help"]], ids=" ".join)
+def test_the_installed_entry_points_agree(isollm, hook, project: Path, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    by_hook = hook(*args, cwd=project)
+    by_validate = isollm("validate", *args, cwd=project)
+    assert by_hook.returncode == by_validate.returncode
+    assert by_hook.stderr == by_validate.stderr
+    assert by_hook.stdout == _without_valid_lines(by_validate.stdout)
+    assert "Traceback" not in by_hook.stderr
