@@ -9,7 +9,7 @@ For every node of the schema (walking ``properties``, ``items``, local ``$ref`` 
 - ``edge(node)``: values on or just past a limit: numbers around the limits, text one character
   short or long, text breaking the pattern (a trailing newline, a control character...), enum
   look-alikes, what ``not`` forbids, unknown keys, missing required keys, wrong types, and seed
-  strings known to trip validators (by format, and a generic set for any text).
+  strings known to trip validators (for the string grammars, and a generic set for any text).
 
 "Meant to pass" is a bias, not a promise: formats and cross-field keywords decide too, and
 a test that needs a verdict asks a validator. ``configs(schema)`` is a document valid in most
@@ -35,20 +35,39 @@ GENERIC_SEEDS = ["", " ", "x", "a b", "a\nb", "a\tb", "a\x01b", "\x00", "\x7f", 
                  "#", "'", "~", "é", "ünïcode", "\u202eevil", "\u200b", "x" * 300, "run it", "yes", "no", "on",
                  "null", "0755", "0o17", "0x1F", "1e3", ".inf", "2024-01-01", "1:30", "[1, 2]", "{}", "fix#12",
                  "../x", "Auto", "٣٠٠٠"]
-# Extra seeds by format: a new field with a known format gets them; an unknown format still gets the rest.
-FORMAT_SEEDS: dict[str, list[str]] = {
-    "isollm-image": ["ubuntu", "UPPER:1", "name@sha256:" + "a" * 64, "name@sha256:abc", "a" * 12,
-                     "ghcr.io/Acme/dev:1", ":tag", "img:", "localhost:5000/x:1", "x//y", "reg.io/x:" + "t" * 129,
-                     "ubuntu:24.04\u200b"],
-    "isollm-host": ["127.0.0.1", "::1", "tasks.internal", "256.1.1.1", "-bad", "x" * 64, "host_name", "1.2.3",
-                    "fe80::1%eth0", "local host", "localhost."],
-    "isollm-git-branch": ["release/1.x", "a/", "/a", "a.lock", "a@{b", "feature/.hidden", "HEAD", "a//b"],
-    "isollm-git-branch-prefix": ["/", "no-slash", "a..b/", "-x/", "x.lock/", "a b/", "nested/deep/", "a//"],
-    "isollm-git-remote": ["git@github.com:acme/app.git", "https://github.com/a/b.git", "ftp://x/y",
-                          "https:///path", "https://host", "./local", "/abs/path", "bad remote", "host:"],
-    "isollm-port-mapping": ["abc", "1:2:3", " 80", "080", "0080:80", "80:", ":80", "8080:80 ", "+80", "1e3",
-                            "65535:65535", "00000000000000000001", "0", "65536", "1:0"],
-}
+# Text for the string grammars (branch names, hosts, images, remotes, port mappings): the schema
+# says them as allOf entries of patterns, and every string node with such rules gets these seeds,
+# so a new grammar field is fuzzed with them too. Some pass, most break one rule or several.
+GRAMMAR_SEEDS: list[str] = [
+    # images
+    "ubuntu", "UPPER:1", "name@sha256:" + "a" * 64, "name@sha256:abc", "a" * 12, "ghcr.io/Acme/dev:1", ":tag",
+    "img:", "localhost:5000/x:1", "x//y", "reg.io/x:" + "t" * 129, "ubuntu:24.04\u200b", "0abc:v1",
+    "ghcr.io/org/img@sha512:" + "b" * 128, "@sha256:" + "a" * 64,
+    # hosts
+    "127.0.0.1", "::1", "[::1]", "[fe80::1]", "[::ffff:10.0.0.1]", "[::1", "[fe80::1%eth0]", "tasks.internal",
+    "256.1.1.1", "-bad", "x" * 64, "host_name", "1.2.3", "fe80::1%eth0", "local host", "localhost.", "a.123",
+    "localhost:7432",
+    # git branches and prefixes
+    "release/1.x", "a/", "/a", "a.lock", "a@{b", "feature/.hidden", "HEAD", "a//b", "no-slash", "a..b/", "-x/",
+    "x.lock/", "a b/", "nested/deep/", "a//",
+    # remotes
+    "git@github.com:acme/app.git", "https://github.com/a/b.git", "ftp://x/y", "https:///path", "https://host",
+    "./local", "/abs/path", "bad remote", "host:", "HTTPS://h/x", "git@[::1]:x.git",
+    # port mappings
+    "abc", "1:2:3", " 80", "080", "0080:80", "80:", ":80", "8080:80 ", "+80", "65535:65535",
+    "00000000000000000001", "0", "65536", "1:0",
+]
+
+
+def _rules(node: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The (condition, pattern) of each allOf rule of a node: a rule applies where its condition matches."""
+    rules: list[tuple[str | None, str]] = []
+    for entry in node.get("allOf", []):
+        if isinstance(entry.get("then"), dict) and "pattern" in entry["then"]:
+            rules.append((entry.get("if", {}).get("pattern"), entry["then"]["pattern"]))
+        elif "pattern" in entry:
+            rules.append((None, entry["pattern"]))
+    return rules
 
 
 def ecma_search(pattern: str, text: str) -> bool:
@@ -325,6 +344,8 @@ class SchemaStrategies:
     def _accepts_text(self, node: dict[str, Any], text: str) -> bool:
         return (node.get("minLength", 0) <= len(text) <= node.get("maxLength", math.inf)
                 and ("pattern" not in node or ecma_search(node["pattern"], text))
+                and all(ecma_search(rule, text) for condition, rule in _rules(node)
+                        if condition is None or ecma_search(condition, text))
                 and ("enum" not in node or text in node["enum"])
                 and text not in self._forbidden(node) and _no_surrogates(text))
 
@@ -341,6 +362,7 @@ class SchemaStrategies:
             elif "format" not in node or not known:
                 options.append(st.text(max_size=node.get("maxLength", 20)))
             seeds = [] if "format" in node else list(GENERIC_SEEDS)
+            seeds += GRAMMAR_SEEDS if _rules(node) else []
             seeds += [str(n) for n in self.numbers] if {"minimum", "maximum"} & set(node) else []
             if seeds:
                 options.append(st.sampled_from(seeds))
@@ -371,7 +393,7 @@ class SchemaStrategies:
                 return text + text
             return text + how if draw(st.booleans()) else how + text
 
-        seeds = [*GENERIC_SEEDS, *FORMAT_SEEDS.get(node.get("format", ""), []), *self._forbidden(node)]
+        seeds = [*GENERIC_SEEDS, *(GRAMMAR_SEEDS if _rules(node) else []), *self._forbidden(node)]
         if {"minimum", "maximum"} & set(node):  # text beside numbers (type [integer, string]): numbers as text
             seeds += [str(n) for n in _around(node.get("minimum", 0), node.get("maximum", 0)) + self.numbers]
         return st.one_of(sized(), broken(), st.sampled_from(seeds), WRONG_TYPES)

@@ -9,10 +9,8 @@ from isollm.errors import Issue
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Sequence, TextIO
-
-if TYPE_CHECKING:
     from pathlib import Path  # made where needed: the hook (validate) runs without pathlib
+    from typing import Sequence, TextIO
 
 
 def project_root() -> Path:

@@ -7,9 +7,7 @@ writes, which is relative to the file. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
 the user may edit again or abort. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit. The copy is
-``.isollm/edit-XXXX/isollm.yaml`` with the schema copy beside it, so the editor's
-modeline still resolves; that directory is removed however the command ends.
+half-written, nor overwritten when it changed on disk during the edit.
 
 An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
 terminal sends to isollm and the editor alike) are ignored here, as git and
@@ -136,24 +134,6 @@ def _save_elsewhere(edited: bytes) -> str:
     return name
 
 
-def _edit_directory(root: Path) -> str:
-    """A new private directory for the copy: ``.isollm/edit-XXXX/``, with the schema copy in it."""
-    state_dir = root / STATE_DIR
-    if state_dir.is_symlink():
-        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-    try:
-        state_dir.mkdir(exist_ok=True)
-        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
-    except OSError as error:
-        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
-                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
-    warning = refresh_schema_copy_in(edit_dir)
-    if warning:
-        print(warning, file=sys.stderr)
-    return edit_dir
-
-
 def _unchanged_since(link: Path, target: Path, original: bytes) -> bool:
     if write_target(link) != target:
         return False  # the link was pointed elsewhere meanwhile
@@ -178,12 +158,32 @@ def _again() -> bool:
             return False
 
 
+def _edit_directory(root: Path) -> tuple[str, bool]:
+    """A new private directory for the copy, ``.isollm/edit-XXXX/``, with the schema copy in it;
+    and whether ``.isollm`` was made for it."""
+    state_dir = root / STATE_DIR
+    if state_dir.is_symlink():
+        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+                          f"{CONFIG_FILE_NAME} left unchanged")
+    made = not state_dir.exists()
+    try:
+        state_dir.mkdir(exist_ok=True)
+        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+    except OSError as error:
+        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+    warning = refresh_schema_copy_in(edit_dir)
+    if warning:
+        print(warning, file=sys.stderr)
+    return edit_dir, made
+
+
 class _Edit:
     """The copy the editor works on, and what to do with an edit that was not installed."""
 
-    def __init__(self, directory: str, original: bytes) -> None:
-        self.directory = directory
-        self.copy = os.path.join(directory, CONFIG_FILE_NAME)
+    def __init__(self, directory: Path, original: bytes) -> None:
+        self.directory, self._made_state_dir = _edit_directory(directory)
+        self.copy = os.path.join(self.directory, CONFIG_FILE_NAME)
         self.kept = False
         try:
             with open(self.copy, "xb") as handle:
@@ -201,8 +201,14 @@ class _Edit:
             return self.copy
 
     def remove(self) -> None:
-        if not self.kept:  # with whatever the editor left there (swap files)
-            shutil.rmtree(self.directory, ignore_errors=True)
+        if self.kept:
+            return
+        shutil.rmtree(self.directory, ignore_errors=True)  # with whatever the editor left there (swap files)
+        if self._made_state_dir:
+            try:
+                os.rmdir(os.path.dirname(self.directory))  # made for the edit alone: leave no trace
+            except OSError:
+                pass  # something else (state, the schema copy) lives there now
 
 
 def run() -> int:
@@ -214,7 +220,7 @@ def run() -> int:
     mode = target.stat().st_mode & 0o7777
     if target != link:
         print(f"{shown} is a symbolic link; editing its target {target}")
-    edit = _Edit(_edit_directory(link.parent), original)
+    edit = _Edit(link.parent, original)
     edited = original
     try:
         while True:
