@@ -53,7 +53,7 @@ def editor_command() -> list[str]:
     return [DEFAULT_EDITOR]
 
 
-def signal_name(number: int) -> str:
+def _signal_name(number: int) -> str:
     """``SIGTERM`` for 15; ``signal 40`` for a number with no name (the real-time signals)."""
     try:
         return signal.Signals(number).name
@@ -100,7 +100,7 @@ def _run_editor(command: list[str], path: str) -> None:
         raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
                           f"{CONFIG_FILE_NAME} left unchanged") from None
     if status < 0:
-        raise IsollmError(f"editor {command[0]} was killed by {signal_name(-status)}; "
+        raise IsollmError(f"editor {command[0]} was killed by {_signal_name(-status)}; "
                           f"{CONFIG_FILE_NAME} left unchanged")
     if status != 0:
         raise IsollmError(f"editor {command[0]} exited with status {status}; "
