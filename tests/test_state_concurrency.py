@@ -125,19 +125,24 @@ def test_racing_create_session_has_one_winner(tmp_path: Path, rounds: int, racer
     assert [p.name for p in tmp_path.iterdir()] == ["session.json"]
 
 
-def _endless_writer(state_dir: str) -> None:
+def _endless_writer(state_dir: str, started: Any) -> None:
     store = FileState(state_dir)
     count = 0
     while True:
         store.save_worker(worker(f"w-{count % 3}", last_error="x" * (count % 500)))
         store.save_session(session(os.getpid(), zellij_session=f"z-{count}"))
         count += 1
+        started.set()
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
 def test_writer_killed_mid_loop_leaves_only_valid_files(tmp_path: Path, delay: float) -> None:
-    child = CTX.Process(target=_endless_writer, args=(str(tmp_path),))
+    started = CTX.Event()
+    child = CTX.Process(target=_endless_writer, args=(str(tmp_path), started))
     child.start()
+    # Killed mid-loop, never before its first complete round: on a loaded machine the child may
+    # not even have written a session within the delay.
+    assert started.wait(timeout=60)
     time.sleep(delay)
     os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
     child.join(timeout=10)

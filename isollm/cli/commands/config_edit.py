@@ -58,7 +58,7 @@ def editor_command() -> list[str]:
     return [DEFAULT_EDITOR]
 
 
-def signal_name(number: int) -> str:
+def _signal_name(number: int) -> str:
     """``SIGTERM`` for 15; ``signal 40`` for a number with no name (the real-time signals)."""
     try:
         return signal.Signals(number).name
@@ -71,8 +71,9 @@ def _let_it_pass(number: int, frame: Any) -> None:
 
 
 @contextmanager
-def _signals_left_to_the_editor() -> Iterator[None]:
-    """Ignore Ctrl-C and Ctrl-\\ in isollm while the editor runs, then restore the handlers.
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C and Ctrl-\\ in isollm (while the editor runs, or an edit is being saved),
+    then restore the handlers.
 
     A handler that does nothing, not ``SIG_IGN``: exec resets a caught signal to its
     default but keeps an ignored one, so the editor starts with its usual handling.
@@ -96,7 +97,7 @@ def _signals_left_to_the_editor() -> Iterator[None]:
 
 def _run_editor(command: list[str], path: str) -> None:
     try:
-        with _signals_left_to_the_editor():
+        with _interrupts_ignored():
             status = subprocess.call([*command, path])
     except FileNotFoundError:
         raise IsollmError(f"editor not found: {command[0]} (set $VISUAL or $EDITOR); "
@@ -105,7 +106,7 @@ def _run_editor(command: list[str], path: str) -> None:
         raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
                           f"{CONFIG_FILE_NAME} left unchanged") from None
     if status < 0:
-        raise IsollmError(f"editor {command[0]} was killed by {signal_name(-status)}; "
+        raise IsollmError(f"editor {command[0]} was killed by {_signal_name(-status)}; "
                           f"{CONFIG_FILE_NAME} left unchanged")
     if status != 0:
         raise IsollmError(f"editor {command[0]} exited with status {status}; "
@@ -249,7 +250,8 @@ def run() -> int:
                               f"and your edit is saved in {edit.keep(edited)}") from None
     except KeyboardInterrupt:
         if edited != original:
-            print(f"{shown} left unchanged; your edit is saved in {edit.keep(edited)}", file=sys.stderr)
+            with _interrupts_ignored():  # a second, impatient Ctrl-C must not lose the edit either
+                print(f"{shown} left unchanged; your edit is saved in {edit.keep(edited)}", file=sys.stderr)
         raise
     finally:
         edit.remove()
