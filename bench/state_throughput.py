@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from isollm.io.atomic import fsync_directory  # noqa: E402
 from isollm.state import FileState, TaskRef, WorkerState, WorkerStatus  # noqa: E402
-from isollm.state.codec import encode  # noqa: E402
+from isollm.state.codec import encode_state  # noqa: E402
 
 
 def _worker(name: str, i: int = 0) -> WorkerState:
@@ -60,7 +60,7 @@ def _bare_loop(directory: Path, data: bytes, *, dir_sync: bool) -> Callable[[int
 def bench_save(root: Path, rounds: int, count: int) -> list[tuple[str, float]]:
     store = FileState(root / "save")
     store.save_worker(_worker("worker-1"))
-    data = encode("worker", _worker("worker-1").to_dict())
+    data = encode_state("worker", _worker("worker-1").to_dict())
     bare_dir = root / "bare"
     bare_dir.mkdir()
     samples: dict[str, list[float]] = {"save_worker": [], "bare": [], "bare+dirsync": []}

@@ -13,11 +13,12 @@ import os
 from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
 
 from isollm.io.atomic import atomic_create, atomic_write
-from isollm.errors import ConfigError, Issue, ValidationError
+from isollm.errors import ConfigError, Issue, ValidationError, YamlError
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
 from isollm.schema.check import validate_instance
-from isollm.io.yamlio import Document, YamlError, decode, dump_yaml, parse_yaml, read_limited
+from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 from isollm.util.numbers import whole_numbers
 
 if TYPE_CHECKING:
@@ -34,8 +35,6 @@ MIN_USER_PORT: int = _PROPS["airyra"]["properties"]["port"]["minimum"]
 MAX_PORT: int = _PROPS["airyra"]["properties"]["port"]["maximum"]
 MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
-
-NO_TAG_WARNING = "image has no tag, will use :latest"
 
 T = TypeVar("T")
 
@@ -160,7 +159,8 @@ class Config:
 
     def issues(self) -> list[Issue]:
         """Every problem, located in the file the config was loaded from (if any)."""
-        return validate_instance("config", self._data, self._document)
+        issues = validate_instance("config", self._data, self._document)
+        return [issue.located(path=self.path) for issue in issues] if self.path else issues
 
     def validate(self) -> None:
         """Raise ``ValidationError`` listing every problem; return quietly when valid."""
@@ -172,7 +172,8 @@ class Config:
         image = self._data.get("image")
         if isinstance(image, str) and image and not image_pins_version(image):
             line, column = self._document.locate("/image") if self._document else (None, None)
-            return [Issue(NO_TAG_WARNING, "/image", line, column, "warning")]
+            message = schema_message(_PROPS["image"], "format.untagged", location="/image", instance=image)
+            return [Issue(message, "/image", line, column, "warning", self.path or "", "warning")]
         return []
 
     def warnings(self) -> list[str]:
@@ -210,10 +211,7 @@ def config_path(directory: str | os.PathLike[str]) -> Path:
 
 def parse_config_text(text: str, path: str = "") -> Config:
     """A ``Config`` from YAML text; ``ConfigError`` (with a line) if it is not a config at all."""
-    try:
-        document = parse_yaml(text)
-    except YamlError as error:
-        raise ConfigError(error.message, path=path, line=error.line, column=error.column) from None
+    document = parse_yaml(text, path=path)
     if document.data is None:
         raise ConfigError("config file is empty", path=path, line=1, column=1)
     if not isinstance(document.data, dict):
@@ -236,8 +234,6 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
         raise ConfigError(f"config path is a directory, not a file: {name}", path=name) from None
     except PermissionError:
         raise ConfigError(f"config file is not readable (permission denied): {name}", path=name) from None
-    except YamlError as error:
-        raise ConfigError(error.message, path=name, line=error.line, column=error.column) from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {name}: {error.strerror}", path=name) from None
 
@@ -245,12 +241,7 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 def load_file(path: str | os.PathLike[str]) -> Config:
     """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
     name = os.fspath(path)
-    raw = read_config_bytes(name)
-    try:
-        text = decode(raw)
-    except YamlError as error:
-        raise ConfigError(error.message, path=name, line=error.line, column=error.column) from None
-    return parse_config_text(text, name)
+    return parse_config_text(decode_utf8(read_config_bytes(name), path=name), name)
 
 
 def load(directory: str | os.PathLike[str]) -> Config:

@@ -10,6 +10,7 @@ import json
 import sys
 from typing import Any, Iterator, Sequence
 
+from isollm.schema import pointer
 from isollm.schema.loader import load_schema
 from isollm.io.yamlio import dump_yaml
 
@@ -90,8 +91,8 @@ def _example(schema: dict[str, Any]) -> Any:
 def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
     spec = schema.get("hostPortsDistinct")
     if spec:
-        def dotted(pointer: str) -> str:
-            return "`" + pointer.strip("/").replace("/", ".") + "`"
+        def dotted(location: str) -> str:
+            return "`" + pointer.dotted(location) + "`"
         reserved = ", ".join(dotted(p) for p in spec.get("reserved", []))
         yield "## Rules across keys\n"
         avoid = f", and differ from {reserved} (its default when not set)" if reserved else ""

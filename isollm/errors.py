@@ -1,39 +1,84 @@
-"""The one exception family of the toolkit, and the located problem it reports."""
+"""The one exception family of the toolkit, and the located problem it reports.
+
+Whatever goes wrong with a file (it is not YAML, it is not a config, a value
+breaks the schema) is an ``Issue``: a message, and where it is (file, line,
+column, JSON pointer). The errors that report problems carry them as
+``.issues`` and print each one as ``PATH:LINE:COL: message``; nothing converts
+one kind of problem into another.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from isollm.util.record import FrozenRecord
 from isollm.util.oneline import one_line
 
+MAX_PATH_CHARS = 4096
+E = TypeVar("E", bound="LocatedError")
+
+
+def printable_path(path: str) -> str:
+    """``path`` as diagnostics show it: one line, control characters escaped.
+
+    A file name may hold a newline, which would start a line of its own (a
+    GitHub Actions ``::error`` command, a YAML key) wherever it is printed.
+    """
+    return one_line(path, limit=MAX_PATH_CHARS)
 
 
 class Issue(FrozenRecord):
-    """One problem (or warning) found in a file or a value.
+    """One problem (or warning) found in a file or a value, and where it is.
 
-    ``pointer`` is a JSON pointer into the document; ``line`` and ``column`` are
-    1-based and set only when the value came from a file. Immutable and
-    hashable, compared by value.
+    ``path`` names the file (empty for a value that came from no file);
+    ``line`` and ``column`` are 1-based, set when the value came from a file;
+    ``pointer`` is a JSON pointer into the document; ``keyword`` says which rule
+    failed (a schema keyword, ``load``, ``duplicateKey``...); ``severity`` is
+    ``error`` or ``warning``. Immutable and hashable, compared by value.
     """
 
-    __match_args__ = ("message", "pointer", "line", "column", "keyword")
+    __match_args__ = ("message", "pointer", "line", "column", "keyword", "path", "severity")
     _fields = __match_args__
     message: str
     pointer: str
     line: int | None
     column: int | None
     keyword: str
+    path: str
+    severity: str
 
     def __init__(self, message: str, pointer: str = "", line: int | None = None, column: int | None = None,
-                 keyword: str = "") -> None:
-        self._init(message=message, pointer=pointer, line=line, column=column, keyword=keyword)
+                 keyword: str = "", path: str = "", severity: str = "error") -> None:
+        self._init(message=message, pointer=pointer, line=line, column=column, keyword=keyword, path=path,
+                   severity=severity)
 
     def __post_init__(self) -> None:
         # Messages quote user values: keep every one printable on one line.
         object.__setattr__(self, "message", one_line(self.message))
 
+    def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
+        """This issue with the file, line and column it lacks filled in (what it has is kept)."""
+        new_path = self.path or path or ""
+        new_line = self.line if self.line is not None else line
+        new_column = self.column if self.column is not None else column
+        if (new_path, new_line, new_column) == (self.path, self.line, self.column):
+            return self
+        return Issue(self.message, self.pointer, new_line, new_column, self.keyword, new_path, self.severity)
+
+    def where(self, path: str | None = None) -> str:
+        """``PATH:LINE:COL`` (as much of it as is known; ``path`` overrides the issue's own)."""
+        shown = printable_path(self.path if path is None else path)
+        if self.line is None:
+            return shown
+        place = str(self.line) if self.column is None else f"{self.line}:{self.column}"
+        return f"{shown}:{place}" if shown else place
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
     def to_dict(self) -> dict[str, Any]:
+        """The fields ``--format json`` reports for a problem of a file."""
         return {
             "message": self.message,
             "pointer": self.pointer,
@@ -51,37 +96,84 @@ class UsageError(IsollmError):
     """The command was called wrongly (exit status 2)."""
 
 
-class ConfigError(IsollmError):
-    """A file cannot be read as a config at all (missing, not YAML, not a mapping...)."""
+class LocatedError(IsollmError):
+    """An error that is a list of located problems (``.issues``), all of them.
 
-    def __init__(self, message: str, *, path: str = "", line: int | None = None,
-                 column: int | None = None) -> None:
-        message = one_line(message)
-        super().__init__(message)
-        self.message = message
+    ``str()`` gives each problem as ``PATH:LINE:COL: message``, under ``title``
+    when there is one.
+    """
+
+    title = ""
+
+    def __init__(self, issues: Sequence[Issue], *, path: str = "", title: str | None = None) -> None:
         self.path = path
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class ValidationError(IsollmError):
-    """Every problem found in a value, not only the first."""
-
-    def __init__(self, issues: list[Issue], *, path: str = "", title: str = "config validation failed") -> None:
-        self.issues = list(issues)
-        self.path = path
-        self.title = title
+        if title is not None:
+            self.title = title
+        self.issues = [issue.located(path=path) for issue in issues]
         super().__init__(str(self))
+
+    def locate(self: E, *, path: str | None = None, line: int | None = None, column: int | None = None) -> E:
+        """This error, its problems given the file, line and column they lack; for the
+        reader that knows more of where the problem is than the code that found it."""
+        self.path = self.path or path or ""
+        self.issues = [issue.located(path=path, line=line, column=column) for issue in self.issues]
+        self.args = (str(self),)
+        return self
 
     @property
     def errors(self) -> list[str]:
+        """The message of each problem, without its location."""
         return [issue.message for issue in self.issues]
 
     def __str__(self) -> str:
-        return self.title + ":" + "".join(f"\n  - {m}" for m in self.errors)
+        if not self.title and len(self.issues) == 1:
+            return str(self.issues[0])
+        return self.title + ":" + "".join(f"\n  - {issue}" for issue in self.issues)
+
+
+class ConfigError(LocatedError):
+    """A file cannot be read as a config at all (missing, not YAML, not a mapping...).
+
+    One problem; ``str()`` is ``PATH:LINE:COL: message`` when it is located.
+    """
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None,
+                 keyword: str = "load") -> None:
+        super().__init__([Issue(message, "", line, column, keyword, path)], path=path)
+
+    @property
+    def issue(self) -> Issue:
+        return self.issues[0]
+
+    @property
+    def message(self) -> str:
+        return self.issue.message
+
+    @property
+    def line(self) -> int | None:
+        return self.issue.line
+
+    @property
+    def column(self) -> int | None:
+        return self.issue.column
+
+
+class YamlError(ConfigError):
+    """The text cannot be read as one YAML document of plain data."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, *,
+                 path: str = "") -> None:
+        super().__init__(message, path=path, line=line, column=column)
+
+
+class ValidationError(LocatedError):
+    """Every problem found in a value, not only the first.
+
+    ``str()`` is ``config validation failed:`` (or the ``title`` given) and one
+    ``  - PATH:LINE:COL: message`` line per problem.
+    """
+
+    title = "config validation failed"
 
 
 class StateError(IsollmError):
@@ -117,8 +209,8 @@ class InvalidStateError(StateError, ValidationError):
     ``.issues`` says what is wrong, with line and column where known.
     """
 
-    def __init__(self, issues: list[Issue], *, path: str, title: str) -> None:
+    def __init__(self, issues: Sequence[Issue], *, path: str, title: str) -> None:
         ValidationError.__init__(self, issues, path=path, title=title)
 
     def __str__(self) -> str:
-        return f"{self.path}: " + ValidationError.__str__(self)
+        return f"{printable_path(self.path)}: " + ValidationError.__str__(self)

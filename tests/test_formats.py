@@ -7,9 +7,21 @@ from typing import Callable
 import pytest
 
 from isollm.schema import formats
+from isollm.schema.loader import load_schema
+from isollm.schema.pointer import subschema
+
+PORT_ITEM = subschema(load_schema("config"), "/ports/0")
+
+
+def is_port_mapping(value: object) -> bool:
+    """The port-mapping check as the config schema's ``ports`` entries use it."""
+    check = formats.format_check("isollm-port-mapping", PORT_ITEM)
+    assert check is not None
+    return check(value)
+
 
 CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] = {
-    formats.is_port_mapping: (
+    is_port_mapping: (
         ["1", "80", "8080:80", "65535", "65535:1", "0080"],
         [("abc", "not a valid number"), ("", "not a valid number"), ("1:2:3", "expected 'port'"),
          ("0", "out of range"), ("65536", "out of range"), ("80:0", "out of range"),
@@ -25,7 +37,9 @@ CASES: dict[Callable[[object], bool], tuple[list[str], list[tuple[str, str]]]] =
     formats.is_git_branch_prefix: (
         ["isollm/", "agents/", "team/agents/", "a-b_c.d/"],
         [("a//", "'//'"), ("a..b/", "'..'"), ("-x/", "'-'"), ("a b/", "characters"), (".x/", "'.'"),
-         ("x.lock/", ".lock"), ("a~b/", "characters")],
+         ("x.lock/", ".lock"), ("a~b/", "characters"), ("a:b/", "characters"), ("a\\b/", "characters"),
+         ("a?b/", "characters"), ("a*b/", "characters"), ("a[b/", "characters"), ("a^b/", "characters"),
+         ("a\x7fb/", "characters"), ("a\tb/", "characters")],
     ),
     formats.is_host: (
         ["localhost", "127.0.0.1", "::1", "fe80::1", "tasks.internal", "a-b.example.com", "example.com.",
@@ -87,5 +101,29 @@ def test_image_pins_version(value: str, pinned: bool) -> None:
 
 
 def test_host_port_of_entries() -> None:
-    assert [formats.host_port(v) for v in ["8080:80", 3000, "0080", "abc", True, None, "1:2:3"]] == [
+    bounds = {"minimum": PORT_ITEM["minimum"], "maximum": PORT_ITEM["maximum"]}
+    assert [formats.host_port(v, **bounds) for v in ["8080:80", 3000, "0080", "abc", True, None, "1:2:3"]] == [
         "8080", "3000", "80", None, None, None, None]
+
+
+def test_a_check_takes_its_range_from_the_subschema_that_uses_it() -> None:
+    """Formats read no schema themselves: the port range is whatever the using subschema says."""
+    narrow = formats.format_check("isollm-port-mapping", {"minimum": 1000, "maximum": 2000})
+    assert narrow is not None and narrow("1500:1999")
+    with pytest.raises(ValueError, match=r"out of range \(1000-2000\)"):
+        narrow("999")
+    assert formats.host_port("3000", minimum=1, maximum=2000) is None
+    with pytest.raises(ValueError, match="needs maximum"):
+        formats.format_check("isollm-port-mapping", {"minimum": 1})
+    assert formats.format_check("email", {}) is None  # not ours: jsonschema's own
+
+
+def test_both_validators_use_the_range_of_the_schema_they_are_given() -> None:
+    from isollm.schema.decide import compile_schema
+    from isollm.schema.validator_class import IsollmValidator
+
+    schema = {"type": "array", "items": {"type": ["integer", "string"], "minimum": 1000, "maximum": 2000,
+                                         "format": "isollm-port-mapping"}}
+    assert compile_schema(schema)(["1500:1999"]) and not compile_schema(schema)(["80:80"])
+    errors = list(IsollmValidator(schema).iter_errors(["80:80"]))
+    assert [str(error.cause) for error in errors] == ["port out of range (1000-2000)"]

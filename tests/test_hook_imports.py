@@ -83,10 +83,12 @@ def test_records_behave_like_the_dataclasses_they_replace() -> None:
     assert issue == Issue(message="m", pointer="/p", line=1, column=2, keyword="k")
     assert issue != Issue("m") and issue != ("m", "/p", 1, 2, "k")
     assert hash(issue) == hash(Issue("m", "/p", 1, 2, "k")) and len({issue, Issue("m", "/p", 1, 2, "k")}) == 1
-    assert repr(issue) == "Issue(message='m', pointer='/p', line=1, column=2, keyword='k')"
+    assert repr(issue) == "Issue(message='m', pointer='/p', line=1, column=2, keyword='k', path='', severity='error')"
+    assert issue != Issue("m", "/p", 1, 2, "k", path="f") and issue != Issue("m", "/p", 1, 2, "k", severity="warning")
     with pytest.raises(AttributeError):
         issue.message = "x"  # type: ignore[misc]
-    assert repr(Issue("m")) == "Issue(message='m', pointer='', line=None, column=None, keyword='')"
+    assert repr(Issue("m")) == (
+        "Issue(message='m', pointer='', line=None, column=None, keyword='', path='', severity='error')")
     assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
     assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
     report = FileReport("p")

@@ -64,3 +64,23 @@ def test_schema_files_are_pretty_printed_json() -> None:
     for name in PRESENT:
         text = schema_path(name).read_text()
         assert json.loads(text) == load_schema(name) and text.endswith("\n")
+
+
+@pytest.mark.parametrize(("pattern", "text", "matches"), [
+    ("^[a-z]+$", "name", True),
+    ("^[a-z]+$", "name\n", False),  # ECMA's $ is the very end; Python's also before a final newline
+    ("/$", "isollm/", True),
+    ("/$", "isollm/\n", False),
+    (r"^a\$$", "a$", True),  # an escaped dollar is a literal one
+    ("^[$]$", "$", True),  # so is a dollar in a character class
+])
+def test_patterns_are_read_as_ecma_262(pattern: str, text: str, matches: bool) -> None:
+    from isollm.schema.ecma_regex import compile_pattern
+
+    assert (compile_pattern(pattern).search(text) is not None) is matches
+
+
+def test_a_host_port_rule_needs_the_port_range_of_its_entries() -> None:
+    schema = {"hostPortsDistinct": {"list": "/ports"}, "properties": {"ports": {"items": {"minimum": 1}}}}
+    with pytest.raises(ValueError, match="/ports need maximum"):
+        compile_schema(schema)

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isollm.state import MemoryState, TaskRef, WorkerState, WorkerStatus
-from isollm.state.codec import decode, encode
+from isollm.state.codec import decode_state, encode_state
 from tests.state_helpers import worker
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,10 +33,10 @@ def test_any_valid_worker_round_trips(name: str, status: WorkerStatus, container
     original = WorkerState(name=name, status=status, container_id=container_id, ip=ip, current_task=task,
                            current_branch=branch, started_at=started, last_activity=active, last_error=error,
                            error_time=error_time)
-    data = encode("worker", original.to_dict())
-    loaded = WorkerState.from_dict(decode("worker", data))
+    data = encode_state("worker", original.to_dict())
+    loaded = WorkerState.from_dict(decode_state("worker", data))
     assert loaded == original
-    assert encode("worker", loaded.to_dict()) == data
+    assert encode_state("worker", loaded.to_dict()) == data
     store = MemoryState()
     store.save_worker(original)
     assert store.load_worker(name) == original

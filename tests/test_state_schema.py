@@ -27,7 +27,7 @@ from isollm.state import (
     WorkerState,
     WorkerStatus,
 )
-from isollm.state.codec import encode
+from isollm.state.codec import encode_state
 from isollm.state.timestamps import format_timestamp, parse_timestamp
 from isollm.schema.validator_class import IsollmValidator
 from tests.state_helpers import EXAMPLES, worker
@@ -88,7 +88,7 @@ def test_go_written_file_loads_and_round_trips_byte_for_byte(tmp_path: Path, exa
     store = FileState(tmp_path)
     placed = _place(tmp_path, example, json.loads(example.read_text()).get("name"))
     record = _load(store, example)
-    assert encode(_kind(example), record.to_dict()) == example.read_bytes()
+    assert encode_state(_kind(example), record.to_dict()) == example.read_bytes()
     if isinstance(record, Session):
         store.save_session(record)
     else:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from isollm.io.yamlio import MAX_DEPTH, YamlError, decode, dump_yaml, parse_yaml, read_text
+from isollm.io.yamlio import MAX_DEPTH, YamlError, decode_utf8, dump_yaml, parse_yaml, read_text
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -76,9 +76,9 @@ def test_depth_and_alias_expansion_are_bounded() -> None:
 
 
 def test_decode_strips_bom_and_locates_bad_bytes() -> None:
-    assert decode(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
+    assert decode_utf8(b"\xef\xbb\xbfa: 1\n") == "a: 1\n"
     with pytest.raises(YamlError) as raised:
-        decode(b"a: 1\nb: \xff\n")
+        decode_utf8(b"a: 1\nb: \xff\n")
     assert (raised.value.line, raised.value.column) == (2, 4)
     assert "not valid UTF-8" in raised.value.message
 

@@ -9,10 +9,9 @@ from typing import Any, Callable, Sequence
 from isollm.config import Config, load_file, parse_config_text
 from isollm.errors import ConfigError, Issue
 from isollm.util.record import Record
-from isollm.util.oneline import one_line
-from isollm.io.yamlio import YamlError, decode
+from isollm.io.yamlio import decode_utf8
 
-FORMATS = ("text", "json", "github")
+REPORT_FORMATS = ("text", "json", "github")
 
 
 class FileReport(Record):
@@ -37,8 +36,8 @@ class FileReport(Record):
 def _report(name: str, read: Callable[[], Config]) -> FileReport:
     try:
         config = read()
-    except (ConfigError, YamlError) as error:
-        return FileReport(name, [Issue(error.message, "", error.line, error.column, "load")])
+    except ConfigError as error:
+        return FileReport(name, error.issues)
     return FileReport(name, config.issues(), config.warning_issues())
 
 
@@ -50,23 +49,14 @@ def check_config_file(path: str | os.PathLike[str]) -> FileReport:
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:
     """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return _report(name, lambda: parse_config_text(decode(raw), name))
-
-
-def _where(path: str, issue: Issue) -> str:
-    path = one_line(path, limit=4096)
-    if issue.line is None:
-        return path
-    if issue.column is None:
-        return f"{path}:{issue.line}"
-    return f"{path}:{issue.line}:{issue.column}"
+    return _report(name, lambda: parse_config_text(decode_utf8(raw, path=name), name))
 
 
 def text_lines(report: FileReport) -> list[str]:
-    """``PATH:LINE:COL: error: MESSAGE`` lines, errors and warnings in file order."""
-    tagged = [(i, "error") for i in report.errors] + [(i, "warning") for i in report.warnings]
-    tagged.sort(key=lambda pair: (pair[0].line or 0, pair[0].column or 0))
-    return [f"{_where(report.path, i)}: {kind}: {i.message}" for i, kind in tagged]
+    """``PATH:LINE:COL: error: MESSAGE`` lines (``warning:`` for warnings), in file order,
+    under the report's name for the file."""
+    issues = sorted([*report.errors, *report.warnings], key=lambda i: (i.line or 0, i.column or 0))
+    return [f"{i.where(report.path)}: {i.severity}: {i.message}" for i in issues]
 
 
 def _escape_github(text: str, *, property_value: bool = False) -> str:
@@ -76,14 +66,13 @@ def _escape_github(text: str, *, property_value: bool = False) -> str:
 
 def github_lines(report: FileReport) -> list[str]:
     out = []
-    for kind, issues in (("error", report.errors), ("warning", report.warnings)):
-        for issue in issues:
-            props = [f"file={_escape_github(report.path, property_value=True)}"]
-            if issue.line is not None:
-                props.append(f"line={issue.line}")
-            if issue.column is not None:
-                props.append(f"col={issue.column}")
-            out.append(f"::{kind} {','.join(props)}::{_escape_github(issue.message)}")
+    for issue in [*report.errors, *report.warnings]:
+        props = [f"file={_escape_github(report.path, property_value=True)}"]
+        if issue.line is not None:
+            props.append(f"line={issue.line}")
+        if issue.column is not None:
+            props.append(f"col={issue.column}")
+        out.append(f"::{issue.severity} {','.join(props)}::{_escape_github(issue.message)}")
     return out
 
 

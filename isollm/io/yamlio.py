@@ -23,8 +23,10 @@ from typing import Any
 
 import yaml
 
+from isollm.errors import YamlError
 from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
+from isollm.schema.pointer import child, parent
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -55,16 +57,6 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-
-
-class YamlError(Exception):
-    """The text cannot be read as one YAML document of plain data."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 class DuplicateKey(FrozenRecord):
@@ -103,11 +95,7 @@ class Document(Record):
                 return self.values[pointer]
             if not pointer:
                 return None, None
-            pointer = pointer.rsplit("/", 1)[0]
-
-
-def escape_pointer_part(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
+            pointer = parent(pointer)
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -224,9 +212,7 @@ class _Builder:
     def _child_pointer(self) -> str:
         frame = self.stack[-1]
         container, pointer = frame[0], frame[1]
-        if isinstance(container, list):
-            return f"{pointer}/{len(container)}"
-        return f"{pointer}/{escape_pointer_part(frame[2])}"
+        return child(pointer, len(container) if isinstance(container, list) else frame[2])
 
     def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount
@@ -276,8 +262,8 @@ class _Builder:
             if self._expecting_key() and error.line is None:
                 value = event.value  # a key is only ever a name: keep its text
             else:
-                raise YamlError(error.message, *(_position(event.start_mark) if error.line is None
-                                                 else (error.line, error.column))) from None
+                line, column = _position(event.start_mark)
+                raise error.locate(line=line, column=column) from None
         if self._expecting_key():
             if isinstance(value, float) and not math.isfinite(value):
                 value = event.value
@@ -316,8 +302,16 @@ class _Builder:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
 
-def parse_yaml(text: str) -> Document:
-    """Parse one YAML document; raise ``YamlError`` with a location when it cannot be read."""
+def parse_yaml(text: str, *, path: str = "") -> Document:
+    """Parse one YAML document; raise ``YamlError`` with a location (in the file ``path``)
+    when it cannot be read."""
+    try:
+        return _parse(text)
+    except YamlError as error:
+        raise error.locate(path=path) from None
+
+
+def _parse(text: str) -> Document:
     builder = _Builder()
     parser = None
     documents = 0
@@ -398,18 +392,20 @@ def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int 
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location if not UTF-8."""
+def decode_utf8(raw: bytes, *, path: str = "") -> str:
+    """UTF-8 text of ``raw`` without a byte order mark; ``YamlError`` with a location (in the
+    file ``path``) if not UTF-8."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlError("file is UTF-16 or UTF-32 encoded (byte order mark); save it as UTF-8", 1, 1)
+        raise YamlError("file is UTF-16 or UTF-32 encoded (byte order mark); save it as UTF-8", 1, 1, path=path)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
+        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column,
+                        path=path) from None
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -419,13 +415,14 @@ def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -
     """
     raw = read_at_most(path, limit + 1)
     if len(raw) > limit:
-        raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible")
+        raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible",
+                        path=os.fspath(path))
     return raw
 
 
 def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """``read_limited``, decoded (see ``decode``)."""
-    return decode(read_limited(path, limit=limit))
+    """``read_limited``, decoded (see ``decode_utf8``)."""
+    return decode_utf8(read_limited(path, limit=limit), path=os.fspath(path))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -7,12 +7,17 @@ from typing import Any
 from isollm.schema.decide import checker_for
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
+from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
+from isollm.schema.pointer import subschema
 
 
-def duplicate_key_issues(document: Document | None) -> list[Issue]:
+def duplicate_key_issues(name: str, document: Document | None) -> list[Issue]:
     if document is None:
         return []
-    return [Issue(f'duplicate key "{d.key}" (first defined on line {d.first_line})',
+    schema = load_schema(name)
+    return [Issue(schema_message(subschema(schema, d.pointer), "duplicateKey", location=d.pointer, key=d.key,
+                                 first_line=d.first_line),
                   d.pointer, d.line, d.column, "duplicateKey")
             for d in document.duplicates]
 
@@ -27,7 +32,7 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     The compiled check decides; jsonschema (slow to import) runs only to
     explain a failure.
     """
-    issues = duplicate_key_issues(document)
+    issues = duplicate_key_issues(name, document)
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 

@@ -12,9 +12,11 @@ import math
 from functools import lru_cache
 from typing import Any, Callable
 
-from isollm.schema.formats import FORMATS
-from isollm.schema.keywords import ecma_regex, host_port_conflicts
+from isollm.schema.formats import format_check
+from isollm.schema.ecma_regex import compile_pattern
+from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
+from isollm.schema.pointer import MISSING, resolve
 
 Check = Callable[[Any], bool]
 
@@ -128,11 +130,11 @@ class _Compiler:
         return lambda instance: not isinstance(instance, str) or len(instance) <= value
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
-        regex = ecma_regex(value)
+        regex = compile_pattern(value)
         return lambda instance: not isinstance(instance, str) or regex.search(instance) is not None
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
-        checker = FORMATS.get(value)
+        checker = format_check(value, schema)
         if checker is None:
             raise ValueError(f"the fast validator has no checker for format {value!r}")
 
@@ -222,13 +224,14 @@ class _Compiler:
             raise ValueError(f"the fast validator supports only local $ref, not {value!r}")
         if value not in self.refs:
             self.refs[value] = lambda instance: True  # placeholder breaks recursion
-            target: Any = self.root
-            for part in value[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
+            target = resolve(self.root, value[1:])
+            if target is MISSING:
+                raise ValueError(f"$ref {value!r} names nothing in the schema")
             self.refs[value] = self.compile(target)
         return lambda instance: self.refs[value](instance)
 
     def _kw_hostPortsDistinct(self, value: Any, schema: Any) -> Check:
+        port_bounds(schema, value["list"])  # a schema without a port range fails here, not mid-validation
         return lambda instance: next(host_port_conflicts(value, instance, schema), None) is None
 
 

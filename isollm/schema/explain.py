@@ -1,24 +1,26 @@
 """Turning jsonschema's errors into the toolkit's human, located messages.
 
-Messages live in the schema: each subschema's ``x-messages`` maps a keyword to
-a template whose fields are the subschema's own keywords (``{minimum}``), the
-value (``{instance}``), and for formats the reason the check gave.
+Messages live in the schema (each subschema's ``x-messages``) and are filled
+by ``isollm.schema.messages``; this module decides which problems to tell and
+where each one is.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
-from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 from jsonschema.exceptions import best_match
 
 from isollm.errors import Issue
-from isollm.schema.loader import load_schema, subschema
-from isollm.schema.validator_class import IsollmValidator, _Fields
-from isollm.io.yamlio import Document, escape_pointer_part
+from isollm.schema import pointer as pointers
+from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message, schema_template
+from isollm.schema.pointer import subschema
+from isollm.schema.validator_class import IsollmValidator
+from isollm.io.yamlio import Document
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
@@ -29,53 +31,18 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-def _pointer(parts: Iterable[Any]) -> str:
-    return "".join("/" + escape_pointer_part(str(p)) for p in parts)
-
-
-def _dotted(pointer: str) -> str:
-    if not pointer:
-        return "the config"
-    # Keep empty parts: a key "" is a key too, and must not read as its parent.
-    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:])
-
-
-def _template_fields(error: SchemaError, pointer: str, reason: str = "") -> _Fields:
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    fields = _Fields({k: v for k, v in schema.items() if isinstance(v, (int, float, str))})
-    instance = error.instance
-    fields.update(
-        instance=instance if isinstance(instance, str) else json.dumps(instance, default=str),
-        instance_json=json.dumps(instance, default=str, ensure_ascii=False),
-        field=_dotted(pointer),
-        reason=reason,
-    )
-    if isinstance(schema.get("enum"), list):
-        fields["enum_list"] = ", ".join(str(v) for v in schema["enum"])
-    return fields
-
-
-def _message(error: SchemaError, keyword: str, pointer: str, fallback: str) -> str:
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    template = schema.get("x-messages", {}).get(keyword)
-    if template is None:
-        return fallback
-    reason = str(error.cause) if error.cause is not None else ""
-    return str(template).format_map(_template_fields(error, pointer, reason))
-
-
-def _describe(error: SchemaError) -> list[tuple[str, str, str, bool]]:
+def _describe(error: JsonschemaValidationError) -> list[tuple[str, str, str, bool]]:
     """(pointer, message, keyword, at_key) for one jsonschema error."""
     keyword = str(error.validator)
-    pointer = _pointer(error.absolute_path)
+    pointer = pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     if keyword == "required":
         out = []
         for name in error.validator_value:  # type: ignore[union-attr]
             if isinstance(error.instance, dict) and name not in error.instance:
-                child = f"{pointer}/{escape_pointer_part(name)}"
-                template = schema.get("properties", {}).get(name, {}).get("x-messages", {}).get("required")
-                out.append((pointer, template or f"{_dotted(child)} is required", keyword, False))
+                sub = schema.get("properties", {}).get(name, {})
+                message = schema_message(sub, "required", location=pointers.child(pointer, name))
+                out.append((pointer, message, keyword, False))
         return out
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
         known = list(schema.get("properties", {}))
@@ -83,22 +50,26 @@ def _describe(error: SchemaError) -> list[tuple[str, str, str, bool]]:
         for name in error.instance:
             if name in known:
                 continue
-            child = f"{pointer}/{escape_pointer_part(str(name))}"
-            message = f'unknown key "{_dotted(child)}"'
+            child = pointers.child(pointer, name)
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
             if close:
-                message += f' (did you mean "{_dotted(pointer + "/" + escape_pointer_part(close[0]))}"?)'
+                message = schema_message(schema, "additionalProperties.suggestion", location=child,
+                                         suggestion=pointers.dotted(pointers.child(pointer, close[0])))
+            else:
+                message = schema_message(schema, "additionalProperties", location=child)
             out.append((child, message, keyword, True))
         return out
-    if keyword in ("format", "hostPortsDistinct"):
+    if keyword == "hostPortsDistinct":  # the keyword made its message, with the entry's location
         return [(pointer, error.message, keyword, False)]
-    if keyword == "type":
+    fields: dict[str, object] = {"reason": error.message}
+    if keyword == "format":
+        cause = error.cause
+        fields["reason"] = str(cause) if cause is not None else f"is not a valid {error.validator_value}"
+    elif keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
-        fallback = f"{_dotted(pointer)} must be {words}"
-        return [(pointer, _message(error, keyword, pointer, fallback), keyword, False)]
-    fallback = f"{_dotted(pointer)}: {error.message}"
-    return [(pointer, _message(error, keyword, pointer, fallback), keyword, False)]
+        fields["expected"] = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+    message = schema_message(schema, keyword, location=pointer, instance=error.instance, **fields)
+    return [(pointer, message, keyword, False)]
 
 
 def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
@@ -117,26 +88,14 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
         if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
             continue
         # An empty string where a value is required reads as "is required".
-        required_message = subschema(schema, pointer).get("x-messages", {}).get("required")
-        if required_message and _value_at(instance, pointer) == "" and keyword != "type":
-            item = (pointer, required_message, "required", at_key)
+        sub = subschema(schema, pointer)
+        if schema_template(sub, "required") and pointers.resolve(instance, pointer) == "" and keyword != "type":
+            item = (pointer, schema_message(sub, "required", location=pointer, instance=""), "required", at_key)
         if (pointer, item[1]) in seen:
             continue
         seen.add((pointer, item[1]))
         kept.append(item)
     return kept
-
-
-def _value_at(instance: Any, pointer: str) -> Any:
-    node = instance
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]:
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def explain(name: str, instance: Any, document: Document | None = None) -> list[Issue]:

@@ -2,27 +2,22 @@
 
 Each check returns True when the value is fine or is not a string (the ``type``
 keyword speaks for those) and raises ``ValueError`` with a short reason when it
-is not. The same functions back the jsonschema validator class and the fast
-validator, so both enforce exactly the same rules.
+is not. A check is a pure function of its arguments: what it needs from the
+schema (the port range...) it takes as keyword arguments, which ``format_check``
+fills from the keywords beside ``format`` in the subschema that uses it. The
+same functions back the jsonschema validator class and the fast validator, so
+both enforce exactly the same rules.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Callable
-
-from isollm.schema.loader import load_schema
+from functools import partial
+from typing import Any, Callable, Mapping
 
 _DIGITS = re.compile(r"[0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s")
-
-
-@lru_cache(maxsize=None)
-def _port_bounds() -> tuple[int, int]:
-    items = load_schema("config")["properties"]["ports"]["items"]
-    return int(items["minimum"]), int(items["maximum"])
 
 
 def _reject_invisible(value: str) -> None:
@@ -32,14 +27,14 @@ def _reject_invisible(value: str) -> None:
         raise ValueError("contains whitespace")
 
 
-def is_port_mapping(value: object) -> bool:
-    """``port`` or ``host:container``, each a decimal number in the port range."""
+def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
+    """``port`` or ``host:container``, each a decimal number from ``minimum`` to ``maximum``."""
     if not isinstance(value, str):
         return True
     parts = value.split(":")
     if len(parts) > 2:
         raise ValueError("invalid format, expected 'port' or 'host:container'")
-    low, high = _port_bounds()
+    low, high = minimum, maximum
     for part in parts:
         if not _DIGITS.fullmatch(part):
             raise ValueError("not a valid number")
@@ -48,15 +43,16 @@ def is_port_mapping(value: object) -> bool:
     return True
 
 
-def host_port(value: object) -> str | None:
-    """The host side of a valid port entry, as text; None for an invalid entry."""
+def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
+    """The host side of a valid port entry (ports from ``minimum`` to ``maximum``), as text;
+    None for an invalid entry."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # JSON Schema counts 8080.0 as the integer 8080, so must the port rules
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value)
     try:
-        is_port_mapping(text)
+        is_port_mapping(text, minimum=minimum, maximum=maximum)
     except ValueError:
         return None
     return str(int(text.split(":")[0]))
@@ -93,20 +89,18 @@ def is_git_branch(value: object) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
-def _branch_pattern() -> re.Pattern[str]:
-    base = load_schema("config")["properties"]["git"]["properties"]["base_branch"]
-    return re.compile(str(base["pattern"]).replace("$", r"\Z"))
+# git check-ref-format forbids these anywhere in a ref name: control characters, space,
+# '~', '^', ':', '?', '*', '[' and a backslash.
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 
 
 def is_git_branch_prefix(value: object) -> bool:
-    """A prefix that makes a valid branch name when a worker name follows it."""
+    """A prefix that makes a valid git branch name when a worker name follows it."""
     if not isinstance(value, str) or not value.endswith("/") or value == "/":
         return True  # "must end with '/'" and "cannot be just '/'" are the schema's own keywords
-    example = value + "worker-1"
-    if not _branch_pattern().match(example):
+    if _REF_FORBIDDEN.search(value):
         raise ValueError("contains characters not allowed in a branch name")
-    _check_ref_structure(example)
+    _check_ref_structure(value + "worker-1")
     return True
 
 
@@ -301,12 +295,31 @@ def is_date_time(value: object) -> bool:
     return True
 
 
-FORMATS: dict[str, Callable[[object], bool]] = {
-    "date-time": is_date_time,
-    "isollm-port-mapping": is_port_mapping,
-    "isollm-git-branch": is_git_branch,
-    "isollm-git-branch-prefix": is_git_branch_prefix,
-    "isollm-host": is_host,
-    "isollm-git-remote": is_git_remote,
-    "isollm-image": is_image,
+FormatCheck = Callable[[object], bool]
+
+# Format name -> (check, the keywords beside "format" whose values the check takes).
+FORMAT_CHECKS: dict[str, tuple[Callable[..., bool], tuple[str, ...]]] = {
+    "date-time": (is_date_time, ()),
+    "isollm-port-mapping": (is_port_mapping, ("minimum", "maximum")),
+    "isollm-git-branch": (is_git_branch, ()),
+    "isollm-git-branch-prefix": (is_git_branch_prefix, ()),
+    "isollm-host": (is_host, ()),
+    "isollm-git-remote": (is_git_remote, ()),
+    "isollm-image": (is_image, ()),
 }
+
+
+def format_check(name: str, subschema: Mapping[str, Any]) -> FormatCheck | None:
+    """The check for the format called ``name`` as ``subschema`` uses it, with the
+    arguments it takes from ``subschema``; None for a format that is not ours."""
+    entry = FORMAT_CHECKS.get(name)
+    if entry is None:
+        return None
+    check, keywords = entry
+    if not keywords:
+        return check
+    missing = [keyword for keyword in keywords if keyword not in subschema]
+    if missing:
+        raise ValueError(f"format {name!r} needs {', '.join(missing)} beside it in the schema")
+    bound: FormatCheck = partial(check, **{keyword: subschema[keyword] for keyword in keywords})
+    return bound

@@ -1,52 +1,22 @@
-"""Rules shared by both validators: ECMA-262 patterns and the host-port keyword."""
+"""The ``hostPortsDistinct`` keyword, shared by both validators."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any, Iterator
 
+from isollm.schema import pointer
 from isollm.schema.formats import host_port
 from isollm.schema.loader import schema_default
-
-_MISSING = object()
-
-
-@lru_cache(maxsize=None)
-def ecma_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re``.
-
-    ECMA's ``$`` matches only at the very end; Python's also before a final
-    newline, which would let ``"name\\n"`` pass ``^[a-z]+$``.
-    """
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
+from isollm.schema.messages import schema_message
 
 
-def _resolve(instance: Any, pointer: str) -> Any:
-    node = instance
-    for part in [p for p in pointer.split("/") if p]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
+def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:
+    """The port range of the entries at ``entries``: their own schema's minimum and maximum."""
+    items = pointer.subschema(schema, entries).get("items", {})
+    missing = [keyword for keyword in ("minimum", "maximum") if keyword not in items]
+    if missing:
+        raise ValueError(f"hostPortsDistinct: the entries of {entries} need {' and '.join(missing)} in their schema")
+    return {"minimum": int(items["minimum"]), "maximum": int(items["maximum"])}
 
 
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -57,27 +27,28 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     """
     if not isinstance(instance, dict):
         return
-    entries = _resolve(instance, spec["list"])
+    entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
-    messages = schema.get("x-messages", {})
+    bounds = port_bounds(schema, spec["list"])  # a port counts in the range its entry's schema allows
     reserved: dict[str, str] = {}
-    for pointer in spec.get("reserved", []):
-        value = _resolve(instance, pointer)
-        if value is _MISSING:
-            value = schema_default(schema, pointer)
-        port = host_port(value)
+    for where in spec.get("reserved", []):
+        value = pointer.resolve(instance, where)
+        if value is pointer.MISSING:
+            value = schema_default(schema, where)
+        port = host_port(value, **bounds)
         if port is not None:
-            reserved.setdefault(port, pointer.strip("/").replace("/", "."))
+            reserved.setdefault(port, pointer.dotted(where))
     seen: set[str] = set()
     for index, entry in enumerate(entries):
-        port = host_port(entry)
+        port = host_port(entry, **bounds)
         if port is None:
             continue
-        where = f"{spec['list']}/{index}"
+        where = pointer.child(spec["list"], index)
         if port in seen:
-            yield where, messages.get("hostPortsDistinct.duplicate", "duplicate port: {port}").format(port=port)
+            yield where, schema_message(schema, "hostPortsDistinct.duplicate", location=where, instance=entry,
+                                        port=port)
         seen.add(port)
         if port in reserved:
-            template = messages.get("hostPortsDistinct.reserved", "port {port} conflicts with {field}")
-            yield where, template.format(port=port, field=reserved[port])
+            yield where, schema_message(schema, "hostPortsDistinct.reserved", location=where, instance=entry,
+                                        port=port, reserved=reserved[port])

@@ -7,6 +7,8 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from isollm.schema.pointer import subschema
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -43,17 +45,6 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
-    """The subschema describing the instance location ``pointer`` (e.g. ``/airyra/port``)."""
-    node = schema
-    for part in [p for p in pointer.split("/") if p]:
-        if part.isdigit() and "items" in node:
-            node = node["items"]
-        else:
-            node = node.get("properties", {}).get(part, {})
-    return node
-
-
-def schema_default(schema: dict[str, Any], pointer: str) -> Any:
-    """The ``default`` the schema declares for ``pointer``, or None."""
-    return subschema(schema, pointer).get("default")
+def schema_default(schema: dict[str, Any], location: str) -> Any:
+    """The ``default`` the schema declares for the document location ``location``, or None."""
+    return subschema(schema, location).get("default")

@@ -13,48 +13,45 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import FormatError
-from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
-from isollm.schema.formats import FORMATS
-from isollm.schema.keywords import ecma_regex, host_port_conflicts
-
-FORMAT_CHECKER = FormatChecker(formats=())
-for _name, _check in FORMATS.items():
-    FORMAT_CHECKER.checks(_name, raises=ValueError)(_check)
+from isollm.schema import pointer
+from isollm.schema.ecma_regex import compile_pattern
+from isollm.schema.formats import format_check
+from isollm.schema.keywords import host_port_conflicts
+from isollm.schema.messages import schema_message
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
 
 
-def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if format_name not in FORMATS:
+def _format(validator: Any, format_name: str, instance: Any,
+            schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    check = format_check(format_name, schema)
+    if check is None:
         yield from _standard_format(validator, format_name, instance, schema)
         return
+    cause: ValueError | None = None
     try:
-        FORMAT_CHECKER.check(instance, format_name)
-    except FormatError as error:
-        reason = str(error.cause) if error.cause else f"is not a valid {format_name}"
-        template = schema.get("x-messages", {}).get("format", "{instance!r}: {reason}")
-        yield SchemaError(template.format_map(_Fields(instance=instance, reason=reason)), cause=error.cause)
+        if check(instance):
+            return
+    except ValueError as error:
+        cause = error
+    reason = str(cause) if cause is not None else f"is not a valid {format_name}"
+    # No location here: jsonschema builds an error's path as it returns from the descent.
+    yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
-        yield SchemaError(f"{instance!r} does not match {pattern!r}")
+def _pattern(validator: Any, pattern: str, instance: Any,
+             schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
+        yield JsonschemaValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
-    for pointer, message in host_port_conflicts(spec, instance, schema):
-        path = deque(int(p) if p.isdigit() else p for p in pointer.strip("/").split("/"))
-        yield SchemaError(message, path=path)
-
-
-class _Fields(dict):  # type: ignore[type-arg]
-    """Template fields; an unknown field stays visible instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
+                schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    for where, message in host_port_conflicts(spec, instance, schema):
+        yield JsonschemaValidationError(message, path=deque(pointer.path(instance, where)))
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]

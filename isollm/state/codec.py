@@ -15,6 +15,8 @@ from typing import Any
 from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError, Issue, ValidationError
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
+from isollm.schema.pointer import child as pointer_child
 from isollm.state.migrations import migrate
 from isollm.util.numbers import whole_numbers
 from isollm.util.oneline import one_line
@@ -70,13 +72,13 @@ def _non_finite(value: Any, pointer: str = "") -> tuple[str, float] | None:
         return pointer, value
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, item in items:
-        found = _non_finite(item, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}")
+        found = _non_finite(item, pointer_child(pointer, key))
         if found is not None:
             return found
     return None
 
 
-def encode(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
+def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them.
 
     Whole-number floats at integer positions are written as integers (``1``, never ``1.0``,
@@ -104,7 +106,7 @@ def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = N
     return InvalidStateError([Issue(message, pointer, line, column, keyword)], path=path, title=TITLES[kind])
 
 
-def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
+def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
     try:
         text = raw.decode("utf-8")
@@ -122,7 +124,7 @@ def decode(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     except ValueError as error:  # json.loads refuses integers longer than int() converts
         raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     if not isinstance(data, dict):
-        raise _fail(kind, path, load_schema(kind)["x-messages"]["type"], "type", 1, 1)
+        raise _fail(kind, path, schema_message(load_schema(kind), "type", location="", instance=data), "type", 1, 1)
     data, problem = migrate(kind, whole_numbers(load_schema(kind), data))
     if problem is not None:
         issue = located(raw, problem.message, problem.pointer, problem.keyword)

@@ -22,7 +22,7 @@ from isollm.io.atomic import DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
-from isollm.state.codec import TITLES, decode, encode, located
+from isollm.state.codec import TITLES, decode_state, encode_state, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
@@ -206,7 +206,7 @@ class FileState:
         """Create ``session.json``; ``SessionExistsError`` if it exists. Sets the version and
         records the orchestrator's identity on ``session``."""
         stamp_session(session, creating=True)
-        data = encode("session", session.to_dict(), path=str(self.session_path))
+        data = encode_state("session", session.to_dict(), path=str(self.session_path))
         with self._state_directory(create=True) as fd:
             assert fd is not None
             try:
@@ -216,7 +216,7 @@ class FileState:
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        data = encode("session", session.to_dict(), path=str(self.session_path))
+        data = encode_state("session", session.to_dict(), path=str(self.session_path))
         with self._state_directory(create=True) as fd:
             assert fd is not None
             _write(fd, SESSION_FILE, self.session_path, data)
@@ -231,7 +231,7 @@ class FileState:
                 raise NoSessionError() from None
             except OSError as error:
                 raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
-        return Session.from_dict(decode("session", raw, path=str(self.session_path)))
+        return Session.from_dict(decode_state("session", raw, path=str(self.session_path)))
 
     def clear_session(self) -> None:
         with self._state_directory() as fd:
@@ -252,7 +252,7 @@ class FileState:
         """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        data = encode("worker", worker.to_dict(), path=str(path))
+        data = encode_state("worker", worker.to_dict(), path=str(path))
         with self._workers_directory(create=True) as fd:
             assert fd is not None
             _write(fd, path.name, path, data)
@@ -272,7 +272,7 @@ class FileState:
 
     @staticmethod
     def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
-        worker = WorkerState.from_dict(decode("worker", raw, path=str(path)))
+        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path)))
         if worker.name != name:
             issue = located(raw, f'worker name "{worker.name}" does not match the file name {path.name}',
                             "/name", "name")

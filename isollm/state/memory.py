@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundError
-from isollm.state.codec import decode, encode
+from isollm.state.codec import decode_state, encode_state
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
@@ -24,19 +24,19 @@ class MemoryState:
 
     def create_session(self, session: Session) -> None:
         stamp_session(session, creating=True)
-        data = encode("session", session.to_dict())
+        data = encode_state("session", session.to_dict())
         if self._session is not None:
             raise SessionExistsError()
         self._session = data
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        self._session = encode("session", session.to_dict())
+        self._session = encode_state("session", session.to_dict())
 
     def load_session(self) -> Session:
         if self._session is None:
             raise NoSessionError()
-        return Session.from_dict(decode("session", self._session))
+        return Session.from_dict(decode_state("session", self._session))
 
     def clear_session(self) -> None:
         self._session = None
@@ -47,16 +47,17 @@ class MemoryState:
     def save_worker(self, worker: WorkerState) -> None:
         name = check_worker_name(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        self._workers[name] = encode("worker", worker.to_dict())
+        self._workers[name] = encode_state("worker", worker.to_dict())
 
     def load_worker(self, name: str) -> WorkerState:
         data = self._workers.get(check_worker_name(name))
         if data is None:
             raise WorkerNotFoundError(name)
-        return WorkerState.from_dict(decode("worker", data))
+        return WorkerState.from_dict(decode_state("worker", data))
 
     def load_all_workers(self) -> LoadResult:
-        return LoadResult([WorkerState.from_dict(decode("worker", self._workers[n])) for n in sorted(self._workers)])
+        return LoadResult([WorkerState.from_dict(decode_state("worker", self._workers[n]))
+                           for n in sorted(self._workers)])
 
     def delete_worker(self, name: str) -> None:
         self._workers.pop(check_worker_name(name), None)

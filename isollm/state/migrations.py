@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from isollm.errors import Issue
 from isollm.schema.loader import load_schema
+from isollm.schema.messages import schema_message
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -40,14 +41,14 @@ def migrate(kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], Issue | No
     if isinstance(version, bool) or not isinstance(version, int) or version == current:
         return data, None
     if version > current:
-        template = version_schema["x-messages"]["maximum"]
-        return data, Issue(template.format(instance=version, maximum=current), "/version", keyword="maximum")
+        message = schema_message(version_schema, "maximum", location="/version", instance=version)
+        return data, Issue(message, "/version", keyword="maximum")
     steps = MIGRATIONS[kind]
     while version < current:
         step = steps.get(version)
         if step is None:
-            return data, Issue(f"version {version} is too old to read (no migration from it)",
-                               "/version", keyword="minimum")
+            message = schema_message(version_schema, "minimum.migration", location="/version", instance=version)
+            return data, Issue(message, "/version", keyword="minimum")
         data = step(data)
         version += 1
     return data, None

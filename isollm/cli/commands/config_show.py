@@ -14,28 +14,29 @@ from typing import Any
 
 from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, load_file
-from isollm.errors import ConfigError, Issue
+from isollm.errors import ConfigError, printable_path
 from isollm.io.yamlio import dump_yaml
 
-FORMATS = ("yaml", "json")
+CONFIG_FORMATS = ("yaml", "json")
 
 
 def run(output_format: str = "yaml") -> int:
-    check_choice("--format", output_format, FORMATS)
+    check_choice("--format", output_format, CONFIG_FORMATS)
     root = project_root()
     path = root / CONFIG_FILE_NAME
     shown = display_path(path)
     try:
         config = load_file(path)
     except ConfigError as error:
-        print_issues(shown, [Issue(error.message, "", error.line, error.column, "load")])
+        print_issues(shown, error.issues)
         return 1
     print_issues(shown, config.issues(), config.warning_issues())
     resolved = config.to_dict()
     if output_format == "json":
         print(json.dumps(_json_safe(resolved), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(f"# Configuration: {path}\n# (defaults applied for missing values)\n\n")
+        # The path is escaped: a line break in it would end the comment and break the YAML.
+        sys.stdout.write(f"# Configuration: {printable_path(str(path))}\n# (defaults applied for missing values)\n\n")
         sys.stdout.write(dump_yaml(resolved))
     return 0
 

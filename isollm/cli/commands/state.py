@@ -12,7 +12,7 @@ from isollm.errors import Issue, NoSessionError, StateError
 from isollm.state import FileState, Session, WorkerState
 from isollm.util.oneline import one_line
 
-FORMATS = ("text", "json")
+STATE_FORMATS = ("text", "json")
 
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
@@ -95,7 +95,7 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
 
 
 def show(output_format: str = "text") -> int:
-    check_choice("--format", output_format, FORMATS)
+    check_choice("--format", output_format, STATE_FORMATS)
     root = project_root()
     store = FileState.for_project(root)
     session, session_error = _load_session(store)

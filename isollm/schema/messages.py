@@ -1,0 +1,80 @@
+"""Messages from the schemas' ``x-messages`` templates, all filled in one place.
+
+Each subschema may map a keyword (``maximum``), or a keyword and a case
+(``hostPortsDistinct.duplicate``), to a template. Every template, wherever it
+is used, is filled from the same fields:
+
+- the subschema's own scalar keywords: ``{minimum}``, ``{maxLength}``, ``{pattern}``...;
+- ``{enum_list}``: its ``enum`` values, comma-separated;
+- ``{field}``: where the problem is, as people write it (``airyra.port``);
+- ``{instance}``: the value (a string as is, anything else as JSON) and
+  ``{instance_json}`` (always JSON, so a string shows its quotes);
+- ``{reason}``: what a format check said;
+- whatever the caller adds for its case (``{port}``, ``{reserved}``, ``{key}``...).
+
+A field a template names but nobody gave stays visible as ``{name}`` rather
+than raising. A keyword without a template in the schema gets the plain
+default below, which no schema message repeats.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from isollm.schema import pointer as pointers
+
+# For problems the schema gives no message for; each says what failed and where.
+DEFAULT_MESSAGES = {
+    "required": "{field} is required",
+    "additionalProperties": 'unknown key "{field}"',
+    "additionalProperties.suggestion": 'unknown key "{field}" (did you mean "{suggestion}"?)',
+    "type": "{field} must be {expected}",
+    "format": "{instance!r}: {reason}",
+    "duplicateKey": 'duplicate key "{key}" (first defined on line {first_line})',
+    "": "{field}: {reason}",
+}
+
+_UNSET: Any = pointers.MISSING
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    """The fields of one message; the derived ones are computed only if the template asks."""
+
+    def __init__(self, subschema: Mapping[str, Any], location: str | None, instance: Any,
+                 extra: Mapping[str, object]) -> None:
+        super().__init__((k, v) for k, v in subschema.items() if isinstance(v, (int, float, str)))
+        self.update(extra)
+        self._subschema = subschema
+        self._location = location
+        self._instance = instance
+
+    def __missing__(self, key: str) -> object:
+        instance = self._instance
+        if key == "field" and self._location is not None:
+            return pointers.dotted(self._location) if self._location else "the config"
+        if key == "instance" and instance is not _UNSET:
+            return instance if isinstance(instance, str) else json.dumps(instance, default=str)
+        if key == "instance_json" and instance is not _UNSET:
+            return json.dumps(instance, default=str, ensure_ascii=False)
+        if key == "enum_list" and isinstance(self._subschema.get("enum"), list):
+            return ", ".join(str(value) for value in self._subschema["enum"])
+        return "{" + key + "}"
+
+
+def schema_template(subschema: Mapping[str, Any], key: str) -> str | None:
+    """The template ``subschema`` itself gives for ``key``, if any."""
+    templates = subschema.get("x-messages")
+    template = templates.get(key) if isinstance(templates, dict) else None
+    return str(template) if template is not None else None
+
+
+def schema_message(subschema: Mapping[str, Any], key: str, /, *, location: str | None = None,
+                   instance: Any = _UNSET, **fields: object) -> str:
+    """The message for ``key`` (a keyword, or ``keyword.case``) about the value ``instance`` at
+    the document pointer ``location``, from ``subschema``'s template or else the default."""
+    template = schema_template(subschema, key)
+    if template is None:
+        template = DEFAULT_MESSAGES.get(key) or DEFAULT_MESSAGES.get(key.split(".")[0]) or DEFAULT_MESSAGES[""]
+    fields.setdefault("reason", "")
+    return template.format_map(_Fields(subschema, location, instance, fields))
