@@ -1,0 +1,141 @@
+"""State files as the Go isollm writes and reads them today (issue 11, "State written by the
+isollm that ships today"): its time spelling, ``pid: 0`` sessions, the session file of
+``isollm up`` (cmd/up.go) and the task files of its worker manager (internal/worker).
+
+Through the API (``FileState``) and the CLI's ``main(argv)`` in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from isollm.cli.launch import main
+from isollm.errors import InvalidStateError
+from isollm.schema.decide import checker_for
+from isollm.schema.loader import load_schema, schema_path
+from isollm.schema.validator_class import IsollmValidator
+from isollm.state import FileState
+from isollm.state.timestamps import format_timestamp, parse_timestamp
+from tests.state_helpers import EXAMPLES
+
+GO = EXAMPLES / "go"
+GO_TIME_MESSAGE = "is not a time the Go isollm can read"
+
+CliResult = tuple[int, str, str]
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """``cli(*argv, cwd=...)`` runs the CLI's ``main(argv)`` in this process: (status, stdout, stderr)."""
+    def run(*argv: str, cwd: Path) -> CliResult:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        status = main(list(argv))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return status, out, err
+    return run
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "my-app"
+    root.mkdir()
+    (root / "isollm.yaml").write_text("project: my-app\n")
+    (root / ".isollm").mkdir()
+    return root
+
+
+def _place(project: Path, example: str, relative: str) -> Path:
+    target = project / ".isollm" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(GO / example, target)
+    return target
+
+
+def _date_time_properties(schema: dict[str, Any], where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for key, sub in schema.get("properties", {}).items():
+        if sub.get("format") == "date-time":
+            yield f"{where}/{key}", sub
+        yield from _date_time_properties(sub, f"{where}/{key}")
+
+
+STATE_KINDS = ("session", "worker")
+TIME_FIELDS = [(kind, pointer) for kind in STATE_KINDS for pointer, _ in _date_time_properties(load_schema(kind))]
+
+
+# -- timestamps: what Go's time.Time decoding refuses is refused -------------------------------
+
+
+def test_every_state_timestamp_carries_the_same_go_pattern() -> None:
+    patterns = {sub.get("pattern") for kind in STATE_KINDS for _, sub in _date_time_properties(load_schema(kind))}
+    assert len(TIME_FIELDS) >= 5 and len(patterns) == 1 and None not in patterns
+
+
+@pytest.mark.parametrize("text", [
+    "2025-01-15t10:30:00Z",             # Go's parser is case-sensitive: lowercase t
+    "2025-01-15T10:30:00z",             # lowercase z
+    "2025-01-15T10:30:00,5Z",           # ',' before the fraction (Go >= 1.20 refuses it)
+])
+def test_a_time_go_cannot_read_is_refused_with_one_message(text: str) -> None:
+    for kind, pointer in TIME_FIELDS:
+        schema = load_schema(kind)
+        document = json.loads((GO / ("session.json" if kind == "session" else "worker-busy.json")).read_text())
+        parent = document
+        *path, last = pointer.strip("/").split("/")
+        for key in path:
+            parent = parent[key]
+        parent[last] = text
+        assert not checker_for(kind)(document)
+        errors = list(IsollmValidator(schema).iter_errors(document))
+        assert [e.validator for e in errors] == ["pattern"], (pointer, errors)
+
+
+@pytest.mark.parametrize("text", ["2025-01-15T10:30:00.123456789+05:30", "2025-01-15T10:30:00.1-08:00",
+                                  "2025-01-15T10:30:00Z", "0001-01-01T00:00:00Z", "2025-01-15T10:30:00-00:00"])
+def test_nanoseconds_and_numeric_offsets_stay_valid(text: str, project: Path) -> None:
+    data = json.loads((GO / "session.json").read_text())
+    data["started_at"] = text
+    (project / ".isollm" / "session.json").write_text(json.dumps(data, indent=2))
+    assert format_timestamp(FileState.for_project(project).load_session().started_at) == text.replace("-00:00", "Z")
+
+
+def test_lowercase_time_fails_state_check_located_and_the_file_is_untouched(cli: Cli, project: Path) -> None:
+    target = _place(project, "worker-busy.json", "workers/worker-1.json")
+    target.write_text(target.read_text().replace('"2025-01-15T10:30:01.000000001Z"', '"2025-01-15t10:30:01z"'))
+    before = target.read_bytes()
+    with pytest.raises(InvalidStateError) as caught:
+        FileState.for_project(project).load_worker("worker-1")
+    assert [(i.pointer, i.keyword, i.line) for i in caught.value.issues] == [("/started_at", "pattern", 13)]
+    status, out, err = cli("state", "check", cwd=project)
+    assert status == 1 and out == ""
+    assert err.splitlines() == [f".isollm/workers/worker-1.json:13:17: error: started_at {GO_TIME_MESSAGE}: it needs "
+                                "an uppercase T and Z and a '.' before the fraction (2006-01-02T15:04:05.999999999Z07:00)"]
+    assert target.read_bytes() == before
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+def test_plain_check_jsonschema_refuses_a_lowercase_time_too(tmp_path: Path) -> None:
+    """The rule is a standard ``pattern``: a validator without our class enforces it as well."""
+    data = json.loads((GO / "session.json").read_text())
+    data["started_at"] = "2025-01-15t10:30:00Z"
+    bad = tmp_path / "session.json"
+    bad.write_text(json.dumps(data))
+    run = subprocess.run(["check-jsonschema", "--schemafile", str(schema_path("session")), str(bad)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "started_at" in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("offset", [timedelta(seconds=3208), -timedelta(hours=5, minutes=30, seconds=1)])
+def test_an_offset_with_seconds_is_written_as_the_same_instant_in_utc(offset: timedelta) -> None:
+    value = datetime(2025, 1, 15, 12, 0, tzinfo=timezone(offset))
+    text = format_timestamp(value)
+    assert text.endswith("Z") and parse_timestamp(text) == value
