@@ -139,3 +139,35 @@ def test_an_offset_with_seconds_is_written_as_the_same_instant_in_utc(offset: ti
     value = datetime(2025, 1, 15, 12, 0, tzinfo=timezone(offset))
     text = format_timestamp(value)
     assert text.endswith("Z") and parse_timestamp(text) == value
+
+
+# -- pid 0 (Go's state.SaveSessionState): a stale session, not an invalid one -------------------
+
+
+def test_pid_zero_session_is_readable_and_stale(project: Path) -> None:
+    target = _place(project, "session-pid0.json", "session.json")
+    store = FileState.for_project(project)
+    session = store.load_session()
+    assert (session.pid, session.zellij_session) == (0, "isollm-my-app")
+    assert store.has_active_session() is False
+    assert target.read_bytes() == (GO / "session-pid0.json").read_bytes()
+
+
+def test_pid_zero_session_in_show_check_and_clean(cli: Cli, project: Path) -> None:
+    target = _place(project, "session-pid0.json", "session.json")
+    status, out, err = cli("state", "show", cwd=project)
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == ("Session: stale (pid 0, running, started 2025-01-15T10:30:00+01:00, zellij session "
+                                   "isollm-my-app; no process was recorded): remove it with 'isollm state clean'")
+    assert cli("state", "check", cwd=project) == (0, ".isollm/session.json: valid\n", "")
+    status, out, err = cli("state", "clean", cwd=project)
+    assert (status, err) == (0, "")
+    assert out.startswith("Removed stale session .isollm/session.json (pid 0, ")
+    assert not target.exists()
+
+
+def test_a_negative_pid_is_still_refused(project: Path) -> None:
+    target = _place(project, "session-pid0.json", "session.json")
+    target.write_text(target.read_text().replace('"pid": 0', '"pid": -7'))
+    with pytest.raises(InvalidStateError, match="pid must be at least 0"):
+        FileState.for_project(project).load_session()

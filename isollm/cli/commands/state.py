@@ -65,7 +65,9 @@ def _session_line(state: str, session: Session | None) -> str:
     if session.zellij_session:
         details += f", zellij session {one_line(session.zellij_session)}"
     if state == "stale":
-        return f"Session: stale ({details}; the process is gone): remove it with 'isollm state clean'"
+        # Go's state.SaveSessionState records pid 0: no process, which the Go isollm counts as not running.
+        gone = "no process was recorded" if session.pid <= 0 else "the process is gone"
+        return f"Session: stale ({details}; {gone}): remove it with 'isollm state clean'"
     return f"Session: live ({details})"
 
 
