@@ -219,6 +219,18 @@ class _Compiler:
         parts = [self.compile(sub) for sub in value]
         return lambda instance: sum(1 for part in parts if part(instance)) == 1
 
+    def _kw_if(self, value: Any, schema: Any) -> Check:
+        condition = self.compile(value)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+
+    def _kw_then(self, value: Any, schema: Any) -> Check:
+        self.compile(value)  # compiled (and so checked) here; applied by the "if" beside it, if any
+        return lambda instance: True
+
+    _kw_else = _kw_then
+
     def _kw_dollar_ref(self, value: Any, schema: Any) -> Check:
         if not value.startswith("#/"):
             raise ValueError(f"the fast validator supports only local $ref, not {value!r}")
