@@ -171,3 +171,155 @@ def test_a_negative_pid_is_still_refused(project: Path) -> None:
     target.write_text(target.read_text().replace('"pid": 0', '"pid": -7'))
     with pytest.raises(InvalidStateError, match="pid must be at least 0"):
         FileState.for_project(project).load_session()
+
+
+# -- isollm up's session.json (cmd/up.go SessionState): version 0, liveness unknown ------------
+
+UP_SHOW = [
+    "Session: liveness unknown: written by an isollm without a PID (isollm up's session file)",
+    "  project: my-app",
+    "  workers: worker-1, worker-2, worker-3",
+    "  started: 2025-01-15T10:30:00+01:00",
+    "  zellij session: isollm-my-app",
+    "  airyra port: 7432",
+    "  base branch: main",
+    "  If it no longer runs ('zellij list-sessions' shows no isollm-my-app), "
+    "remove it with 'isollm state clean --unknown-session'",
+]
+
+
+def _untouched(path: Path) -> Callable[[], None]:
+    """A check that ``path`` still has the bytes and modification time it has now."""
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    def check() -> None:
+        assert (path.read_bytes(), path.stat().st_mtime_ns) == before, f"{path} was rewritten"
+    return check
+
+
+def test_up_session_reads_as_version_0_migrated_in_memory(project: Path) -> None:
+    from isollm.state import Liveness, SessionStatus, session_liveness
+
+    target = _place(project, "session-up.json", "session.json")
+    unchanged = _untouched(target)
+    store = FileState.for_project(project)
+    session = store.load_session()
+    assert (session.version, session.migrated_from, session.pid_recorded) == (1, 0, False)
+    assert (session.status, session.pid, session.project_root, session.bare_repo_path) == (
+        SessionStatus.RUNNING, 0, str(project), "")
+    assert (session.project, session.workers, session.airyra_port, session.base_branch, session.zellij_session) == (
+        "my-app", ["worker-1", "worker-2", "worker-3"], 7432, "main", "isollm-my-app")
+    assert format_timestamp(session.started_at) == "2025-01-15T10:30:00.123456789+01:00"
+    assert session_liveness(session) is Liveness.UNKNOWN
+    # Whether it runs cannot be told: counted as active, so nothing starts over it.
+    assert store.has_active_session() is True
+    unchanged()
+
+
+def test_up_session_without_zellij(project: Path) -> None:
+    _place(project, "session-up-no-zellij.json", "session.json")
+    session = FileState.for_project(project).load_session()
+    assert (session.zellij_session, session.workers, session.airyra_port, session.base_branch) == (
+        "", ["worker-1"], 7500, "feature/login")
+
+
+def test_nothing_is_created_over_an_up_session(project: Path) -> None:
+    from isollm.errors import SessionExistsError
+    from tests.state_helpers import session
+
+    target = _place(project, "session-up.json", "session.json")
+    unchanged = _untouched(target)
+    with pytest.raises(SessionExistsError):
+        FileState.for_project(project).create_session(session(1))
+    unchanged()
+
+
+def test_up_session_with_null_workers_reads(project: Path) -> None:
+    """Go's MarshalIndent writes a nil slice as null (up started no worker)."""
+    target = _place(project, "session-up.json", "session.json")
+    target.write_text(target.read_text().replace('[\n    "worker-1",\n    "worker-2",\n    "worker-3"\n  ]', "null"))
+    assert FileState.for_project(project).load_session().workers is None
+
+
+@pytest.mark.parametrize("old, new, located", [
+    ('"airyra_port": 7432', '"airyra_port": "7432"', "10:18: error: airyra_port must be a whole number"),
+    ('"airyra_port": 7432', '"airyra_port": 70000', "10:18: error: airyra_port must be between 1 and 65535"),
+    ('  "base_branch": "main"\n', '  "base_brunch": "main"\n', "1:1: error: base_branch is required"),
+    ('"worker-2"', "2", "5:5: error: workers.1 must be a string"),
+    ('"started_at": "2025-01-15T10', '"started_at": "2025-01-15t10', "8:17: error: started_at is not a time"),
+])
+def test_a_bad_up_session_is_reported_as_written(cli: Cli, project: Path, old: str, new: str, located: str) -> None:
+    target = _place(project, "session-up.json", "session.json")
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new))
+    unchanged = _untouched(target)
+    with pytest.raises(InvalidStateError):
+        FileState.for_project(project).load_session()
+    status, out, err = cli("state", "check", cwd=project)
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0].startswith(f".isollm/session.json:{located}"), err
+    assert len(err.splitlines()) == 1
+    unchanged()
+
+
+def test_show_check_and_clean_leave_an_up_session_as_it_is(cli: Cli, project: Path) -> None:
+    target = _place(project, "session-up.json", "session.json")
+    unchanged = _untouched(target)
+    status, out, err = cli("state", "show", cwd=project)
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [*UP_SHOW, "Workers: none"]
+    assert cli("state", "check", cwd=project) == (0, ".isollm/session.json: valid\n", "")
+    status, out, err = cli("state", "clean", cwd=project)
+    assert (status, out) == (1, "")
+    assert err == ("error: .isollm/session.json was written by an isollm without a PID (isollm up), so whether its "
+                   "session still runs cannot be told; if it does not, remove it with "
+                   "'isollm state clean --unknown-session'\n")
+    unchanged()
+
+
+def test_show_json_says_unknown_and_the_file_version(cli: Cli, project: Path) -> None:
+    _place(project, "session-up-no-zellij.json", "session.json")
+    status, out, err = cli("state", "show", "--format", "json", cwd=project)
+    assert (status, err) == (0, "")
+    document = json.loads(out)["session"]
+    assert (document["state"], document["migrated_from"], document["pid"]) == ("unknown", 0, 0)
+    assert (document["project"], document["workers"], document["airyra_port"], document["base_branch"]) == (
+        "my-app", ["worker-1"], 7500, "feature/login")
+    assert document["zellij_session"] == "" and document["started_at"] == "2025-01-15T09:00:05Z"
+
+
+def test_show_without_zellij_names_no_zellij_session(cli: Cli, project: Path) -> None:
+    _place(project, "session-up-no-zellij.json", "session.json")
+    lines = cli("state", "show", cwd=project)[1].splitlines()
+    assert "  started: 2025-01-15T09:00:05+00:00" in lines and not any("zellij" in line for line in lines)
+    assert lines[-2] == "  If it no longer runs, remove it with 'isollm state clean --unknown-session'"
+
+
+def test_clean_removes_an_up_session_only_when_asked(cli: Cli, project: Path) -> None:
+    target = _place(project, "session-up.json", "session.json")
+    status, out, err = cli("state", "clean", "--unknown-session", cwd=project)
+    assert (status, err) == (0, "")
+    assert out == ("Removed session .isollm/session.json of unknown liveness (isollm up, "
+                   "started 2025-01-15T10:30:00+01:00)\n")
+    assert not target.exists()
+    assert cli("state", "clean", "--unknown-session", cwd=project) == (0, "No session to clean\n", "")
+
+
+def test_the_flag_changes_nothing_for_a_live_or_stale_session(cli: Cli, project: Path) -> None:
+    import os
+
+    target = _place(project, "session.json", "session.json")
+    target.write_text(target.read_text().replace('"pid": 4242', f'"pid": {os.getpid()}'))
+    status, _, err = cli("state", "clean", "--unknown-session", cwd=project)
+    assert status == 1 and "the session is live" in err and target.exists()
+    _place(project, "session-pid0.json", "session.json")
+    status, out, _ = cli("state", "clean", "--unknown-session", cwd=project)
+    assert status == 0 and out.startswith("Removed stale session") and not target.exists()
+
+
+def test_clean_help_names_the_flag(cli: Cli, project: Path) -> None:
+    status, out, _ = cli("state", "clean", "--help", cwd=project)
+    assert status == 0
+    assert "--unknown-session" in out and "--unknown_session" in out
+    status, _, err = cli("state", "clean", "--unknown-session", "yes", cwd=project)
+    assert status == 2 and "--unknown-session takes no value" in err

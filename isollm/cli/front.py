@@ -118,13 +118,20 @@ class StateCommands:
 
         return self._front.choose("state", "check")
 
-    def clean(self) -> Any:
+    @_as_typed
+    def clean(self, *, unknown_session: str | bool = False) -> Any:
         """Remove a stale session (its process is gone); refuses while the session is live.
 
+        A session written by an isollm without a PID (the session file of the Go
+        `isollm up`) may still be running: it is removed only with --unknown-session.
         Also removes temporary files, older than an hour, left by writes that were killed.
+
+        Args:
+          unknown_session: Also remove a session whose liveness cannot be told (no PID
+            recorded). Use it only when that session no longer runs.
         """
 
-        return self._front.choose("state", "clean")
+        return self._front.choose("state", "clean", unknown_session)
 
 
 class Cli:

@@ -22,10 +22,10 @@ from isollm.io.atomic import DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
-from isollm.state.codec import TITLES, decode_state, encode_state, located
+from isollm.state.codec import TITLES, decode_state, decode_state_versioned, encode_state, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
-from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
+from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
 
 SESSION_FILE = "session.json"
 WORKERS_DIR = "workers"
@@ -222,6 +222,8 @@ class FileState:
             _write(fd, SESSION_FILE, self.session_path, data)
 
     def load_session(self) -> Session:
+        """The session; a file from an older isollm (``isollm up``'s included) is migrated
+        in memory and left as it is on disk."""
         with self._state_directory() as fd:
             if fd is None:
                 raise NoSessionError()
@@ -231,7 +233,8 @@ class FileState:
                 raise NoSessionError() from None
             except OSError as error:
                 raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
-        return Session.from_dict(decode_state("session", raw, path=str(self.session_path)))
+        data, written = decode_state_versioned("session", raw, path=str(self.session_path))
+        return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
     def clear_session(self) -> None:
         with self._state_directory() as fd:
@@ -239,7 +242,11 @@ class FileState:
                 _sync(fd, self.state_dir)
 
     def has_active_session(self) -> bool:
-        """A session exists and its orchestrator runs; a dead or reused PID means stale (False)."""
+        """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
+
+        A session whose file records no process (the Go ``isollm up``'s) may be running or
+        not: it counts as active, so that nothing starts over a session that may be in use.
+        """
         try:
             session = self.load_session()
         except NoSessionError:

@@ -7,9 +7,9 @@ import os
 import sys
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import check_choice, display_path, print_issues, project_root
+from isollm.cli.commands._common import bool_flag, check_choice, display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
-from isollm.state import FileState, Session, WorkerState
+from isollm.state import FileState, Liveness, Session, WorkerState, session_liveness
 from isollm.util.oneline import one_line
 
 STATE_FORMATS = ("text", "json")
@@ -33,15 +33,12 @@ def _load_session(store: FileState) -> tuple[Session | None, Exception | None]:
         return None, error
 
 
-def _session_state(store: FileState, session: Session | None, error: Exception | None) -> str:
+def _session_state(session: Session | None, error: Exception | None) -> str:
     if error is not None:
         return "invalid"
     if session is None:
         return "none"
-    try:
-        return "live" if store.has_active_session() else "stale"
-    except NoSessionError:
-        return "none"  # removed since we read it
+    return session_liveness(session).value
 
 
 def _value(value: Any) -> str:
@@ -57,18 +54,51 @@ def _when(value: Any) -> str:
     return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value or "")
 
 
-def _session_line(state: str, session: Session | None) -> str:
+def _recorded(session: Session, *, unknown: bool = False) -> list[str]:
+    """What the Go ``isollm up`` records about its session, one ``  name: value`` line each
+    (for a session of unknown liveness also its start and zellij session, in up's order)."""
+    fields: list[tuple[str, object]] = [
+        ("project", session.project or None),
+        ("workers", ", ".join(session.workers) if session.workers is not None else None),
+        ("started", _when(session.started_at) if unknown else None),
+        ("zellij session", session.zellij_session or None if unknown else None),
+        ("airyra port", session.airyra_port), ("base branch", session.base_branch or None)]
+    return [f"  {name}: {one_line(str(value))}" for name, value in fields if value is not None]
+
+
+def _unknown_session_lines(session: Session) -> list[str]:
+    """A session whose file names no process: what it says, and how to remove it if it is over."""
+    hint = f" ('zellij list-sessions' shows no {one_line(session.zellij_session)})" if session.zellij_session else ""
+    return ["Session: liveness unknown: written by an isollm without a PID (isollm up's session file)",
+            *_recorded(session, unknown=True),
+            f"  If it no longer runs{hint}, remove it with 'isollm state clean --unknown-session'"]
+
+
+def _session_lines(state: str, session: Session | None) -> list[str]:
     if session is None:
-        return "Session: invalid (see the errors above)" if state == "invalid" else "Session: none"
+        return ["Session: invalid (see the errors above)" if state == "invalid" else "Session: none"]
+    if state == Liveness.UNKNOWN:
+        return _unknown_session_lines(session)
     # What state files hold was written by another process (or planted): escaped before printing.
     details = f"pid {session.pid}, {one_line(_value(session.status))}, started {_when(session.started_at)}"
     if session.zellij_session:
         details += f", zellij session {one_line(session.zellij_session)}"
-    if state == "stale":
+    if state == Liveness.STALE:
         # Go's state.SaveSessionState records pid 0: no process, which the Go isollm counts as not running.
         gone = "no process was recorded" if session.pid <= 0 else "the process is gone"
-        return f"Session: stale ({details}; {gone}): remove it with 'isollm state clean'"
-    return f"Session: live ({details})"
+        head = f"Session: stale ({details}; {gone}): remove it with 'isollm state clean'"
+    else:
+        head = f"Session: live ({details})"
+    return [head, *_recorded(session)]
+
+
+def _session_document(session: Session) -> dict[str, Any]:
+    """The session as ``state show --format json`` gives it: its current-version fields, and
+    the version of the file it was read from when that was older."""
+    document = session.to_dict()
+    if session.migrated_from is not None:
+        document["migrated_from"] = session.migrated_from
+    return document
 
 
 def _task(worker: WorkerState) -> str:
@@ -101,13 +131,13 @@ def show(output_format: str = "text") -> int:
     root = project_root()
     store = FileState.for_project(root)
     session, session_error = _load_session(store)
-    state = _session_state(store, session, session_error)
+    state = _session_state(session, session_error)
     loaded = store.load_all_workers()
     errors = ([session_error] if session_error is not None else []) + list(loaded.errors)
     if output_format == "json":
         document = {
             "project_root": str(root),
-            "session": {"state": state, **(session.to_dict() if session is not None else {})},
+            "session": {"state": state, **(_session_document(session) if session is not None else {})},
             "workers": [w.to_dict() for w in sorted(loaded.workers, key=lambda w: w.name)],
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
                        for issue in issues],
@@ -116,7 +146,8 @@ def show(output_format: str = "text") -> int:
         return 0
     for error in errors:
         print_issues(*_problem(error))
-    print(_session_line(state, session))
+    for line in _session_lines(state, session):
+        print(line)
     for line in _worker_lines(loaded.workers):
         print(line)
     return 0
@@ -138,7 +169,8 @@ def check() -> int:
     return 1 if errors else 0
 
 
-def clean() -> int:
+def clean(unknown_session: bool | str = False) -> int:
+    remove_unknown = bool_flag("--unknown-session", unknown_session)
     store = FileState.for_project(project_root())
     shown = _shown(store.session_path)
     session, error = _load_session(store)
@@ -147,14 +179,23 @@ def clean() -> int:
         print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
               "check it and remove it by hand", file=sys.stderr)
         return 1
-    if session is not None and store.has_active_session():
+    liveness = session_liveness(session) if session is not None else None
+    if session is not None and liveness is Liveness.LIVE:
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
+        return 1
+    if session is not None and liveness is Liveness.UNKNOWN and not remove_unknown:
+        print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
+              "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
+              file=sys.stderr)
         return 1
     if session is None:
         print("No session to clean")
     else:
         store.clear_session()
-        print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+        if liveness is Liveness.UNKNOWN:
+            print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
+        else:
+            print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
     # Writers killed mid-write leave their temporary files; an hour-old one has no writer left.
     swept = store.remove_stale_temp_files()
     if swept:
