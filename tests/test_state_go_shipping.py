@@ -68,7 +68,8 @@ def _date_time_properties(schema: dict[str, Any], where: str = "") -> Iterator[t
         yield from _date_time_properties(sub, f"{where}/{key}")
 
 
-STATE_KINDS = ("session", "worker")
+STATE_KINDS = ("session", "worker", "task")
+TIME_EXAMPLE = {"session": "session.json", "worker": "worker-busy.json", "task": "task-worker-1.json"}
 TIME_FIELDS = [(kind, pointer) for kind in STATE_KINDS for pointer, _ in _date_time_properties(load_schema(kind))]
 
 
@@ -77,7 +78,7 @@ TIME_FIELDS = [(kind, pointer) for kind in STATE_KINDS for pointer, _ in _date_t
 
 def test_every_state_timestamp_carries_the_same_go_pattern() -> None:
     patterns = {sub.get("pattern") for kind in STATE_KINDS for _, sub in _date_time_properties(load_schema(kind))}
-    assert len(TIME_FIELDS) >= 5 and len(patterns) == 1 and None not in patterns
+    assert len(TIME_FIELDS) >= 6 and len(patterns) == 1 and None not in patterns
 
 
 @pytest.mark.parametrize("text", [
@@ -88,7 +89,7 @@ def test_every_state_timestamp_carries_the_same_go_pattern() -> None:
 def test_a_time_go_cannot_read_is_refused_with_one_message(text: str) -> None:
     for kind, pointer in TIME_FIELDS:
         schema = load_schema(kind)
-        document = json.loads((GO / ("session.json" if kind == "session" else "worker-busy.json")).read_text())
+        document = json.loads((GO / TIME_EXAMPLE[kind]).read_text())
         parent = document
         *path, last = pointer.strip("/").split("/")
         for key in path:
@@ -267,7 +268,7 @@ def test_show_check_and_clean_leave_an_up_session_as_it_is(cli: Cli, project: Pa
     unchanged = _untouched(target)
     status, out, err = cli("state", "show", cwd=project)
     assert (status, err) == (0, "")
-    assert out.splitlines() == [*UP_SHOW, "Workers: none"]
+    assert out.splitlines() == UP_SHOW
     assert cli("state", "check", cwd=project) == (0, ".isollm/session.json: valid\n", "")
     status, out, err = cli("state", "clean", cwd=project)
     assert (status, out) == (1, "")
@@ -292,7 +293,7 @@ def test_show_without_zellij_names_no_zellij_session(cli: Cli, project: Path) ->
     _place(project, "session-up-no-zellij.json", "session.json")
     lines = cli("state", "show", cwd=project)[1].splitlines()
     assert "  started: 2025-01-15T09:00:05+00:00" in lines and not any("zellij" in line for line in lines)
-    assert lines[-2] == "  If it no longer runs, remove it with 'isollm state clean --unknown-session'"
+    assert lines[-1] == "  If it no longer runs, remove it with 'isollm state clean --unknown-session'"
 
 
 def test_clean_removes_an_up_session_only_when_asked(cli: Cli, project: Path) -> None:
@@ -323,3 +324,145 @@ def test_clean_help_names_the_flag(cli: Cli, project: Path) -> None:
     assert "--unknown-session" in out and "--unknown_session" in out
     status, _, err = cli("state", "clean", "--unknown-session", "yes", cwd=project)
     assert status == 2 and "--unknown-session takes no value" in err
+
+
+# -- .isollm/tasks/<worker>.json (internal/worker TaskState): read and checked, never written ----
+
+TASKS_SHOW = [
+    "Tasks (2):",
+    "  WORKER    TASK     BRANCH          CLAIMED",
+    "  worker-1  ar-7f3a  isollm/ar-7f3a  2025-01-15T10:31:02+00:00",
+    "  worker-2  -        -               -",
+]
+
+
+@pytest.fixture
+def up_project(project: Path) -> Path:
+    """A project as the shipping Go isollm leaves it: up's session.json and two task files."""
+    _place(project, "session-up.json", "session.json")
+    _place(project, "task-worker-1.json", "tasks/worker-1.json")
+    _place(project, "task-worker-2.json", "tasks/worker-2.json")
+    return project
+
+
+def test_task_files_load_through_the_api(up_project: Path) -> None:
+    from isollm.state import TaskAssignment
+
+    store = FileState.for_project(up_project)
+    files = sorted((up_project / ".isollm" / "tasks").iterdir())
+    checks = [_untouched(path) for path in files]
+    result = store.load_all_tasks()
+    assert result.errors == []
+    first, second = result.tasks
+    assert (first.worker_name, first.task_id, first.branch) == ("worker-1", "ar-7f3a", "isollm/ar-7f3a")
+    assert first.claimed_at == datetime(2025, 1, 15, 10, 31, 2, 500000, tzinfo=timezone.utc)
+    assert second == TaskAssignment(worker_name="worker-2")  # Go's zero time: no claim
+    assert store.load_task("worker-1") == first and store.load_task("worker-7") is None
+    for example, task in (("task-worker-1.json", first), ("task-worker-2.json", second)):
+        assert json.dumps(task.to_dict(), indent=2) == (GO / example).read_text()  # the JSON Go wrote
+    for check in checks:
+        check()
+
+
+def test_no_tasks_directory_means_no_tasks(project: Path) -> None:
+    store = FileState.for_project(project)
+    assert store.load_task("worker-1") is None
+    result = store.load_all_tasks()
+    assert (result.tasks, result.errors) == ([], [])
+
+
+@pytest.mark.parametrize("file_name, old, new, message", [
+    ("worker-1.json", '"task_id": "ar-7f3a"', '"task_id": 7', "3:14: error: task_id must be a string"),
+    ("worker-1.json", '"claimed_at": "2025-01-15T10:31:02.5Z"', '"claimed_at": "yesterday"',
+     "5:17: error: claimed_at is not an RFC 3339 timestamp"),
+    ("worker-1.json", '"claimed_at": "2025-01-15T10:31:02.5Z"', '"claimed_at": "2025-01-15T10:31:02.5z"',
+     f"5:17: error: claimed_at {GO_TIME_MESSAGE}"),
+    ("worker-1.json", '"worker_name": "worker-1"', '"worker_name": "worker-9"',
+     '2:18: error: worker_name "worker-9" does not match the file name worker-1.json'),
+    ("worker-1.json", '{\n', '{\n  "version": 1,\n', "2:14: error: written by a newer isollm (version 1; "
+     "this one understands up to 0)"),
+    ("worker-1.json", '  "branch": "isollm/ar-7f3a",\n  "claimed_at": "2025-01-15T10:31:02.5Z"\n',
+     '  "branch": "isollm/ar-7f3a"\n', "1:1: error: claimed_at is required"),
+    ("-bad.json", "", "", "error: worker name"),
+])
+def test_a_bad_task_file_is_reported_and_the_rest_still_load(cli: Cli, up_project: Path, file_name: str, old: str,
+                                                             new: str, message: str) -> None:
+    target = up_project / ".isollm" / "tasks" / file_name
+    if not target.exists():
+        shutil.copyfile(GO / "task-worker-1.json", target)
+    assert old in target.read_text()
+    target.write_text(target.read_text().replace(old, new, 1))
+    unchanged = _untouched(target)
+    result = FileState.for_project(up_project).load_all_tasks()
+    assert [Path(e.path).name for e in result.errors] == [file_name]  # type: ignore[attr-defined]
+    assert "worker-2" in [t.worker_name for t in result.tasks]
+    status, out, err = cli("state", "check", cwd=up_project)
+    assert status == 1
+    assert err.startswith(f".isollm/tasks/{file_name}:") and message in err.splitlines()[0], err
+    assert ".isollm/tasks/worker-2.json: valid" in out.splitlines()
+    status, out, err = cli("state", "show", cwd=up_project)
+    assert status == 0 and err.startswith(f".isollm/tasks/{file_name}:")
+    unchanged()
+
+
+def test_show_an_up_project_with_its_tasks(cli: Cli, up_project: Path) -> None:
+    status, out, err = cli("state", "show", cwd=up_project)
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [*UP_SHOW, *TASKS_SHOW]  # no worker files: up's list stands for them
+
+
+def test_show_json_lists_the_tasks_as_go_wrote_them(cli: Cli, up_project: Path) -> None:
+    status, out, err = cli("state", "show", "--format", "json", cwd=up_project)
+    assert (status, err) == (0, "")
+    document = json.loads(out)
+    assert document["tasks"] == [json.loads((GO / name).read_text()) for name in ("task-worker-1.json",
+                                                                                    "task-worker-2.json")]
+    assert (document["workers"], document["errors"]) == ([], [])
+
+
+def test_check_an_up_project(cli: Cli, up_project: Path) -> None:
+    assert cli("state", "check", cwd=up_project) == (0, ".isollm/session.json: valid\n"
+                                                        ".isollm/tasks/worker-1.json: valid\n"
+                                                        ".isollm/tasks/worker-2.json: valid\n", "")
+
+
+def test_show_check_and_clean_rewrite_nothing_in_an_up_project(cli: Cli, up_project: Path) -> None:
+    files = sorted(p for p in (up_project / ".isollm").rglob("*") if p.is_file())
+    checks = [_untouched(path) for path in files]
+    for argv in (("state", "show"), ("state", "show", "--format", "json"), ("state", "check"), ("state", "clean")):
+        cli(*argv, cwd=up_project)
+    FileState.for_project(up_project).has_active_session()
+    for check in checks:
+        check()
+    assert sorted(p for p in (up_project / ".isollm").rglob("*") if p.is_file()) == files
+
+
+def test_tasks_with_a_current_session_and_worker_files(cli: Cli, project: Path) -> None:
+    _place(project, "session-pid0.json", "session.json")
+    _place(project, "worker-idle.json", "workers/worker-2.json")
+    _place(project, "task-worker-2.json", "tasks/worker-2.json")
+    lines = cli("state", "show", cwd=project)[1].splitlines()
+    assert lines[1:] == ["Workers (1):", "  NAME      STATUS  TASK  BRANCH  LAST ACTIVITY",
+                         "  worker-2  idle    -     -       2025-01-15T10:30:01+00:00",
+                         "Tasks (1):", "  WORKER    TASK  BRANCH  CLAIMED", "  worker-2  -     -       -"]
+
+
+def test_the_task_schema_is_listed_and_printed(cli: Cli, project: Path) -> None:
+    status, out, _ = cli("schema", "task", cwd=project)
+    assert status == 0 and json.loads(out) == load_schema("task")
+    assert cli("schema", "task", "--path", cwd=project) == (0, f"{schema_path('task')}\n", "")
+    assert "task" in cli("schema", "--help", cwd=project)[1]
+
+
+@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+def test_plain_check_jsonschema_judges_the_go_files_as_state_check_does(tmp_path: Path) -> None:
+    for kind, names in (("task", ["task-worker-1.json", "task-worker-2.json"]),
+                        ("session", ["session-up.json", "session-up-no-zellij.json", "session-pid0.json"])):
+        run = subprocess.run(["check-jsonschema", "--schemafile", str(schema_path(kind)),
+                              *(str(GO / name) for name in names)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0, run.stdout + run.stderr
+    bad = tmp_path / "worker-1.json"
+    bad.write_text((GO / "task-worker-1.json").read_text().replace("T10:31", "t10:31"))
+    run = subprocess.run(["check-jsonschema", "--schemafile", str(schema_path("task")), str(bad)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "claimed_at" in run.stdout, run.stdout

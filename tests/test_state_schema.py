@@ -46,6 +46,8 @@ def _place(store_dir: Path, example: Path, name: str | None = None) -> Path:
     """Copy ``example`` where the store looks for it (a worker under ``name``); returns the copy."""
     if _kind(example) == "session":
         target = store_dir / "session.json"
+    elif _kind(example) == "task":
+        target = store_dir / "tasks" / f"{json.loads(example.read_text())['worker_name']}.json"
     else:
         target = store_dir / "workers" / f"{name or example.stem}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,14 +61,14 @@ def _load(store: FileState, example: Path) -> Any:
     return store.load_worker(json.loads(example.read_text())["name"])
 
 
-@pytest.mark.parametrize("name", ["session", "worker"])
+@pytest.mark.parametrize("name", ["session", "worker", "task"])
 def test_schema_is_valid_against_the_metaschema(name: str) -> None:
     Draft202012Validator.check_schema(load_schema(name))
     assert schema_path(name).name == f"{name}.schema.json"
     assert load_schema(name)["$id"].endswith(f"/schemas/{name}.schema.json")
 
 
-@pytest.mark.parametrize("name", ["session", "worker"])
+@pytest.mark.parametrize("name", ["session", "worker", "task"])
 def test_every_property_has_a_title_and_description(name: str) -> None:
     def walk(schema: dict[str, Any], where: str) -> None:
         for key, sub in schema.get("properties", {}).items():

@@ -96,14 +96,14 @@ class ConfigCommands:
 
 
 class StateCommands:
-    """Inspect the runtime state in .isollm/ (session and workers)."""
+    """Inspect the runtime state in .isollm/ (session, workers and the Go isollm's task files)."""
 
     def __init__(self, front: _Front) -> None:
         self._front = front
 
     @_as_typed
     def show(self, *, format: str = "text") -> Any:  # noqa: A002
-        """Show the session (live, stale or none) and a table of the workers.
+        """Show the session (live, stale, unknown or none), a table of the workers and the tasks.
 
         Invalid state files are reported on stderr; the command still exits 0.
 
@@ -174,13 +174,14 @@ class Cli:
 
     @_as_typed
     def schema(self, name: str = "config", *, path: str | bool = False) -> Any:
-        """Print a JSON Schema (config, session or worker), or with --path where it is installed.
+        """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
 
-        Usage: isollm schema [config|session|worker] [--path]. Point an editor or
+        Usage: isollm schema [config|session|worker|task] [--path]. Point an editor or
         check-jsonschema at the path to get the same checks as isollm validate.
 
         Args:
-          name: config (isollm.yaml), session (.isollm/session.json) or worker (.isollm/workers/*.json).
+          name: config (isollm.yaml), session (.isollm/session.json), worker (.isollm/workers/*.json)
+            or task (.isollm/tasks/*.json, written by the Go isollm).
           path: Print the path of the installed schema file instead of its content.
         """
 

@@ -254,5 +254,5 @@ def compile_schema(schema: dict[str, Any]) -> Check:
 
 @lru_cache(maxsize=None)
 def checker_for(name: str) -> Check:
-    """The compiled check for the named schema (config, session or worker), built once."""
+    """The compiled check for the named schema (one of ``SCHEMA_NAMES``), built once."""
     return compile_schema(load_schema(name))

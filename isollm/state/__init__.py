@@ -18,6 +18,8 @@ from isollm.state.types import (
     LoadResult,
     Session,
     SessionStatus,
+    TaskAssignment,
+    TaskLoadResult,
     TaskRef,
     WorkerState,
     WorkerStatus,
@@ -26,5 +28,6 @@ from isollm.state.types import (
 __all__ = [
     "CURRENT_SESSION_VERSION", "CURRENT_WORKER_VERSION", "FileState", "InvalidStateError", "Liveness", "LoadResult",
     "MIGRATIONS", "MemoryState", "NoSessionError", "Session", "SessionExistsError", "SessionStatus", "State",
-    "StateError", "TaskRef", "WorkerNotFoundError", "WorkerState", "WorkerStatus", "session_liveness",
+    "StateError", "TaskAssignment", "TaskLoadResult", "TaskRef", "WorkerNotFoundError", "WorkerState",
+    "WorkerStatus", "session_liveness",
 ]

@@ -21,7 +21,7 @@ from isollm.state.migrations import described_as_written, file_version, migrate
 from isollm.util.numbers import whole_numbers
 from isollm.util.oneline import one_line
 
-TITLES = {"session": "invalid session", "worker": "invalid worker state"}
+TITLES = {"session": "invalid session", "worker": "invalid worker state", "task": "invalid task file"}
 
 # Go's encoder escapes these inside strings (HTML safety, JavaScript line separators).
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -60,6 +60,7 @@ def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
 MIGRATIONS: dict[str, dict[int, Migration]] = {
     "session": {0: session_from_isollm_up},
     "worker": {0: _bump(1)},
+    "task": {},  # version 0 (no version written, as the Go isollm writes it) is the only one so far
 }
 
 

@@ -207,6 +207,44 @@ class WorkerState:
                    extra=_extra(data, cls._FIELDS))
 
 
+@dataclass(kw_only=True)
+class TaskAssignment:
+    """The task the Go isollm's worker manager gave a worker (``.isollm/tasks/<worker>.json``,
+    internal/worker TaskState). Read, never written, by the toolkit; ``claimed_at`` is None
+    for Go's zero time (no claim)."""
+
+    worker_name: str
+    task_id: str = ""
+    branch: str = ""
+    claimed_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    _FIELDS = ("version", "worker_name", "task_id", "branch", "claimed_at")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON the Go isollm writes for it (``omitempty`` strings left out, the zero time for no claim)."""
+        out: dict[str, Any] = {"worker_name": self.worker_name}
+        _put(out, "task_id", self.task_id)
+        _put(out, "branch", self.branch)
+        out["claimed_at"] = ZERO_TIME if self.claimed_at is None else format_timestamp(self.claimed_at)
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaskAssignment:
+        claimed_at = parse_timestamp(data["claimed_at"])
+        return cls(worker_name=data["worker_name"], task_id=data.get("task_id", ""), branch=data.get("branch", ""),
+                   claimed_at=None if is_zero(claimed_at) else claimed_at, extra=_extra(data, cls._FIELDS))
+
+
+@dataclass
+class TaskLoadResult:
+    """Every task file that loaded, and one error (with its file's path) for each that did not."""
+
+    tasks: list[TaskAssignment] = field(default_factory=list)
+    errors: list[StateError] = field(default_factory=list)
+
+
 @dataclass
 class LoadResult:
     """Every worker that loaded, and one error (with its file's path) for each that did not."""

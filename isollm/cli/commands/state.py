@@ -1,4 +1,5 @@
-"""``isollm state show|check|clean``: inspect and tidy the runtime state in ``.isollm/``."""
+"""``isollm state show|check|clean``: inspect and tidy the runtime state in ``.isollm/``:
+the session, the workers and the task files of the Go isollm's worker manager."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Sequence
 
 from isollm.cli.commands._common import bool_flag, check_choice, display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
-from isollm.state import FileState, Liveness, Session, WorkerState, session_liveness
+from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import one_line
 
 STATE_FORMATS = ("text", "json")
@@ -113,9 +114,10 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 
 
-def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
+def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> list[str]:
     if not workers:
-        return ["Workers: none"]
+        # isollm up keeps no worker files: the session's own list says which workers it started.
+        return [] if session is not None and session.workers else ["Workers: none"]
     rows = [("NAME", "STATUS", "TASK", "BRANCH", "LAST ACTIVITY")]
     for worker in sorted(workers, key=lambda w: w.name):
         status = _value(worker.status)
@@ -126,19 +128,39 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
     return [f"Workers ({len(workers)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
 
 
+def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
+    """The task files of the Go isollm's worker manager, if there are any."""
+    if not tasks:
+        return []
+    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED")]
+    for task in sorted(tasks, key=lambda t: t.worker_name):
+        rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
+                     _when(task.claimed_at) if task.claimed_at is not None else "-"))
+    return [f"Tasks ({len(tasks)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
+
+
+def _load(store: FileState) -> tuple[Session | None, Exception | None, list[WorkerState], list[TaskAssignment],
+                                     list[Exception]]:
+    """Everything in the state directory: the session (or its error), workers, tasks, and every error."""
+    session, session_error = _load_session(store)
+    workers, tasks = store.load_all_workers(), store.load_all_tasks()
+    errors = ([session_error] if session_error is not None else []) + list(workers.errors) + list(tasks.errors)
+    return (session, session_error, sorted(workers.workers, key=lambda w: w.name),
+            sorted(tasks.tasks, key=lambda t: t.worker_name), errors)
+
+
 def show(output_format: str = "text") -> int:
     check_choice("--format", output_format, STATE_FORMATS)
     root = project_root()
     store = FileState.for_project(root)
-    session, session_error = _load_session(store)
+    session, session_error, workers, tasks, errors = _load(store)
     state = _session_state(session, session_error)
-    loaded = store.load_all_workers()
-    errors = ([session_error] if session_error is not None else []) + list(loaded.errors)
     if output_format == "json":
         document = {
             "project_root": str(root),
             "session": {"state": state, **(_session_document(session) if session is not None else {})},
-            "workers": [w.to_dict() for w in sorted(loaded.workers, key=lambda w: w.name)],
+            "workers": [w.to_dict() for w in workers],
+            "tasks": [t.to_dict() for t in tasks],
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
                        for issue in issues],
         }
@@ -148,18 +170,16 @@ def show(output_format: str = "text") -> int:
         print_issues(*_problem(error))
     for line in _session_lines(state, session):
         print(line)
-    for line in _worker_lines(loaded.workers):
+    for line in [*_worker_lines(workers, session), *_task_lines(tasks)]:
         print(line)
     return 0
 
 
 def check() -> int:
     store = FileState.for_project(project_root())
-    session, session_error = _load_session(store)
-    loaded = store.load_all_workers()
-    errors = ([session_error] if session_error is not None else []) + list(loaded.errors)
+    session, _, workers, tasks, errors = _load(store)
     valid = ([store.session_path] if session is not None else []) + \
-        [store.worker_path(w.name) for w in sorted(loaded.workers, key=lambda w: w.name)]
+        [store.worker_path(w.name) for w in workers] + [store.task_path(t.worker_name) for t in tasks]
     for error in errors:
         print_issues(*_problem(error))
     for path in valid:
