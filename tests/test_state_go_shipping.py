@@ -466,3 +466,16 @@ def test_plain_check_jsonschema_judges_the_go_files_as_state_check_does(tmp_path
     run = subprocess.run(["check-jsonschema", "--schemafile", str(schema_path("task")), str(bad)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1 and "claimed_at" in run.stdout, run.stdout
+
+
+def test_what_up_and_the_task_files_hold_is_escaped_before_printing(cli: Cli, up_project: Path) -> None:
+    """Another process wrote these files (or a cloned repository planted them): no raw control characters."""
+    session = up_project / ".isollm" / "session.json"
+    session.write_text(session.read_text().replace('"project": "my-app"', '"project": "my\\u001b[2Japp\\nx"'))
+    task = up_project / ".isollm" / "tasks" / "worker-1.json"
+    task.write_text(task.read_text().replace('"ar-7f3a"', '"ar\\r\\u0007"'))
+    status, out, err = cli("state", "show", cwd=up_project)
+    assert (status, err) == (0, "")
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "  project: my\\x1b[2Japp\\nx" in out.splitlines()
+    assert any(line.startswith("  worker-1  ar\\r\\x07") for line in out.splitlines()), out
