@@ -62,7 +62,7 @@ def _recorded(session: Session, *, unknown: bool = False) -> list[str]:
         ("project", session.project or None),
         ("workers", ", ".join(session.workers) if session.workers is not None else None),
         ("started", _when(session.started_at) if unknown else None),
-        ("zellij session", session.zellij_session or None if unknown else None),
+        ("zellij session", (session.zellij_session or None) if unknown else None),
         ("airyra port", session.airyra_port), ("base branch", session.base_branch or None)]
     return [f"  {name}: {one_line(str(value))}" for name, value in fields if value is not None]
 
