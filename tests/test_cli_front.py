@@ -110,7 +110,7 @@ def test_bare_group_shows_its_help(isollm, tmp_path: Path, group: str) -> None:
     (("config", "_front", "actions"), "unknown command"),
     (("validate", "--format", "xml"), "--format must be one of: text, json, github (got 'xml')"),
     (("validate", "-f=xml"), "--format must be one of"),
-    (("schema", "bogus"), "NAME must be one of: config, session, worker (got 'bogus')"),
+    (("schema", "bogus"), "NAME must be one of: config, session, worker, task (got 'bogus')"),
     (("schema", "worker", "--path=yes"), "--path takes no value"),
     (("schema", "--path=yes"), "--path takes no value"),
     (("schema", "--name=worker", "session"), "unexpected argument: session"),

@@ -84,3 +84,38 @@ def test_a_host_port_rule_needs_the_port_range_of_its_entries() -> None:
     schema = {"hostPortsDistinct": {"list": "/ports"}, "properties": {"ports": {"items": {"minimum": 1}}}}
     with pytest.raises(ValueError, match="/ports need maximum"):
         compile_schema(schema)
+
+
+IF_THEN_ELSE = {
+    "type": "object",
+    "properties": {"version": {"type": "integer"}, "name": {"type": "string", "x-messages": {"required": "give a name"}}},
+    "if": {"required": ["version"]},
+    "then": {"required": ["name"]},
+    "else": {"properties": {"name": {"const": "legacy"}}},
+}
+
+
+@pytest.mark.parametrize("instance, valid", [
+    ({"version": 1, "name": "x"}, True), ({"version": 1}, False),
+    ({"name": "legacy"}, True), ({"name": "x"}, False), ({}, True), ([], False),
+])
+def test_fast_validator_applies_if_then_else_as_jsonschema_does(instance: Any, valid: bool) -> None:
+    assert compile_schema(IF_THEN_ELSE)(instance) is valid
+    assert Draft202012Validator(IF_THEN_ELSE).is_valid(instance) is valid
+
+
+def test_then_and_else_without_if_are_compiled_but_apply_nothing() -> None:
+    assert compile_schema({"then": False, "else": False})({})
+    with pytest.raises(ValueError, match="uniqueItems"):
+        compile_schema({"then": {"uniqueItems": True}})
+
+
+def test_a_required_inside_then_takes_the_message_of_the_property_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isollm.schema import explain
+
+    monkeypatch.setattr(explain, "load_schema", lambda name: IF_THEN_ELSE)
+    explain._validator.cache_clear()
+    try:
+        assert [i.message for i in explain.explain("x", {"version": 1})] == ["give a name"]
+    finally:
+        explain._validator.cache_clear()

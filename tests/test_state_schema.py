@@ -34,6 +34,8 @@ from tests import dependencies
 from tests.state_helpers import EXAMPLES, worker
 
 GO = sorted((EXAMPLES / "go").glob("*.json"))
+# Files at the current version round-trip byte for byte; older ones (isollm up's session.json) are migrated.
+GO_CURRENT = [p for p in GO if "version" in json.loads(p.read_text())]
 INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
 
 
@@ -45,6 +47,8 @@ def _place(store_dir: Path, example: Path, name: str | None = None) -> Path:
     """Copy ``example`` where the store looks for it (a worker under ``name``); returns the copy."""
     if _kind(example) == "session":
         target = store_dir / "session.json"
+    elif _kind(example) == "task":
+        target = store_dir / "tasks" / f"{json.loads(example.read_text())['worker_name']}.json"
     else:
         target = store_dir / "workers" / f"{name or example.stem}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,14 +62,14 @@ def _load(store: FileState, example: Path) -> Any:
     return store.load_worker(json.loads(example.read_text())["name"])
 
 
-@pytest.mark.parametrize("name", ["session", "worker"])
+@pytest.mark.parametrize("name", ["session", "worker", "task"])
 def test_schema_is_valid_against_the_metaschema(name: str) -> None:
     Draft202012Validator.check_schema(load_schema(name))
     assert schema_path(name).name == f"{name}.schema.json"
     assert load_schema(name)["$id"].endswith(f"/schemas/{name}.schema.json")
 
 
-@pytest.mark.parametrize("name", ["session", "worker"])
+@pytest.mark.parametrize("name", ["session", "worker", "task"])
 def test_every_property_has_a_title_and_description(name: str) -> None:
     def walk(schema: dict[str, Any], where: str) -> None:
         for key, sub in schema.get("properties", {}).items():
@@ -84,7 +88,7 @@ def test_current_versions_are_the_schemas_upper_bound() -> None:
     assert CURRENT_WORKER_VERSION == load_schema("worker")["properties"]["version"]["maximum"] == 1
 
 
-@pytest.mark.parametrize("example", GO, ids=lambda p: p.name)
+@pytest.mark.parametrize("example", GO_CURRENT, ids=lambda p: p.name)
 def test_go_written_file_loads_and_round_trips_byte_for_byte(tmp_path: Path, example: Path) -> None:
     store = FileState(tmp_path)
     placed = _place(tmp_path, example, json.loads(example.read_text()).get("name"))
@@ -135,26 +139,36 @@ def test_invalid_file_in_load_all_workers(tmp_path: Path, example: Path) -> None
 @pytest.mark.parametrize("kind", ["session", "worker"])
 def test_older_version_is_migrated_through_the_registered_path(tmp_path: Path, kind: str,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    source = EXAMPLES / "go" / ("session.json" if kind == "session" else "worker-idle.json")
+    # A session without a version is isollm up's file; a worker's version 0 is version 1's structure.
+    source = EXAMPLES / "go" / ("session-up.json" if kind == "session" else "worker-idle.json")
     data = json.loads(source.read_text())
-    data["version"] = 0
+    data.pop("version", None)
     calls = []
     original = MIGRATIONS[kind][0]
 
-    def spy(doc: dict[str, Any]) -> dict[str, Any]:
-        calls.append(doc.get("version", 0))
-        return original(doc)
+    def spy(doc: dict[str, Any], path: str) -> dict[str, Any]:
+        calls.append((doc.get("version", 0), path))
+        return original(doc, path)
 
     monkeypatch.setitem(MIGRATIONS[kind], 0, spy)
     store = FileState(tmp_path)
     target = _place(tmp_path, source, data.get("name"))
     target.write_text(json.dumps(data))
     record = store.load_session() if kind == "session" else store.load_worker(data["name"])
-    assert calls == [0] and record.version == 1
-    del data["version"]  # files from before versions existed read as version 0
-    target.write_text(json.dumps(data))
-    record = store.load_session() if kind == "session" else store.load_worker(data["name"])
-    assert calls == [0, 0] and record.version == 1
+    assert calls == [(0, str(target))] and record.version == 1
+    if kind == "worker":  # an explicit version 0 is read the same way
+        target.write_text(json.dumps({**data, "version": 0}))
+        assert store.load_worker(data["name"]).version == 1 and len(calls) == 2
+
+
+def test_an_explicit_session_version_0_is_refused_as_every_validator_refuses_it(tmp_path: Path) -> None:
+    """Version 0 is the file without a version (isollm up's); nobody writes "version": 0, and
+    the schema (so check-jsonschema too) asks for at least 1 once a version is written."""
+    target = _place(tmp_path, EXAMPLES / "go" / "session-up.json")
+    target.write_text(json.dumps({**json.loads(target.read_text()), "version": 0}))
+    with pytest.raises(InvalidStateError, match="version must be at least 1"):
+        FileState(tmp_path).load_session()
+    assert not IsollmValidator(load_schema("session")).is_valid(json.loads(target.read_text()))
 
 
 def test_version_without_a_migration_is_refused(tmp_path: Path) -> None:

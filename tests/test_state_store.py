@@ -234,7 +234,7 @@ def test_invalid_worker_is_never_written(store: Any, tmp_path: Path, change: dic
 
 @pytest.mark.parametrize("change, message", [
     ({"status": "done"}, "status must be one of: initializing, running, shutting_down"),
-    ({"pid": 0}, "pid must be at least 1"),
+    ({"pid": -1}, "pid must be at least 0"),
     ({"project_root": 5}, "project_root must be a string"),
 ])
 def test_invalid_session_is_never_written(store: Any, change: dict[str, Any], message: str) -> None:

@@ -153,13 +153,13 @@ COMMANDS = (
         "schema", "schema",
         """Print a JSON Schema (config, session or worker), or with --path where it is installed.
 
-        Usage: isollm schema [config|session|worker] [--path]. An editor or plain
+        Usage: isollm schema [config|session|worker|task] [--path]. An editor or plain
         check-jsonschema pointed at the path checks all isollm validate checks but
         duplicate host ports and a clash with airyra.port; check-jsonschema gets those
         too with --validator-class isollm.validator:IsollmValidator.""",
-        Param("name", POSITIONAL, "config (isollm.yaml), session (.isollm/session.json) or worker "
-                                  "(.isollm/workers/*.json).",
-              default="config", choices=("config", "session", "worker")),
+        Param("name", POSITIONAL, "config (isollm.yaml), session (.isollm/session.json), worker "
+                                  "(.isollm/workers/*.json) or task (.isollm/tasks/*.json, read only).",
+              default="config", choices=("config", "session", "worker", "task")),
         Param("path", FLAG, "Print the path of the installed schema file instead of its content."),
     ),
     Command(
@@ -178,7 +178,10 @@ COMMANDS = (
         "state clean", "state:clean",
         """Remove a stale session (its process is gone); refuses while the session is live.
 
-        Also removes temporary files, older than an hour, left by writes that were killed.""",
+        Also removes temporary files, older than an hour, left by writes that were killed.
+        A session written by an isollm that records no PID (isollm up's session.json) may
+        still be running: it is removed only with --unknown-session.""",
+        Param("unknown_session", FLAG, "Also remove a session whose liveness cannot be told (no PID recorded)."),
     ),
 )
 

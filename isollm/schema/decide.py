@@ -214,17 +214,6 @@ class _Compiler:
         inner = self.compile(value)
         return lambda instance: not inner(instance)
 
-    def _kw_if(self, value: Any, schema: Any) -> Check:
-        condition = self.compile(value)
-        then = self.compile(schema.get("then", True))
-        otherwise = self.compile(schema.get("else", True))
-        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
-
-    def _kw_then(self, value: Any, schema: Any) -> Check:
-        return lambda instance: True  # applied by "if"; without one it means nothing
-
-    _kw_else = _kw_then
-
     def _kw_allOf(self, value: Any, schema: Any) -> Check:
         return _every([self.compile(sub) for sub in value])
 
@@ -235,6 +224,18 @@ class _Compiler:
     def _kw_oneOf(self, value: Any, schema: Any) -> Check:
         parts = [self.compile(sub) for sub in value]
         return lambda instance: sum(1 for part in parts if part(instance)) == 1
+
+    def _kw_if(self, value: Any, schema: Any) -> Check:
+        condition = self.compile(value)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda instance: then(instance) if condition(instance) else otherwise(instance)
+
+    def _kw_then(self, value: Any, schema: Any) -> Check:
+        self.compile(value)  # compiled (and so checked) here; applied by the "if" beside it, if any
+        return lambda instance: True
+
+    _kw_else = _kw_then
 
     def _kw_dollar_ref(self, value: Any, schema: Any) -> Check:
         if not value.startswith("#/"):
@@ -259,5 +260,5 @@ def compile_schema(schema: dict[str, Any]) -> Check:
 
 @lru_cache(maxsize=None)
 def checker_for(name: str) -> Check:
-    """The compiled check for the named schema (config, session or worker), built once."""
+    """The compiled check for the named schema (one of ``SCHEMA_NAMES``), built once."""
     return compile_schema(load_schema(name))

@@ -30,8 +30,8 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-def _describe(error: JsonschemaValidationError) -> list[tuple[str, str, str, bool]]:
-    """(pointer, message, keyword, at_key) for one jsonschema error."""
+def _describe(error: JsonschemaValidationError, root: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+    """(pointer, message, keyword, at_key) for one jsonschema error against the schema ``root``."""
     keyword = str(error.validator)
     pointer = pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -39,8 +39,10 @@ def _describe(error: JsonschemaValidationError) -> list[tuple[str, str, str, boo
         out = []
         for name in error.validator_value:  # type: ignore[union-attr]
             if isinstance(error.instance, dict) and name not in error.instance:
-                sub = schema.get("properties", {}).get(name, {})
-                message = schema_message(sub, "required", location=pointers.child(pointer, name))
+                child = pointers.child(pointer, name)
+                # A "required" inside then/else names properties its parent describes.
+                sub = schema.get("properties", {}).get(name) or subschema(root, child)
+                message = schema_message(sub, "required", location=child)
                 out.append((pointer, message, keyword, False))
         return out
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
@@ -107,7 +109,7 @@ def explain(name: str, instance: Any, document: Document | None = None) -> list[
     for error in _validator(name).iter_errors(instance):
         if error.context:
             error = best_match(error.context)
-        found.extend(_describe(error))
+        found.extend(_describe(error, schema))
     issues = []
     for pointer, message, keyword, at_key in _prune(found, instance, schema):
         line, column = document.locate(pointer, key=at_key) if document else (None, None)

@@ -74,7 +74,9 @@ def image_pins_version(value: str) -> bool:
 
 # RFC 3339 date-time, the grammar check-jsonschema's own "date-time" check
 # accepts (lowercase t/z, ',' before the fraction, no leap second), so a file
-# is judged the same with or without our validator class.
+# is judged the same with or without our validator class. Go's time.Time reads
+# only an uppercase T and Z and a '.': the state schemas say so with a standard
+# ``pattern`` beside the format, which every validator enforces.
 RFC3339 = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
@@ -104,7 +106,8 @@ def rfc3339_parts(value: str) -> re.Match[str]:
 
 
 def is_date_time(value: object) -> bool:
-    """An RFC 3339 timestamp, as Go's time.Time writes it (nanoseconds, zero time 0001-01-01T00:00:00Z)."""
+    """An RFC 3339 timestamp with a real date and time of day (nanoseconds and the zero time
+    0001-01-01T00:00:00Z included); the schemas' ``pattern`` narrows the spelling to Go's."""
     if not isinstance(value, str):
         return True
     rfc3339_parts(value)

@@ -1,4 +1,4 @@
-"""Finding and reading the three schema files, the single source of truth."""
+"""Finding and reading the schema files, the single source of truth."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ if TYPE_CHECKING:
     from typing import Any
     from pathlib import Path
 
-SCHEMA_NAMES = ("config", "session", "worker")
+SCHEMA_NAMES = ("config", "session", "worker", "task")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
-               "worker": "worker.schema.json"}
+               "worker": "worker.schema.json", "task": "task.schema.json"}
 
 
 def _schema_file(name: str) -> str:
@@ -32,7 +32,7 @@ def _schema_file(name: str) -> str:
 
 
 def schema_path(name: str) -> Path:
-    """Path of the schema file called ``name`` (config, session or worker)."""
+    """Path of the schema file called ``name`` (one of ``SCHEMA_NAMES``)."""
     from pathlib import Path
 
     return Path(_schema_file(name))

@@ -10,6 +10,7 @@ from isollm.errors import InvalidStateError, NoSessionError, SessionExistsError,
 from isollm.state.files import FileState
 from isollm.state.memory import MemoryState
 from isollm.state.migrations import MIGRATIONS
+from isollm.state.process import Liveness, session_liveness
 from isollm.state.protocol import State
 from isollm.state.types import (
     CURRENT_SESSION_VERSION,
@@ -17,13 +18,16 @@ from isollm.state.types import (
     LoadResult,
     Session,
     SessionStatus,
+    TaskAssignment,
+    TaskLoadResult,
     TaskRef,
     WorkerState,
     WorkerStatus,
 )
 
 __all__ = [
-    "CURRENT_SESSION_VERSION", "CURRENT_WORKER_VERSION", "FileState", "InvalidStateError", "LoadResult",
+    "CURRENT_SESSION_VERSION", "CURRENT_WORKER_VERSION", "FileState", "InvalidStateError", "Liveness", "LoadResult",
     "MIGRATIONS", "MemoryState", "NoSessionError", "Session", "SessionExistsError", "SessionStatus", "State",
-    "StateError", "TaskRef", "WorkerNotFoundError", "WorkerState", "WorkerStatus",
+    "StateError", "TaskAssignment", "TaskLoadResult", "TaskRef", "WorkerNotFoundError", "WorkerState",
+    "WorkerStatus", "session_liveness",
 ]

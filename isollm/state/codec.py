@@ -17,11 +17,11 @@ from isollm.errors import InvalidStateError, Issue, ValidationError
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child
-from isollm.state.migrations import migrate
+from isollm.state.migrations import described_as_written, file_version, migrate
 from isollm.util.numbers import whole_numbers
 from isollm.util.oneline import one_line
 
-TITLES = {"session": "invalid session", "worker": "invalid worker state"}
+TITLES = {"session": "invalid session", "worker": "invalid worker state", "task": "invalid task file"}
 
 # Go's encoder escapes these inside strings (HTML safety, JavaScript line separators).
 _GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -108,6 +108,11 @@ def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = N
 
 def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
     """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
+    return decode_state_versioned(kind, raw, path=path)[0]
+
+
+def decode_state_versioned(kind: str, raw: bytes, *, path: str = "") -> tuple[dict[str, Any], int]:
+    """``decode_state``, and the version the file was written at (before any migration)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -125,10 +130,15 @@ def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
         raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     if not isinstance(data, dict):
         raise _fail(kind, path, schema_message(load_schema(kind), "type", location="", instance=data), "type", 1, 1)
-    data, problem = migrate(kind, whole_numbers(load_schema(kind), data))
+    data = whole_numbers(load_schema(kind), data)
+    written = file_version(data)
+    if described_as_written(kind, written) and not checker_for(kind)(data):
+        # An older file the schema describes is judged as written, before any migration.
+        raise InvalidStateError(_explain(kind, data, text), path=path, title=TITLES[kind])
+    data, problem = migrate(kind, data, path=path)
     if problem is not None:
         issue = located(raw, problem.message, problem.pointer, problem.keyword)
         raise InvalidStateError([issue], path=path, title=TITLES[kind])
     if not checker_for(kind)(data):
         raise InvalidStateError(_explain(kind, data, text), path=path, title=TITLES[kind])
-    return data
+    return data, written

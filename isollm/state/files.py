@@ -2,6 +2,7 @@
 
     <state_dir>/session.json
     <state_dir>/workers/<name>.json
+    <state_dir>/tasks/<worker>.json    (written by the Go isollm's worker manager; read only)
 
 Every write is validated first and lands atomically and durably (see
 ``isollm.io.atomic``); every read is validated after parsing. Temporary files
@@ -16,19 +17,21 @@ import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, ContextManager, Iterator
+from typing import Callable, ContextManager, Iterator, TypeVar
 
 from isollm.io.atomic import DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
-from isollm.state.codec import TITLES, decode_state, encode_state, located
+from isollm.state.codec import TITLES, decode_state, decode_state_versioned, encode_state, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
-from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
+from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, \
+    TaskAssignment, TaskLoadResult, WorkerState
 
 SESSION_FILE = "session.json"
 WORKERS_DIR = "workers"
+TASKS_DIR = "tasks"
 SUFFIX = ".json"
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
 # The store makes its directories itself, so a symlink at one was planted: never followed.
@@ -127,6 +130,44 @@ def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
 
 
+def _json_files(fd: int, directory: Path) -> list[str]:
+    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
+    try:
+        with os.scandir(fd) as entries:
+            return sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
+    except OSError as error:
+        raise StateError(f"{directory}: cannot list: {error.strerror}") from error
+
+
+Record = TypeVar("Record")
+
+
+def _load_each(fd: int | None, directory: Path, kind: str,
+               load: Callable[[bytes, Path, str], Record]) -> tuple[list[Record], list[StateError]]:
+    """Each ``<worker name>.json`` in the open ``directory`` through ``load(raw, path, name)``: the
+    records that load, and one ``InvalidStateError`` naming the file for each that does not."""
+    records: list[Record] = []
+    errors: list[StateError] = []
+    if fd is None:
+        return records, errors
+    for file_name in _json_files(fd, directory):
+        path = directory / file_name
+        try:
+            name = check_worker_name(file_name[:-len(SUFFIX)])
+            records.append(load(_read(fd, file_name, path, kind), path, name))
+        except FileNotFoundError:
+            continue  # deleted since the listing
+        except InvalidStateError as error:
+            errors.append(error)
+        except (OSError, StateError) as error:
+            message = error.strerror if isinstance(error, OSError) else str(error)
+            errors.append(InvalidStateError([Issue(f"cannot read: {message}", keyword="read")],
+                                            path=str(path), title=TITLES[kind]))
+        except ValidationError as error:  # a file name that is no worker name
+            errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES[kind]))
+    return records, errors
+
+
 class FileState:
     """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
 
@@ -140,6 +181,7 @@ class FileState:
         self.state_dir = Path(state_dir)
         self.session_path = self.state_dir / SESSION_FILE
         self.workers_dir = self.state_dir / WORKERS_DIR
+        self.tasks_dir = self.state_dir / TASKS_DIR
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str]) -> FileState:
@@ -158,6 +200,10 @@ class FileState:
     def worker_path(self, name: str) -> Path:
         """Where worker ``name`` is kept; the name is checked first, so it cannot leave the directory."""
         return self.workers_dir / (check_worker_name(name) + SUFFIX)
+
+    def task_path(self, name: str) -> Path:
+        """Where the Go isollm keeps worker ``name``'s task; the name is checked first."""
+        return self.tasks_dir / (check_worker_name(name) + SUFFIX)
 
     @contextmanager
     def _state_directory(self, *, create: bool = False) -> Iterator[int | None]:
@@ -178,27 +224,32 @@ class FileState:
                 _close(fd)
 
     @contextmanager
-    def _workers_directory(self, *, create: bool = False) -> Iterator[int | None]:
-        """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
+    def _subdirectory(self, name: str, shown: Path, what: str, *, create: bool = False) -> Iterator[int | None]:
+        """A descriptor of the state directory's ``name`` (shown as ``shown``), opened inside
+        the state directory's descriptor (made first when ``create``); None if there is none."""
         with self._state_directory(create=create) as state_fd:
             fd = None
             if state_fd is not None:
-                fd = _open_directory(self.workers_dir, WORKERS_DIR, state_fd, "worker state")
+                fd = _open_directory(shown, name, state_fd, what)
                 if fd is None and create:
                     try:
-                        os.mkdir(WORKERS_DIR, 0o777, dir_fd=state_fd)
+                        os.mkdir(name, 0o777, dir_fd=state_fd)
                     except FileExistsError:
                         pass  # made by a concurrent writer (or planted: the open below says so)
                     except OSError as error:
-                        raise StateError(f"{self.workers_dir}: cannot create: {_reason(error)}") from error
-                    fd = _open_directory(self.workers_dir, WORKERS_DIR, state_fd, "worker state")
+                        raise StateError(f"{shown}: cannot create: {_reason(error)}") from error
+                    fd = _open_directory(shown, name, state_fd, what)
                     if fd is None:
-                        raise StateError(f"{self.workers_dir}: removed while it was being created")
+                        raise StateError(f"{shown}: removed while it was being created")
             try:
                 yield fd
             finally:
                 if fd is not None:
                     _close(fd)
+
+    def _workers_directory(self, *, create: bool = False) -> ContextManager[int | None]:
+        """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
+        return self._subdirectory(WORKERS_DIR, self.workers_dir, "worker state", create=create)
 
     # -- session ---------------------------------------------------------
 
@@ -222,6 +273,8 @@ class FileState:
             _write(fd, SESSION_FILE, self.session_path, data)
 
     def load_session(self) -> Session:
+        """The session; a file from an older isollm (``isollm up``'s included) is migrated
+        in memory and left as it is on disk."""
         with self._state_directory() as fd:
             if fd is None:
                 raise NoSessionError()
@@ -231,7 +284,8 @@ class FileState:
                 raise NoSessionError() from None
             except OSError as error:
                 raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
-        return Session.from_dict(decode_state("session", raw, path=str(self.session_path)))
+        data, written = decode_state_versioned("session", raw, path=str(self.session_path))
+        return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
     def clear_session(self) -> None:
         with self._state_directory() as fd:
@@ -239,7 +293,11 @@ class FileState:
                 _sync(fd, self.state_dir)
 
     def has_active_session(self) -> bool:
-        """A session exists and its orchestrator runs; a dead or reused PID means stale (False)."""
+        """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
+
+        A session whose file records no process (the Go ``isollm up``'s) may be running or
+        not: it counts as active, so that nothing starts over a session that may be in use.
+        """
         try:
             session = self.load_session()
         except NoSessionError:
@@ -281,34 +339,13 @@ class FileState:
 
     def _worker_files(self, fd: int) -> list[str]:
         """The names of the worker files in the open ``workers/``, sorted; temporary files skipped."""
-        try:
-            with os.scandir(fd) as entries:
-                return sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
-        except OSError as error:
-            raise StateError(f"{self.workers_dir}: cannot list: {error.strerror}") from error
+        return _json_files(fd, self.workers_dir)
 
     def load_all_workers(self) -> LoadResult:
         """Every worker file that loads, and one error (naming the file) for each that does not."""
-        result = LoadResult()
         with self._workers_directory() as fd:
-            if fd is None:
-                return result
-            for file_name in self._worker_files(fd):
-                path = self.workers_dir / file_name
-                try:
-                    name = check_worker_name(file_name[:-len(SUFFIX)])
-                    result.workers.append(self._worker_from(_read(fd, file_name, path, "worker"), path, name))
-                except FileNotFoundError:
-                    continue  # deleted since the listing
-                except InvalidStateError as error:
-                    result.errors.append(error)
-                except (OSError, StateError) as error:
-                    message = error.strerror if isinstance(error, OSError) else str(error)
-                    result.errors.append(InvalidStateError([Issue(f"cannot read: {message}", keyword="read")],
-                                                           path=str(path), title=TITLES["worker"]))
-                except ValidationError as error:  # a file name that is no worker name
-                    result.errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES["worker"]))
-        return result
+            workers, errors = _load_each(fd, self.workers_dir, "worker", self._worker_from)
+        return LoadResult(workers, errors)
 
     def delete_worker(self, name: str) -> None:
         path = self.worker_path(name)
@@ -326,6 +363,40 @@ class FileState:
                 removed = _unlink(fd, file_name, self.workers_dir / file_name) or removed
             if removed:
                 _sync(fd, self.workers_dir)
+
+    # -- tasks (the Go isollm's worker manager writes them; read only) ----
+
+    def _tasks_directory(self) -> ContextManager[int | None]:
+        return self._subdirectory(TASKS_DIR, self.tasks_dir, "task files")
+
+    @staticmethod
+    def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
+        task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path)))
+        if task.worker_name != name:
+            issue = located(raw, f'worker_name "{task.worker_name}" does not match the file name {path.name}',
+                            "/worker_name", "name")
+            raise InvalidStateError([issue], path=str(path), title=TITLES["task"])
+        return task
+
+    def load_task(self, name: str) -> TaskAssignment | None:
+        """Worker ``name``'s task file (``tasks/<name>.json``), or None if it has none."""
+        path = self.task_path(name)
+        with self._tasks_directory() as fd:
+            if fd is None:
+                return None
+            try:
+                raw = _read(fd, path.name, path, "task")
+            except FileNotFoundError:
+                return None
+            except OSError as error:
+                raise StateError(f"{path}: cannot read: {error.strerror}") from error
+        return self._task_from(raw, path, name)
+
+    def load_all_tasks(self) -> TaskLoadResult:
+        """Every task file that loads, and one error (naming the file) for each that does not."""
+        with self._tasks_directory() as fd:
+            tasks, errors = _load_each(fd, self.tasks_dir, "task", self._task_from)
+        return TaskLoadResult(tasks, errors)
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""

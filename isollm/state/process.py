@@ -5,13 +5,18 @@ an unrelated process, and after a reboot every PID is new. The session
 records the process's start time (field 22 of ``/proc/<pid>/stat``, clock ticks
 since boot) and the boot ID; when both sides are known and differ, the
 session is stale. Where ``/proc`` is missing, or the session (from the Go
-isollm) lacks them, the PID decides alone.
+isollm) lacks them, the PID decides alone; a PID <= 0 (the Go isollm's
+"no process") is not running, as its isProcessAlive says.
+
+The session file of the Go ``isollm up`` names no process at all, so whether
+its session runs cannot be told: its liveness is ``UNKNOWN``.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import Enum
 
 from isollm.state.types import CURRENT_SESSION_VERSION, Session
 
@@ -84,9 +89,30 @@ def is_same_process(pid: int, start_time: int | None, recorded_boot_id: str | No
     return True
 
 
+class Liveness(str, Enum):
+    """Whether a session's orchestrator runs: ``live``, ``stale`` (it is gone) or ``unknown``."""
+
+    LIVE = "live"
+    STALE = "stale"
+    UNKNOWN = "unknown"
+
+
+def session_liveness(session: Session) -> Liveness:
+    """``UNKNOWN`` for a session whose file records no process; else whether that process runs."""
+    if not session.pid_recorded:
+        return Liveness.UNKNOWN
+    alive = is_same_process(session.pid, session.pid_start_time, session.boot_id or None)
+    return Liveness.LIVE if alive else Liveness.STALE
+
+
 def session_alive(session: Session) -> bool:
-    """Whether the session's orchestrator is still running (not a stale session)."""
-    return is_same_process(session.pid, session.pid_start_time, session.boot_id or None)
+    """Whether the session may still be running: live, or unknown.
+
+    A session whose liveness cannot be told counts as running, so that nothing
+    starts over (or removes) a session that may be in use; only a session known
+    to be stale is not.
+    """
+    return session_liveness(session) is not Liveness.STALE
 
 
 def stamp_session(session: Session, *, creating: bool) -> None:

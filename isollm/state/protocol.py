@@ -24,7 +24,8 @@ class State(Protocol):
         """Remove the session, if any."""
 
     def has_active_session(self) -> bool:
-        """Whether there is a session and its orchestrator is still running."""
+        """Whether there is a session and its orchestrator is still running (or may be:
+        a session whose file records no process counts as active)."""
 
     def save_worker(self, worker: WorkerState) -> None:
         """Write one worker's state."""

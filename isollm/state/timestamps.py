@@ -61,6 +61,10 @@ def format_timestamp(value: Any) -> Any:
         return value
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.astimezone()
+    if (value.utcoffset() or timedelta(0)) % timedelta(minutes=1):
+        # RFC 3339 offsets have no seconds (a historical zone such as +00:53:28): the same
+        # instant in UTC, rather than an offset cut to the minute naming another instant.
+        value = value.astimezone(timezone.utc)
     nanos = value.microsecond * 1000 + (getattr(value, "nanosecond", 0) % 1000)
     text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     if nanos:

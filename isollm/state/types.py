@@ -14,18 +14,12 @@ from enum import Enum
 from typing import Any
 
 from isollm.errors import StateError
-from isollm.schema.loader import load_schema
+from isollm.state.migrations import PIDLESS_SESSION_VERSIONS, current_version
 from isollm.util.numbers import as_whole
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
-
-def _current_version(name: str) -> int:
-    # The newest version this code understands is the schema's upper bound.
-    return int(load_schema(name)["properties"]["version"]["maximum"])
-
-
-CURRENT_SESSION_VERSION: int = _current_version("session")
-CURRENT_WORKER_VERSION: int = _current_version("worker")
+CURRENT_SESSION_VERSION: int = current_version("session")
+CURRENT_WORKER_VERSION: int = current_version("worker")
 
 
 class SessionStatus(str, Enum):
@@ -93,7 +87,17 @@ class TaskRef:
 @dataclass(kw_only=True)
 class Session:
     """The running session. ``pid_start_time`` and ``boot_id`` tell the orchestrator
-    apart from a later process that reused its PID; the store records them."""
+    apart from a later process that reused its PID; the store records them.
+
+    ``project``, ``workers``, ``airyra_port`` and ``base_branch`` are what the Go
+    ``isollm up`` records (its session.json, version 0); left out (empty, None)
+    otherwise.
+    ``migrated_from`` is the version of the file the record was read from when
+    that was older than the current one (the file itself is left as it was). A
+    session read from ``isollm up``'s file records no process (``pid`` 0,
+    ``pid_recorded`` False): saving it writes the current version, where pid 0
+    means "not running", so set ``pid`` first if it runs.
+    """
 
     status: SessionStatus
     pid: int
@@ -103,16 +107,27 @@ class Session:
     zellij_session: str = ""
     pid_start_time: int | None = None
     boot_id: str = ""
+    project: str = ""
+    workers: list[str] | None = None
+    airyra_port: int | None = None
+    base_branch: str = ""
     version: int = CURRENT_SESSION_VERSION
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    migrated_from: int | None = field(default=None, compare=False, repr=False)
 
     _FIELDS = ("version", "status", "started_at", "pid", "pid_start_time", "boot_id", "project_root",
-               "bare_repo_path", "zellij_session")
+               "bare_repo_path", "zellij_session", "project", "workers", "airyra_port", "base_branch")
 
     def __post_init__(self) -> None:
         self.status = _as_enum(SessionStatus, self.status)
         # 1.0 is a whole number (JSON Schema agrees) but no PID: kept as the int it stands for.
-        self.pid, self.pid_start_time, self.version = map(as_whole, (self.pid, self.pid_start_time, self.version))
+        self.pid, self.pid_start_time, self.version, self.airyra_port = map(
+            as_whole, (self.pid, self.pid_start_time, self.version, self.airyra_port))
+
+    @property
+    def pid_recorded(self) -> bool:
+        """Whether the file named the orchestrator's process at all (``isollm up``'s does not)."""
+        return self.migrated_from not in PIDLESS_SESSION_VERSIONS
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": self.version, "status": _enum_value(self.status),
@@ -121,15 +136,22 @@ class Session:
                                "zellij_session": self.zellij_session}
         _put(out, "pid_start_time", self.pid_start_time)
         _put(out, "boot_id", self.boot_id)
+        _put(out, "project", self.project)
+        _put(out, "workers", self.workers)
+        _put(out, "airyra_port", self.airyra_port)
+        _put(out, "base_branch", self.base_branch)
         out.update(self.extra)
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Session:
+    def from_dict(cls, data: dict[str, Any], *, migrated_from: int | None = None) -> Session:
         return cls(version=data["version"], status=data["status"], started_at=parse_timestamp(data["started_at"]),
                    pid=data["pid"], project_root=data["project_root"], bare_repo_path=data["bare_repo_path"],
                    zellij_session=data["zellij_session"], pid_start_time=data.get("pid_start_time"),
-                   boot_id=data.get("boot_id", ""), extra=_extra(data, cls._FIELDS))
+                   boot_id=data.get("boot_id", ""), project=data.get("project", ""),
+                   workers=data.get("workers"), airyra_port=data.get("airyra_port"),
+                   base_branch=data.get("base_branch", ""), extra=_extra(data, cls._FIELDS),
+                   migrated_from=migrated_from)
 
 
 @dataclass(kw_only=True)
@@ -183,6 +205,44 @@ class WorkerState:
                    last_activity=parse_timestamp(data["last_activity"]), last_error=data.get("last_error", ""),
                    error_time=None if error_time is None or is_zero(error_time) else error_time,
                    extra=_extra(data, cls._FIELDS))
+
+
+@dataclass(kw_only=True)
+class TaskAssignment:
+    """The task the Go isollm's worker manager gave a worker (``.isollm/tasks/<worker>.json``,
+    internal/worker TaskState). Read, never written, by the toolkit; ``claimed_at`` is None
+    for Go's zero time (no claim)."""
+
+    worker_name: str
+    task_id: str = ""
+    branch: str = ""
+    claimed_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    _FIELDS = ("version", "worker_name", "task_id", "branch", "claimed_at")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON the Go isollm writes for it (``omitempty`` strings left out, the zero time for no claim)."""
+        out: dict[str, Any] = {"worker_name": self.worker_name}
+        _put(out, "task_id", self.task_id)
+        _put(out, "branch", self.branch)
+        out["claimed_at"] = ZERO_TIME if self.claimed_at is None else format_timestamp(self.claimed_at)
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaskAssignment:
+        claimed_at = parse_timestamp(data["claimed_at"])
+        return cls(worker_name=data["worker_name"], task_id=data.get("task_id", ""), branch=data.get("branch", ""),
+                   claimed_at=None if is_zero(claimed_at) else claimed_at, extra=_extra(data, cls._FIELDS))
+
+
+@dataclass
+class TaskLoadResult:
+    """Every task file that loaded, and one error (with its file's path) for each that did not."""
+
+    tasks: list[TaskAssignment] = field(default_factory=list)
+    errors: list[StateError] = field(default_factory=list)
 
 
 @dataclass

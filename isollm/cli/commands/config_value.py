@@ -67,7 +67,7 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     Any other key reads the text as YAML (``5``, ``true``, ``["3000", "8080:80"]``),
     and the schema then says whether the result fits.
     """
-    if _types(schema) == {"string"}:
+    if _types(schema) - {"null"} == {"string"}:  # null: "left empty", never typed here
         quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
         if quoted:
             try:
@@ -174,6 +174,9 @@ def set_value(key: str, value: str) -> int:
     from isollm.io.yaml_edit import set_value as edit_value
 
     parts, schema = resolve_key(key)
+    if value.strip() == "":
+        # Empty would read as null, "not written": say what the user means instead.
+        raise IsollmError(f"no value given for {key}; to remove it, run 'isollm config unset {key}'")
     parsed = parse_value(key, value, schema)
     return _edit(key, lambda text: edit_value(text, parts, parsed))
 

@@ -1,4 +1,5 @@
-"""``isollm state show|check|clean``: inspect and tidy the runtime state in ``.isollm/``."""
+"""``isollm state show|check|clean``: inspect and tidy the runtime state in ``.isollm/``:
+the session, the workers and the task files of the Go isollm's worker manager."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any, Sequence
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.errors import Issue, NoSessionError, StateError
-from isollm.state import FileState, Session, WorkerState
+from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
@@ -30,15 +31,12 @@ def _load_session(store: FileState) -> tuple[Session | None, Exception | None]:
         return None, error
 
 
-def _session_state(store: FileState, session: Session | None, error: Exception | None) -> str:
+def _session_state(session: Session | None, error: Exception | None) -> str:
     if error is not None:
         return "invalid"
     if session is None:
         return "none"
-    try:
-        return "live" if store.has_active_session() else "stale"
-    except NoSessionError:
-        return "none"  # removed since we read it
+    return session_liveness(session).value
 
 
 def _value(value: Any) -> str:
@@ -54,16 +52,51 @@ def _when(value: Any) -> str:
     return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value or "")
 
 
-def _session_line(state: str, session: Session | None) -> str:
+def _recorded(session: Session, *, unknown: bool = False) -> list[str]:
+    """What the Go ``isollm up`` records about its session, one ``  name: value`` line each
+    (for a session of unknown liveness also its start and zellij session, in up's order)."""
+    fields: list[tuple[str, object]] = [
+        ("project", session.project or None),
+        ("workers", ", ".join(session.workers) if session.workers is not None else None),
+        ("started", _when(session.started_at) if unknown else None),
+        ("zellij session", (session.zellij_session or None) if unknown else None),
+        ("airyra port", session.airyra_port), ("base branch", session.base_branch or None)]
+    return [f"  {name}: {one_line(str(value))}" for name, value in fields if value is not None]
+
+
+def _unknown_session_lines(session: Session) -> list[str]:
+    """A session whose file names no process: what it says, and how to remove it if it is over."""
+    hint = f" ('zellij list-sessions' shows no {one_line(session.zellij_session)})" if session.zellij_session else ""
+    return ["Session: liveness unknown: written by an isollm without a PID (isollm up's session file)",
+            *_recorded(session, unknown=True),
+            f"  If it no longer runs{hint}, remove it with 'isollm state clean --unknown-session'"]
+
+
+def _session_lines(state: str, session: Session | None) -> list[str]:
     if session is None:
-        return "Session: invalid (see the errors above)" if state == "invalid" else "Session: none"
+        return ["Session: invalid (see the errors above)" if state == "invalid" else "Session: none"]
+    if state == Liveness.UNKNOWN:
+        return _unknown_session_lines(session)
     # What state files hold was written by another process (or planted): escaped before printing.
     details = f"pid {session.pid}, {one_line(_value(session.status))}, started {_when(session.started_at)}"
     if session.zellij_session:
         details += f", zellij session {one_line(session.zellij_session)}"
-    if state == "stale":
-        return f"Session: stale ({details}; the process is gone): remove it with 'isollm state clean'"
-    return f"Session: live ({details})"
+    if state == Liveness.STALE:
+        # Go's state.SaveSessionState records pid 0: no process, which the Go isollm counts as not running.
+        gone = "no process was recorded" if session.pid <= 0 else "the process is gone"
+        head = f"Session: stale ({details}; {gone}): remove it with 'isollm state clean'"
+    else:
+        head = f"Session: live ({details})"
+    return [head, *_recorded(session)]
+
+
+def _session_document(session: Session) -> dict[str, Any]:
+    """The session as ``state show --format json`` gives it: its current-version fields, and
+    the version of the file it was read from when that was older."""
+    document = session.to_dict()
+    if session.migrated_from is not None:
+        document["migrated_from"] = session.migrated_from
+    return document
 
 
 def _task(worker: WorkerState) -> str:
@@ -78,9 +111,10 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
 
 
-def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
+def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> list[str]:
     if not workers:
-        return ["Workers: none"]
+        # isollm up keeps no worker files: the session's own list says which workers it started.
+        return [] if session is not None and session.workers else ["Workers: none"]
     rows = [("NAME", "STATUS", "TASK", "BRANCH", "LAST ACTIVITY")]
     for worker in sorted(workers, key=lambda w: w.name):
         status = _value(worker.status)
@@ -91,18 +125,38 @@ def _worker_lines(workers: Sequence[WorkerState]) -> list[str]:
     return [f"Workers ({len(workers)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
 
 
+def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
+    """The task files of the Go isollm's worker manager, if there are any."""
+    if not tasks:
+        return []
+    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED")]
+    for task in sorted(tasks, key=lambda t: t.worker_name):
+        rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
+                     _when(task.claimed_at) if task.claimed_at is not None else "-"))
+    return [f"Tasks ({len(tasks)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
+
+
+def _load(store: FileState) -> tuple[Session | None, Exception | None, list[WorkerState], list[TaskAssignment],
+                                     list[Exception]]:
+    """Everything in the state directory: the session (or its error), workers, tasks, and every error."""
+    session, session_error = _load_session(store)
+    workers, tasks = store.load_all_workers(), store.load_all_tasks()
+    errors = ([session_error] if session_error is not None else []) + list(workers.errors) + list(tasks.errors)
+    return (session, session_error, sorted(workers.workers, key=lambda w: w.name),
+            sorted(tasks.tasks, key=lambda t: t.worker_name), errors)
+
+
 def show(output_format: str = "text") -> int:
     root = project_root()
     store = FileState.for_project(root)
-    session, session_error = _load_session(store)
-    state = _session_state(store, session, session_error)
-    loaded = store.load_all_workers()
-    errors = ([session_error] if session_error is not None else []) + list(loaded.errors)
+    session, session_error, workers, tasks, errors = _load(store)
+    state = _session_state(session, session_error)
     if output_format == "json":
         document = {
             "project_root": str(root),
-            "session": {"state": state, **(session.to_dict() if session is not None else {})},
-            "workers": [w.to_dict() for w in sorted(loaded.workers, key=lambda w: w.name)],
+            "session": {"state": state, **(_session_document(session) if session is not None else {})},
+            "workers": [w.to_dict() for w in workers],
+            "tasks": [t.to_dict() for t in tasks],
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
                        for issue in issues],
         }
@@ -110,19 +164,18 @@ def show(output_format: str = "text") -> int:
         return 0
     for error in errors:
         print_issues(*_problem(error))
-    print(_session_line(state, session))
-    for line in _worker_lines(loaded.workers):
+    for line in _session_lines(state, session):
+        print(line)
+    for line in [*_worker_lines(workers, session), *_task_lines(tasks)]:
         print(line)
     return 0
 
 
 def check() -> int:
     store = FileState.for_project(project_root())
-    session, session_error = _load_session(store)
-    loaded = store.load_all_workers()
-    errors = ([session_error] if session_error is not None else []) + list(loaded.errors)
+    session, _, workers, tasks, errors = _load(store)
     valid = ([store.session_path] if session is not None else []) + \
-        [store.worker_path(w.name) for w in sorted(loaded.workers, key=lambda w: w.name)]
+        [store.worker_path(w.name) for w in workers] + [store.task_path(t.worker_name) for t in tasks]
     for error in errors:
         print_issues(*_problem(error))
     for path in valid:
@@ -132,7 +185,8 @@ def check() -> int:
     return 1 if errors else 0
 
 
-def clean() -> int:
+def clean(unknown_session: bool = False) -> int:
+    remove_unknown = bool(unknown_session)
     store = FileState.for_project(project_root())
     shown = _shown(store.session_path)
     session, error = _load_session(store)
@@ -141,14 +195,23 @@ def clean() -> int:
         print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
               "check it and remove it by hand", file=sys.stderr)
         return 1
-    if session is not None and store.has_active_session():
+    liveness = session_liveness(session) if session is not None else None
+    if session is not None and liveness is Liveness.LIVE:
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
+        return 1
+    if session is not None and liveness is Liveness.UNKNOWN and not remove_unknown:
+        print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
+              "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
+              file=sys.stderr)
         return 1
     if session is None:
         print("No session to clean")
     else:
         store.clear_session()
-        print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+        if liveness is Liveness.UNKNOWN:
+            print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
+        else:
+            print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
     # Writers killed mid-write leave their temporary files; an hour-old one has no writer left.
     swept = store.remove_stale_temp_files()
     if swept:
