@@ -11,7 +11,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import REPO
+from tests import dependencies
 from isollm.config import Config
 from isollm.schema.ecma_regex import compile_pattern as ecma_regex
 from isollm.schema.loader import load_schema
@@ -215,7 +215,7 @@ def test_a_plain_jsonschema_validator_agrees(pointer: str, value: str, valid: bo
     assert Draft202012Validator(SCHEMA).is_valid(_config(pointer, value)) is valid
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="needs check-jsonschema")
+@dependencies.program("check-jsonschema")
 def test_plain_check_jsonschema_agrees(tmp_path: Path) -> None:
     """The real program, no --validator-class: one run over a file per case."""
     files = {}
