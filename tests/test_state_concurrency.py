@@ -138,10 +138,15 @@ def _endless_writer(state_dir: str) -> None:
 def test_writer_killed_mid_loop_leaves_only_valid_files(tmp_path: Path, delay: float) -> None:
     child = CTX.Process(target=_endless_writer, args=(str(tmp_path),))
     child.start()
+    store = FileState(tmp_path)
+    # Kill it mid-loop, after its first session: on a loaded machine the child can take
+    # longer than ``delay`` to get that far, and then no session is not a lost one.
+    deadline = time.monotonic() + 60
+    while not store.session_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
     time.sleep(delay)
     os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
     child.join(timeout=10)
-    store = FileState(tmp_path)
     result = store.load_all_workers()
     assert result.errors == [] and result.workers
     store.load_session()
