@@ -1,14 +1,15 @@
 """Print pip constraints pinning every dependency pyproject.toml names at its lower bound.
 
     python3 .ci/lowest_constraints.py > lowest.txt
-    PIP_CONSTRAINT=lowest.txt python -m pip install -e ".[test]"
+    PIP_CONSTRAINT=lowest.txt PIP_BUILD_CONSTRAINT=lowest.txt python -m pip install -e ".[test]"
     python3 .ci/lowest_constraints.py --python     # the oldest Python supported: 3.10
 
 Covers the runtime dependencies, every optional extra and the build system's requirements
-(PIP_CONSTRAINT reaches pip's isolated build environments too), so CI can test the oldest
-versions a user may have, not only the newest. Each requirement must state a lower bound
-(``>=X`` or ``==X``); one that does not is an error, since "any version" cannot be tested.
-Dependencies of dependencies are left to the resolver.
+(PIP_BUILD_CONSTRAINT for recent pip, PIP_CONSTRAINT for older pip, reach the isolated build
+environment), so CI can test the oldest versions a user may have, not only the newest.
+Each requirement must state one lower bound (``>=X``, ``~=X`` or ``==X``); one that does
+not is an error, since "any version" cannot be tested. Dependencies of dependencies are
+left to the resolver.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests import dependencies
+
 from isollm import config as cfg
 from isollm.cli import hook, launch
 from isollm.schema.loader import load_schema
@@ -241,7 +243,7 @@ def test_the_schema_lets_every_optional_key_be_null_and_project_not() -> None:
     assert SCHEMA["properties"]["project"]["type"] == "string"
 
 
-@pytest.mark.skipif(__import__("shutil").which("check-jsonschema") is None, reason="needs check-jsonschema")
+@dependencies.program("check-jsonschema")
 def test_plain_check_jsonschema_agrees_on_nulls(tmp_path: Path) -> None:
     import subprocess
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests import dependencies
+
 from isollm import config as cfg
 from isollm.cli import hook, launch
 
@@ -70,7 +72,7 @@ def test_go_configs_load_the_values_go_loads() -> None:
     assert (test.project, test.workers, test.airyra.host, test.airyra.port) == ("myproject", 3, "localhost", 7432)
 
 
-@pytest.mark.skipif(__import__("shutil").which("check-jsonschema") is None, reason="needs check-jsonschema")
+@dependencies.program("check-jsonschema")
 def test_plain_check_jsonschema_accepts_the_go_valid_configs_too() -> None:
     import subprocess
 

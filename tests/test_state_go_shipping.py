@@ -16,6 +16,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests import dependencies
+
 from isollm.cli.launch import main
 from isollm.errors import InvalidStateError
 from isollm.schema.decide import checker_for
@@ -123,7 +125,7 @@ def test_lowercase_time_fails_state_check_located_and_the_file_is_untouched(cli:
     assert target.read_bytes() == before
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@dependencies.program("check-jsonschema")
 def test_plain_check_jsonschema_refuses_a_lowercase_time_too(tmp_path: Path) -> None:
     """The rule is a standard ``pattern``: a validator without our class enforces it as well."""
     data = json.loads((GO / "session.json").read_text())
@@ -454,7 +456,7 @@ def test_the_task_schema_is_listed_and_printed(cli: Cli, project: Path) -> None:
     assert "task" in cli("schema", "--help", cwd=project)[1]
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@dependencies.program("check-jsonschema")
 def test_plain_check_jsonschema_judges_the_go_files_as_state_check_does(tmp_path: Path) -> None:
     for kind, names in (("task", ["task-worker-1.json", "task-worker-2.json"]),
                         ("session", ["session-up.json", "session-up-no-zellij.json", "session-pid0.json"])):
