@@ -138,6 +138,11 @@ def _endless_writer(state_dir: str) -> None:
 def test_writer_killed_mid_loop_leaves_only_valid_files(tmp_path: Path, delay: float) -> None:
     child = CTX.Process(target=_endless_writer, args=(str(tmp_path),))
     child.start()
+    # Count the delay from the first full round, not from start(): on a loaded machine a forked
+    # child can take longer than the delay to write anything, and there would be nothing to check.
+    first_round = time.monotonic() + 30
+    while not (tmp_path / "session.json").exists() and time.monotonic() < first_round:
+        time.sleep(0.005)
     time.sleep(delay)
     os.kill(child.pid, signal.SIGKILL)  # type: ignore[arg-type]
     child.join(timeout=10)
