@@ -90,7 +90,7 @@ def test_bare_group_shows_its_help(isollm, tmp_path: Path, group: str) -> None:
     (("init", "demo"), "unexpected argument: demo"),
     (("schema", "config", "worker"), "unexpected argument: worker"),
     (("state", "clean", "--force"), "unknown flag: --force"),
-    (("--version",), "unknown flag: --version"),
+    (("--version", "x"), "unexpected argument: x"),
     (("state", "check", "--x=1"), "unknown flag: --x (see 'isollm state check --help')"),
     (("init", "--name"), "--name needs a value"),
     (("init", "--workers", "--name", "x"), "--workers needs a value"),

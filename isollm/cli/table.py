@@ -73,7 +73,15 @@ class Command:
 PROGRAM_HELP = """isollm: set up, validate and inspect an isollm project (isollm.yaml and .isollm/).
 
 Exit status: 0 success (warnings allowed), 1 invalid input or a failed operation,
-2 usage error. Run `isollm COMMAND --help` for the flags of a command."""
+2 usage error. Run `isollm COMMAND --help` for the flags of a command and
+`isollm --version` for the version. The commands {orchestrator}
+belong to the isollm orchestrator, the Go program of the same name."""
+
+VERSION_FLAG = "--version"
+
+# Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
+# isollm, they get a message saying where they belong instead of "unknown command".
+ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")
 
 # The groups of commands (``isollm config ...``) and their help.
 GROUPS = {
