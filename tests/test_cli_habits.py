@@ -1,17 +1,23 @@
 """The habits people expect of a command line: --version, where the orchestrator's commands belong,
-did you mean."""
+did you mean, PATH|DIR|- arguments."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from isollm import __version__
-from isollm.cli import launch
+from isollm.cli import hook, launch
 from isollm.cli.table import ORCHESTRATOR_COMMANDS
 from tests.conftest import REPO
 from tests.inprocess import Result, run_main
+
+VALID = "project: demo\nworkers: 3\n"
+INVALID = "project: demo\nworkers: 0\n"
 
 
 @pytest.fixture
@@ -82,3 +88,128 @@ def test_config_keys_and_commands_share_one_suggester() -> None:
     explain = (REPO / "isollm" / "schema" / "explain.py").read_text()
     assert "from isollm.schema.messages import closest" in grammar
     assert "closest(" in explain and "difflib" not in grammar + explain
+
+
+# --- validate PATH|DIR|- -----------------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "svc").mkdir(parents=True)
+    (root / "isollm.yaml").write_text(VALID)
+    (root / "svc" / "isollm.yaml").write_text(INVALID)
+    return root
+
+
+def test_validate_reads_standard_input(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    assert isollm("validate", "-", cwd=project, stdin=VALID.encode()) == (0, "<stdin>: valid\n", "")
+    result = isollm("validate", "-", cwd=project, stdin=INVALID.encode())
+    assert result == (1, "", "<stdin>:2:10: error: workers must be at least 1\n")
+
+
+@pytest.mark.parametrize("main", [launch.main, hook.main], ids=["isollm", "hook"])
+def test_standard_input_in_json_and_beside_files(isollm, project: Path, main) -> None:  # type: ignore[no-untyped-def]
+    args = ["-", "isollm.yaml", "--format", "json"]
+    result = isollm(*(args if main is hook.main else ["validate", *args]), cwd=project, main=main,
+                    stdin=INVALID.encode())
+    assert result.returncode == 1
+    files = json.loads(result.stdout)["files"]
+    assert [(f["path"], f["valid"]) for f in files] == [("<stdin>", False), ("isollm.yaml", True)]
+    assert files[0]["errors"][0]["line"] == 2
+
+
+@pytest.mark.parametrize(("stdin", "message"), [
+    (b"", "<stdin>:1:1: error: config file is empty"),
+    (b"\xff\xfe", "<stdin>"),
+    (b"a: [\n", "<stdin>:"),
+    (b"x" * (1024 * 1024 + 1), "<stdin>: error: standard input is larger than 1024 KiB"),
+])
+def test_bad_standard_input_is_one_located_error(isollm, project: Path, stdin: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    result = isollm("validate", "-", cwd=project, stdin=stdin)
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(message) and ": error: " in line
+
+
+def test_standard_input_is_read_once(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "standard input ('-') can be read only once" in _usage_error(isollm("validate", "-", "-", cwd=project))
+
+
+def test_a_closed_standard_input(isollm, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def closed(args: list[str]) -> int:
+        monkeypatch.setattr(sys, "stdin", None)
+        return launch.main(args)
+    result = isollm("validate", "-", cwd=project, main=closed)
+    assert result == (1, "", "<stdin>: error: standard input is closed\n")
+
+
+def test_git_show_into_validate(project: Path) -> None:
+    """The README's example, through a real pipe: `git show HEAD:isollm.yaml | isollm validate -`."""
+    from tests.conftest import _env
+
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "add", "isollm.yaml"], check=True)
+    subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"],
+                   check=True)
+    (project / "isollm.yaml").write_text(INVALID)  # the committed version is checked, not the file
+    shown = subprocess.run(["git", "-C", str(project), "show", "HEAD:isollm.yaml"], capture_output=True, check=True)
+    result = subprocess.run([sys.executable, "-m", "isollm", "validate", "-"], input=shown.stdout, cwd=project,
+                            env=_env(None), capture_output=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"<stdin>: valid\n", b"")
+
+
+@pytest.mark.parametrize(("arg", "name"), [("svc", "svc/isollm.yaml"), ("svc/", "svc/isollm.yaml"),
+                                           (".", "isollm.yaml"), ("./", "isollm.yaml")])
+def test_validate_a_directory_means_its_config(isollm, project: Path, arg: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    result = isollm("validate", arg, "--format=json", cwd=project)
+    assert [f["path"] for f in json.loads(result.stdout)["files"]] == [name]
+
+
+def test_a_directory_without_a_config(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    (project / "empty").mkdir()
+    result = isollm("validate", "empty", cwd=project)
+    assert result == (1, "", "empty/isollm.yaml: error: config file not found: empty/isollm.yaml\n")
+
+
+# --- config show [PATH|DIR|-] ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "stdin", "header"), [
+    ([], b"", "{root}/isollm.yaml"),
+    (["svc"], b"", "{root}/svc/isollm.yaml"),
+    (["svc/isollm.yaml"], b"", "{root}/svc/isollm.yaml"),
+    (["--path", "svc"], b"", "{root}/svc/isollm.yaml"),
+    (["-"], b"project: piped\n", "<stdin>"),
+])
+def test_config_show_takes_a_path_a_directory_or_stdin(isollm, project: Path, args: list[str], stdin: bytes,  # type: ignore[no-untyped-def]
+                                                      header: str) -> None:
+    result = isollm("config", "show", *args, cwd=project, stdin=stdin)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"# Configuration: {header.format(root=project.resolve())}\n")
+    name = "piped" if stdin else "demo"
+    assert f"\nproject: {name}\n" in result.stdout
+
+
+def test_config_show_json_of_stdin(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    result = isollm("config", "show", "-", "--format", "json", cwd=project, stdin=INVALID.encode())
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["workers"] == 0
+    assert result.stderr == "<stdin>:2:10: error: workers must be at least 1\n"
+
+
+@pytest.mark.parametrize(("args", "stdin", "printed"), [
+    (["project"], b"", "demo\n"), (["project", "svc"], b"", "demo\n"), (["workers", "svc/isollm.yaml"], b"", "0\n"),
+    (["workers", "-"], b"project: piped\nworkers: 7\n", "7\n"), (["image", "--directory", "-"], b"project: p\n", None),
+])
+def test_config_get_takes_the_same_path_argument(isollm, project: Path, args: list[str], stdin: bytes,  # type: ignore[no-untyped-def]
+                                                 printed: str | None) -> None:
+    from isollm.config import default_config
+
+    result = isollm("config", "get", *args, cwd=project, stdin=stdin)
+    assert result.returncode == 0
+    assert result.stdout == (printed if printed is not None else default_config("p").image + "\n")
+
+
+def test_config_show_of_a_missing_directory_config(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    (project / "empty").mkdir()
+    result = isollm("config", "show", "empty", cwd=project)
+    assert result == (1, "", "empty/isollm.yaml: error: config file not found: empty/isollm.yaml\n")

@@ -33,7 +33,9 @@ IDS = [c.name for c in COMMANDS]
     (["validate", "-f", "github", "--", "-x.yaml", "--format"],
      ("validate", {"paths": ["-x.yaml", "--format"], "output_format": "github"})),
     (["validate", "--format", "json", "--format", "text"], ("validate", {"paths": [], "output_format": "text"})),
-    (["config", "show", "-f=json"], ("config show", {"output_format": "json"})),
+    (["config", "show", "-f=json"], ("config show", {"path": None, "output_format": "json"})),
+    (["config", "show", "-", "--format", "json"], ("config show", {"path": "-", "output_format": "json"})),
+    (["config", "show", "--", "-x"], ("config show", {"path": "-x", "output_format": "yaml"})),
     (["state", "show"], ("state show", {"output_format": "text"})),
     (["init", "--name", "2024", "--workers=0x10", "-i", "fix#12"],
      ("init", {"name": "2024", "workers": "0x10", "image": "fix#12"})),
@@ -196,3 +198,4 @@ def test_help_loads_fire(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "isollm", "--help"], cwd=tmp_path, capture_output=True, text=True,
                             env=_env({"PYTHONPROFILEIMPORTTIME": "1"}), timeout=60)
     assert result.returncode == 0 and "fire" in _imported(result.stderr)
+

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Sequence
 
 
+STDIN_NAME = "<stdin>"  # how standard input is named in reports
+
+
 class FileReport(Record):
     __match_args__ = ("path", "errors", "warnings")
     _fields = __match_args__
