@@ -1,5 +1,5 @@
 """The habits people expect of a command line: --version, where the orchestrator's commands belong,
-did you mean, PATH|DIR|- arguments."""
+did you mean, PATH|DIR|- arguments, GitHub paths from the repository root."""
 
 from __future__ import annotations
 
@@ -213,3 +213,32 @@ def test_config_show_of_a_missing_directory_config(isollm, project: Path) -> Non
     (project / "empty").mkdir()
     result = isollm("config", "show", "empty", cwd=project)
     assert result == (1, "", "empty/isollm.yaml: error: config file not found: empty/isollm.yaml\n")
+
+
+# --- --format github names files from the repository root -------------------------------------
+
+def _annotated_files(stdout: str) -> list[str]:
+    return [line.split("file=", 1)[1].split(",", 1)[0] for line in stdout.splitlines()]
+
+
+@pytest.mark.parametrize("git_entry", ["dir", "file"])  # .git is a file in a worktree or submodule
+def test_github_paths_are_relative_to_the_repository_root(isollm, project: Path, git_entry: str) -> None:  # type: ignore[no-untyped-def]
+    if git_entry == "dir":
+        (project / ".git").mkdir()
+    else:
+        (project / ".git").write_text("gitdir: /elsewhere/.git/worktrees/project\n")
+    (project / "svc" / "deep").mkdir()
+    for cwd, args in [(project / "svc" / "deep", ["..", "../isollm.yaml"]), (project, ["svc"]),
+                      (project / "svc", [str(project / "svc" / "isollm.yaml")]), (project / "svc", [])]:
+        result = isollm("validate", "--format", "github", *args, cwd=cwd)
+        assert result.returncode == 1
+        assert set(_annotated_files(result.stdout)) == {"svc/isollm.yaml"}, (cwd, args, result.stdout)
+
+
+def test_github_paths_outside_a_repository_are_relative_to_here(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
+    if any((parent / ".git").exists() for parent in project.parents):
+        pytest.skip("the temporary directory is inside a git repository")
+    result = isollm("validate", "--format", "github", str(project / "svc"), cwd=project)
+    assert _annotated_files(result.stdout) == ["svc/isollm.yaml"]
+    result = isollm("validate", "--format", "github", "-", cwd=project, stdin=INVALID.encode())
+    assert _annotated_files(result.stdout) == ["<stdin>"]
