@@ -1,9 +1,10 @@
 """The habits people expect of a command line: --version, where the orchestrator's commands belong,
-did you mean, PATH|DIR|- arguments, GitHub paths from the repository root."""
+did you mean, PATH|DIR|- arguments, GitHub paths from the repository root, and output nobody reads."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,88 @@ def test_github_paths_outside_a_repository_are_relative_to_here(isollm, project:
     assert _annotated_files(result.stdout) == ["svc/isollm.yaml"]
     result = isollm("validate", "--format", "github", "-", cwd=project, stdin=INVALID.encode())
     assert _annotated_files(result.stdout) == ["<stdin>"]
+
+
+# --- output nobody can take: a closed pipe, a full disk, a closed descriptor -----------------------
+
+class _Refusing:
+    """A stdout whose every write fails as ``error`` does."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+    def flush(self) -> None:
+        raise self.error
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["schema"], ["validate"], ["config", "show"]])
+@pytest.mark.parametrize(("error", "says"), [(BrokenPipeError(32, "Broken pipe"), ""),
+                                             (OSError(28, "No space left on device"), "No space left on device")])
+def test_output_that_cannot_be_written_in_process(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str], args: list[str],
+                                                  error: OSError, says: str) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(sys, "stdout", _Refusing(error))
+    status = launch.main(args)
+    err = capsys.readouterr().err
+    assert status == 1
+    if says:
+        (line,) = err.splitlines()
+        assert line.startswith("error: ") and says in line
+    else:
+        assert err == ""  # the reader of a pipe chose to stop: nothing to say
+
+
+COMMANDS = [("isollm", ["--help"]), ("isollm", ["validate", "--help"]), ("isollm", ["--version"]),
+            ("isollm", ["schema"]), ("isollm", ["validate"]), ("isollm", ["config", "show"]),
+            ("isollm", ["state", "show", "--format", "json"]), ("isollm.cli.hook", ["--format", "json"]),
+            ("isollm.cli.hook", ["--help"])]
+
+
+def _env(buffered: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "PYTHONUNBUFFERED"}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _run(module: str, args: list[str], cwd: Path, stdout: int | None, buffered: bool, **kwargs) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    child = subprocess.Popen([sys.executable, "-m", module, *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                             stdout=stdout, stderr=subprocess.PIPE, env=_env(buffered), **kwargs)
+    if stdout is not None:
+        os.close(stdout)
+    _, err = child.communicate(timeout=60)
+    return child.returncode, err.decode()
+
+
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize(("module", "args"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_into_a_closed_pipe(project: Path, module: str, args: list[str], buffered: bool) -> None:
+    """``isollm --help | head -0``: the reader is gone before anything is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    status, err = _run(module, args, project, write_end, buffered)
+    assert (status, err) == (1, "")
+
+
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize(("module", "args"), COMMANDS, ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_into_a_full_disk(project: Path, module: str, args: list[str], buffered: bool) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    status, err = _run(module, args, project, os.open("/dev/full", os.O_WRONLY), buffered)
+    assert status == 1
+    (line,) = err.splitlines()
+    assert line.startswith("error: ") and "No space left on device" in line
+
+
+@pytest.mark.parametrize(("module", "args"), COMMANDS[:5], ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_with_stdout_closed(project: Path, module: str, args: list[str]) -> None:
+    """``isollm --help >&-``: Python starts with no sys.stdout at all; nobody reads the output."""
+    status, err = _run(module, args, project, None, True, preexec_fn=lambda: os.close(1))
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert status == 0, err
