@@ -199,3 +199,23 @@ def test_help_loads_fire(tmp_path: Path) -> None:
                             env=_env({"PYTHONPROFILEIMPORTTIME": "1"}), timeout=60)
     assert result.returncode == 0 and "fire" in _imported(result.stderr)
 
+
+def test_readme_usage_names_the_table() -> None:
+    """Each line of the README's usage block is a command of the table with flags it has, and every
+    command of the table has a line."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Usage", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    described = set()
+    for line in block.splitlines():
+        words = line.split("#")[0].split()
+        assert words[0] == "isollm", line
+        if words[1:] == ["--version"]:
+            continue
+        name = tuple(w for w in words[1:3] if w.isidentifier())
+        command = BY_WORDS.get(name) or BY_WORDS[name[:1]]
+        described.add(command.words)
+        for flag in re.findall(r"--\w+", line):
+            assert flag in [p.flag for p in command.params], (line, flag)
+    assert described == set(BY_WORDS)
