@@ -85,12 +85,12 @@ def test_bare_group_shows_its_help(isollm, tmp_path: Path, group: str) -> None:
     (("state", "bogus"), "unknown command: bogus"),
     (("init", "--bogus"), "unknown flag: --bogus"),
     (("config", "edit", "extra"), "unexpected argument: extra"),
-    (("config", "show", "json"), "unexpected argument: json"),
+    (("config", "show", "a", "b"), "unexpected argument: b"),
     (("state", "show", "json"), "unexpected argument: json"),
     (("init", "demo"), "unexpected argument: demo"),
     (("schema", "config", "worker"), "unexpected argument: worker"),
     (("state", "clean", "--force"), "unknown flag: --force"),
-    (("--version",), "unknown flag: --version"),
+    (("--version", "x"), "unexpected argument: x"),
     (("state", "check", "--x=1"), "unknown flag: --x (see 'isollm state check --help')"),
     (("init", "--name"), "--name needs a value"),
     (("init", "--workers", "--name", "x"), "--workers needs a value"),
@@ -103,7 +103,7 @@ def test_bare_group_shows_its_help(isollm, tmp_path: Path, group: str) -> None:
     (("validate", "--name", "x"), "unknown flag: --name"),
     (("validate", "-n"), "unknown flag: -n"),
     (("validate", "-x.yaml"), "unknown flag: -x.yaml"),
-    (("validate", "--format", "json", "--", "a", "--format"), None),  # after --, a path: exit 1, not 2
+    (("validate", "--format", "json", "--", "x.yaml", "--format"), None),  # after --, a path: exit 1, not 2
     (("--", "--trace"), "expected a command, got --"),
     (("__class__",), "unknown command"),
     (("_front",), "unknown command"),
@@ -120,7 +120,7 @@ def test_usage_errors_are_one_line_and_exit_2(isollm, project: Path, args: tuple
     result = isollm(*args, cwd=project)
     if message is None:
         assert result.returncode == 1, result.stderr
-        assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["a", "--format"]
+        assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["x.yaml", "--format"]
         return
     _one_line_usage_error(result)
     assert message in result.stderr

@@ -33,7 +33,9 @@ IDS = [c.name for c in COMMANDS]
     (["validate", "-f", "github", "--", "-x.yaml", "--format"],
      ("validate", {"paths": ["-x.yaml", "--format"], "output_format": "github"})),
     (["validate", "--format", "json", "--format", "text"], ("validate", {"paths": [], "output_format": "text"})),
-    (["config", "show", "-f=json"], ("config show", {"output_format": "json"})),
+    (["config", "show", "-f=json"], ("config show", {"path": None, "output_format": "json"})),
+    (["config", "show", "-", "--format", "json"], ("config show", {"path": "-", "output_format": "json"})),
+    (["config", "show", "--", "-x"], ("config show", {"path": "-x", "output_format": "yaml"})),
     (["state", "show"], ("state show", {"output_format": "text"})),
     (["init", "--name", "2024", "--workers=0x10", "-i", "fix#12"],
      ("init", {"name": "2024", "workers": "0x10", "image": "fix#12"})),
@@ -196,3 +198,24 @@ def test_help_loads_fire(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "isollm", "--help"], cwd=tmp_path, capture_output=True, text=True,
                             env=_env({"PYTHONPROFILEIMPORTTIME": "1"}), timeout=60)
     assert result.returncode == 0 and "fire" in _imported(result.stderr)
+
+
+def test_readme_usage_names_the_table() -> None:
+    """Each line of the README's usage block is a command of the table with flags it has, and every
+    command of the table has a line."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Usage", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    described = set()
+    for line in block.splitlines():
+        words = line.split("#")[0].split()
+        assert words[0] == "isollm", line
+        if words[1:] == ["--version"]:
+            continue
+        name = tuple(w for w in words[1:3] if w.isidentifier())
+        command = BY_WORDS.get(name) or BY_WORDS[name[:1]]
+        described.add(command.words)
+        for flag in re.findall(r"--\w+", line):
+            assert flag in [p.flag for p in command.params], (line, flag)
+    assert described == set(BY_WORDS)

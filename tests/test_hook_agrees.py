@@ -28,6 +28,8 @@ ARGS = [
     ["--", "--help"],
     ["-"],
     ["-", "ok.yaml"],
+    ["--format=json", "-", "bad.yaml"],
+    ["-", "-"],
     ["--format", "json", "bad.yaml", "ok.yaml"],
     ["--format=json", "ok.yaml"],
     ["--format=github", "bad.yaml"],
@@ -65,9 +67,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def _both(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch) -> tuple[Result, Result]:
-    by_hook = run_main(hook.main, args, cwd, capsys, monkeypatch)
-    by_validate = run_main(launch.main, ["validate", *args], cwd, capsys, monkeypatch)
+          monkeypatch: pytest.MonkeyPatch, stdin: bytes = b"") -> tuple[Result, Result]:
+    by_hook = run_main(hook.main, args, cwd, capsys, monkeypatch, stdin=stdin)
+    by_validate = run_main(launch.main, ["validate", *args], cwd, capsys, monkeypatch, stdin=stdin)
     return by_hook, by_validate
 
 
@@ -75,13 +77,18 @@ def _without_valid_lines(stdout: str) -> str:
     return "".join(line for line in stdout.splitlines(keepends=True) if not line.endswith(": valid\n"))
 
 
+# Each argument list with an empty standard input, and those that read it with a config there too.
+CASES = [(args, b"") for args in ARGS] + [(args, b"project: demo\nworkers: 0\n") for args in ARGS if "-" in args]
+
+
 @pytest.mark.parametrize("where", ["project", "outside"])
-@pytest.mark.parametrize("args", ARGS, ids=lambda a: " ".join(a) or "(none)")
-def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: list[str],
+@pytest.mark.parametrize(("args", "stdin"), CASES, ids=lambda v: " ".join(v) or "(none)" if isinstance(v, list)
+                         else f"stdin={v[:10]!r}")
+def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: list[str], stdin: bytes,
                                               capsys: pytest.CaptureFixture[str],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     cwd = project if where == "project" else project.parent
-    by_hook, by_validate = _both(args, cwd, capsys, monkeypatch)
+    by_hook, by_validate = _both(args, cwd, capsys, monkeypatch, stdin)
     assert by_hook.returncode == by_validate.returncode
     assert by_hook.stderr == by_validate.stderr
     assert by_hook.stdout == _without_valid_lines(by_validate.stdout)
@@ -90,6 +97,7 @@ def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: l
 
 @pytest.mark.parametrize(("args", "status"), [
     ([], 0), (["ok.yaml"], 0), (["--", "-x.yaml"], 0), (["bad.yaml"], 1), (["missing.yaml"], 1), (["-x.yaml"], 2),
+    (["sub"], 1), (["-"], 1), (["-", "-"], 2),
     (["--format"], 2), (["--format=xml"], 2), (["--bogus"], 2), (["--help"], 0),
 ])
 def test_the_statuses_the_table_means(project: Path, args: list[str], status: int,

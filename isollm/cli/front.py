@@ -20,7 +20,8 @@ from typing import Any, Callable, Sequence
 
 import fire
 
-from isollm.cli.table import COMMANDS, FLAG, GROUPS, POSITIONAL, PROGRAM_HELP, REQUIRED, VARIADIC, Command, Param
+from isollm.cli.table import (COMMANDS, GROUPS, ORCHESTRATOR_COMMANDS, POSITIONAL, PROGRAM_HELP, REQUIRED,
+                              VARIADIC, Command, Param)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -66,7 +67,7 @@ def _method(command: Command) -> Callable[..., None]:
 
 def _classes() -> type:
     """The program's class: a method per top-level command, an object per group holding its commands."""
-    program: dict[str, Any] = {"__doc__": PROGRAM_HELP}
+    program: dict[str, Any] = {"__doc__": PROGRAM_HELP.format(orchestrator=", ".join(ORCHESTRATOR_COMMANDS))}
     groups: dict[str, dict[str, Any]] = {group: {"__doc__": doc} for group, doc in GROUPS.items()}
     for command in COMMANDS:
         owner = groups[command.words[0]] if len(command.words) > 1 else program

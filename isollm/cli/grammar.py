@@ -18,7 +18,8 @@ Every value stays the text the user typed: converting is the command's job.
 
 from __future__ import annotations
 
-from isollm.cli.table import BY_WORDS, FLAG, GROUPS, POSITIONAL, REQUIRED, VARIADIC, Command, Param
+from isollm.cli.table import (BY_WORDS, COMMANDS, FLAG, GROUPS, ORCHESTRATOR_COMMANDS, POSITIONAL, REQUIRED,
+                              VARIADIC, VERSION_FLAG, Command, Param)
 from isollm.errors import UsageError
 from isollm.util.oneline import one_line
 
@@ -38,6 +39,12 @@ class Help:
         self.words = tuple(words)
 
 
+class Version:
+    """The user asked for the version (``isollm --version``)."""
+
+    __slots__ = ()
+
+
 class Invocation:
     """A command and the keyword arguments of its function."""
 
@@ -54,19 +61,37 @@ def usage_error(message: str, words: Sequence[str] = ()) -> UsageError:
     return UsageError(f"{one_line(message)} (see '{where} --help')")
 
 
+def _unknown(what: str, word: str, known: Sequence[str], words: Sequence[str]) -> UsageError:
+    """``unknown command: valdate (did you mean 'validate'?)``."""
+    from isollm.schema.messages import closest  # the one config keys' "did you mean" uses
+
+    close = closest(word, known)
+    hint = f" (did you mean '{close}'?)" if close is not None else ""
+    return usage_error(f"unknown {what}: {word}{hint}", words)
+
+
 def is_flag(arg: str) -> bool:
     """Whether ``arg`` is written as a flag (``--x``, ``-x``) rather than a value (``-``, ``-1``)."""
     return arg.startswith("--") or (len(arg) > 1 and arg[0] == "-" and arg[1].isascii() and arg[1].isalpha())
 
 
-def parse(args: Sequence[str]) -> Help | Invocation:
+def parse(args: Sequence[str]) -> Help | Version | Invocation:
     """What ``args`` (the words after ``isollm``) ask for; ``UsageError`` if they ask wrongly."""
     args = list(args)
     if not args or args[0] in HELP_FLAGS:
         return Help(())
     first = args[0]
+    if first == VERSION_FLAG:
+        if len(args) > 1:
+            raise usage_error(f"unexpected argument: {args[1]}")
+        return Version()
+    if first in ORCHESTRATOR_COMMANDS:
+        raise usage_error(f"'{first}' is a command of the isollm orchestrator (the Go program), not of this "
+                          "isollm, which sets up and checks a project's config and state")
     if is_flag(first):
-        raise usage_error(f"expected a command, got {first}" if first == "--" else f"unknown flag: {first}")
+        if first == "--":
+            raise usage_error("expected a command, got --")
+        raise _unknown("flag", first.partition("=")[0], [VERSION_FLAG, *HELP_FLAGS], ())
     if first in GROUPS:
         if len(args) == 1 or args[1] in HELP_FLAGS:
             return Help((first,))
@@ -75,7 +100,8 @@ def parse(args: Sequence[str]) -> Help | Invocation:
         words = (first,)
     command = BY_WORDS.get(words)
     if command is None:
-        raise usage_error(f"unknown command: {words[-1]}", words[:-1])
+        known = [c.words[-1] for c in COMMANDS if c.words[:-1] == words[:-1]]
+        raise _unknown("command", words[-1], known + ([] if len(words) > 1 else list(GROUPS)), words[:-1])
     return _bind(command, args[len(words):])
 
 
@@ -115,7 +141,8 @@ def _bind(command: Command, rest: list[str]) -> Help | Invocation:
         name, has_value, value = arg.partition("=")
         param = flags.get("--" + name[2:].replace("-", "_") if name.startswith("--") else name)
         if param is None:
-            raise usage_error(f"unknown flag: {name}", command.words)
+            known = [flag for flag in flags if flag.startswith("--")] + list(HELP_FLAGS)
+            raise _unknown("flag", name, known, command.words)
         if param.kind == FLAG:
             if has_value:
                 raise usage_error(f"{param.flag} takes no value (got {value!r})", command.words)

@@ -24,13 +24,18 @@ def main(argv: Sequence[str] | None = None, **options: object) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
 
     def action() -> int:
-        from isollm.cli.grammar import Help, parse
+        from isollm.cli.grammar import Help, Version, parse
 
         chosen = parse(args)
         if isinstance(chosen, Help):
             from isollm.cli.front import help_text
 
             sys.stdout.write(help_text(chosen.words))
+            return 0
+        if isinstance(chosen, Version):
+            from isollm import __version__
+
+            print(f"isollm (isollm-toolkit) {__version__}")
             return 0
         command = chosen.command
         __import__(command.module)  # not importlib: the hook need not load it

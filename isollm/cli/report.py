@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Sequence
 
 
+STDIN_NAME = "<stdin>"  # how standard input is named in reports
+
+
 class FileReport(Record):
     __match_args__ = ("path", "errors", "warnings")
     _fields = __match_args__
@@ -75,10 +78,34 @@ def _escape_github(text: str, *, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
+def _repository_root(directory: str) -> str | None:
+    """The nearest directory at or above ``directory`` holding ``.git`` (a directory, or a
+    file in a worktree or submodule), found without running git."""
+    while True:
+        if os.path.lexists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def repository_path(path: str) -> str:
+    """``path`` relative to the root of the git repository that holds it, as GitHub names the
+    file an annotation belongs to; relative to the current directory outside a repository."""
+    if path == STDIN_NAME:
+        return path
+    absolute = os.path.abspath(path)
+    root = _repository_root(os.path.dirname(absolute))
+    return os.path.relpath(absolute, root) if root is not None else os.path.relpath(absolute)
+
+
 def github_lines(report: FileReport) -> list[str]:
+    """GitHub Actions workflow commands (``::error file=...,line=...,col=...::MESSAGE``)."""
     out = []
+    name = _escape_github(repository_path(report.path), property_value=True)
     for issue in [*report.errors, *report.warnings]:
-        props = [f"file={_escape_github(report.path, property_value=True)}"]
+        props = [f"file={name}"]
         if issue.line is not None:
             props.append(f"line={issue.line}")
         if issue.column is not None:

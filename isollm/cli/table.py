@@ -73,7 +73,15 @@ class Command:
 PROGRAM_HELP = """isollm: set up, validate and inspect an isollm project (isollm.yaml and .isollm/).
 
 Exit status: 0 success (warnings allowed), 1 invalid input or a failed operation,
-2 usage error. Run `isollm COMMAND --help` for the flags of a command."""
+2 usage error. Run `isollm COMMAND --help` for the flags of a command and
+`isollm --version` for the version. The commands {orchestrator}
+belong to the isollm orchestrator, the Go program of the same name."""
+
+VERSION_FLAG = "--version"
+
+# Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
+# isollm, they get a message saying where they belong instead of "unknown command".
+ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")
 
 # The groups of commands (``isollm config ...``) and their help.
 GROUPS = {
@@ -100,7 +108,8 @@ COMMANDS = (
 
         Prints PATH: valid for each valid file (the pre-commit hook, isollm-validate,
         is this command without those lines). Write -- before paths that start with '-'.""",
-        Param("paths", VARIADIC, "Files to check."),
+        Param("paths", VARIADIC, "Files to check; a directory means its isollm.yaml, - standard input "
+                                 "(named <stdin> in diagnostics)."),
         Param("format", VALUE, "text (PATH:LINE:COL: error: MESSAGE on stderr), json or github "
                                "(workflow annotations).",
               default="text", choices=("text", "json", "github"), dest="output_format"),
@@ -110,6 +119,8 @@ COMMANDS = (
         """Print the resolved config, defaults filled in; problems go to stderr.
 
         Prints even an invalid config (exit 0); exits 1 only when the file cannot be read.""",
+        Param("path", POSITIONAL, "The config to show: a file, a directory (its isollm.yaml) or - "
+                                  "(standard input). Default: the project's isollm.yaml."),
         Param("format", VALUE, "yaml (headed with the file's path) or json.",
               default="yaml", choices=("yaml", "json"), dest="output_format"),
     ),
@@ -120,7 +131,8 @@ COMMANDS = (
         An optional key that is not set prints nothing. Problems of the file go to stderr;
         an unknown key is refused with a suggestion (exit 1).""",
         Param("key", REQUIRED, "Dotted key, e.g. workers or git.base_branch."),
-        Param("directory", POSITIONAL, "Project directory (or config file) to read instead of the project here."),
+        Param("directory", POSITIONAL, "The config to read instead of the project's: a file, a directory (its "
+                                       "isollm.yaml) or - (standard input)."),
     ),
     Command(
         "config set", "config_value:set_value",

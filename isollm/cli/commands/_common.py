@@ -1,16 +1,22 @@
-"""Small pieces every command shares: where the project is, how paths and problems are shown."""
+"""Small pieces every command shares: where the project and its config are, how paths and problems are shown."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from isollm.errors import Issue
+from isollm.cli.report import STDIN_NAME, FileReport, text_lines
+from isollm.config import CONFIG_FILE_NAME
+from isollm.errors import ConfigError, Issue
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from pathlib import Path  # made where needed: the hook (validate) runs without pathlib
     from typing import Sequence, TextIO
+
+    from isollm.config import Config
+
+STDIN = "-"  # as a PATH: read standard input
 
 
 def project_root() -> Path:
@@ -39,11 +45,53 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return os.path.relpath(path)
 
 
+def config_path_argument(where: str | None) -> str:
+    """The config file a command line's ``PATH|DIR|-`` names: a directory's ``isollm.yaml``,
+    ``-`` for standard input, or (no argument) the config of the project the user is in."""
+    if where is None:
+        from isollm.config import find_project_root
+
+        return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
+    if where != STDIN and os.path.isdir(where):
+        return CONFIG_FILE_NAME if where in (".", "./") else os.path.join(where, CONFIG_FILE_NAME)
+    return where
+
+
+def shown_name(path: str) -> str:
+    """How diagnostics name ``path`` (standard input has no name of its own)."""
+    return STDIN_NAME if path == STDIN else path
+
+
+def read_stdin() -> bytes:
+    """Standard input, bounded as a config file is; ``ConfigError`` when it cannot be read."""
+    from isollm.io.yamlio import MAX_FILE_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise ConfigError("standard input is closed", path=STDIN_NAME)
+    try:
+        raw: bytes = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(f"cannot read standard input: {error.strerror}", path=STDIN_NAME) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(f"standard input is larger than {MAX_FILE_BYTES // 1024} KiB; "
+                          "a config this large is not plausible", path=STDIN_NAME)
+    return raw
+
+
+def load_config(path: str) -> Config:
+    """The config in the file ``path`` names (``-``: standard input); ``ConfigError`` if unreadable."""
+    from isollm.config import load_file, parse_config_text
+    from isollm.io.yamlio import decode_utf8
+
+    if path == STDIN:
+        return parse_config_text(decode_utf8(read_stdin(), path=STDIN_NAME), STDIN_NAME)
+    return load_file(path)
+
+
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
                  stream: TextIO | None = None) -> None:
     """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""
-    from isollm.cli.report import FileReport, text_lines
-
     out = stream or sys.stderr
     for line in text_lines(FileReport(path, list(errors), list(warnings))):
         print(line, file=out)

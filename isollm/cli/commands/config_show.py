@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
-from typing import Any
 
-from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, load_file
+from isollm.cli.commands._common import (STDIN, config_path_argument, load_config, print_issues, refresh_schema_copy,
+                                        shown_name)
 from isollm.errors import ConfigError, printable_path
 from isollm.io.yamlio import dump_yaml
 
-def run(output_format: str = "yaml") -> int:
-    root = project_root()
-    path = root / CONFIG_FILE_NAME
-    shown = display_path(path)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def run(path: str | None = None, output_format: str = "yaml") -> int:
+    """Show the config ``path`` names (a file, a directory's isollm.yaml, ``-`` for standard
+    input; by default the project's)."""
+    path = config_path_argument(path)
+    shown = shown_name(path)
+    if path != STDIN:
+        refresh_schema_copy(path)  # the editor's schema copy beside the config, kept current
     try:
-        config = load_file(path)
+        config = load_config(path)
     except ConfigError as error:
         print_issues(shown, error.issues)
         return 1
@@ -32,7 +40,8 @@ def run(output_format: str = "yaml") -> int:
         print(json.dumps(_json_safe(resolved), indent=2, ensure_ascii=False))
     else:
         # The path is escaped: a line break in it would end the comment and break the YAML.
-        sys.stdout.write(f"# Configuration: {printable_path(str(path))}\n# (defaults applied for missing values)\n\n")
+        header = shown if path == STDIN else printable_path(os.path.abspath(path))
+        sys.stdout.write(f"# Configuration: {header}\n# (defaults applied for missing values)\n\n")
         sys.stdout.write(dump_yaml(resolved))
     return 0
 

@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, load_file, parse_config_text, read_config_bytes, write_if_unchanged
+from isollm.cli.commands._common import (config_path_argument, display_path, load_config, print_issues, project_root,
+                                        shown_name)
+from isollm.config import CONFIG_FILE_NAME, parse_config_text, read_config_bytes, write_if_unchanged
 from isollm.errors import ConfigError, IsollmError, YamlError
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
@@ -83,13 +84,6 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
         raise IsollmError(one_line(f"invalid value for {key}: {error.message}")) from None
 
 
-def _config_file(directory: str | None) -> Path:
-    if directory is None:
-        return project_root() / CONFIG_FILE_NAME
-    path = Path(directory)
-    return path / CONFIG_FILE_NAME if path.is_dir() else path
-
-
 def _print_value(value: Any) -> None:
     if value is None:
         return
@@ -108,10 +102,10 @@ def _print_value(value: Any) -> None:
 def get_value(key: str, directory: str | None = None) -> int:
     """Print the resolved value of ``key`` (a section as YAML; nothing for an unset optional key)."""
     parts, _ = resolve_key(key)
-    path = _config_file(directory)
-    shown = display_path(path)
+    path = config_path_argument(directory)
+    shown = shown_name(path)
     try:
-        config = load_file(path)
+        config = load_config(path)
     except ConfigError as error:
         print_issues(shown, error.issues)
         return 1

@@ -2,39 +2,49 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
-from isollm.cli.commands._common import refresh_schema_copy
-from isollm.config import CONFIG_FILE_NAME, find_project_root
-from isollm.errors import printable_path
-from isollm.cli.report import check_config_file, github_lines, json_document, text_lines
+from isollm.cli.commands._common import STDIN, config_path_argument, read_stdin, refresh_schema_copy
+from isollm.cli.report import (STDIN_NAME, FileReport, check_config_bytes, check_config_file, github_lines,
+                               json_document, text_lines)
+from isollm.errors import ConfigError, UsageError, printable_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Sequence, TextIO
+    from typing import Sequence
 
 
-def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False,
-        stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Validate ``paths`` (or the current project's config); 0 when all are valid, else 1."""
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    if not paths:
-        paths = [os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)]
-    reports = [check_config_file(path) for path in paths]
-    for path in paths:
-        refresh_schema_copy(path)
+def _check(path: str) -> FileReport:
+    if path != STDIN:
+        return check_config_file(path)
+    try:
+        raw = read_stdin()
+    except ConfigError as error:
+        return FileReport(STDIN_NAME, list(error.issues))
+    return check_config_bytes(raw, STDIN_NAME)
+
+
+def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False) -> int:
+    """Validate ``paths`` (a directory: its isollm.yaml; ``-``: standard input; none: the
+    current project's config); 0 when all are valid, else 1."""
+    if list(paths).count(STDIN) > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    targets: list[str | None] = [*paths] or [None]
+    files = [config_path_argument(target) for target in targets]
+    reports = [_check(path) for path in files]
+    for path in files:
+        if path != STDIN:
+            refresh_schema_copy(path)  # the editor's schema copy beside each config, kept current
     if output_format == "json":
-        print(json_document(reports), file=out)
+        print(json_document(reports))
     elif output_format == "github":
         for report in reports:
             for line in github_lines(report):
-                print(line, file=out)
+                print(line)
     else:
         for report in reports:
             for line in text_lines(report):
-                print(line, file=err)
+                print(line, file=sys.stderr)
             if report.valid and not quiet_valid:
-                print(f"{printable_path(report.path)}: valid", file=out)
+                print(f"{printable_path(report.path)}: valid")
     return 0 if all(report.valid for report in reports) else 1
