@@ -89,6 +89,19 @@ def load_config(path: str) -> Config:
     return load_file(path)
 
 
+def load_and_report(path: str) -> Config | None:
+    """The config ``path`` names, its problems printed on stderr; None when it cannot be read
+    at all (the reason printed). Commands that show a config print what they can."""
+    shown = shown_name(path)
+    try:
+        config = load_config(path)
+    except ConfigError as error:
+        print_issues(shown, error.issues)
+        return None
+    print_issues(shown, config.issues(), config.warning_issues())
+    return config
+
+
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
                  stream: TextIO | None = None) -> None:
     """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""

@@ -12,9 +12,8 @@ import math
 import os
 import sys
 
-from isollm.cli.commands._common import (STDIN, config_path_argument, load_config, print_issues, refresh_schema_copy,
-                                        shown_name)
-from isollm.errors import ConfigError, printable_path
+from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, refresh_schema_copy, shown_name
+from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -29,12 +28,9 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
     shown = shown_name(path)
     if path != STDIN:
         refresh_schema_copy(path)  # the editor's schema copy beside the config, kept current
-    try:
-        config = load_config(path)
-    except ConfigError as error:
-        print_issues(shown, error.issues)
+    config = load_and_report(path)
+    if config is None:
         return 1
-    print_issues(shown, config.issues(), config.warning_issues())
     resolved = config.to_dict()
     if output_format == "json":
         print(json.dumps(_json_safe(resolved), indent=2, ensure_ascii=False))

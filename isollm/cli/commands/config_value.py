@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from isollm.cli.commands._common import (config_path_argument, display_path, load_config, print_issues, project_root,
-                                        shown_name)
+from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
+                                        project_root)
 from isollm.config import CONFIG_FILE_NAME, parse_config_text, read_config_bytes, write_if_unchanged
 from isollm.errors import ConfigError, IsollmError, YamlError
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
@@ -103,13 +103,9 @@ def get_value(key: str, directory: str | None = None) -> int:
     """Print the resolved value of ``key`` (a section as YAML; nothing for an unset optional key)."""
     parts, _ = resolve_key(key)
     path = config_path_argument(directory)
-    shown = shown_name(path)
-    try:
-        config = load_config(path)
-    except ConfigError as error:
-        print_issues(shown, error.issues)
+    config = load_and_report(path)
+    if config is None:
         return 1
-    print_issues(shown, config.issues(), config.warning_issues())
     value: Any = config.to_dict()
     for part in parts:
         value = value.get(part) if isinstance(value, dict) else None
