@@ -42,7 +42,7 @@ BREAKERS = (
 )
 
 IMAGES = ("ubuntu:24.04", "images:debian/12", "ghcr.io/acme/dev:1.4", "ubuntu:22.04")
-HOSTS = ("localhost", "127.0.0.1", "tasks.internal", '"[::1]"')
+HOSTS = ("localhost", "127.0.0.1", "tasks.internal", "[::1]")
 LAYOUTS = ("auto", "horizontal", "vertical", "grid")
 
 

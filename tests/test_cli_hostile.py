@@ -53,7 +53,7 @@ for command in COMMANDS:
         ]
         ROWS += [(f"{command}: --format {name}", [*words, "--format", value], USAGE)
                  for name, value in HOSTILE_TEXT.items()]
-    if command not in ("validate", "schema"):
+    if command not in ("validate", "schema", "config show"):  # these take a positional argument
         ROWS.append((f"{command}: extra argument", [*words, "extra"], USAGE))
 ROWS += [
     ("no command, unknown flag", ["--bogus"], USAGE),

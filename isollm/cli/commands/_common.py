@@ -52,7 +52,8 @@ def config_path_argument(where: str | None) -> str:
         from isollm.config import find_project_root
 
         return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
-    if where != STDIN and os.path.isdir(where):
+    # A directory named like the config is a broken config, reported as what it is, not walked into.
+    if where != STDIN and os.path.isdir(where) and os.path.basename(os.path.normpath(where)) != CONFIG_FILE_NAME:
         return CONFIG_FILE_NAME if where in (".", "./") else os.path.join(where, CONFIG_FILE_NAME)
     return where
 
