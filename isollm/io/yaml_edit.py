@@ -34,6 +34,7 @@ from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
 
+
 class _Unset:
     def __repr__(self) -> str:
         return "UNSET"
