@@ -91,6 +91,22 @@ def test_get_takes_a_project_directory_or_file(project: Path, tmp_path: Path,
     assert (status, out) == (1, "") and "config file not found" in err
 
 
+def test_get_keeps_the_editor_schema_copy_current(project: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from isollm.config import SCHEMA_COPY, schema_modeline
+    from isollm.schema.loader import schema_bytes
+
+    other = tmp_path / "other"
+    (other / ".isollm").mkdir(parents=True)
+    (other / "isollm.yaml").write_text(schema_modeline() + "project: other\n")
+    (project / "isollm.yaml").write_text(schema_modeline() + CONFIG)
+    (project / ".isollm").mkdir()
+    assert run(capsys, lambda: config_value.get_value("project", str(other)))[:2] == (0, "other\n")
+    assert run(capsys, lambda: config_value.get_value("project"))[:2] == (0, "demo\n")
+    for root in (other, project):
+        assert (root / SCHEMA_COPY).read_bytes() == schema_bytes("config")
+
+
 def test_get_unknown_key_suggests_the_closest(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, lambda: config_value.get_value("git.base_brach")) == (
         1, "", 'error: unknown key "git.base_brach" (did you mean "git.base_branch"?)\n')
