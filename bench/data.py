@@ -63,7 +63,7 @@ def config_text(rng: random.Random, index: int, *, invalid: bool) -> str:
     )
 
 
-def write_configs(directory: str, count: int, *, invalid_every: int = 5, seed: int = 6) -> tuple[list[str], int]:
+def write_configs(directory: str, count: int, *, invalid_every: int = 10, seed: int = 6) -> tuple[list[str], int]:
     """``count`` files in ``directory``; every ``invalid_every``-th is invalid. Returns (paths, invalid)."""
     rng = random.Random(seed)
     os.makedirs(directory, exist_ok=True)
