@@ -12,13 +12,14 @@ import os
 import re
 
 from isollm.io.atomic import atomic_create, atomic_write
-from isollm.errors import ConfigError, Issue, ValidationError, YamlError
+from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError, first_listed
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema, schema_file_name
 from isollm.schema import pointer as pointers
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
 from isollm.schema.check import validate_instance
+from isollm.io.locations import Located
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 from isollm.util.numbers import whole_numbers
 
@@ -102,7 +103,8 @@ def _types(schema: Mapping[str, Any]) -> list[Any]:
     return kinds if isinstance(kinds, list) else [kinds]
 
 
-def as_written(schema: Mapping[str, Any], value: Any, texts: Mapping[str, str], pointer: str = "") -> Any:
+def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str],
+               pointer: str = "") -> Any:
     """``value`` (a document's data) with the text as written wherever the schema wants text
     and YAML read a number or a boolean: ``base_branch: 1.10`` is ``"1.10"``, ``- 3000``
     under ``ports`` is ``"3000"``, as the Go isollm reads them into its string fields.
@@ -145,9 +147,7 @@ def _leading_zero_issues(document: Document, path: str) -> list[Issue]:
     """A number written with a leading zero where the schema wants a number (``workers: 010``):
     the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
     issues = []
-    for where, text in document.texts.items():
-        if not _LEADING_ZERO.fullmatch(text):
-            continue
+    for where, text in document.texts.select(lambda text: _LEADING_ZERO.fullmatch(text) is not None):
         schema = subschema(_SCHEMA, where)
         if not schema or "string" in _types(schema):
             continue  # unknown (reported as such), or text kept as written
@@ -275,15 +275,16 @@ class Config:
         ordered: dict[str, Any] = _schema_order(_SCHEMA, data)
         return ordered
 
-    def issues(self) -> list[Issue]:
-        """Every problem, located in the file the config was loaded from (if any)."""
-        issues = [self._at_null_key(issue) for issue in validate_instance("config", self._data, self._document)]
+    def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
+        """The problems, in file order, located in the file the config was loaded from (if
+        any): the first ``limit`` of them (all when None), then a ``LeftOut`` counting the rest."""
+        issues = [self._at_null_key(issue)
+                  for issue in validate_instance("config", self._data, self._document, limit)]
         if self._document is not None and self._document.texts:
             written = _leading_zero_issues(self._document, self.path or "")
             # The leading zero is the problem: what the number then breaks is not another.
             told = {issue.pointer for issue in written}
-            issues = sorted([*written, *(i for i in issues if i.pointer not in told)],
-                            key=lambda i: (i.line or 0, i.column or 0))
+            issues = first_listed([*written, *(i for i in issues if i.pointer not in told)], limit)
         return [issue.located(path=self.path) for issue in issues] if self.path else issues
 
     def _at_null_key(self, issue: Issue) -> Issue:

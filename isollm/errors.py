@@ -91,6 +91,54 @@ class Issue(FrozenRecord):
         }
 
 
+# At most this many problems of one file are listed (the first by position); the rest are
+# counted. A file of 99,000 bad values is told in a screenful, and explaining stops there.
+MAX_LISTED = 100
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class LeftOut(Issue):
+    """Stands, last in a list of problems, for the ``count`` problems that were not listed."""
+
+    count: int
+
+    def __init__(self, count: int, path: str = "") -> None:
+        super().__init__(f"... and {_plural(count, 'more problem')} (only the first {MAX_LISTED} are listed)",
+                         keyword="leftOut", path=path)
+        object.__setattr__(self, "count", count)
+
+    def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
+        return self if self.path or not path else LeftOut(self.count, path)
+
+
+def by_position(issue: Issue) -> tuple[int, int]:
+    """Sort key: file order. A problem of the whole file (no line) comes first, what stands
+    for the problems left out last."""
+    if isinstance(issue, LeftOut):
+        return (1 << 62, 0)
+    return (issue.line or 0, issue.column or 0)
+
+
+def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, more: int = 0) -> list[Issue]:
+    """``issues`` in file order, the first ``limit`` of them, then one ``LeftOut`` counting the
+    rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
+    ``issues`` counts)."""
+    listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
+    more += sum(i.count for i in issues if isinstance(i, LeftOut))
+    if limit is not None and len(listed) > limit:
+        more += len(listed) - limit
+        listed = listed[:limit]
+    return [*listed, LeftOut(more)] if more else listed
+
+
+def not_listed(issues: Sequence[Issue]) -> int:
+    """How many problems ``issues`` leaves out (0 when it lists them all)."""
+    return sum(i.count for i in issues if isinstance(i, LeftOut))
+
+
 class IsollmError(Exception):
     """Base of every error the toolkit raises on purpose."""
 

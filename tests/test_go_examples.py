@@ -54,7 +54,7 @@ def test_go_valid_configs_pass_the_cli_and_the_hook(name: str, capsys: pytest.Ca
 def test_go_fragments_fail_only_as_recorded(name: str, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [f"{name}:{line}" for line in (GO / name).with_suffix(".errors.txt").read_text().splitlines()]
-    assert [i.message for i in cfg.load_file(GO / name).issues()][-1] == "project name is required"
+    assert "project name is required" in [i.message for i in cfg.load_file(GO / name).issues()]
     status, out, err = _run(launch.main, ["validate", name], capsys, monkeypatch, GO)
     assert (status, out, err.splitlines()) == (1, "", expected)
     assert _run(hook.main, [name], capsys, monkeypatch, GO) == (1, "", err)

@@ -6,7 +6,7 @@ import json
 import os
 
 from isollm.config import misnamed, parse_config_text, read_config_bytes
-from isollm.errors import ConfigError, Issue
+from isollm.errors import ConfigError, Issue, LeftOut, by_position, not_listed
 from isollm.util.record import Record
 from isollm.io.schema_copy import modeline_issues
 from isollm.io.yamlio import decode_utf8
@@ -33,8 +33,11 @@ class FileReport(Record):
         return not self.errors
 
     def to_dict(self) -> dict[str, Any]:
+        """The file's entry in ``--format json``: its problems, and how many more it has that
+        are not listed (``errors_not_listed``: after the first ``MAX_LISTED``)."""
         return {"path": self.path, "valid": self.valid,
-                "errors": [i.to_dict() for i in self.errors],
+                "errors": [i.to_dict() for i in self.errors if not isinstance(i, LeftOut)],
+                "errors_not_listed": not_listed(self.errors),
                 "warnings": [i.to_dict() for i in self.warnings]}
 
 
@@ -69,7 +72,7 @@ def check_config_bytes(raw: bytes, name: str) -> FileReport:
 def text_lines(report: FileReport) -> list[str]:
     """``PATH:LINE:COL: error: MESSAGE`` lines (``warning:`` for warnings), in file order,
     under the report's name for the file."""
-    issues = sorted([*report.errors, *report.warnings], key=lambda i: (i.line or 0, i.column or 0))
+    issues = sorted([*report.errors, *report.warnings], key=by_position)
     return [f"{i.where(report.path)}: {i.severity}: {i.message}" for i in issues]
 
 

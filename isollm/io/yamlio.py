@@ -30,11 +30,12 @@ import yaml
 from isollm.errors import YamlError
 from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
-from isollm.schema.pointer import child, parent
+from isollm.io.locations import Located, NodeTree
+from isollm.schema.pointer import parent
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Iterator
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -108,25 +109,62 @@ class Span(FrozenRecord):
         self._init(start=start, end=end, kind=kind, style=style, key_start=key_start, key_end=key_end)
 
 
+class Duplicates:
+    """The duplicate keys of a document, in document order. Each ``DuplicateKey`` (and its
+    pointer, as long as the keys above it) is built only when it is read: a reader that
+    reports the first few of a million pays for those few."""
+
+    __slots__ = ("tree", "found")
+
+    def __init__(self, tree: NodeTree) -> None:
+        self.tree = tree
+        self.found: list[tuple[int, str, int, int, int]] = []  # node, key, line, column, first line
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __getitem__(self, index: int) -> DuplicateKey:
+        node, key, line, column, first_line = self.found[index]
+        return DuplicateKey(self.tree.pointer(node, replaced=True) or "", key, line, column, first_line)
+
+    def __iter__(self) -> Iterator[DuplicateKey]:
+        return (self[index] for index in range(len(self.found)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Duplicates, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 class Document(Record):
-    """A parsed document: its data, where each value and key stands, and duplicate keys."""
+    """A parsed document: its data, where each value and key stands, and duplicate keys.
+
+    ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
+    that value; the parser stores them by node (``isollm.io.locations``), so they cost the
+    same per value at any depth.
+    """
 
     __match_args__ = ("data", "values", "keys", "duplicates")
     _fields = __match_args__
 
-    def __init__(self, data: Any, values: dict[str, tuple[int, int]] | None = None,
-                 keys: dict[str, tuple[int, int]] | None = None,
-                 duplicates: list[DuplicateKey] | None = None) -> None:
+    def __init__(self, data: Any, values: Located[tuple[int, int]] | dict[str, tuple[int, int]] | None = None,
+                 keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] | None = None,
+                 duplicates: Duplicates | list[DuplicateKey] | None = None) -> None:
         self.data = data
-        self.values: dict[str, tuple[int, int]] = {} if values is None else values
-        self.keys: dict[str, tuple[int, int]] = {} if keys is None else keys
-        self.duplicates: list[DuplicateKey] = [] if duplicates is None else duplicates
+        self.values = {} if values is None else values
+        self.keys = {} if keys is None else keys
+        self.duplicates = [] if duplicates is None else duplicates
         # The source text of each plain scalar YAML 1.2 read as a number or a boolean
         # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
         # wants text. Derived from the text, so not a field (not compared).
-        self.texts: dict[str, str] = {}
+        self.texts: Located[str] = Located(NodeTree())
         # Filled only by ``parse_yaml(text, spans=True)``; not a field (not compared).
-        self.spans: dict[str, Span] = {}
+        self.spans: Located[Span] = Located(NodeTree())
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -243,21 +281,26 @@ class _Builder:
     """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
 
     def __init__(self, spans: bool = False) -> None:
-        self.doc = Document(data=None)
+        self.tree = NodeTree()
+        self.positions: dict[int, tuple[int, int]] = {}
+        self.key_positions: dict[int, tuple[int, int]] = {}
+        self.texts: dict[int, str] = {}
+        self.span_of: dict[int, Span] = {}
+        self.duplicates = Duplicates(self.tree)
+        self.doc = Document(None, Located(self.tree, self.positions), Located(self.tree, self.key_positions),
+                            self.duplicates)
+        self.doc.texts = Located(self.tree, self.texts)
+        if spans:
+            self.doc.spans = Located(self.tree, self.span_of)
         self.spans = spans
         self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
         self.nodes = 0
         self.chars = 0
-        # Each frame: [container, pointer, pending_key, key_position, first_lines, anchor,
+        # Each frame: [container, node, pending_key, key_position, first_lines, anchor,
         #              nodes_at_start, chars_at_start]
         self.stack: list[list[Any]] = []
-
-    def _child_pointer(self) -> str:
-        frame = self.stack[-1]
-        container, pointer = frame[0], frame[1]
-        return child(pointer, len(container) if isinstance(container, list) else frame[2])
 
     def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount
@@ -269,49 +312,55 @@ class _Builder:
             raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
-    def _attach(self, value: Any, mark: Any, size: int) -> None:
+    def _attach(self, value: Any, mark: Any, size: int) -> int:
+        """Put ``value`` in its place (the top, or the open list or mapping); its node."""
         if not self.stack:
             self.doc.data = value
-            self.doc.values[""] = _position(mark)
-            return
+            node = self.tree.add(-1, "")
+            self.positions[node] = _position(mark)
+            return node
         frame = self.stack[-1]
         container = frame[0]
-        pointer = self._child_pointer()
-        self.doc.values[pointer] = _position(mark)
         if isinstance(container, list):
+            node = self.tree.add(frame[1], len(container))
+            self.positions[node] = _position(mark)
             container.append(value)
-            return
+            return node
         key = frame[2]
+        node = self.tree.add(frame[1], key)
+        self.positions[node] = _position(mark)
         first_lines = frame[4]
         if key in container:
             line, column = frame[3]
-            self.doc.duplicates.append(DuplicateKey(pointer, key, line, column, first_lines[key]))
+            self.duplicates.found.append((node, key, line, column, first_lines[key]))
         else:
             first_lines[key] = frame[3][0]
         container[key] = value
         frame[2] = None
-        self.doc.keys[pointer] = frame[3]
+        self.key_positions[node] = frame[3]
+        return node
 
-    def _span(self, event: Any, kind: str, style: str) -> None:
+    def _span(self, node: int, event: Any, kind: str, style: str, key_marks: tuple[int, int]) -> None:
+        self.span_of[node] = Span(event.start_mark.index, event.end_mark.index, kind, style, *key_marks)
+
+    def _key_marks(self) -> tuple[int, int]:
+        """Where the key of the value about to be attached stands (-1, -1 outside a mapping)."""
         in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
-        key_start, key_end = self.key_marks if in_mapping else (-1, -1)
-        pointer = self._child_pointer() if self.stack else ""
-        self.doc.spans[pointer] = Span(event.start_mark.index, event.end_mark.index, kind, style,
-                                       key_start, key_end)
+        return self.key_marks if in_mapping else (-1, -1)
 
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
 
     def scalar(self, event: Any) -> None:
         self._count(1, event.start_mark, len(event.value))
+        has_text = False  # a plain scalar read as a number or a boolean: its text is kept
         try:
             if event.tag not in (None, "!") or not event.implicit[0]:
                 value = (event.value if event.tag is None else
                          _tagged_scalar(event.tag, event.value, event.start_mark))
             else:
                 value = _plain_scalar(event.value)
-                if value is not None and not isinstance(value, str) and not self._expecting_key():
-                    self.doc.texts[self._child_pointer() if self.stack else ""] = event.value
+                has_text = value is not None and not isinstance(value, str)
         except YamlError as error:
             if self._expecting_key() and error.line is None:
                 value = event.value  # a key is only ever a name: keep its text
@@ -326,14 +375,17 @@ class _Builder:
             if self.spans:
                 self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
+        key_marks = self._key_marks()
+        node = self._attach(value, event.start_mark, 1)
         if self.spans:
-            self._span(event, "scalar", event.style or "")
+            self._span(node, event, "scalar", event.style or "", key_marks)
+        if has_text:
+            self.texts[node] = event.value
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, len(event.value))
             self.anchor_texts.pop(event.anchor, None)
-            if (self._child_pointer() if self.stack else "") in self.doc.texts:
+            if has_text:
                 self.anchor_texts[event.anchor] = event.value
-        self._attach(value, event.start_mark, 1)
 
     def alias(self, event: Any) -> None:
         if event.anchor not in self.anchors:
@@ -342,11 +394,12 @@ class _Builder:
         self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
+        key_marks = self._key_marks()
+        node = self._attach(value, event.start_mark, size)
         if event.anchor in self.anchor_texts:
-            self.doc.texts[self._child_pointer() if self.stack else ""] = self.anchor_texts[event.anchor]
+            self.texts[node] = self.anchor_texts[event.anchor]
         if self.spans:
-            self._span(event, "alias", "*")
-        self._attach(value, event.start_mark, size)
+            self._span(node, event, "alias", "*", key_marks)
 
     def start(self, event: Any, container: Any) -> None:
         if self._expecting_key():
@@ -355,19 +408,19 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
+        key_marks = self._key_marks()
+        node = self._attach(container, event.start_mark, 1)
         if self.spans:
-            self._span(event, "mapping" if isinstance(container, dict) else "sequence",
-                       "flow" if event.flow_style else "block")
-        pointer = self._child_pointer() if self.stack else ""
-        self._attach(container, event.start_mark, 1)
-        self.stack.append([container, pointer, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
+            self._span(node, event, "mapping" if isinstance(container, dict) else "sequence",
+                       "flow" if event.flow_style else "block", key_marks)
+        self.stack.append([container, node, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
     def end(self, event: Any = None) -> None:
         frame = self.stack.pop()
         if self.spans and event is not None:
-            span = self.doc.spans[frame[1]]
-            self.doc.spans[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
-                                            span.key_start, span.key_end)
+            span = self.span_of[frame[1]]
+            self.span_of[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
+                                          span.key_start, span.key_end)
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)

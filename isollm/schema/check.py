@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from isollm.schema.decide import checker_for
-from isollm.errors import Issue
+from itertools import islice
+
+from isollm.errors import MAX_LISTED, Issue, first_listed
 from isollm.io.yamlio import Document
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
@@ -14,29 +16,33 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def duplicate_key_issues(name: str, document: Document | None) -> list[Issue]:
+def duplicate_key_issues(name: str, document: Document | None, limit: int | None = None) -> list[Issue]:
+    """The document's duplicate keys as problems: the first ``limit`` (all when None), then a
+    ``LeftOut`` for the rest."""
     if document is None:
         return []
     schema = load_schema(name)
-    return [Issue(schema_message(subschema(schema, d.pointer), "duplicateKey", location=d.pointer, key=d.key,
-                                 first_line=d.first_line),
-                  d.pointer, d.line, d.column, "duplicateKey")
-            for d in document.duplicates]
+    shown = document.duplicates if limit is None else islice(document.duplicates, limit)
+    issues = [Issue(schema_message(subschema(schema, d.pointer), "duplicateKey", location=d.pointer, key=d.key,
+                                   first_line=d.first_line),
+                    d.pointer, d.line, d.column, "duplicateKey")
+              for d in shown]
+    return first_listed(issues, limit, more=len(document.duplicates) - len(issues))
 
 
-def _order(issue: Issue) -> tuple[int, int]:
-    return (issue.line if issue.line is not None else 1 << 30, issue.column or 0)
-
-
-def validate_instance(name: str, instance: Any, document: Document | None = None) -> list[Issue]:
-    """Every problem of ``instance`` against the named schema, in file order.
+def validate_instance(name: str, instance: Any, document: Document | None = None,
+                      limit: int | None = MAX_LISTED) -> list[Issue]:
+    """The problems of ``instance`` against the named schema, in file order: the first
+    ``limit`` of them (all when None), then a ``LeftOut`` counting the rest.
 
     The compiled check decides; jsonschema (slow to import) runs only to
-    explain a failure.
+    explain a failure, and only until ``limit`` problems are told.
     """
-    issues = duplicate_key_issues(name, document)
+    issues = duplicate_key_issues(name, document, limit)
+    more = 0
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 
-        issues.extend(explain(name, instance, document))
-    return sorted(issues, key=_order)
+        explained, more = explain(name, instance, document, limit)
+        issues.extend(explained)
+    return first_listed(issues, limit, more=more)

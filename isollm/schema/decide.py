@@ -262,3 +262,18 @@ def compile_schema(schema: dict[str, Any]) -> Check:
 def checker_for(name: str) -> Check:
     """The compiled check for the named schema (one of ``SCHEMA_NAMES``), built once."""
     return compile_schema(load_schema(name))
+
+
+_PART_CHECKS: dict[tuple[int, int], tuple[Any, Any, Check]] = {}
+
+
+def check_within(root: dict[str, Any], schema: Any) -> Check:
+    """The compiled check for ``schema``, a part of the schema ``root`` (its ``$ref``s resolve
+    against the whole), built once per part."""
+    key = (id(root), id(schema))
+    cached = _PART_CHECKS.get(key)
+    if cached is None or cached[0] is not root or cached[1] is not schema:
+        # Both are kept with the check, so their ids stay theirs.
+        cached = (root, schema, _Compiler(root).compile(schema))
+        _PART_CHECKS[key] = cached
+    return cached[2]

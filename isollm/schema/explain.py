@@ -17,6 +17,8 @@ from isollm.errors import Issue
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import closest, schema_message, schema_template
+from isollm.schema.faults import HOST_PORTS, UNKNOWN_KEY, Fault, faults
+from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.pointer import subschema
 from isollm.schema.validator_class import IsollmValidator
 from isollm.io.yamlio import Document
@@ -30,11 +32,31 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-def _describe(error: JsonschemaValidationError, root: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
-    """(pointer, message, keyword, at_key) for one jsonschema error against the schema ``root``."""
+Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
+
+
+def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
+    """A key ``schema`` (the mapping's) does not allow, with the known key it is closest to."""
+    known = list(schema.get("properties", {}))
+    child = pointers.child(parent, name)
+    close = closest(str(name), known)
+    if close is not None:
+        message = schema_message(schema, "additionalProperties.suggestion", location=child,
+                                 suggestion=pointers.dotted(pointers.child(parent, close)))
+    else:
+        message = schema_message(schema, "additionalProperties", location=child)
+    return (child, message, "additionalProperties", True)
+
+
+def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: str = "",
+              node_schema: dict[str, Any] | None = None) -> list[Found]:
+    """What one jsonschema error against the schema ``root`` says, at the value ``prefix``
+    names (``node_schema``: the whole schema of that value, when the error's is only part of it)."""
     keyword = str(error.validator)
-    pointer = pointers.join(error.absolute_path)
+    pointer = prefix + pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
+    if node_schema is not None and not error.absolute_path:
+        schema = node_schema
     if keyword == "required":
         out = []
         for name in error.validator_value:  # type: ignore[union-attr]
@@ -46,20 +68,8 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any]) -> list[tu
                 out.append((pointer, message, keyword, False))
         return out
     if keyword == "additionalProperties" and isinstance(error.instance, dict):
-        known = list(schema.get("properties", {}))
-        out = []
-        for name in error.instance:
-            if name in known:
-                continue
-            child = pointers.child(pointer, name)
-            close = closest(str(name), known)
-            if close is not None:
-                message = schema_message(schema, "additionalProperties.suggestion", location=child,
-                                         suggestion=pointers.dotted(pointers.child(pointer, close)))
-            else:
-                message = schema_message(schema, "additionalProperties", location=child)
-            out.append((child, message, keyword, True))
-        return out
+        known = schema.get("properties", {})
+        return [_unknown_key(schema, pointer, name) for name in error.instance if name not in known]
     if keyword == "hostPortsDistinct":  # the keyword made its message, with the entry's location
         return [(pointer, error.message, keyword, False)]
     fields: dict[str, object] = {"reason": error.message}
@@ -73,12 +83,13 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any]) -> list[tu
     return [(pointer, message, keyword, False)]
 
 
-def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[tuple[str, str]]) -> list[Found]:
+    """One problem, one message: drop what another problem of the same value says better, and
+    repeats (``seen``: what was told already)."""
     by_pointer: dict[str, set[str]] = {}
     for pointer, _, keyword, _ in found:
         by_pointer.setdefault(pointer, set()).add(keyword)
     kept = []
-    seen: set[tuple[str, str]] = set()
     for item in found:
         pointer, message, keyword, at_key = item
         keywords = by_pointer[pointer]
@@ -102,16 +113,54 @@ def _prune(found: list[tuple[str, str, str, bool]], instance: Any, schema: dict[
     return kept
 
 
-def explain(name: str, instance: Any, document: Document | None = None) -> list[Issue]:
-    """Every problem of ``instance`` against the named schema, with locations from ``document``."""
-    schema = load_schema(name)
-    found: list[tuple[str, str, str, bool]] = []
-    for error in _validator(name).iter_errors(instance):
+_PART_VALIDATORS: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _validator_for_part(name: str, schema: Any) -> Any:
+    """A validator for ``schema``, a part of the named schema (its ``$ref``s resolve against the whole)."""
+    key = (name, id(schema))
+    cached = _PART_VALIDATORS.get(key)
+    if cached is None or cached[0] is not schema:
+        cached = (schema, _validator(name).evolve(schema=schema))
+        _PART_VALIDATORS[key] = cached
+    return cached[1]
+
+
+def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:
+    at = pointers.join(fault.tokens)
+    if fault.kind == UNKNOWN_KEY:
+        return [_unknown_key(fault.node_schema, pointers.join(fault.tokens[:-1]), str(fault.tokens[-1]))]
+    if fault.kind == HOST_PORTS:
+        spec = fault.schema["hostPortsDistinct"]
+        return [(at + where, message, "hostPortsDistinct", False)
+                for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
+    found: list[Found] = []
+    node_schema = fault.node_schema if isinstance(fault.node_schema, dict) else None
+    for error in _validator_for_part(name, fault.schema).iter_errors(fault.instance):
         if error.context:
             error = best_match(error.context)
-        found.extend(_describe(error, schema))
-    issues = []
-    for pointer, message, keyword, at_key in _prune(found, instance, schema):
-        line, column = document.locate(pointer, key=at_key) if document else (None, None)
-        issues.append(Issue(message, pointer, line, column, keyword))
-    return issues
+        found.extend(_describe(error, root, at, node_schema if error.schema is fault.schema else None))
+    return found
+
+
+def explain(name: str, instance: Any, document: Document | None = None,
+            limit: int | None = None) -> tuple[list[Issue], int]:
+    """The problems of ``instance`` against the named schema, with locations from ``document``,
+    and how many more were found but not explained.
+
+    The failing parts are found fast (``isollm.schema.faults``) in document order; jsonschema
+    explains them until ``limit`` problems are told (all of them when ``limit`` is None), and
+    each part after that counts as one more problem.
+    """
+    schema = load_schema(name)
+    issues: list[Issue] = []
+    seen: set[tuple[str, str]] = set()
+    more = 0
+    for fault in faults(schema, instance):
+        if limit is not None and len(issues) >= limit:
+            more += 1
+            continue
+        for pointer, message, keyword, at_key in _prune(_describe_fault(name, fault, schema), instance, schema, seen):
+            line, column = document.locate(pointer, key=at_key) if document else (None, None)
+            issues.append(Issue(message, pointer, line, column, keyword))
+    return issues, more

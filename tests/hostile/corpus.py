@@ -275,6 +275,10 @@ def problems(case: Case, run: Run, entry: str = "hook", is_readable: bool = True
         found.append(f"unexpected error: {errors[0]['message']}")
     if "errors" in expect and len(errors) != expect["errors"]:
         found.append(f"{len(errors)} error lines, expected {expect['errors']}")
+    if "not_listed" in expect and entry != "config-show":
+        last = errors[-1]["message"] if errors else ""
+        if not last.startswith(f"... and {expect['not_listed']} more problems"):
+            found.append(f"last line {last!r} does not say {expect['not_listed']} more problems")
     if expect["exit"] != 0 and errors:
         first = errors[0]
         if "message" in expect and expect["message"] not in (first["message"] or ""):

@@ -1,0 +1,138 @@
+"""What a parsed document records about each value, kept without one pointer string per value.
+
+A JSON pointer repeats every key above the value it names, so storing one per value
+costs depth times key length each: 60 nested 1,000-character keys over a 20,000-item
+list would hold 1.2 GB of pointers for a 100 KB file. Instead each value is a node
+(a small int) that knows its parent and its own key or index; what the document
+records (a line and column, a span, a source text) is stored by node, and a pointer
+is walked down to its node, or built from its node, only when someone asks.
+Memory is then a constant per value, whatever the depth or the length of the keys.
+"""
+
+from __future__ import annotations
+
+from isollm.schema import pointer as pointers
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
+if TYPE_CHECKING:
+    from typing import Callable, Generic, Iterator, TypeVar
+
+    V = TypeVar("V")
+else:
+    class Generic:  # typing.Generic without importing typing: ``Located[V]`` in annotations only
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
+    V = None
+
+ROOT = 0  # the node of the document's top value
+
+
+class NodeTree:
+    """Every value of a document as a node: its parent node and its key (a str) or index (an int)."""
+
+    __slots__ = ("parents", "tokens", "children")
+
+    def __init__(self) -> None:
+        self.parents: list[int] = []
+        self.tokens: list[str | int] = []
+        self.children: dict[tuple[int, str | int], int] = {}
+
+    def add(self, parent: int, token: str | int) -> int:
+        """A new node under ``parent`` (-1 for the top value); a repeated key now names the new one."""
+        node = len(self.parents)
+        self.parents.append(parent)
+        self.tokens.append(token)
+        if parent >= 0:
+            self.children[(parent, token)] = node
+        return node
+
+    def find(self, pointer: str) -> int | None:
+        """The node ``pointer`` names, or None."""
+        if not self.parents:
+            return None
+        try:
+            tokens = pointers.split(pointer)
+        except ValueError:
+            return None
+        node = ROOT
+        for token in tokens:
+            found = self.children.get((node, token))
+            if found is None and token.isascii() and token.isdigit() and (token == "0" or token[0] != "0"):
+                found = self.children.get((node, int(token)))
+            if found is None:
+                return None
+            node = found
+        return node
+
+    def pointer(self, node: int, *, replaced: bool = False) -> str | None:
+        """The pointer naming ``node``, built now (it is not stored). None for a node a repeated
+        key replaced, or one inside it, which no pointer names any more, unless ``replaced``
+        asks for the pointer it had."""
+        tokens = []
+        while node > ROOT:
+            parent, token = self.parents[node], self.tokens[node]
+            if not replaced and self.children.get((parent, token)) != node:
+                return None
+            tokens.append(token)
+            node = parent
+        return pointers.join(reversed(tokens))
+
+
+class Located(Generic[V]):  # type: ignore[misc]
+    """A read-only mapping from pointer to what was recorded for that value (``doc.values["/git"]``)."""
+
+    __slots__ = ("tree", "by_node")
+
+    def __init__(self, tree: NodeTree, by_node: dict[int, V] | None = None) -> None:
+        self.tree = tree
+        self.by_node: dict[int, V] = {} if by_node is None else by_node
+
+    def __getitem__(self, pointer: str) -> V:
+        node = self.tree.find(pointer)
+        if node is None or node not in self.by_node:
+            raise KeyError(pointer)
+        return self.by_node[node]
+
+    def get(self, pointer: str, default: V | None = None) -> V | None:
+        node = self.tree.find(pointer)
+        return self.by_node.get(node, default) if node is not None else default
+
+    def __contains__(self, pointer: object) -> bool:
+        if not isinstance(pointer, str):
+            return False
+        node = self.tree.find(pointer)
+        return node is not None and node in self.by_node
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __bool__(self) -> bool:
+        return bool(self.by_node)
+
+    def __iter__(self) -> Iterator[str]:
+        return (pointer for pointer, _ in self.items())
+
+    def items(self) -> Iterator[tuple[str, V]]:
+        """(pointer, value) in document order; each pointer is built as it is reached."""
+        return self.select(lambda value: True)
+
+    def select(self, keep: Callable[[V], bool]) -> Iterator[tuple[str, V]]:
+        """The items whose value passes ``keep``: only their pointers are built."""
+        for node, value in self.by_node.items():
+            if keep(value):
+                pointer = self.tree.pointer(node)
+                if pointer is not None:
+                    yield pointer, value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Located):
+            other = dict(other.items())
+        if not isinstance(other, dict):
+            return NotImplemented
+        return dict(self.items()) == other
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content, like a dict
+
+    def __repr__(self) -> str:
+        return f"Located({dict(self.items())!r})"
