@@ -26,7 +26,7 @@ from isollm.util.numbers import whole_numbers
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, Generic, Mapping, TypeVar
+    from typing import Any, Generic, Iterator, Mapping, TypeVar
 
     T = TypeVar("T")
 
@@ -143,14 +143,31 @@ def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
+def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[str]:
+    """The pointers of the scalars in ``value`` where ``schema`` does not take text,
+    following ``properties`` and ``items``: only positions the schema knows (few, and shallow)."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            if key in properties:
+                yield from _number_positions(properties[key], item, pointers.child(pointer, key))
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for index, item in enumerate(value):
+                yield from _number_positions(items, item, pointers.child(pointer, index))
+    elif schema and "string" not in _types(schema):
+        yield pointer
+
+
 def _leading_zero_issues(document: Document, path: str) -> list[Issue]:
     """A number written with a leading zero where the schema wants a number (``workers: 010``):
     the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
     issues = []
-    for where, text in document.texts.select(lambda text: _LEADING_ZERO.fullmatch(text) is not None):
-        schema = subschema(_SCHEMA, where)
-        if not schema or "string" in _types(schema):
-            continue  # unknown (reported as such), or text kept as written
+    for where in _number_positions(_SCHEMA, document.data):
+        text = document.texts.get(where)
+        if text is None or not _LEADING_ZERO.fullmatch(text):
+            continue
         message = schema_message(_SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
         issues.append(Issue(message, where, *document.locate(where), "leadingZero", path))
     return issues

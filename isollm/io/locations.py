@@ -31,20 +31,24 @@ ROOT = 0  # the node of the document's top value
 class NodeTree:
     """Every value of a document as a node: its parent node and its key (a str) or index (an int)."""
 
-    __slots__ = ("parents", "tokens", "children")
+    __slots__ = ("parents", "tokens", "members", "items")
 
     def __init__(self) -> None:
         self.parents: list[int] = []
         self.tokens: list[str | int] = []
-        self.children: dict[tuple[int, str | int], int] = {}
+        self.members: dict[tuple[int, str], int] = {}  # (mapping's node, key): the member's node
+        self.items: dict[int, list[int]] = {}  # a list's node: its items' nodes, in order
 
     def add(self, parent: int, token: str | int) -> int:
-        """A new node under ``parent`` (-1 for the top value); a repeated key now names the new one."""
+        """A new node under ``parent`` (-1 for the top value): the member ``token`` (a str) of a
+        mapping, which a repeated key makes name the new node, or the next item (an int) of a list."""
         node = len(self.parents)
         self.parents.append(parent)
         self.tokens.append(token)
-        if parent >= 0:
-            self.children[(parent, token)] = node
+        if isinstance(token, int):
+            self.items.setdefault(parent, []).append(node)
+        elif parent >= 0:
+            self.members[(parent, token)] = node
         return node
 
     def find(self, pointer: str) -> int | None:
@@ -57,12 +61,16 @@ class NodeTree:
             return None
         node = ROOT
         for token in tokens:
-            found = self.children.get((node, token))
-            if found is None and token.isascii() and token.isdigit() and (token == "0" or token[0] != "0"):
-                found = self.children.get((node, int(token)))
-            if found is None:
+            items = self.items.get(node)
+            if items is None:
+                found = self.members.get((node, token))
+                if found is None:
+                    return None
+                node = found
+            elif token.isascii() and token.isdigit() and (token == "0" or token[0] != "0") and int(token) < len(items):
+                node = items[int(token)]
+            else:
                 return None
-            node = found
         return node
 
     def pointer(self, node: int, *, replaced: bool = False) -> str | None:
@@ -72,7 +80,7 @@ class NodeTree:
         tokens = []
         while node > ROOT:
             parent, token = self.parents[node], self.tokens[node]
-            if not replaced and self.children.get((parent, token)) != node:
+            if not replaced and isinstance(token, str) and self.members.get((parent, token)) != node:
                 return None
             tokens.append(token)
             node = parent
