@@ -16,7 +16,7 @@ from isollm.cli.report import check_config_file
 from isollm.schema.loader import load_schema
 
 PAGE = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
-TOOLKIT_KEYWORDS = {"load", "duplicateKey", "warning", "modeline", "leadingZero", "fileName"}
+TOOLKIT_KEYWORDS = {"load", "duplicateKey", "warning", "modeline", "leadingZero", "fileName", "leftOut"}
 
 
 def _section(title: str) -> str:
