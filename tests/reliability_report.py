@@ -24,6 +24,8 @@ from typing import Any, Callable
 from tests.hostile import corpus
 
 REPO = Path(__file__).resolve().parent.parent
+# The test modules it runs import their helpers (schema_strategies, inprocess) as pytest does.
+sys.path.insert(0, str(REPO / "tests"))
 Section = tuple[str, str, list[str], list[list[str]], str]  # title, intro, header, rows, what was tried
 
 
