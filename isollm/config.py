@@ -121,6 +121,8 @@ def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapp
         if not isinstance(items, dict):
             return value
         return [as_written(items, item, texts, pointers.child(pointer, index)) for index, item in enumerate(value)]
+    if not isinstance(value, (bool, int, float)):  # only those have a source text
+        return value
     text = texts.get(pointer)
     return text if text is not None and "string" in _types(schema) else value
 

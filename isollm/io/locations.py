@@ -97,17 +97,17 @@ class Located(Generic[V]):  # type: ignore[misc]
         self.by_node: dict[int, V] = {} if by_node is None else by_node
 
     def __getitem__(self, pointer: str) -> V:
-        node = self.tree.find(pointer)
+        node = self.tree.find(pointer) if self.by_node else None
         if node is None or node not in self.by_node:
             raise KeyError(pointer)
         return self.by_node[node]
 
     def get(self, pointer: str, default: V | None = None) -> V | None:
-        node = self.tree.find(pointer)
+        node = self.tree.find(pointer) if self.by_node else None
         return self.by_node.get(node, default) if node is not None else default
 
     def __contains__(self, pointer: object) -> bool:
-        if not isinstance(pointer, str):
+        if not isinstance(pointer, str) or not self.by_node:
             return False
         node = self.tree.find(pointer)
         return node is not None and node in self.by_node

@@ -43,6 +43,6 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 
-        explained, more = explain(name, instance, document, limit)
+        explained, more = explain(name, instance, document, limit, known_invalid=True)
         issues.extend(explained)
     return first_listed(issues, limit, more=more)

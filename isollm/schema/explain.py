@@ -144,19 +144,20 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
 
 
 def explain(name: str, instance: Any, document: Document | None = None,
-            limit: int | None = None) -> tuple[list[Issue], int]:
+            limit: int | None = None, *, known_invalid: bool = False) -> tuple[list[Issue], int]:
     """The problems of ``instance`` against the named schema, with locations from ``document``,
     and how many more were found but not explained.
 
     The failing parts are found fast (``isollm.schema.faults``) in document order; jsonschema
     explains them until ``limit`` problems are told (all of them when ``limit`` is None), and
-    each part after that counts as one more problem.
+    each part after that counts as one more problem. ``known_invalid``: the caller's check
+    of the whole value failed already (it is not checked again).
     """
     schema = load_schema(name)
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
     more = 0
-    for fault in faults(schema, instance):
+    for fault in faults(schema, instance, known_invalid=known_invalid):
         if limit is not None and len(issues) >= limit:
             more += 1
             continue

@@ -55,14 +55,15 @@ def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
     return cached[1]
 
 
-def faults(root: dict[str, Any], instance: Any) -> Iterator[Fault]:
+def faults(root: dict[str, Any], instance: Any, *, known_invalid: bool = False) -> Iterator[Fault]:
     """The failing parts of ``instance`` against the schema ``root``, parents before their
-    members, members in document order."""
-    return _walk(root, root, instance, ())
+    members, members in document order (``known_invalid``: the caller checked the whole already)."""
+    return _walk(root, root, instance, (), known_invalid)
 
 
-def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...]) -> Iterator[Fault]:
-    if check_within(root, schema)(instance):
+def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...],
+          known_invalid: bool = False) -> Iterator[Fault]:
+    if not known_invalid and check_within(root, schema)(instance):
         return
     if not isinstance(schema, dict):  # the schema ``false``
         yield Fault(tokens, instance, schema, schema, WHOLE)

@@ -168,6 +168,13 @@ def _load_each(fd: int | None, directory: Path, kind: str,
     return records, errors
 
 
+def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, written: str, name: str) -> None:
+    """A worker's file names its worker: ``InvalidStateError`` when the name in it (``field``) differs."""
+    if written != name:
+        issue = located(raw, f'{label} "{written}" does not match the file name {path.name}', f"/{field}", "name")
+        raise InvalidStateError([issue], path=str(path), title=TITLES[kind])
+
+
 class FileState:
     """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
 
@@ -331,10 +338,7 @@ class FileState:
     @staticmethod
     def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
         worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path)))
-        if worker.name != name:
-            issue = located(raw, f'worker name "{worker.name}" does not match the file name {path.name}',
-                            "/name", "name")
-            raise InvalidStateError([issue], path=str(path), title=TITLES["worker"])
+        _check_file_name(raw, path, "worker", "name", "worker name", worker.name, name)
         return worker
 
     def _worker_files(self, fd: int) -> list[str]:
@@ -372,10 +376,7 @@ class FileState:
     @staticmethod
     def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
         task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path)))
-        if task.worker_name != name:
-            issue = located(raw, f'worker_name "{task.worker_name}" does not match the file name {path.name}',
-                            "/worker_name", "name")
-            raise InvalidStateError([issue], path=str(path), title=TITLES["task"])
+        _check_file_name(raw, path, "task", "worker_name", "worker_name", task.worker_name, name)
         return task
 
     def load_task(self, name: str) -> TaskAssignment | None:
