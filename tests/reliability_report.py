@@ -478,7 +478,8 @@ FINDINGS = [
     ("thousands of invalid values (5,000 bad ports; 99,000 entries)", "explain, report",
      "every one explained by jsonschema (about 80 us each) and printed: 99,000 lines in about 5 s",
      "the fast checks find the failing parts in document order; the first 100 problems by position are "
-     "explained and listed, then `... and K more problems`; `--format json` gives `errors_not_listed`",
+     "explained and listed, then `... and K more problems`; `--format json` gives `errors_not_listed`. "
+     "99,000 bad ports: 101 lines in about 3 s and 50 MB (check-jsonschema: 51 s, 385 MB)",
      "`many-bad-values`, `test_problem_limit.py`"),
 ]
 
