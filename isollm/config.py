@@ -9,7 +9,6 @@ wrote (even ``workers: 0`` or ``workers: "3"``) is validated as written.
 from __future__ import annotations
 
 import os
-import re
 
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError, first_listed
@@ -22,6 +21,7 @@ from isollm.schema.check import validate_instance
 from isollm.io.locations import Located
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 from isollm.util.numbers import whole_numbers
+from isollm.util.regex_cache import compile_kept
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
+_LEADING_ZERO = compile_kept(r"[-+]?0[0-9]+")
 
 
 def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[str]:

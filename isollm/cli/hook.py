@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     from isollm.cli.launch import main as isollm
 
-    return isollm(["validate", *(sys.argv[1:] if argv is None else argv)], quiet_valid=True)
+    return isollm(["validate", *(sys.argv[1:] if argv is None else argv)], whole_process=argv is None,
+                  quiet_valid=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from isollm.config import misnamed, parse_config_text, read_config_bytes
@@ -118,5 +117,7 @@ def github_lines(report: FileReport) -> list[str]:
 
 
 def json_document(reports: Sequence[FileReport]) -> str:
+    import json  # only for --format json: the hook prints text
+
     return json.dumps({"valid": all(r.valid for r in reports),
                        "files": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False)

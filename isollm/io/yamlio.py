@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import sys
 
 import yaml
@@ -32,6 +31,7 @@ from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
 from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
+from isollm.util.regex_cache import compile_kept
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -62,14 +62,14 @@ MAX_NODES = 100_000
 MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
 
 _TAG = "tag:yaml.org,2002:"
-_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
+_NULL = compile_kept(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_INT = compile_kept(r"[-+]?[0-9]+\Z")
+_OCT = compile_kept(r"0o[0-7]+\Z")
+_HEX = compile_kept(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = compile_kept(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = compile_kept(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = compile_kept(r"\.(?:nan|NaN|NAN)\Z")
 
 
 class DuplicateKey(FrozenRecord):
@@ -552,8 +552,8 @@ def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
     return decode_utf8(read_limited(path, limit=limit), path=os.fspath(path))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+_SURROGATE = compile_kept("[\ud800-\udfff]")
+_LINE_BREAKS = compile_kept("[\x85\u2028\u2029]")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -6,31 +6,47 @@ schema ``pattern`` compile it here, so they all agree on what it matches.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from isollm.util.regex_cache import compile_kept
 
-@lru_cache(maxsize=None)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re``.
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import re
+
+
+# What decides the meaning of a ``$``: an escape (a backslash and the character after it), the
+# brackets of a character class, the dollar itself. Found by ``re`` (in C), not one character
+# at a time in Python: the schema's grammars run to thousands of characters.
+_TOKENS = compile_kept(r"\\[\s\S]|[\[\]$]")
+
+
+def ecma_to_python(pattern: str) -> str:
+    """The Python ``re`` spelling of a JSON Schema (ECMA-262) pattern.
 
     ECMA's ``$`` matches only at the very end; Python's also before a final
     newline, which would let ``"name\\n"`` pass ``^[a-z]+$``. A ``$`` escaped
     or inside a character class is a literal dollar and stays as it is.
     """
+    if "$" not in pattern:
+        return pattern
     out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
+    start = 0
+    in_class = False
+    for token in _TOKENS.finditer(pattern):
+        text = token.group()
+        if text == "[":
             in_class = True
-        elif char == "]":
+        elif text == "]":
             in_class = False
-        elif char == "$" and not in_class:
-            out.append(r"\Z")
-            continue
-        out.append(char)
-    return re.compile("".join(out))
+        elif text == "$" and not in_class:
+            out += (pattern[start:token.start()], r"\Z")
+            start = token.end()
+    out.append(pattern[start:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re`` (see ``ecma_to_python``)."""
+    return compile_kept(ecma_to_python(pattern))

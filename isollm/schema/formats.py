@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from isollm.util.regex_cache import compile_kept
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Any, Callable, Mapping
 
     FormatCheck = Callable[[object], bool]
 
-_DIGITS = re.compile(r"[0-9]+")
+_DIGITS = compile_kept(r"[0-9]+")
 
 
 def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
@@ -59,7 +61,7 @@ def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
     return str(int(text.split(":")[0]))
 
 
-_FINGERPRINT = re.compile(r"[0-9a-f]{12,64}")
+_FINGERPRINT = compile_kept(r"[0-9a-f]{12,64}")
 
 
 def image_pins_version(value: str) -> bool:
@@ -77,7 +79,7 @@ def image_pins_version(value: str) -> bool:
 # is judged the same with or without our validator class. Go's time.Time reads
 # only an uppercase T and Z and a '.': the state schemas say so with a standard
 # ``pattern`` beside the format, which every validator enforces.
-RFC3339 = re.compile(
+RFC3339 = compile_kept(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
     r"(?:[.,](?P<fraction>[0-9]+))?"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 
 from isollm.schema.pointer import subschema
+from isollm.util.kept import keep, recall
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -52,8 +52,21 @@ def schema_bytes(name: str) -> bytes:
 
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
-    """The parsed schema; callers must not mutate it."""
-    schema: dict[str, Any] = json.loads(schema_bytes(name))
+    """The parsed schema; callers must not mutate it.
+
+    Parsed once per interpreter and kept (``isollm.util.kept``) while the file's
+    bytes stay the same: a run then needs neither the parse nor ``json`` itself.
+    """
+    raw = schema_bytes(name)
+    remembered = recall(("schema", name))
+    if isinstance(remembered, tuple) and len(remembered) == 2 and remembered[0] == raw \
+            and isinstance(remembered[1], dict):
+        kept: dict[str, Any] = remembered[1]
+        return kept
+    import json
+
+    schema: dict[str, Any] = json.loads(raw)
+    keep(("schema", name), (raw, schema))
     return schema
 
 
