@@ -18,31 +18,21 @@ from tests import dependencies
 from isollm import config as cfg
 from isollm.cli import hook, launch
 from isollm.schema.loader import load_schema
+from inprocess import run_main
 
 SCHEMA = load_schema("config")
-
-
-def run(main: Any, argv: list[str], cwd: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-    """(status, stdout, stderr) of an entry point's ``main(argv)``, run here in ``cwd``."""
-    capsys.readouterr()
-    with monkeypatch.context() as patch:
-        patch.chdir(cwd)
-        status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
     """``cli(*argv, cwd=...)``: the ``isollm`` console entry point, in-process."""
-    return lambda *argv, cwd: run(launch.main, list(argv), cwd, capsys, monkeypatch)
+    return lambda *argv, cwd: run_main(launch.main, list(argv), cwd, capsys, monkeypatch)
 
 
 @pytest.fixture
 def hook_run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
     """``hook_run(*argv, cwd=...)``: the ``isollm-validate`` hook, in-process."""
-    return lambda *argv, cwd: run(hook.main, list(argv), cwd, capsys, monkeypatch)
+    return lambda *argv, cwd: run_main(hook.main, list(argv), cwd, capsys, monkeypatch)
 
 
 def write(directory: Path, text: str, name: str = "isollm.yaml") -> Path:

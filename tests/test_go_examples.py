@@ -8,7 +8,6 @@ with the messages recorded beside them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,20 +15,11 @@ from tests import dependencies
 
 from isollm import config as cfg
 from isollm.cli import hook, launch
+from inprocess import run_main
 
 GO = Path(__file__).resolve().parent / "examples" / "go"
 VALID = ["cli-spec-init-example.yaml", "cli-spec-config-reference.yaml", "test-loadandvalidate-valid.yaml"]
 FRAGMENTS = ["cli-spec-upstream-snippet.yaml", "plan-zellij-terminal-snippet.yaml"]
-
-
-def _run(main: Any, argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-         cwd: Path) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with monkeypatch.context() as patch:
-        patch.chdir(cwd)
-        status = main(argv)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_every_go_example_is_here() -> None:
@@ -46,8 +36,8 @@ def test_go_valid_configs_pass_the_api(name: str) -> None:
 @pytest.mark.parametrize("name", VALID)
 def test_go_valid_configs_pass_the_cli_and_the_hook(name: str, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _run(launch.main, ["validate", name], capsys, monkeypatch, GO) == (0, f"{name}: valid\n", "")
-    assert _run(hook.main, [name], capsys, monkeypatch, GO) == (0, "", "")
+    assert run_main(launch.main, ["validate", name], GO, capsys, monkeypatch) == (0, f"{name}: valid\n", "")
+    assert run_main(hook.main, [name], GO, capsys, monkeypatch) == (0, "", "")
 
 
 @pytest.mark.parametrize("name", FRAGMENTS)
@@ -55,9 +45,9 @@ def test_go_fragments_fail_only_as_recorded(name: str, capsys: pytest.CaptureFix
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [f"{name}:{line}" for line in (GO / name).with_suffix(".errors.txt").read_text().splitlines()]
     assert "project name is required" in [i.message for i in cfg.load_file(GO / name).issues()]
-    status, out, err = _run(launch.main, ["validate", name], capsys, monkeypatch, GO)
+    status, out, err = run_main(launch.main, ["validate", name], GO, capsys, monkeypatch)
     assert (status, out, err.splitlines()) == (1, "", expected)
-    assert _run(hook.main, [name], capsys, monkeypatch, GO) == (1, "", err)
+    assert run_main(hook.main, [name], GO, capsys, monkeypatch) == (1, "", err)
 
 
 def test_go_configs_load_the_values_go_loads() -> None:
