@@ -171,3 +171,16 @@ def test_spans_give_the_offsets_of_values_and_keys_on_request() -> None:
     assert spans["/b/d/0"].key_start == -1
     assert (spans["/b"].kind, spans["/b"].style) == ("mapping", "block")
     assert text[spans["/b"].start:spans["/b"].end].startswith("c: [1, 2]")
+
+
+def test_locations_are_found_by_pointer_and_list_only_what_a_pointer_names() -> None:
+    doc = parse_yaml("a: {x: 1}\na: {y: [10, 20]}\na: {z: 2}\n'k/~': [1]\n")
+    # A key written three times: the last one is the value, and the only one listed.
+    assert doc.locate("/a/z") == (3, 8) and "/a/x" not in doc.values and "/a/y/1" not in doc.values
+    assert [p for p in doc.values if p.startswith("/a")] == ["/a", "/a/z"]
+    assert [(d.pointer, d.line, d.first_line) for d in doc.duplicates] == [("/a", 2, 1), ("/a", 3, 1)]
+    # Tokens escape ~ and /; an index is only its canonical decimal form.
+    assert doc.locate("/k~1~0/0") == (4, 9)
+    assert "/k~1~0/00" not in doc.values and "/k~1~0/1" not in doc.values and "k" not in doc.values
+    assert doc.values.get("/k~1~0/0") == (4, 9) and doc.values.get("/nope") is None
+    assert doc.texts == {"/a/z": "2", "/k~1~0/0": "1"}
