@@ -13,7 +13,7 @@ import os
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError, first_listed
 from isollm.schema.formats import image_pins_version
-from isollm.schema.loader import load_schema, schema_file_name
+from isollm.schema.loader import load_schema, schema_file_name, schema_types
 from isollm.schema import pointer as pointers
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
@@ -98,11 +98,6 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     return result
 
 
-def _types(schema: Mapping[str, Any]) -> list[Any]:
-    kinds = schema.get("type", [])
-    return kinds if isinstance(kinds, list) else [kinds]
-
-
 def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str],
                pointer: str = "") -> Any:
     """``value`` (a document's data) with the text as written wherever the schema wants text
@@ -124,7 +119,7 @@ def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapp
     if not isinstance(value, (bool, int, float)):  # only those have a source text
         return value
     text = texts.get(pointer)
-    return text if text is not None and "string" in _types(schema) else value
+    return text if text is not None and "string" in schema_types(schema) else value
 
 
 def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
@@ -136,7 +131,7 @@ def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
                 for key, item in value.items()}
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         return [_numbers_as_text(schema["items"], item) for item in value]
-    kinds = _types(schema)
+    kinds = schema_types(schema)
     if isinstance(value, int) and not isinstance(value, bool) and "string" in kinds and "integer" in kinds:
         return str(value)
     return value
@@ -158,7 +153,7 @@ def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") 
         if isinstance(items, dict):
             for index, item in enumerate(value):
                 yield from _number_positions(items, item, pointers.child(pointer, index))
-    elif schema and "string" not in _types(schema):
+    elif schema and "string" not in schema_types(schema):
         yield pointer
 
 

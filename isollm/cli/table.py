@@ -12,10 +12,13 @@ write that function (it returns the exit status). Parameters reach it as the
 text the user typed (a bool flag as a bool; a variadic one as a list).
 
 This module is imported on every run, the pre-commit hook's included: it
-imports nothing.
+imports only the names of the schemas (which every command but ``--version``
+loads anyway).
 """
 
 from __future__ import annotations
+
+from isollm.schema.loader import SCHEMA_NAMES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -163,7 +166,7 @@ COMMANDS = (
     ),
     Command(
         "schema", "schema",
-        """Print a JSON Schema (config, session or worker), or with --path where it is installed.
+        """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
 
         Usage: isollm schema [config|session|worker|task] [--path]. An editor or plain
         check-jsonschema pointed at the path checks all isollm validate checks but
@@ -171,7 +174,7 @@ COMMANDS = (
         too with --validator-class isollm.validator:IsollmValidator.""",
         Param("name", POSITIONAL, "config (isollm.yaml), session (.isollm/session.json), worker "
                                   "(.isollm/workers/*.json) or task (.isollm/tasks/*.json, read only).",
-              default="config", choices=("config", "session", "worker", "task")),
+              default="config", choices=SCHEMA_NAMES),
         Param("path", FLAG, "Print the path of the installed schema file instead of its content."),
     ),
     Command(

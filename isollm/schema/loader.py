@@ -10,7 +10,7 @@ from isollm.util.kept import keep, recall
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Mapping
     from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker", "task")
@@ -68,6 +68,12 @@ def load_schema(name: str) -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(raw)
     keep(("schema", name), (raw, schema))
     return schema
+
+
+def schema_types(schema: Mapping[str, Any]) -> list[str]:
+    """The JSON types a (sub)schema's ``type`` allows, as a list (none: any)."""
+    kinds = schema.get("type", [])
+    return kinds if isinstance(kinds, list) else [kinds]
 
 
 def schema_default(schema: dict[str, Any], location: str) -> Any:

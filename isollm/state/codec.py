@@ -87,11 +87,14 @@ def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     data = whole_numbers(load_schema(kind), data)
     if not checker_for(kind)(data):
         raise ValidationError(_explain(kind, data, None), path=path, title=TITLES[kind])
-    found = _non_finite(data)
-    if found is not None:
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        found = _non_finite(data)  # where, looked for only when json refuses one
+        if found is None:
+            raise
         issue = Issue(f"{found[1]!r} is not a JSON number", found[0], keyword="type")
-        raise ValidationError([issue], path=path, title=TITLES[kind])
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+        raise ValidationError([issue], path=path, title=TITLES[kind]) from None
     if any(c in text for c in _GO_ESCAPES):
         text = text.translate(_GO_TABLE)
     try:

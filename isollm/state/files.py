@@ -341,10 +341,6 @@ class FileState:
         _check_file_name(raw, path, "worker", "name", "worker name", worker.name, name)
         return worker
 
-    def _worker_files(self, fd: int) -> list[str]:
-        """The names of the worker files in the open ``workers/``, sorted; temporary files skipped."""
-        return _json_files(fd, self.workers_dir)
-
     def load_all_workers(self) -> LoadResult:
         """Every worker file that loads, and one error (naming the file) for each that does not."""
         with self._workers_directory() as fd:
@@ -363,7 +359,7 @@ class FileState:
             if fd is None:
                 return
             removed = False
-            for file_name in self._worker_files(fd):
+            for file_name in _json_files(fd, self.workers_dir):
                 removed = _unlink(fd, file_name, self.workers_dir / file_name) or removed
             if removed:
                 _sync(fd, self.workers_dir)

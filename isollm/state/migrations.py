@@ -25,9 +25,6 @@ from isollm.schema.messages import schema_message
 
 Migration = Callable[[dict[str, Any], str], dict[str, Any]]
 
-# Session file versions that record no process: whether their session runs cannot be told.
-PIDLESS_SESSION_VERSIONS = frozenset({0})
-
 
 def _bump(to: int) -> Migration:
     """A migration that changes nothing but the version number."""
@@ -69,6 +66,13 @@ def current_version(kind: str) -> int:
     return int(load_schema(kind)["properties"]["version"]["maximum"])
 
 
+def records_no_process(version: int) -> bool:
+    """Whether session files of this ``version`` record no process (its schema requires no
+    ``pid``), so whether their session runs cannot be told from them."""
+    described = load_schema("session").get("$defs", {}).get(f"version{version}")
+    return described is not None and "pid" not in described.get("required", [])
+
+
 def file_version(data: dict[str, Any]) -> Any:
     """The version a document says it is at (0 when it says none, as the Go decoder reads it)."""
     return data.get("version", 0)
@@ -87,7 +91,7 @@ def migrate(kind: str, data: dict[str, Any], *, path: str = "") -> tuple[dict[st
     A version that is not a whole number is left for the schema to report.
     """
     version_schema = load_schema(kind)["properties"]["version"]
-    current = int(version_schema["maximum"])
+    current = current_version(kind)
     version = file_version(data)
     if isinstance(version, bool) or not isinstance(version, int) or version == current:
         return data, None

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from isollm.errors import StateError
-from isollm.state.migrations import PIDLESS_SESSION_VERSIONS, current_version
+from isollm.state.migrations import current_version, records_no_process
 from isollm.util.numbers import as_whole
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
@@ -127,7 +127,7 @@ class Session:
     @property
     def pid_recorded(self) -> bool:
         """Whether the file named the orchestrator's process at all (``isollm up``'s does not)."""
-        return self.migrated_from not in PIDLESS_SESSION_VERSIONS
+        return self.migrated_from is None or not records_no_process(self.migrated_from)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": self.version, "status": _enum_value(self.status),

@@ -21,7 +21,7 @@ from isollm.config import CONFIG_FILE_NAME, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, YamlError
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
 from isollm.util.oneline import one_line
 
@@ -55,11 +55,6 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     return parts, node
 
 
-def _types(schema: dict[str, Any]) -> set[str]:
-    types = schema.get("type", [])
-    return {types} if isinstance(types, str) else set(types)
-
-
 def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     """The value the user meant by ``text`` for a key described by ``schema``.
 
@@ -68,7 +63,7 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     Any other key reads the text as YAML (``5``, ``true``, ``["3000", "8080:80"]``),
     and the schema then says whether the result fits.
     """
-    if _types(schema) - {"null"} == {"string"}:  # null: "left empty", never typed here
+    if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
         quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
         if quoted:
             try:
@@ -178,9 +173,7 @@ def unset_value(key: str) -> int:
     from isollm.io.yaml_edit import unset_value as edit_unset
 
     parts, _ = resolve_key(key)
-    parent: dict[str, Any] = load_schema("config")
-    for part in parts[:-1]:
-        parent = parent["properties"][part]
+    parent = pointers.subschema(load_schema("config"), pointers.join(parts[:-1]))
     if parts[-1] in parent.get("required", []):
         raise IsollmError(f"{key} is required and cannot be unset")
     return _edit(key, lambda text: edit_unset(text, parts))

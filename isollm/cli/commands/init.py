@@ -10,7 +10,7 @@ from typing import Any
 
 from isollm.cli.commands._common import ask, interactive
 from isollm.config import (CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR, Config, create_state_dir,
-                           default_config, exists, misnamed, save)
+                           default_config, misnamed, save)
 from isollm.errors import Issue
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)

@@ -9,7 +9,7 @@ import sys
 from typing import Any, Sequence
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.errors import Issue, NoSessionError, StateError
+from isollm.errors import Issue, NoSessionError, StateError, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import one_line
 
@@ -45,7 +45,7 @@ def _value(value: Any) -> str:
 
 def _shown(path: str | os.PathLike[str]) -> str:
     """A path as the diagnostics show it: relative, escaped (a directory name can hold anything)."""
-    return one_line(display_path(path), limit=4096)
+    return printable_path(display_path(path))
 
 
 def _when(value: Any) -> str:
@@ -116,7 +116,7 @@ def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> li
         # isollm up keeps no worker files: the session's own list says which workers it started.
         return [] if session is not None and session.workers else ["Workers: none"]
     rows = [("NAME", "STATUS", "TASK", "BRANCH", "LAST ACTIVITY")]
-    for worker in sorted(workers, key=lambda w: w.name):
+    for worker in workers:  # sorted by name (_load)
         status = _value(worker.status)
         if worker.last_error:
             status += f" ({worker.last_error})"
@@ -130,7 +130,7 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
     if not tasks:
         return []
     rows = [("WORKER", "TASK", "BRANCH", "CLAIMED")]
-    for task in sorted(tasks, key=lambda t: t.worker_name):
+    for task in tasks:  # sorted by worker (_load)
         rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
                      _when(task.claimed_at) if task.claimed_at is not None else "-"))
     return [f"Tasks ({len(tasks)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
@@ -186,7 +186,6 @@ def check() -> int:
 
 
 def clean(unknown_session: bool = False) -> int:
-    remove_unknown = bool(unknown_session)
     store = FileState.for_project(project_root())
     shown = _shown(store.session_path)
     session, error = _load_session(store)
@@ -199,7 +198,7 @@ def clean(unknown_session: bool = False) -> int:
     if session is not None and liveness is Liveness.LIVE:
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
         return 1
-    if session is not None and liveness is Liveness.UNKNOWN and not remove_unknown:
+    if session is not None and liveness is Liveness.UNKNOWN and not unknown_session:
         print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
               "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
               file=sys.stderr)
