@@ -33,11 +33,7 @@ if TYPE_CHECKING:
     class _Typed(Generic[T]):
         """What the type checker sees as the base of ``_Key``: a generic class."""
 else:
-    class _Typed:
-        """At run time ``_Key[int]`` in an annotation is never evaluated; this stands in for Generic."""
-
-        def __class_getitem__(cls, _params: object) -> type:
-            return cls
+    from isollm.util.record import AnnotationGeneric as _Typed
 
     T = None
 
@@ -71,7 +67,7 @@ def _copy(value: Any) -> Any:
         return value
     import copy
 
-    return _copy(value)
+    return copy.deepcopy(value)
 
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:

@@ -104,14 +104,16 @@ class LeftOut(Issue):
     """Stands, last in a list of problems, for the ``count`` problems that were not listed."""
 
     count: int
+    listed: int
 
-    def __init__(self, count: int, path: str = "") -> None:
-        super().__init__(f"... and {_plural(count, 'more problem')} (only the first {MAX_LISTED} are listed)",
+    def __init__(self, count: int, path: str = "", listed: int = MAX_LISTED) -> None:
+        super().__init__(f"... and {_plural(count, 'more problem')} (only the first {listed} are listed)",
                          keyword="leftOut", path=path)
         object.__setattr__(self, "count", count)
+        object.__setattr__(self, "listed", listed)
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
-        return self if self.path or not path else LeftOut(self.count, path)
+        return self if self.path or not path else LeftOut(self.count, path, self.listed)
 
 
 def by_position(issue: Issue) -> tuple[int, int]:
@@ -131,7 +133,7 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
     if limit is not None and len(listed) > limit:
         more += len(listed) - limit
         listed = listed[:limit]
-    return [*listed, LeftOut(more)] if more else listed
+    return [*listed, LeftOut(more, listed=MAX_LISTED if limit is None else limit)] if more else listed
 
 
 def not_listed(issues: Sequence[Issue]) -> int:

@@ -477,3 +477,8 @@ def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(
     assert (project / "isollm.yaml").is_symlink()
     assert cfg.load(shared).project == "second"
     assert sorted(p.name for p in shared.iterdir()) == ["isollm.yaml"]
+
+
+def test_a_value_of_another_python_type_is_copied_not_recursed_into() -> None:
+    config = cfg.Config({"project": "abc", "ports": ("3000",)})  # a tuple, through the API
+    assert [i.keyword for i in config.issues()] == ["type"]

@@ -168,3 +168,8 @@ def test_explaining_by_parts_says_what_one_walk_says(case: tuple[str, dict[str, 
 @given(st.sampled_from(["config", "session", "worker", "task"]), WRONG_TYPES)
 def test_explaining_by_parts_agrees_on_values_that_are_not_mappings(name: str, value: Any) -> None:
     assert _by_parts(name, value) == _one_walk(name, value)
+
+
+def test_the_line_for_the_rest_names_the_limit_asked_for(tmp_path: Path) -> None:
+    issues = cfg.load_file(_write(tmp_path, "project: pp\nports:\n" + _bad_ports(10))).issues(limit=3)
+    assert len(issues) == 4 and issues[-1].message == "... and 7 more problems (only the first 3 are listed)"

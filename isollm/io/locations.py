@@ -19,9 +19,7 @@ if TYPE_CHECKING:
 
     V = TypeVar("V")
 else:
-    class Generic:  # typing.Generic without importing typing: ``Located[V]`` in annotations only
-        def __class_getitem__(cls, item: object) -> type:
-            return cls
+    from isollm.util.record import AnnotationGeneric as Generic
 
     V = None
 
@@ -67,10 +65,11 @@ class NodeTree:
                 if found is None:
                     return None
                 node = found
-            elif token.isascii() and token.isdigit() and (token == "0" or token[0] != "0") and int(token) < len(items):
-                node = items[int(token)]
             else:
-                return None
+                index = pointers.list_index(token, len(items))
+                if index is None:
+                    return None
+                node = items[index]
         return node
 
     def pointer(self, node: int, *, replaced: bool = False) -> str | None:

@@ -269,14 +269,6 @@ def _check_collection_tag(tag: str | None, kind: str, mark: Any) -> None:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
 
 
-def _count_nodes(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + sum(_count_nodes(v) for v in value.values())
-    if isinstance(value, list):
-        return 1 + sum(_count_nodes(v) for v in value)
-    return 1
-
-
 class _Builder:
     """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
 

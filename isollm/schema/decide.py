@@ -15,6 +15,7 @@ from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
 from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
+from isollm.util.by_identity import ByIdentity
 from isollm.schema.pointer import MISSING, resolve
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -249,8 +250,8 @@ class _Compiler:
         return lambda instance: self.refs[value](instance)
 
     def _kw_hostPortsDistinct(self, value: Any, schema: Any) -> Check:
-        port_bounds(schema, value["list"])  # a schema without a port range fails here, not mid-validation
-        return lambda instance: next(host_port_conflicts(value, instance, schema), None) is None
+        bounds = port_bounds(schema, value["list"])  # a schema without a port range fails here, not mid-validation
+        return lambda instance: next(host_port_conflicts(value, instance, schema, bounds), None) is None
 
 
 def compile_schema(schema: dict[str, Any]) -> Check:
@@ -264,16 +265,11 @@ def checker_for(name: str) -> Check:
     return compile_schema(load_schema(name))
 
 
-_PART_CHECKS: dict[tuple[int, int], tuple[Any, Any, Check]] = {}
+_PART_CHECKS = ByIdentity()
 
 
 def check_within(root: dict[str, Any], schema: Any) -> Check:
     """The compiled check for ``schema``, a part of the schema ``root`` (its ``$ref``s resolve
     against the whole), built once per part."""
-    key = (id(root), id(schema))
-    cached = _PART_CHECKS.get(key)
-    if cached is None or cached[0] is not root or cached[1] is not schema:
-        # Both are kept with the check, so their ids stay theirs.
-        cached = (root, schema, _Compiler(root).compile(schema))
-        _PART_CHECKS[key] = cached
-    return cached[2]
+    check: Check = _PART_CHECKS.get((root, schema), lambda: _Compiler(root).compile(schema))
+    return check

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from isollm.schema.decide import check_within
 from isollm.schema.keywords import host_port_conflicts
+from isollm.util.by_identity import ByIdentity
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by an
 
 _DESCENT = ("properties", "additionalProperties", "items")
 _NOT_OWN = frozenset({*_DESCENT, "hostPortsDistinct"})
-_OWN_PARTS: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+_OWN_PARTS = ByIdentity()
 
 
 class Fault:
@@ -48,11 +49,8 @@ class Fault:
 def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` without the keywords that apply to its members, nor ``hostPortsDistinct``
     (told apart): the rules of the mapping or list itself. Built once per schema."""
-    cached = _OWN_PARTS.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        cached = (schema, {k: v for k, v in schema.items() if k not in _NOT_OWN})
-        _OWN_PARTS[id(schema)] = cached
-    return cached[1]
+    own: dict[str, Any] = _OWN_PARTS.get((schema,), lambda: {k: v for k, v in schema.items() if k not in _NOT_OWN})
+    return own
 
 
 def faults(root: dict[str, Any], instance: Any, *, known_invalid: bool = False) -> Iterator[Fault]:

@@ -21,18 +21,21 @@ def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:
     return {"minimum": int(items["minimum"]), "maximum": int(items["maximum"])}
 
 
-def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any],
+                        bounds: dict[str, int] | None = None) -> Iterator[tuple[str, str]]:
     """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
 
     ``spec`` names the list of port entries and the pointers of fields whose port
     the list must avoid; an absent field counts with its schema ``default``.
+    ``bounds``: the entries' ``port_bounds``, when the caller has them already.
     """
     if not isinstance(instance, dict):
         return
     entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
-    bounds = port_bounds(schema, spec["list"])  # a port counts in the range its entry's schema allows
+    if bounds is None:  # a port counts in the range its entry's schema allows
+        bounds = port_bounds(schema, spec["list"])
     reserved: dict[str, str] = {}
     for where in spec.get("reserved", []):
         value = pointer.resolve(instance, where)

@@ -62,7 +62,7 @@ def split(pointer: str) -> list[str]:
     return [unescape(token) for token in pointer[1:].split("/")]
 
 
-def _index(token: str, length: int) -> int | None:
+def list_index(token: str, length: int) -> int | None:
     """``token`` as an index into a list of ``length`` items, if it is a canonical one."""
     if not (token.isascii() and token.isdigit()) or (token != "0" and token.startswith("0")):
         return None
@@ -79,7 +79,7 @@ def resolve(document: Any, pointer: str) -> Any:
                 return MISSING
             node = node[token]
         elif isinstance(node, list):
-            index = _index(token, len(node))
+            index = list_index(token, len(node))
             if index is None:
                 return MISSING
             node = node[index]
@@ -94,7 +94,7 @@ def path(document: Any, pointer: str) -> list[str | int]:
     out: list[str | int] = []
     node = document
     for token in split(pointer):
-        index = _index(token, len(node)) if isinstance(node, list) else None
+        index = list_index(token, len(node)) if isinstance(node, list) else None
         if index is not None:
             out.append(index)
             node = node[index]

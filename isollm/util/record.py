@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+class AnnotationGeneric:
+    """Stands in at run time for ``typing.Generic`` (not imported on the hook's path) as the
+    base of a class the type checker sees as generic: ``Cls[int]`` appears only in annotations,
+    which are never evaluated, so subscripting just gives the class."""
+
+    def __class_getitem__(cls, _params: object) -> type:
+        return cls
+
+
 class Record:
     """Fields named by ``_fields`` (in order); ``repr`` and ``==`` compare them, like a dataclass."""
 
