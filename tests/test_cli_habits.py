@@ -328,3 +328,17 @@ def test_with_stdout_closed(project: Path, module: str, args: list[str]) -> None
     status, err = _run(module, args, project, None, True, preexec_fn=lambda: os.close(1))
     assert "Traceback" not in err and "Exception ignored" not in err
     assert status == 0, err
+
+
+@pytest.mark.parametrize("command", [["config", "show"], ["config", "get", "workers"]])
+def test_config_show_and_get_report_a_file_as_validate_does(isollm, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           command: list[str]) -> None:
+    """One reader for all: the rename error and the unpublished-modeline warning too."""
+    text = ("# yaml-language-server: $schema=https://raw.githubusercontent.com/isollm/isollm-toolkit/main/x.json\n"
+            "project: demo\nworkers: 99\n")
+    (tmp_path / "isollm.yml").write_text(text, encoding="utf-8")
+    validated = isollm("validate", "isollm.yml", cwd=tmp_path)
+    shown = isollm(*command, "isollm.yml", cwd=tmp_path)
+    assert validated.returncode == 1 and shown.returncode == 0
+    assert shown.stderr == validated.stderr
+    assert [line.split(": ")[1] for line in shown.stderr.splitlines()] == ["error", "warning", "error"]

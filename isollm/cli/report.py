@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from isollm.config import misnamed, parse_config_text, read_config_bytes
+from isollm.config import Config, misnamed, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, Issue, LeftOut, by_position, not_listed
 from isollm.util.record import Record
 from isollm.io.schema_copy import modeline_issues
@@ -40,32 +40,37 @@ class FileReport(Record):
                 "warnings": [i.to_dict() for i in self.warnings]}
 
 
-def _report(name: str, read: Callable[[], bytes]) -> FileReport:
+def read_and_check(name: str, read: Callable[[], bytes]) -> tuple[FileReport, Config | None, bytes | None]:
+    """Every error and warning of the config ``read`` gives, reported under ``name``; the config
+    when it could be read, and its bytes when they could (a file is read once, for all uses).
+
+    A file named ``isollm.yml`` is checked too, after an error saying that isollm never reads
+    it under that name.
+    """
+    raw: bytes | None = None
+    config: Config | None = None
     try:
         raw = read()
         config = parse_config_text(decode_utf8(raw, path=name), name)
     except ConfigError as error:
-        return FileReport(name, error.issues)
-    return FileReport(name, config.issues(), modeline_issues(raw) + config.warning_issues())
-
-
-def check_config_file(path: str | os.PathLike[str]) -> FileReport:
-    """Every error and warning of one config file; a file that cannot be read is one error.
-
-    A file named ``isollm.yml`` is checked too, after an error saying that isollm never
-    reads it under that name.
-    """
-    name = os.fspath(path)
-    report = _report(name, lambda: read_config_bytes(name))
+        report = FileReport(name, error.issues)
+    else:
+        report = FileReport(name, config.issues(), modeline_issues(raw) + config.warning_issues())
     rename = misnamed(name)
     if rename:
         report.errors.insert(0, Issue(rename, "", None, None, "fileName", name))
-    return report
+    return report, config, raw
+
+
+def check_config_file(path: str | os.PathLike[str]) -> FileReport:
+    """Every error and warning of one config file; a file that cannot be read is one error."""
+    name = os.fspath(path)
+    return read_and_check(name, lambda: read_config_bytes(name))[0]
 
 
 def check_config_bytes(raw: bytes, name: str) -> FileReport:
     """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return _report(name, lambda: raw)
+    return read_and_check(name, lambda: raw)[0]
 
 
 def text_lines(report: FileReport) -> list[str]:

@@ -125,13 +125,14 @@ def refresh(directory: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def refresh_for_config(config_path: str | os.PathLike[str]) -> str | None:
+def refresh_for_config(config_path: str | os.PathLike[str], raw: bytes | None = None) -> str | None:
     """``refresh`` the copy beside a config whose modeline names it; None when there is nothing to do.
 
-    A config that cannot be read is left to the command that reads it to report.
+    ``raw``: the config's bytes, if the caller read them already. A config that cannot be
+    read is left to the command that reads it to report.
     """
     try:
-        head = read_at_most(config_path, _HEAD_BYTES)
+        head = read_at_most(config_path, _HEAD_BYTES) if raw is None else raw
     except OSError:
         return None
     found = modeline_schema(head)

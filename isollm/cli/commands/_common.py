@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from isollm.cli.report import STDIN_NAME, FileReport, text_lines
+from isollm.cli.report import STDIN_NAME, FileReport, read_and_check, text_lines
 from isollm.config import CONFIG_FILE_NAME
 from isollm.errors import ConfigError, Issue
 
@@ -31,11 +31,12 @@ def project_root() -> Path:
     return root
 
 
-def refresh_schema_copy(config_path: str | os.PathLike[str]) -> None:
-    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current."""
+def refresh_schema_copy(config_path: str | os.PathLike[str], raw: bytes | None = None) -> None:
+    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current
+    (``raw``: the config's bytes, when they were read already)."""
     from isollm.io.schema_copy import refresh_for_config
 
-    warning = refresh_for_config(config_path)
+    warning = refresh_for_config(config_path, raw)
     if warning:
         print(warning, file=sys.stderr)
 
@@ -80,26 +81,27 @@ def read_stdin() -> bytes:
     return raw
 
 
-def load_config(path: str) -> Config:
-    """The config in the file ``path`` names (``-``: standard input); ``ConfigError`` if unreadable."""
-    from isollm.config import load_file, parse_config_text
-    from isollm.io.yamlio import decode_utf8
+def examine(path: str) -> tuple[FileReport, Config | None]:
+    """The config ``path`` names (``-``: standard input) read once and checked: its report, and
+    the config when it could be read. The editor's schema copy beside a file is kept current
+    from the same bytes."""
+    from isollm.config import read_config_bytes
 
     if path == STDIN:
-        return parse_config_text(decode_utf8(read_stdin(), path=STDIN_NAME), STDIN_NAME)
-    return load_file(path)
+        report, config, _ = read_and_check(STDIN_NAME, read_stdin)
+        return report, config
+    report, config, raw = read_and_check(path, lambda: read_config_bytes(path))
+    if raw is not None:
+        refresh_schema_copy(path, raw)
+    return report, config
 
 
 def load_and_report(path: str) -> Config | None:
-    """The config ``path`` names, its problems printed on stderr; None when it cannot be read
-    at all (the reason printed). Commands that show a config print what they can."""
-    shown = shown_name(path)
-    try:
-        config = load_config(path)
-    except ConfigError as error:
-        print_issues(shown, error.issues)
-        return None
-    print_issues(shown, config.issues(), config.warning_issues())
+    """The config ``path`` names, its problems printed on stderr as ``validate`` prints them;
+    None when it cannot be read at all. Commands that show a config print what they can."""
+    report, config = examine(path)
+    for line in text_lines(report):
+        print(line, file=sys.stderr)
     return config
 
 

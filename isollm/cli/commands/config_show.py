@@ -12,7 +12,7 @@ import math
 import os
 import sys
 
-from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, refresh_schema_copy, shown_name
+from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, shown_name
 from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
 
@@ -26,9 +26,7 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
     input; by default the project's)."""
     path = config_path_argument(path)
     shown = shown_name(path)
-    if path != STDIN:
-        refresh_schema_copy(path)  # the editor's schema copy beside the config, kept current
-    config = load_and_report(path)
+    config = load_and_report(path)  # keeps the editor's schema copy beside the config current
     if config is None:
         return 1
     resolved = config.to_dict()

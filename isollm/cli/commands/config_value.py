@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from isollm.cli.commands._common import (STDIN, config_path_argument, display_path, load_and_report, print_issues,
-                                        project_root, refresh_schema_copy)
+                                        project_root)
 from isollm.config import CONFIG_FILE_NAME, parse_config_text, read_config_bytes, write_if_unchanged
 from isollm.errors import ConfigError, IsollmError, YamlError
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
@@ -98,9 +98,7 @@ def get_value(key: str, directory: str | None = None) -> int:
     """Print the resolved value of ``key`` (a section as YAML; nothing for an unset optional key)."""
     parts, _ = resolve_key(key)
     path = config_path_argument(directory)
-    if path != STDIN:
-        refresh_schema_copy(path)  # the editor's schema copy beside the config, kept current (as show does)
-    config = load_and_report(path)
+    config = load_and_report(path)  # keeps the editor's schema copy beside the config current
     if config is None:
         return 1
     value: Any = config.to_dict()

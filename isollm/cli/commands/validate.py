@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from isollm.cli.commands._common import STDIN, config_path_argument, read_stdin, refresh_schema_copy
-from isollm.cli.report import (STDIN_NAME, FileReport, check_config_bytes, check_config_file, github_lines,
-                               json_document, text_lines)
-from isollm.errors import ConfigError, UsageError, printable_path
+from isollm.cli.commands._common import STDIN, config_path_argument, examine
+from isollm.cli.report import github_lines, json_document, text_lines
+from isollm.errors import UsageError, printable_path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Sequence
-
-
-def _check(path: str) -> FileReport:
-    if path != STDIN:
-        return check_config_file(path)
-    try:
-        raw = read_stdin()
-    except ConfigError as error:
-        return FileReport(STDIN_NAME, list(error.issues))
-    return check_config_bytes(raw, STDIN_NAME)
 
 
 def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False) -> int:
@@ -31,10 +20,8 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
         raise UsageError("standard input ('-') can be read only once")
     targets: list[str | None] = [*paths] or [None]
     files = [config_path_argument(target) for target in targets]
-    reports = [_check(path) for path in files]
-    for path in files:
-        if path != STDIN:
-            refresh_schema_copy(path)  # the editor's schema copy beside each config, kept current
+    # Each file read once: checked, and the editor's schema copy beside it kept current.
+    reports = [examine(path)[0] for path in files]
     if output_format == "json":
         print(json_document(reports))
     elif output_format == "github":
