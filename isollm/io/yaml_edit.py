@@ -29,7 +29,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.yamlio import Document, Span, parse_yaml
+from isollm.io.yamlio import Document, Span, check_writable, parse_yaml
 from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
@@ -230,11 +230,6 @@ def _printable(char: str) -> bool:
             or (0xE000 <= code <= 0xFFFD and code != 0xFEFF) or 0x10000 <= code <= 0x10FFFF)
 
 
-def _check_text(value: str) -> None:
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
-
-
 def _plain_ok(value: str, *, flow: bool) -> bool:
     """Whether ``value`` written bare reads back as this string, under YAML 1.2 and 1.1."""
     if not value or any(c in _BREAKS or not _printable(c) for c in value):
@@ -284,7 +279,7 @@ def _quoted(value: str, style: str) -> str:
 
 def _string_styles(value: str, hint: str | None, *, flow: bool, literal: bool) -> list[str]:
     """Quoting styles for ``value``, best first: the old one if it fits, then the least quoting."""
-    _check_text(value)
+    check_writable(value)
     if any(c in _BREAKS for c in value):
         order = ['"', "|"] if hint == '"' else ["|", '"']
     elif hint in ("|", ">"):
@@ -324,7 +319,7 @@ def _scalar(value: Any) -> str:
 
 
 def _key(key: str) -> str:
-    _check_text(key)
+    check_writable(key)
     return key if _plain_ok(key, flow=True) else _double(key)
 
 
@@ -345,7 +340,7 @@ def _inline_scalar(value: Any, hint: str | None, *, flow: bool, safe: bool) -> s
     if not isinstance(value, str):
         return _scalar(value)
     if safe:
-        _check_text(value)
+        check_writable(value)
         return _double(value)
     return _quoted(value, _string_styles(value, hint, flow=flow, literal=False)[0])
 

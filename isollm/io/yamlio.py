@@ -573,13 +573,18 @@ class _Dumper(yaml.SafeDumper):
         return hints
 
 
+def check_writable(value: str) -> None:
+    """``YamlError`` for text no YAML reader would read back (a lone surrogate)."""
+    if _SURROGATE.search(value):
+        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     try:
         plain = _plain_scalar(value)
     except YamlError:  # a number too long to convert: it must stay a quoted string
         plain = None
-    if _SURROGATE.search(value):
-        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
+    check_writable(value)
     style = None if plain == value and isinstance(plain, str) else "'"
     if "\n" in value:
         style = "|"  # a block when the emitter can write one exactly, else quoted

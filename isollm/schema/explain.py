@@ -18,6 +18,7 @@ from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import closest, schema_message, schema_template
 from isollm.schema.faults import HOST_PORTS, UNKNOWN_KEY, Fault, faults
+from isollm.schema.formats import format_reason
 from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.pointer import subschema
 from isollm.schema.validator_class import IsollmValidator
@@ -75,8 +76,7 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
         return [(pointer, error.message, keyword, False)]
     fields: dict[str, object] = {"reason": error.message}
     if keyword == "format":
-        cause = error.cause
-        fields["reason"] = str(cause) if cause is not None else f"is not a valid {error.validator_value}"
+        fields["reason"] = format_reason(str(error.validator_value), error.cause)
     elif keyword == "type":
         expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         fields["expected"] = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
+from isollm.util.numbers import as_whole
 from isollm.util.regex_cache import compile_kept
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -46,11 +47,15 @@ def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
     return True
 
 
+def format_reason(format_name: str, cause: Exception | None) -> str:
+    """Why a value fails a format: the check's own reason, else that it is not one."""
+    return str(cause) if cause is not None else f"is not a valid {format_name}"
+
+
 def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
     """The host side of a valid port entry (ports from ``minimum`` to ``maximum``), as text;
     None for an invalid entry."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # JSON Schema counts 8080.0 as the integer 8080, so must the port rules
+    value = as_whole(value)  # JSON Schema counts 8080.0 as the integer 8080, so must the port rules
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
     text = str(value)

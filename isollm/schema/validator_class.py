@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
 from isollm.schema import pointer
 from isollm.schema.ecma_regex import compile_pattern
-from isollm.schema.formats import format_check
+from isollm.schema.formats import format_check, format_reason
 from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.messages import schema_message
 
@@ -39,7 +39,7 @@ def _format(validator: Any, format_name: str, instance: Any,
             return
     except ValueError as error:
         cause = error
-    reason = str(cause) if cause is not None else f"is not a valid {format_name}"
+    reason = format_reason(format_name, cause)
     # No location here: jsonschema builds an error's path as it returns from the descent.
     yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
