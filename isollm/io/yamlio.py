@@ -532,10 +532,13 @@ def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -
 
     Only a regular file is read (after following symlinks; see ``isollm.io.bounded_read``).
     """
-    raw = read_at_most(path, limit + 1)
+    return within_limit(read_at_most(path, limit + 1), os.fspath(path), limit=limit)
+
+
+def within_limit(raw: bytes, path: str, *, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """``raw`` (read with one byte to spare), or ``YamlError`` when it holds more than ``limit``."""
     if len(raw) > limit:
-        raise YamlError(f"file is larger than {limit // 1024} KiB; a config this large is not plausible",
-                        path=os.fspath(path))
+        raise YamlError(f"{what} is larger than {limit // 1024} KiB; a config this large is not plausible", path=path)
     return raw
 
 

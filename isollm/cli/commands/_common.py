@@ -66,7 +66,7 @@ def shown_name(path: str) -> str:
 
 def read_stdin() -> bytes:
     """Standard input, bounded as a config file is; ``ConfigError`` when it cannot be read."""
-    from isollm.io.yamlio import MAX_FILE_BYTES
+    from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
 
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
@@ -75,10 +75,7 @@ def read_stdin() -> bytes:
         raw: bytes = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise ConfigError(f"cannot read standard input: {error.strerror}", path=STDIN_NAME) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ConfigError(f"standard input is larger than {MAX_FILE_BYTES // 1024} KiB; "
-                          "a config this large is not plausible", path=STDIN_NAME)
-    return raw
+    return within_limit(raw, STDIN_NAME, what="standard input")
 
 
 def examine(path: str) -> tuple[FileReport, Config | None]:
