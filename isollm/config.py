@@ -527,17 +527,19 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
         node[path[-1]] = _copy(value)
 
 
-def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes) -> None:
+def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes, *,
+                       read_from: str | os.PathLike[str] | None = None) -> None:
     """Replace the config at ``path`` (through a symlink: its target) with ``data``, atomically
     and keeping its permissions, unless it no longer holds ``original``: then ``ConfigError``
-    and nothing written (someone changed it since it was read)."""
+    and nothing written (someone changed it since it was read). ``read_from``: the file
+    ``original`` was read from, when a symlink at ``path`` may have been pointed elsewhere since."""
     name = os.fspath(path)
     target = os.path.realpath(name)
     try:
         current = read_config_bytes(target)
     except ConfigError:
         current = None
-    if current != original:
+    if current != original or (read_from is not None and os.path.realpath(read_from) != target):
         raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
     atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 

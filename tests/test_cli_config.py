@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from tests.pty_session import spawn_isollm
+from isollm import config as cfg
 
 VALID = "# my comment\nproject: demo\nworkers: 2   # two is enough\n"
 EDITOR_SCRIPT = textwrap.dedent('''
@@ -444,7 +445,7 @@ def test_a_failed_write_after_a_valid_edit_keeps_the_edit(project: Path, editor,
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     env, _ = editor({"replace": ["workers: 2", "workers: 4"]})
-    monkeypatch.setattr(config_edit, "atomic_write", _enospc)
+    monkeypatch.setattr(cfg, "atomic_write", _enospc)  # where write_if_unchanged writes
     monkeypatch.setattr("tempfile.tempdir", str(tmpdir))
     status, err = _edit_in_process(project, env, monkeypatch, capsys)
     assert status == 1
@@ -462,7 +463,7 @@ def test_when_no_copy_can_be_written_the_edit_stays_where_the_editor_left_it(
     from isollm.cli.commands import config_edit
 
     env, _ = editor({"replace": ["workers: 2", "workers: 4"]})
-    monkeypatch.setattr(config_edit, "atomic_write", _enospc)
+    monkeypatch.setattr(cfg, "atomic_write", _enospc)  # where write_if_unchanged writes
     monkeypatch.setattr(config_edit, "_save_elsewhere", _enospc)
     status, err = _edit_in_process(project, env, monkeypatch, capsys)
     assert status == 1 and "Traceback" not in err

@@ -35,9 +35,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.io.atomic import atomic_write
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_if_unchanged, write_target
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
@@ -135,15 +134,6 @@ def _save_elsewhere(edited: bytes) -> str:
     return name
 
 
-def _unchanged_since(link: Path, target: Path, original: bytes) -> bool:
-    if write_target(link) != target:
-        return False  # the link was pointed elsewhere meanwhile
-    try:
-        return read_config_bytes(target) == original
-    except ConfigError:
-        return False
-
-
 def _again() -> bool:
     """Ask whether to edit again; only a person at a terminal can say yes."""
     if not interactive():
@@ -218,7 +208,6 @@ def run() -> int:
     command = editor_command()
     target = write_target(link)
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
-    mode = target.stat().st_mode & 0o7777
     if target != link:
         print(f"{shown} is a symbolic link; editing its target {target}")
     edit = _Edit(link.parent, original)
@@ -240,11 +229,11 @@ def run() -> int:
                       file=sys.stderr)
                 return 1
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
-        if not _unchanged_since(link, target, original):
-            raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
-                              f"and your edit is saved in {edit.keep(edited)}")
         try:
-            atomic_write(target, edited, mode=mode)
+            write_if_unchanged(link, original, edited, read_from=target)
+        except ConfigError:
+            raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
+                              f"and your edit is saved in {edit.keep(edited)}") from None
         except OSError as error:
             raise IsollmError(f"cannot write {shown}: {error.strerror or error}; it was left as it is "
                               f"and your edit is saved in {edit.keep(edited)}") from None
