@@ -25,14 +25,13 @@ import stat
 
 from isollm.config import SCHEMA_COPY, STATE_DIR
 from isollm.errors import Issue
-from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at
+from isollm.io.atomic import DIRECTORY_FLAGS, NOFOLLOW_DIRECTORY_FLAGS, atomic_write_at
 from isollm.io.bounded_read import read_at_most
 from isollm.schema.loader import schema_bytes
 from isollm.util.regex_cache import compile_kept
 
 _COPY_NAME = os.path.basename(SCHEMA_COPY)
 _HEAD_BYTES = 64 * 1024  # the modeline must come before any content: far more than any header
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # yaml-language-server 1.25's own tests (services/modelineUtil): '#', whitespace, then
 # 'yaml-language-server:' (or '$schema:'); the value runs to the next whitespace.
 _MODELINE = compile_kept(r"#\s+(?:yaml-language-server\s*:|\$schema:)")
@@ -77,7 +76,7 @@ def modeline_issues(raw: bytes) -> list[Issue]:
 
 def _open_state_dir(root_fd: int) -> int:
     """``.isollm`` of the project, made if missing, opened without following a link."""
-    flags = DIRECTORY_FLAGS | _NOFOLLOW
+    flags = NOFOLLOW_DIRECTORY_FLAGS
     try:
         try:
             return os.open(STATE_DIR, flags, dir_fd=root_fd)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator, TypeVar
 
-from isollm.io.atomic import DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
+from isollm.io.atomic import NOFOLLOW_DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
@@ -34,8 +34,6 @@ WORKERS_DIR = "workers"
 TASKS_DIR = "tasks"
 SUFFIX = ".json"
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
-# The store makes its directories itself, so a symlink at one was planted: never followed.
-_DIRECTORY_FLAGS = DIRECTORY_FLAGS | getattr(os, "O_NOFOLLOW", 0)
 
 
 def _reason(error: OSError) -> str:
@@ -49,7 +47,7 @@ def _open_directory(shown: Path, name: str | Path, dir_fd: int | None, what: str
     descriptor: what was checked is what is used, however the path changes meanwhile.
     """
     try:
-        return os.open(name, _DIRECTORY_FLAGS, dir_fd=dir_fd)
+        return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -64,6 +62,26 @@ def _open_directory(shown: Path, name: str | Path, dir_fd: int | None, what: str
                 raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
             raise StateError(f"{shown}: is not a directory") from None
         raise StateError(f"{shown}: cannot open: {_reason(error)}") from error
+
+
+def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, create: bool) -> int | None:
+    """``_open_directory``, making the directory first when it is missing and ``create``."""
+    fd = _open_directory(shown, name, dir_fd, what)
+    if fd is not None or not create:
+        return fd
+    try:
+        if dir_fd is None:
+            Path(name).mkdir(parents=True, exist_ok=True)
+        else:
+            os.mkdir(name, 0o777, dir_fd=dir_fd)
+    except FileExistsError:
+        pass  # made by a concurrent writer (or planted: the open below says so)
+    except OSError as error:
+        raise StateError(f"{shown}: cannot create: {_reason(error)}") from error
+    fd = _open_directory(shown, name, dir_fd, what)
+    if fd is None:
+        raise StateError(f"{shown}: removed while it was being created")
+    return fd
 
 
 def _close(fd: int) -> None:
@@ -215,15 +233,7 @@ class FileState:
     @contextmanager
     def _state_directory(self, *, create: bool = False) -> Iterator[int | None]:
         """A descriptor of ``state_dir`` (made first when ``create``); None if there is none."""
-        fd = _open_directory(self.state_dir, self.state_dir, None, "state")
-        if fd is None and create:
-            try:
-                self.state_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StateError(f"{self.state_dir}: cannot create: {_reason(error)}") from error
-            fd = _open_directory(self.state_dir, self.state_dir, None, "state")
-            if fd is None:
-                raise StateError(f"{self.state_dir}: removed while it was being created")
+        fd = _open_or_make(self.state_dir, self.state_dir, None, "state", create)
         try:
             yield fd
         finally:
@@ -235,19 +245,7 @@ class FileState:
         """A descriptor of the state directory's ``name`` (shown as ``shown``), opened inside
         the state directory's descriptor (made first when ``create``); None if there is none."""
         with self._state_directory(create=create) as state_fd:
-            fd = None
-            if state_fd is not None:
-                fd = _open_directory(shown, name, state_fd, what)
-                if fd is None and create:
-                    try:
-                        os.mkdir(name, 0o777, dir_fd=state_fd)
-                    except FileExistsError:
-                        pass  # made by a concurrent writer (or planted: the open below says so)
-                    except OSError as error:
-                        raise StateError(f"{shown}: cannot create: {_reason(error)}") from error
-                    fd = _open_directory(shown, name, state_fd, what)
-                    if fd is None:
-                        raise StateError(f"{shown}: removed while it was being created")
+            fd = _open_or_make(shown, name, state_fd, what, create) if state_fd is not None else None
             try:
                 yield fd
             finally:
