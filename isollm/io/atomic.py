@@ -38,7 +38,8 @@ def fsync_directory(directory: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` to ``fd`` (``os.write`` may write less than it is given)."""
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -63,7 +64,7 @@ def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -
     fd, temp_name = _open_temp(dir_fd, name)
     try:
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fchmod(fd, mode)
             if durable:
                 os.fsync(fd)
@@ -118,7 +119,7 @@ def atomic_create_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, 
 def _create_exclusive(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> None:
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode, dir_fd=dir_fd)
     try:
-        _write_all(fd, data)
+        write_all(fd, data)
         if durable:
             os.fsync(fd)
     except BaseException:

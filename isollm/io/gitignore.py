@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from isollm.config import STATE_DIR
+from isollm.io.atomic import write_all
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
 
 ENTRY = f"{STATE_DIR}/"
@@ -72,8 +73,6 @@ def _append(path: Path, addition: bytes) -> None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFileError(errno.EINVAL, "not a regular file (a pipe, socket or device)", str(path))
-        view = memoryview(addition)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, addition)
     finally:
         os.close(fd)
