@@ -366,7 +366,8 @@ def parse_config_text(text: str, path: str = "") -> Config:
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         line, column = document.locate("")
-        raise ConfigError(f"config must be a mapping of keys to values, not {kind}",
+        # The schema's own message for a document of the wrong type, with what this one is.
+        raise ConfigError(f"{schema_message(_SCHEMA, 'type', location='')}, not {kind}",
                           path=path, line=line, column=column)
     return Config(as_written(_SCHEMA, document.data, document.texts), path=path, document=document)
 
