@@ -21,7 +21,7 @@ from isollm.schema.check import validate_instance
 from isollm.io.locations import Located
 from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
 from isollm.util.numbers import whole_numbers
-from isollm.util.regex_cache import compile_kept
+import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
 if TYPE_CHECKING:
@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     class _Typed(Generic[T]):
         """What the type checker sees as the base of ``_Key``: a generic class."""
 else:
-    from isollm.util.record import AnnotationGeneric as _Typed
+    from typing import Generic as _Typed, TypeVar
 
-    T = None
+    T = TypeVar("T")
 
 CONFIG_FILE_NAME = "isollm.yaml"
 STATE_DIR = ".isollm"
@@ -133,7 +133,7 @@ def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
     return value
 
 
-_LEADING_ZERO = compile_kept(r"[-+]?0[0-9]+")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
 def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[str]:

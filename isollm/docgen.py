@@ -10,6 +10,7 @@ import json
 import sys
 from typing import Any, Iterator, Sequence
 
+from isollm import go_differences
 from isollm.schema import pointer
 from isollm.schema.loader import load_schema
 from isollm.io.yamlio import dump_yaml
@@ -123,8 +124,6 @@ def render(name: str = "config") -> str:
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))
     if name == "config":
-        from isollm import go_differences
-
         lines.extend(go_differences.render(schema))
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -9,14 +9,12 @@ one kind of problem into another.
 
 from __future__ import annotations
 
-from isollm.util.record import FrozenRecord
+from dataclasses import dataclass
+from typing import Any, Sequence, TypeVar
+
 from isollm.util.oneline import one_line
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Sequence, TypeVar
-
-    E = TypeVar("E", bound="LocatedError")
+E = TypeVar("E", bound="LocatedError")
 
 MAX_PATH_CHARS = 4096
 
@@ -30,7 +28,8 @@ def printable_path(path: str) -> str:
     return one_line(path, limit=MAX_PATH_CHARS)
 
 
-class Issue(FrozenRecord):
+@dataclass(frozen=True)
+class Issue:
     """One problem (or warning) found in a file or a value, and where it is.
 
     ``path`` names the file (empty for a value that came from no file);
@@ -40,20 +39,13 @@ class Issue(FrozenRecord):
     ``error`` or ``warning``. Immutable and hashable, compared by value.
     """
 
-    __match_args__ = ("message", "pointer", "line", "column", "keyword", "path", "severity")
-    _fields = __match_args__
     message: str
-    pointer: str
-    line: int | None
-    column: int | None
-    keyword: str
-    path: str
-    severity: str
-
-    def __init__(self, message: str, pointer: str = "", line: int | None = None, column: int | None = None,
-                 keyword: str = "", path: str = "", severity: str = "error") -> None:
-        self._init(message=message, pointer=pointer, line=line, column=column, keyword=keyword, path=path,
-                   severity=severity)
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    keyword: str = ""
+    path: str = ""
+    severity: str = "error"
 
     def __post_init__(self) -> None:
         # Messages quote user values: keep every one printable on one line.

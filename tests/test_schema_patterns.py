@@ -24,6 +24,8 @@ from conftest import REPO
 from tests import dependencies
 from isollm.config import Config
 from isollm.schema.ecma_regex import compile_pattern as ecma_regex
+from isollm.schema.ecma_regex import ecma_to_python
+from isollm.schema.loader import SCHEMA_NAMES
 from isollm.schema.loader import load_schema
 
 SCHEMA = load_schema("config")
@@ -230,3 +232,51 @@ def test_plain_check_jsonschema_agrees(tmp_path: Path) -> None:
     failing = {error["filename"] for error in report["errors"]}
     assert report["parse_errors"] == []
     assert {name: (value, name not in failing) for name, (value, _) in files.items()} == files
+
+
+def _all_schema_patterns() -> Iterator[str]:
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern" and isinstance(value, str):
+                    yield value
+                elif key != "x-messages":  # templates keyed "pattern" are messages, not patterns
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+    for name in SCHEMA_NAMES:
+        yield from walk(load_schema(name))
+
+
+def _reference_translation(pattern: str) -> str:
+    """What ``ecma_to_python`` did one character at a time before it used ``re`` to find the tokens."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@given(st.text(alphabet=st.sampled_from("\\[]$a^\n"), max_size=12))
+def test_the_ecma_translation_reads_escapes_and_classes_as_before(pattern: str) -> None:
+    assert ecma_to_python(pattern) == _reference_translation(pattern)
+
+
+def test_the_schemas_patterns_translate_as_before() -> None:
+    patterns = list(_all_schema_patterns())
+    assert len(patterns) > 50 and any(p.startswith(r"^\[(?:(?:[0-9A-Fa-f]{1,4}:){7}") for p in patterns)
+    for pattern in patterns:
+        assert ecma_to_python(pattern) == _reference_translation(pattern)
+        assert ecma_regex(pattern).pattern == _reference_translation(pattern)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from isollm.config import Config, misnamed, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, Issue, LeftOut, by_position, not_listed
-from isollm.util.record import Record
 from isollm.io.schema_copy import modeline_issues
 from isollm.io.yamlio import decode_utf8
 
@@ -18,14 +18,11 @@ if TYPE_CHECKING:
 STDIN_NAME = "<stdin>"  # how standard input is named in reports
 
 
-class FileReport(Record):
-    __match_args__ = ("path", "errors", "warnings")
-    _fields = __match_args__
-
-    def __init__(self, path: str, errors: list[Issue] | None = None, warnings: list[Issue] | None = None) -> None:
-        self.path = path
-        self.errors: list[Issue] = [] if errors is None else errors
-        self.warnings: list[Issue] = [] if warnings is None else warnings
+@dataclass
+class FileReport:
+    path: str
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:

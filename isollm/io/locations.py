@@ -11,17 +11,11 @@ Memory is then a constant per value, whatever the depth or the length of the key
 
 from __future__ import annotations
 
+from typing import Callable, Generic, Iterator, TypeVar
+
 from isollm.schema import pointer as pointers
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
-if TYPE_CHECKING:
-    from typing import Callable, Generic, Iterator, TypeVar
-
-    V = TypeVar("V")
-else:
-    from isollm.util.record import AnnotationGeneric as Generic
-
-    V = None
+V = TypeVar("V")
 
 ROOT = 0  # the node of the document's top value
 
@@ -86,7 +80,7 @@ class NodeTree:
         return pointers.join(reversed(tokens))
 
 
-class Located(Generic[V]):  # type: ignore[misc]
+class Located(Generic[V]):
     """A read-only mapping from pointer to what was recorded for that value (``doc.values["/git"]``)."""
 
     __slots__ = ("tree", "by_node")

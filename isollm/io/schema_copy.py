@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 
 from isollm.config import SCHEMA_COPY, STATE_DIR
@@ -28,14 +29,13 @@ from isollm.errors import Issue
 from isollm.io.atomic import DIRECTORY_FLAGS, NOFOLLOW_DIRECTORY_FLAGS, atomic_write_at
 from isollm.io.bounded_read import read_at_most
 from isollm.schema.loader import schema_bytes
-from isollm.util.regex_cache import compile_kept
 
 _COPY_NAME = os.path.basename(SCHEMA_COPY)
 _HEAD_BYTES = 64 * 1024  # the modeline must come before any content: far more than any header
 # yaml-language-server 1.25's own tests (services/modelineUtil): '#', whitespace, then
 # 'yaml-language-server:' (or '$schema:'); the value runs to the next whitespace.
-_MODELINE = compile_kept(r"#\s+(?:yaml-language-server\s*:|\$schema:)")
-_MODELINE_VALUE = compile_kept(r"\$schema(?:=|:[^\S\r\n]*)(\S+)")
+_MODELINE = re.compile(r"#\s+(?:yaml-language-server\s*:|\$schema:)")
+_MODELINE_VALUE = re.compile(r"\$schema(?:=|:[^\S\r\n]*)(\S+)")
 # What `isollm init` wrote before the schema copy: a branch URL that was never published.
 _UNPUBLISHED = "https://raw.githubusercontent.com/isollm/isollm-toolkit/main/"
 

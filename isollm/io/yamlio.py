@@ -22,20 +22,17 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 import yaml
 
 from isollm.errors import YamlError
-from isollm.util.record import FrozenRecord, Record
 from isollm.io.bounded_read import read_at_most
 from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
-from isollm.util.regex_cache import compile_kept
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Iterator
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -62,30 +59,27 @@ MAX_NODES = 100_000
 MAX_EXPANDED_CHARS = 4 * MAX_FILE_BYTES
 
 _TAG = "tag:yaml.org,2002:"
-_NULL = compile_kept(r"(?:~|null|Null|NULL|)\Z")
+_NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_INT = compile_kept(r"[-+]?[0-9]+\Z")
-_OCT = compile_kept(r"0o[0-7]+\Z")
-_HEX = compile_kept(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = compile_kept(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = compile_kept(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = compile_kept(r"\.(?:nan|NaN|NAN)\Z")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 
 
-class DuplicateKey(FrozenRecord):
-    __match_args__ = ("pointer", "key", "line", "column", "first_line")
-    _fields = __match_args__
+@dataclass(frozen=True)
+class DuplicateKey:
     pointer: str
     key: str
     line: int
     column: int
     first_line: int
 
-    def __init__(self, pointer: str, key: str, line: int, column: int, first_line: int) -> None:
-        self._init(pointer=pointer, key=key, line=line, column=column, first_line=first_line)
 
-
-class Span(FrozenRecord):
+@dataclass(frozen=True)
+class Span:
     """Where a value stands in the text, as offsets into it (``text[start:end]``).
 
     ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
@@ -95,18 +89,12 @@ class Span(FrozenRecord):
     ``key_end`` locate the value's key in a mapping (-1 in a sequence or at the top).
     """
 
-    __match_args__ = ("start", "end", "kind", "style", "key_start", "key_end")
-    _fields = __match_args__
     start: int
     end: int
     kind: str
     style: str
-    key_start: int
-    key_end: int
-
-    def __init__(self, start: int, end: int, kind: str, style: str,
-                 key_start: int = -1, key_end: int = -1) -> None:
-        self._init(start=start, end=end, kind=kind, style=style, key_start=key_start, key_end=key_end)
+    key_start: int = -1
+    key_end: int = -1
 
 
 class Duplicates:
@@ -141,7 +129,8 @@ class Duplicates:
         return repr(list(self))
 
 
-class Document(Record):
+@dataclass
+class Document:
     """A parsed document: its data, where each value and key stands, and duplicate keys.
 
     ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
@@ -149,22 +138,17 @@ class Document(Record):
     same per value at any depth.
     """
 
-    __match_args__ = ("data", "values", "keys", "duplicates")
-    _fields = __match_args__
-
-    def __init__(self, data: Any, values: Located[tuple[int, int]] | dict[str, tuple[int, int]] | None = None,
-                 keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] | None = None,
-                 duplicates: Duplicates | list[DuplicateKey] | None = None) -> None:
-        self.data = data
-        self.values = {} if values is None else values
-        self.keys = {} if keys is None else keys
-        self.duplicates = [] if duplicates is None else duplicates
-        # The source text of each plain scalar YAML 1.2 read as a number or a boolean
-        # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
-        # wants text. Derived from the text, so not a field (not compared).
-        self.texts: Located[str] = Located(NodeTree())
-        # Filled only by ``parse_yaml(text, spans=True)``; not a field (not compared).
-        self.spans: Located[Span] = Located(NodeTree())
+    data: Any
+    values: Located[tuple[int, int]] | dict[str, tuple[int, int]] = field(default_factory=dict)
+    keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] = field(default_factory=dict)
+    duplicates: Duplicates | list[DuplicateKey] = field(default_factory=list)
+    # The source text of each plain scalar YAML 1.2 read as a number or a boolean
+    # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
+    # wants text. Derived from the text, so not compared.
+    texts: Located[str] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False, compare=False)
+    # Filled only by ``parse_yaml(text, spans=True)``; not compared.
+    spans: Located[Span] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False,
+                                 compare=False)
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -547,8 +531,8 @@ def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> s
     return decode_utf8(read_limited(path, limit=limit), path=os.fspath(path))
 
 
-_SURROGATE = compile_kept("[\ud800-\udfff]")
-_LINE_BREAKS = compile_kept("[\x85\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
 class _Dumper(yaml.SafeDumper):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from typing import Any, Callable
 
 from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
@@ -18,11 +19,7 @@ from isollm.schema.loader import load_schema
 from isollm.util.by_identity import ByIdentity
 from isollm.schema.pointer import MISSING, resolve
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Callable
-
-    Check = Callable[[Any], bool]
+Check = Callable[[Any], bool]
 
 ANNOTATIONS = frozenset({
     "$schema", "$id", "$comment", "$defs", "title", "description", "markdownDescription",

@@ -6,19 +6,13 @@ schema ``pattern`` compile it here, so they all agree on what it matches.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-
-from isollm.util.regex_cache import compile_kept
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    import re
-
 
 # What decides the meaning of a ``$``: an escape (a backslash and the character after it), the
 # brackets of a character class, the dollar itself. Found by ``re`` (in C), not one character
 # at a time in Python: the schema's grammars run to thousands of characters.
-_TOKENS = compile_kept(r"\\[\s\S]|[\[\]$]")
+_TOKENS = re.compile(r"\\[\s\S]|[\[\]$]")
 
 
 def ecma_to_python(pattern: str) -> str:
@@ -49,4 +43,4 @@ def ecma_to_python(pattern: str) -> str:
 @lru_cache(maxsize=None)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a JSON Schema (ECMA-262) pattern for Python's ``re`` (see ``ecma_to_python``)."""
-    return compile_kept(ecma_to_python(pattern))
+    return re.compile(ecma_to_python(pattern))

@@ -9,13 +9,11 @@ counted without being explained. Each part is a ``Fault``.
 
 from __future__ import annotations
 
+from typing import Any, Iterator
+
 from isollm.schema.decide import check_within
 from isollm.schema.keywords import host_port_conflicts
 from isollm.util.by_identity import ByIdentity
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Iterator
 
 # How a fault is explained:
 WHOLE = "whole"            # the value against its whole schema (nothing below it to walk)

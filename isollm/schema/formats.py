@@ -12,18 +12,15 @@ both enforce exactly the same rules.
 from __future__ import annotations
 
 import re
+import calendar
 from functools import partial
+from typing import Any, Callable, Mapping
 
 from isollm.util.numbers import as_whole
-from isollm.util.regex_cache import compile_kept
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Callable, Mapping
+FormatCheck = Callable[[object], bool]
 
-    FormatCheck = Callable[[object], bool]
-
-_DIGITS = compile_kept(r"[0-9]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
@@ -66,7 +63,7 @@ def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
     return str(int(text.split(":")[0]))
 
 
-_FINGERPRINT = compile_kept(r"[0-9a-f]{12,64}")
+_FINGERPRINT = re.compile(r"[0-9a-f]{12,64}")
 
 
 def image_pins_version(value: str) -> bool:
@@ -84,7 +81,7 @@ def image_pins_version(value: str) -> bool:
 # is judged the same with or without our validator class. Go's time.Time reads
 # only an uppercase T and Z and a '.': the state schemas say so with a standard
 # ``pattern`` beside the format, which every validator enforces.
-RFC3339 = compile_kept(
+RFC3339 = re.compile(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
     r"(?:[.,](?P<fraction>[0-9]+))?"
@@ -101,8 +98,6 @@ def rfc3339_parts(value: str) -> re.Match[str]:
         raise ValueError("year 0000 is not supported")
     if not 1 <= month <= 12:
         raise ValueError(f"month {month} out of range")
-    import calendar  # only state files hold timestamps: the config hook need not load it
-
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise ValueError(f"day {day} out of range for {year:04d}-{month:02d}")
     if int(match["hour"]) > 23 or int(match["minute"]) > 59 or int(match["second"]) > 59:

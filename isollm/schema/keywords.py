@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, Iterator
+
 from isollm.schema import pointer
 from isollm.schema.formats import host_port
 from isollm.schema.loader import schema_default
 from isollm.schema.messages import schema_message
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Iterator
 
 
 def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
 
 from isollm.schema.pointer import subschema
-from isollm.util.kept import keep, recall
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Mapping
-    from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker", "task")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
@@ -19,7 +16,6 @@ _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
 
 
 def _schema_file(name: str) -> str:
-    # os.path, not pathlib: the hook reads a schema on every run and need not load pathlib.
     if name not in _FILE_NAMES:
         raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
     # In a wheel the schemas ship inside the package; in a source checkout they
@@ -33,8 +29,6 @@ def _schema_file(name: str) -> str:
 
 def schema_path(name: str) -> Path:
     """Path of the schema file called ``name`` (one of ``SCHEMA_NAMES``)."""
-    from pathlib import Path
-
     return Path(_schema_file(name))
 
 
@@ -52,21 +46,8 @@ def schema_bytes(name: str) -> bytes:
 
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
-    """The parsed schema; callers must not mutate it.
-
-    Parsed once per interpreter and kept (``isollm.util.kept``) while the file's
-    bytes stay the same: a run then needs neither the parse nor ``json`` itself.
-    """
-    raw = schema_bytes(name)
-    remembered = recall(("schema", name))
-    if isinstance(remembered, tuple) and len(remembered) == 2 and remembered[0] == raw \
-            and isinstance(remembered[1], dict):
-        kept: dict[str, Any] = remembered[1]
-        return kept
-    import json
-
-    schema: dict[str, Any] = json.loads(raw)
-    keep(("schema", name), (raw, schema))
+    """The parsed schema, parsed once per process; callers must not mutate it."""
+    schema: dict[str, Any] = json.loads(schema_bytes(name))
     return schema
 
 

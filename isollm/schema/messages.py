@@ -19,11 +19,11 @@ default below, which no schema message repeats.
 
 from __future__ import annotations
 
-from isollm.schema import pointer as pointers
+import difflib
+import json
+from typing import Any, Iterable, Mapping
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Iterable, Mapping
+from isollm.schema import pointer as pointers
 
 # For problems the schema gives no message for; each says what failed and where.
 DEFAULT_MESSAGES = {
@@ -67,15 +67,11 @@ class _Fields(dict):  # type: ignore[type-arg]
 
 
 def _as_json(value: Any, *, ensure_ascii: bool) -> str:
-    import json  # only to show a value in a message: the hook on a valid file needs none
-
     return json.dumps(value, default=str, ensure_ascii=ensure_ascii)
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:
     """The choice ``name`` most likely misspells, for a "did you mean"; None if none is close."""
-    import difflib  # only to explain a mistake
-
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -8,9 +8,7 @@ A leaf module: it imports nothing from the toolkit.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Iterable
+from typing import Any, Iterable
 
 
 class _Missing:

@@ -12,8 +12,10 @@ import json
 import math
 from typing import Any
 
-from isollm.schema.decide import checker_for
 from isollm.errors import InvalidStateError, Issue, ValidationError
+from isollm.io.yamlio import Document, parse_yaml
+from isollm.schema.check import validate_instance
+from isollm.schema.decide import checker_for
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child
@@ -29,15 +31,11 @@ _GO_TABLE = str.maketrans(_GO_ESCAPES)
 
 
 def _explain(kind: str, data: Any, text: str | None) -> list[Issue]:
-    from isollm.schema.check import validate_instance
-
     return validate_instance(kind, data, _document(text) if text is not None else None)
 
 
-def _document(text: str) -> Any:
+def _document(text: str) -> Document | None:
     """The JSON text parsed as YAML 1.2 (a superset), for line and column; None if that fails."""
-    from isollm.io.yamlio import parse_yaml
-
     try:
         return parse_yaml(text)
     except Exception:  # locations are a nicety; the JSON parser already accepted the text

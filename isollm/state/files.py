@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, ContextManager, Iterator, TypeVar
 
+from isollm.config import STATE_DIR
 from isollm.io.atomic import NOFOLLOW_DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
@@ -212,8 +213,6 @@ class FileState:
     def for_project(cls, project_root: str | os.PathLike[str]) -> FileState:
         """The store in ``<project_root>/.isollm``. The toolkit makes that directory itself, so a
         symlink there was planted (a repository can commit one despite .gitignore): refused."""
-        from isollm.config import STATE_DIR
-
         state_dir = Path(project_root) / STATE_DIR
         if os.path.islink(state_dir):  # said early; every operation refuses it again on its own
             raise StateError(f"{state_dir}: is a symbolic link; refusing to keep state through it")

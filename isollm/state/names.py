@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from isollm.schema.decide import compile_schema
 from isollm.errors import ValidationError
+from isollm.schema.check import validate_instance
+from isollm.schema.decide import Check, compile_schema
 from isollm.schema.loader import load_schema
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from isollm.schema.decide import Check
 
 
 @lru_cache(maxsize=None)
@@ -22,7 +19,5 @@ def check_worker_name(name: object) -> str:
     """``name`` if the worker schema accepts it as a name, else ``ValidationError`` saying why."""
     if isinstance(name, str) and _name_check()(name):
         return name
-    from isollm.schema.check import validate_instance
-
     issues = [i for i in validate_instance("worker", {"name": name}) if i.pointer == "/name"]
     raise ValidationError(issues, title="invalid worker name")

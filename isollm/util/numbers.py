@@ -10,10 +10,7 @@ enter: the config, the state files, the state records.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing on the hook's path
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 
 def as_whole(value: Any) -> Any:
