@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from isollm.schema.pointer import subschema
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_NAMES = ("config", "session", "worker", "task")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
@@ -29,6 +31,10 @@ def _schema_file(name: str) -> str:
 
 def schema_path(name: str) -> Path:
     """Path of the schema file called ``name`` (one of ``SCHEMA_NAMES``)."""
+    # Imported here: pathlib (with urllib and ipaddress) is about 0.14x `import yaml` of the
+    # hook's start-up in a fresh interpreter (bench/run.py --clean), and the hook needs no Path.
+    from pathlib import Path
+
     return Path(_schema_file(name))
 
 
