@@ -3,7 +3,7 @@
 Every whole-process pair runs in alternation (order rotated each round) in
 this one run, on data created here in a temporary directory, with this
 checkout on ``PYTHONPATH`` (nothing is installed). The table gives medians and
-the ratio each goal of issue 6 is about; ``--smoke`` uses tiny sizes and few
+the ratio each goal (issues 6, 10 and 16) is about; ``--smoke`` uses tiny sizes and few
 rounds so CI can prove the benchmark still runs (its numbers mean nothing).
 """
 
@@ -118,8 +118,8 @@ def bench_hook(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
         Row("hook vs check-jsonschema", hook.label, h, "check-jsonschema", c, "ms", h / c, "<= 0.4x", h / c <= 0.4),
         Row("hook vs floor", hook.label, h, "import yaml, jsonschema", f, "ms", h / f, "<= 1.0x", h / f <= 1.0),
         # Side by side with the one library it cannot do without: what the hook imports
-        # and does beyond reading YAML (issue 10).
-        Row("hook vs import yaml", entry.label, e, "import yaml", y, "ms", e / y, "<= 1.3x", e / y <= 1.3),
+        # and does beyond reading YAML (issue 16: at most 1.5x, by public means only).
+        Row("hook vs import yaml", entry.label, e, "import yaml", y, "ms", e / y, "<= 1.5x", e / y <= 1.5),
         Row("hook peak memory", hook.label, hr, "check-jsonschema", cr, "MiB max RSS", hr / cr, "<= 0.6x",
             hr / cr <= 0.6),
     ]
