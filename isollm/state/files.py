@@ -255,6 +255,19 @@ class FileState:
         """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
         return self._subdirectory(WORKERS_DIR, self.workers_dir, "worker state", create=create)
 
+    @staticmethod
+    def _read_file(opener: Callable[[], ContextManager[int | None]], path: Path, kind: str) -> bytes | None:
+        """The bytes of the file ``path`` in the directory ``opener`` opens; None if either is missing."""
+        with opener() as fd:
+            if fd is None:
+                return None
+            try:
+                return _read(fd, path.name, path, kind)
+            except FileNotFoundError:
+                return None
+            except OSError as error:
+                raise StateError(f"{path}: cannot read: {error.strerror}") from error
+
     # -- session ---------------------------------------------------------
 
     def create_session(self, session: Session) -> None:
@@ -279,15 +292,9 @@ class FileState:
     def load_session(self) -> Session:
         """The session; a file from an older isollm (``isollm up``'s included) is migrated
         in memory and left as it is on disk."""
-        with self._state_directory() as fd:
-            if fd is None:
-                raise NoSessionError()
-            try:
-                raw = _read(fd, SESSION_FILE, self.session_path, "session")
-            except FileNotFoundError:
-                raise NoSessionError() from None
-            except OSError as error:
-                raise StateError(f"{self.session_path}: cannot read: {error.strerror}") from error
+        raw = self._read_file(self._state_directory, self.session_path, "session")
+        if raw is None:
+            raise NoSessionError()
         data, written = decode_state_versioned("session", raw, path=str(self.session_path))
         return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
@@ -321,15 +328,9 @@ class FileState:
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
-        with self._workers_directory() as fd:
-            if fd is None:
-                raise WorkerNotFoundError(name)
-            try:
-                raw = _read(fd, path.name, path, "worker")
-            except FileNotFoundError:
-                raise WorkerNotFoundError(name) from None
-            except OSError as error:
-                raise StateError(f"{path}: cannot read: {error.strerror}") from error
+        raw = self._read_file(self._workers_directory, path, "worker")
+        if raw is None:
+            raise WorkerNotFoundError(name)
         return self._worker_from(raw, path, name)
 
     @staticmethod
@@ -375,16 +376,8 @@ class FileState:
     def load_task(self, name: str) -> TaskAssignment | None:
         """Worker ``name``'s task file (``tasks/<name>.json``), or None if it has none."""
         path = self.task_path(name)
-        with self._tasks_directory() as fd:
-            if fd is None:
-                return None
-            try:
-                raw = _read(fd, path.name, path, "task")
-            except FileNotFoundError:
-                return None
-            except OSError as error:
-                raise StateError(f"{path}: cannot read: {error.strerror}") from error
-        return self._task_from(raw, path, name)
+        raw = self._read_file(self._tasks_directory, path, "task")
+        return None if raw is None else self._task_from(raw, path, name)
 
     def load_all_tasks(self) -> TaskLoadResult:
         """Every task file that loads, and one error (naming the file) for each that does not."""

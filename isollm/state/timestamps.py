@@ -26,11 +26,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def zero_time() -> datetime:
-    """Go's zero ``time.Time``: a value written for a time that was never set."""
-    return datetime(1, 1, 1, tzinfo=timezone.utc)
-
-
 def is_zero(value: datetime) -> bool:
     return value.utcoffset() == timedelta(0) and value.replace(tzinfo=None) == datetime(1, 1, 1) \
         and getattr(value, "nanosecond", 0) == 0

@@ -16,8 +16,8 @@ _ELLIPSIS = " ... "
 # C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates, and the
 # bidirectional controls that can make a terminal show text other than what is there.
 _UNSAFE_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_UNSAFE = re.compile(_UNSAFE_CHARS)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_unsafe: re.Pattern[str] | None = None
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -30,15 +30,11 @@ def _escape(match: re.Match[str]) -> str:
 
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """``text`` with unprintable characters escaped, shortened in the middle to ``limit``."""
-    global _unsafe
     if len(text) > 4 * limit:  # escaping can only lengthen: cut first, so cost stays bounded
         text = text[: 2 * limit] + text[-2 * limit:]
-    # Every unsafe character is one isprintable() refuses (Cc, Cf, Cs, Zl, Zp): most text
-    # needs no regex, and the pattern is compiled only for the rest (not on a clean run).
+    # Every unsafe character is one isprintable() refuses (Cc, Cf, Cs, Zl, Zp): most text needs no regex.
     if not text.isprintable():
-        if _unsafe is None:
-            _unsafe = re.compile(_UNSAFE_CHARS)
-        text = _unsafe.sub(_escape, text)
+        text = _UNSAFE.sub(_escape, text)
     if len(text) <= limit:
         return text
     keep = (limit - len(_ELLIPSIS)) // 2
