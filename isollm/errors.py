@@ -254,8 +254,5 @@ class InvalidStateError(StateError, ValidationError):
     ``.issues`` says what is wrong, with line and column where known.
     """
 
-    def __init__(self, issues: Sequence[Issue], *, path: str, title: str) -> None:
-        ValidationError.__init__(self, issues, path=path, title=title)
-
     def __str__(self) -> str:
         return f"{printable_path(self.path)}: " + ValidationError.__str__(self)

@@ -16,7 +16,6 @@ from isollm.schema.formats import format_check
 from isollm.schema.ecma_regex import compile_pattern
 from isollm.schema.keywords import host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
-from isollm.util.by_identity import ByIdentity
 from isollm.schema.pointer import MISSING, resolve
 
 Check = Callable[[Any], bool]
@@ -262,11 +261,7 @@ def checker_for(name: str) -> Check:
     return compile_schema(load_schema(name))
 
 
-_PART_CHECKS = ByIdentity()
-
-
 def check_within(root: dict[str, Any], schema: Any) -> Check:
     """The compiled check for ``schema``, a part of the schema ``root`` (its ``$ref``s resolve
-    against the whole), built once per part."""
-    check: Check = _PART_CHECKS.get((root, schema), lambda: _Compiler(root).compile(schema))
-    return check
+    against the whole)."""
+    return _Compiler(root).compile(schema)

@@ -23,7 +23,6 @@ from isollm.schema.keywords import host_port_conflicts
 from isollm.schema.pointer import subschema
 from isollm.schema.validator_class import IsollmValidator
 from isollm.io.yamlio import Document
-from isollm.util.by_identity import ByIdentity
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
@@ -114,12 +113,9 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
     return kept
 
 
-_PART_VALIDATORS = ByIdentity()
-
-
 def _validator_for_part(name: str, schema: Any) -> Any:
     """A validator for ``schema``, a part of the named schema (its ``$ref``s resolve against the whole)."""
-    return _PART_VALIDATORS.get((load_schema(name), schema), lambda: _validator(name).evolve(schema=schema))
+    return _validator(name).evolve(schema=schema)
 
 
 def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:

@@ -13,7 +13,6 @@ from typing import Any, Iterator
 
 from isollm.schema.decide import check_within
 from isollm.schema.keywords import host_port_conflicts
-from isollm.util.by_identity import ByIdentity
 
 # How a fault is explained:
 WHOLE = "whole"            # the value against its whole schema (nothing below it to walk)
@@ -23,7 +22,6 @@ HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by an
 
 _DESCENT = ("properties", "additionalProperties", "items")
 _NOT_OWN = frozenset({*_DESCENT, "hostPortsDistinct"})
-_OWN_PARTS = ByIdentity()
 
 
 class Fault:
@@ -46,9 +44,8 @@ class Fault:
 
 def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` without the keywords that apply to its members, nor ``hostPortsDistinct``
-    (told apart): the rules of the mapping or list itself. Built once per schema."""
-    own: dict[str, Any] = _OWN_PARTS.get((schema,), lambda: {k: v for k, v in schema.items() if k not in _NOT_OWN})
-    return own
+    (told apart): the rules of the mapping or list itself."""
+    return {k: v for k, v in schema.items() if k not in _NOT_OWN}
 
 
 def faults(root: dict[str, Any], instance: Any, *, known_invalid: bool = False) -> Iterator[Fault]:
