@@ -23,7 +23,6 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from isollm.io.atomic import fsync_directory  # noqa: E402
 from isollm.state import FileState, TaskRef, WorkerState, WorkerStatus  # noqa: E402
 from isollm.state.codec import encode_state  # noqa: E402
 
@@ -53,7 +52,11 @@ def _bare_loop(directory: Path, data: bytes, *, dir_sync: bool) -> Callable[[int
             os.close(fd)
         os.replace(temp, target)
         if dir_sync:
-            fsync_directory(directory)
+            dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
     return write
 
 

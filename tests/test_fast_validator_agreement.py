@@ -19,7 +19,7 @@ from isollm.schema.decide import checker_for
 from isollm.config import apply_defaults
 from isollm.schema.loader import load_schema
 from isollm.schema.validator_class import IsollmValidator
-from isollm.io.yamlio import YamlError, parse_yaml, read_text
+from isollm.io.yamlio import YamlError, decode_utf8, parse_yaml, read_limited
 from schema_strategies import WRONG_TYPES, SchemaStrategies
 
 EXAMPLES = Path(__file__).resolve().parent / "examples"
@@ -84,7 +84,7 @@ def _example_files() -> list[Path]:
 @pytest.mark.parametrize("path", _example_files(), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_agree_on_every_example(path: Path) -> None:
     try:
-        document = parse_yaml(read_text(path))
+        document = parse_yaml(decode_utf8(read_limited(path)))
     except YamlError:
         pytest.skip("not readable as YAML: no validator sees it")
     _assert_agree(document.data)

@@ -11,7 +11,7 @@ import yaml
 import yaml.scanner
 
 from isollm.io import yamlio
-from isollm.io.yamlio import MAX_DEPTH, YamlError, decode_utf8, dump_yaml, parse_yaml, read_text
+from isollm.io.yamlio import MAX_DEPTH, YamlError, decode_utf8, dump_yaml, parse_yaml, read_limited
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -115,12 +115,12 @@ def test_decode_strips_bom_and_locates_bad_bytes() -> None:
     assert "not valid UTF-8" in raised.value.message
 
 
-def test_read_text_refuses_huge_files_without_reading_them(tmp_path: Path) -> None:
+def test_read_limited_refuses_huge_files_without_reading_them(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a: 1\n" * 1000)
     with pytest.raises(YamlError, match="larger than"):
-        read_text(big, limit=1024)
-    assert read_text(big, limit=10_000).startswith("a: 1")
+        read_limited(big, limit=1024)
+    assert decode_utf8(read_limited(big, limit=10_000)).startswith("a: 1")
 
 
 @pytest.mark.parametrize("value", ["yes", "on", "0o17", "0x1F", "1e3", "~", "8080:80", "2024-01-01", "", "true",

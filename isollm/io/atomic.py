@@ -30,14 +30,6 @@ NOFOLLOW_DIRECTORY_FLAGS = DIRECTORY_FLAGS | _NOFOLLOW
 _TEMP_ATTEMPTS = 100
 
 
-def fsync_directory(directory: str | os.PathLike[str]) -> None:
-    fd = os.open(directory, DIRECTORY_FLAGS)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_all(fd: int, data: bytes) -> None:
     """All of ``data`` to ``fd`` (``os.write`` may write less than it is given)."""
     view = memoryview(data)

@@ -526,11 +526,6 @@ def within_limit(raw: bytes, path: str, *, what: str = "file", limit: int = MAX_
     return raw
 
 
-def read_text(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> str:
-    """``read_limited``, decoded (see ``decode_utf8``)."""
-    return decode_utf8(read_limited(path, limit=limit), path=os.fspath(path))
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 

@@ -113,11 +113,6 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
     return kept
 
 
-def _validator_for_part(name: str, schema: Any) -> Any:
-    """A validator for ``schema``, a part of the named schema (its ``$ref``s resolve against the whole)."""
-    return _validator(name).evolve(schema=schema)
-
-
 def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:
     at = pointers.join(fault.tokens)
     if fault.kind == UNKNOWN_KEY:
@@ -128,7 +123,8 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
                 for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
     found: list[Found] = []
     node_schema = fault.node_schema if isinstance(fault.node_schema, dict) else None
-    for error in _validator_for_part(name, fault.schema).iter_errors(fault.instance):
+    # A validator for the part, its $refs resolved against the whole schema.
+    for error in _validator(name).evolve(schema=fault.schema).iter_errors(fault.instance):
         if error.context:
             error = best_match(error.context)
         found.extend(_describe(error, root, at, node_schema if error.schema is fault.schema else None))
