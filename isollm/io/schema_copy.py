@@ -23,10 +23,10 @@ import errno
 import os
 import stat
 
-from isollm.config import SCHEMA_COPY, STATE_DIR
 from isollm.errors import Issue
 from isollm.io.atomic import DIRECTORY_FLAGS, NOFOLLOW_DIRECTORY_FLAGS, atomic_write_at
 from isollm.io.bounded_read import read_at_most
+from isollm.names import SCHEMA_COPY, STATE_DIR
 from isollm.schema.loader import schema_bytes
 from isollm.util.regex_cache import compile_kept
 
