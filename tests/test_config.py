@@ -41,6 +41,41 @@ def test_constants_are_read_from_the_schema() -> None:
     assert (cfg.CONFIG_FILE_NAME, cfg.STATE_DIR) == ("isollm.yaml", ".isollm")
 
 
+# The public names of ``isollm.config`` in the design's contract (shared/design.md, beside the repository).
+CONTRACT = ["CONFIG_FILE_NAME", "STATE_DIR", "MIN_WORKERS", "MAX_WORKERS", "MIN_USER_PORT", "MAX_PORT",
+            "MIN_PROJECT_NAME_LEN", "MAX_PROJECT_NAME_LEN", "Config", "default_config", "load", "save",
+            "load_and_validate", "find_project_root", "create_state_dir", "exists", "ValidationError", "ConfigError"]
+
+
+def test_all_lists_the_contract_and_every_name_is_there() -> None:
+    assert sorted(cfg.__all__) == sorted(CONTRACT)
+    assert all(hasattr(cfg, name) for name in cfg.__all__)
+
+
+def _design() -> Path | None:
+    for directory in Path(__file__).resolve().parents:
+        if (directory / "shared" / "design.md").is_file():
+            return directory / "shared" / "design.md"
+    return None
+
+
+@pytest.mark.skipif(_design() is None, reason="shared/design.md is not beside this checkout")
+def test_the_contract_is_the_designs() -> None:
+    """Each module-level name the design's ``isollm.config`` section shows: a constant, a class,
+    a function called (``load(directory)``); not an attribute (``.errors``) or a message."""
+    import builtins
+    import re
+
+    text = (_design() or Path()).read_text(encoding="utf-8")
+    section = text.split("### `isollm.config`", 1)[1].split("\n### ", 1)[0]
+    names = set()
+    for span in re.findall(r"`([^`]+)`", section):
+        found = re.fullmatch(r"([A-Za-z_]\w*)(\(.*\))?(?: -> .*| = .*)?", span)
+        if found and (found.group(2) or not found.group(1).islower()) and not hasattr(builtins, found.group(1)):
+            names.add(found.group(1))
+    assert names == set(CONTRACT)
+
+
 # --- the plan's "Validation Tests" ---------------------------------------------------------------
 
 def test_validate_valid_config() -> None:
