@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Iterator, Mapping, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 from isollm.errors import MAX_LISTED, ConfigError, Issue, first_listed
 from isollm.io.locations import Located

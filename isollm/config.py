@@ -10,10 +10,12 @@ schema's defaults filled in where a value is missing, so a value the user wrote
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Generic, Mapping, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from isollm.check import (SCHEMA as _SCHEMA, apply_defaults, as_written, config_data, config_issues, config_warnings,
-                          copy_data as _copy, misnamed, read_config)
+from isollm.check import SCHEMA as _SCHEMA
+from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
+from isollm.check import copy_data as _copy
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
@@ -22,10 +24,9 @@ from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_D
 if TYPE_CHECKING:  # pathlib is imported where a Path is made: the hook never makes one
     from pathlib import Path
 
-__all__ = ["CONFIG_FILE_NAME", "STATE_DIR", "MIN_WORKERS", "MAX_WORKERS", "MIN_USER_PORT", "MAX_PORT",
-           "MIN_PROJECT_NAME_LEN", "MAX_PROJECT_NAME_LEN", "Config", "default_config", "load", "save",
-           "load_and_validate", "find_project_root", "create_state_dir", "exists", "ValidationError",
-           "ConfigError"]
+__all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS", "MIN_PROJECT_NAME_LEN",
+           "MIN_USER_PORT", "MIN_WORKERS", "STATE_DIR", "Config", "ConfigError", "ValidationError", "create_state_dir",
+           "default_config", "exists", "find_project_root", "load", "load_and_validate", "save"]
 
 T = TypeVar("T")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from isollm.check import Checked, check_config, not_read
 from isollm.config import read_config_bytes
