@@ -71,30 +71,27 @@ def read_stdin() -> bytes:
     return within_limit(raw, STDIN_NAME, what="standard input")
 
 
-def examine(path: str) -> tuple[Checked, Config | None]:
-    """The config ``path`` names (``-``: standard input) read once and checked: what the check
-    found, and the config when it could be read. The editor's schema copy beside a file is
-    kept current from the same bytes."""
+def examine(path: str) -> Checked:
+    """The config ``path`` names (``-``: standard input) read once and checked. The editor's
+    schema copy beside a file is kept current from the same bytes."""
     name = shown_name(path)
     try:
         raw = read_stdin() if path == STDIN else read_config_bytes(path)
     except ConfigError as error:
-        return not_read(name, error), None
+        return not_read(name, error)
     checked = check_config(raw, name)
     if path != STDIN:
         refresh_schema_copy(path, raw)
-    if checked.data is None:
-        return checked, None
-    return checked, Config(checked.data, path=name, document=checked.document)
+    return checked
 
 
 def load_and_report(path: str) -> Config | None:
     """The config ``path`` names, its problems printed on stderr as ``validate`` prints them;
     None when it cannot be read at all. Commands that show a config print what they can."""
-    report, config = examine(path)
-    for line in text_lines(report):
+    checked = examine(path)
+    for line in text_lines(checked):
         print(line, file=sys.stderr)
-    return config
+    return None if checked.data is None else Config(checked.data, path=checked.path, document=checked.document)
 
 
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
