@@ -1,9 +1,7 @@
 """The one check stage of a config: every rule an ``isollm.yaml`` is judged by.
 
-Reading (``isollm.io.yamlio``: bytes to text to a located YAML document) comes before
-it, the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it.
-``check_config`` takes the bytes or text and a name, never a path it reads, so the CLI,
-the pre-commit hook, the API and an editor's language server judge a config alike:
+Reading (``isollm.io.yamlio``: bytes to text to a located YAML document) comes before it,
+the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The rules:
 
 - the file's name: isollm never reads an ``isollm.yml``;
 - the document: YAML isollm reads, not empty, a mapping;
@@ -12,8 +10,11 @@ the pre-commit hook, the API and an editor's language server judge a config alik
 - a number written with a leading zero; a required key written but left null;
 - warnings: an image without a tag, a modeline naming a schema that was never published.
 
-What is checked (and what a ``Config`` holds) is the document with the schema's defaults
-filled in: a key whose value is null counts as not written.
+``check_config`` takes a file's bytes or an editor's text and a name, never a path it
+reads, so the CLI, the pre-commit hook and a language server judge a config alike;
+``Config.issues()`` and ``warnings()`` run the same rules (``config_issues``,
+``config_warnings``) on a config's data. What is checked is the document with the
+schema's defaults filled in: a key whose value is null counts as not written.
 """
 
 from __future__ import annotations
