@@ -517,3 +517,36 @@ def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(
 def test_a_value_of_another_python_type_is_copied_not_recursed_into() -> None:
     config = cfg.Config({"project": "abc", "ports": ("3000",)})  # a tuple, through the API
     assert [i.keyword for i in config.issues()] == ["type"]
+
+
+# --- the one check stage (isollm.check), which the API, the CLI and an editor call -------------
+
+STAGE_TEXT = ("# yaml-language-server: $schema=https://raw.githubusercontent.com/isollm/isollm-toolkit/main/x.json\n"
+              "project: demo\nimage: ubuntu\nworkers: 010\nports:\n" + "".join(f"  - bad{i}\n" for i in range(120)))
+
+
+@pytest.mark.parametrize("name", ["svc/isollm.yml", "isollm.yaml"])
+def test_the_stage_runs_every_rule_from_bytes_or_text(name: str) -> None:
+    from isollm.check import check_config
+
+    checked = check_config(STAGE_TEXT.encode(), name)
+    assert check_config(STAGE_TEXT, name) == checked  # an editor's text is judged as the file's bytes
+    errors, warnings = checked.errors, checked.warnings
+    renamed = name.endswith(".yml")
+    assert [i.keyword for i in errors[:2]] == (["fileName", "leadingZero"] if renamed else ["leadingZero", "pattern"])
+    assert len(errors) == renamed + cfg.MAX_LISTED + 1 and errors[-1].keyword == "leftOut"  # the name is not counted
+    assert [(i.keyword, i.line) for i in warnings] == [("modeline", 1), ("warning", 3)]
+    assert {i.path for i in errors + warnings} == {name} and not checked.valid
+    # The API's problems are the stage's, for the same file (the file name is the CLI's to judge).
+    config = cfg.parse_config_text(STAGE_TEXT, name)
+    assert config.issues() == errors[renamed:] and config.warning_issues() == warnings[1:]
+    assert checked.data is not None and cfg.Config(checked.data) == config
+
+
+def test_the_stage_reports_what_cannot_be_read_as_one_located_error() -> None:
+    from isollm.check import check_config
+
+    for raw, line in ((b"project: demo\n\xff\n", 2), ("a: [\n", 2), ("", 1), ("- a\n", 1)):
+        checked = check_config(raw, "x.yaml")
+        assert len(checked.errors) == 1 and checked.errors[0].line == line, checked
+        assert (checked.warnings, checked.data, checked.document) == ([], None, None)
