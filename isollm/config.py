@@ -1,53 +1,35 @@
-"""The project config (``isollm.yaml``): load, defaults, validation, save.
+"""The project config (``isollm.yaml``): the API over reading, checking and saving it.
 
-Every limit, default, pattern and message comes from ``schemas/isollm.schema.json``.
-A ``Config`` is a typed view over one dict holding the document as written with
-the schema's defaults filled in where a value is missing, so a value the user
-wrote (even ``workers: 0`` or ``workers: "3"``) is validated as written.
+Every rule a config is judged by lives in the check stage (``isollm.check``); every
+limit, default, pattern and message comes from ``schemas/isollm.schema.json``. A
+``Config`` is a typed view over one dict holding the document as written with the
+schema's defaults filled in where a value is missing, so a value the user wrote
+(even ``workers: 0`` or ``workers: "3"``) is validated as written.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from isollm.check import SCHEMA as _SCHEMA
+from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
+from isollm.check import copy_data as _copy
+from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_create, atomic_write
-from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError, first_listed
-from isollm.schema.formats import image_pins_version
-from isollm.schema.loader import load_schema, schema_file_name, schema_types
-from isollm.schema import pointer as pointers
-from isollm.schema.messages import schema_message
-from isollm.schema.pointer import subschema
-from isollm.schema.check import validate_instance
-from isollm.io.locations import Located
-from isollm.io.yamlio import Document, decode_utf8, dump_yaml, parse_yaml, read_limited
-from isollm.util.numbers import whole_numbers
-import re
+from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
+from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (the hook never needs it)
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pathlib is imported where a Path is made: the hook never makes one
     from pathlib import Path
-    from typing import Any, Generic, Iterator, Mapping, TypeVar
 
-    T = TypeVar("T")
+__all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS", "MIN_PROJECT_NAME_LEN",
+           "MIN_USER_PORT", "MIN_WORKERS", "STATE_DIR", "Config", "ConfigError", "ValidationError", "create_state_dir",
+           "default_config", "exists", "find_project_root", "load", "load_and_validate", "save"]
 
-    class _Typed(Generic[T]):
-        """What the type checker sees as the base of ``_Key``: a generic class."""
-else:
-    from typing import Generic as _Typed, TypeVar
+T = TypeVar("T")
 
-    T = TypeVar("T")
-
-CONFIG_FILE_NAME = "isollm.yaml"
-STATE_DIR = ".isollm"
-# The Go isollm reads isollm.yaml alone. This other spelling is recognised only to
-# tell the user to rename it, never read as the project's config.
-MISNAMED_CONFIG = "isollm.yml"
-
-# The installed schema's copy that the modeline names, relative to the config's directory
-# (kept current by isollm.io.schema_copy).
-SCHEMA_COPY = f"{STATE_DIR}/{schema_file_name('config')}"
-
-_SCHEMA = load_schema("config")
 _PROPS = _SCHEMA["properties"]
 MIN_WORKERS: int = _PROPS["workers"]["minimum"]
 MAX_WORKERS: int = _PROPS["workers"]["maximum"]
@@ -57,122 +39,8 @@ MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of YAML or JSON data (``copy.deepcopy`` only for what else a loader may give)."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    import copy
-
-    return copy.deepcopy(value)
-
-
-def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
-    """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
-    and whole-number floats at integer positions read as integers.
-
-    A known key whose value is null (``workers:`` left empty, ``~``, a section whose
-    entries are all commented out) counts as not written: it is dropped, so its
-    default applies, or a required key is reported missing. An unknown key stays,
-    null or not, to be reported as unknown.
-    """
-    if not isinstance(value, dict):
-        return _copy(value)
-    properties = schema.get("properties", {})
-    result = {key: _copy(item) for key, item in value.items()
-              if item is not None or key not in properties}
-    for name, sub in properties.items():
-        if name not in result and "default" in sub:
-            result[name] = _copy(sub["default"])
-        if name in result:
-            result[name] = whole_numbers(sub, result[name])
-        if name in result and sub.get("properties"):
-            result[name] = apply_defaults(sub, result[name])
-    return result
-
-
-def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str],
-               pointer: str = "") -> Any:
-    """``value`` (a document's data) with the text as written wherever the schema wants text
-    and YAML read a number or a boolean: ``base_branch: 1.10`` is ``"1.10"``, ``- 3000``
-    under ``ports`` is ``"3000"``, as the Go isollm reads them into its string fields.
-
-    ``texts`` holds the source text of such scalars by pointer (``Document.texts``).
-    Only positions the schema knows change; a null stays null (not written).
-    """
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        return {key: as_written(properties[key], item, texts, pointers.child(pointer, key))
-                if key in properties else item for key, item in value.items()}
-    if isinstance(value, list):
-        items = schema.get("items")
-        if not isinstance(items, dict):
-            return value
-        return [as_written(items, item, texts, pointers.child(pointer, index)) for index, item in enumerate(value)]
-    if not isinstance(value, (bool, int, float)):  # only those have a source text
-        return value
-    text = texts.get(pointer)
-    return text if text is not None and "string" in schema_types(schema) else value
-
-
-def _numbers_as_text(schema: Mapping[str, Any], value: Any) -> Any:
-    """An int given (through the API) where the schema takes a number or its text, as
-    text: the port ``3000`` is ``"3000"``, so ``Config.ports`` is always a list of str."""
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        return {key: _numbers_as_text(properties[key], item) if key in properties else item
-                for key, item in value.items()}
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        return [_numbers_as_text(schema["items"], item) for item in value]
-    kinds = schema_types(schema)
-    if isinstance(value, int) and not isinstance(value, bool) and "string" in kinds and "integer" in kinds:
-        return str(value)
-    return value
-
-
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
-
-
-def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[str]:
-    """The pointers of the scalars in ``value`` where ``schema`` does not take text,
-    following ``properties`` and ``items``: only positions the schema knows (few, and shallow)."""
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if key in properties:
-                yield from _number_positions(properties[key], item, pointers.child(pointer, key))
-    elif isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, dict):
-            for index, item in enumerate(value):
-                yield from _number_positions(items, item, pointers.child(pointer, index))
-    elif schema and "string" not in schema_types(schema):
-        yield pointer
-
-
-def _leading_zero_issues(document: Document, path: str) -> list[Issue]:
-    """A number written with a leading zero where the schema wants a number (``workers: 010``):
-    the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
-    issues = []
-    for where in _number_positions(_SCHEMA, document.data):
-        text = document.texts.get(where)
-        if text is None or not _LEADING_ZERO.fullmatch(text):
-            continue
-        message = schema_message(_SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
-        issues.append(Issue(message, where, *document.locate(where), "leadingZero", path))
-    return issues
-
-
-class _Key(_Typed[T]):
-    """An attribute that reads and writes one key of the view's dict.
-
-    Its type is given by annotation (``port: _Key[int] = _Key()``), never by
-    subscripting at run time: ``_Key["str | None"]()`` would compile the string
-    on every import, a tenth of the pre-commit hook's run.
-    """
+class _Key(Generic[T]):
+    """An attribute that reads and writes one key of the view's dict."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -190,7 +58,7 @@ class _Key(_Typed[T]):
             if default is not None:
                 view._data[self.name] = _copy(default)
             return
-        view._data[self.name] = _numbers_as_text(view._schema["properties"][self.name], value)
+        view._data[self.name] = as_written(view._schema["properties"][self.name], value)
 
 
 class _Section:
@@ -247,7 +115,7 @@ class Config:
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
-        self._data: dict[str, Any] = _numbers_as_text(_SCHEMA, apply_defaults(_SCHEMA, dict(data or {})))
+        self._data = config_data(data or {}, document.texts if document is not None else None)
         self._fallbacks: dict[str, Any] = {}
         self.path = path
         self._document = document
@@ -288,28 +156,7 @@ class Config:
     def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
         """The problems, in file order, located in the file the config was loaded from (if
         any): the first ``limit`` of them (all when None), then a ``LeftOut`` counting the rest."""
-        issues = [self._at_null_key(issue)
-                  for issue in validate_instance("config", self._data, self._document, limit)]
-        if self._document is not None and self._document.texts:
-            written = _leading_zero_issues(self._document, self.path or "")
-            # The leading zero is the problem: what the number then breaks is not another.
-            told = {issue.pointer for issue in written}
-            issues = first_listed([*written, *(i for i in issues if i.pointer not in told)], limit)
-        return [issue.located(path=self.path) for issue in issues] if self.path else issues
-
-    def _at_null_key(self, issue: Issue) -> Issue:
-        """A required key written but left null is missing (see ``apply_defaults``): say so
-        where it is written, not at the top of its section."""
-        if issue.keyword != "required" or self._document is None:
-            return issue
-        section = subschema(_SCHEMA, issue.pointer)
-        for name in section.get("required", []):
-            where = pointers.child(issue.pointer, name)
-            written = self._document.keys.get(where)
-            if (written is not None and pointers.resolve(self._document.data, where) is None
-                    and issue.message == schema_message(section["properties"][name], "required", location=where)):
-                return Issue(issue.message, issue.pointer, *written, issue.keyword, issue.path, issue.severity)
-        return issue
+        return config_issues(self._data, self._document, self.path or "", limit)
 
     def validate(self) -> None:
         """Raise ``ValidationError`` listing every problem; return quietly when valid."""
@@ -318,12 +165,8 @@ class Config:
             raise ValidationError(issues, path=self.path or "")
 
     def warning_issues(self) -> list[Issue]:
-        image = self._data.get("image")
-        if isinstance(image, str) and image and not image_pins_version(image):
-            line, column = self._document.locate("/image") if self._document else (None, None)
-            message = schema_message(_PROPS["image"], "warning.untagged", location="/image", instance=image)
-            return [Issue(message, "/image", line, column, "warning", self.path or "", "warning")]
-        return []
+        """Non-fatal problems, located as ``issues`` are."""
+        return config_warnings(self._data, self._document, self.path or "")
 
     def warnings(self) -> list[str]:
         """Non-fatal problems, as messages."""
@@ -351,25 +194,16 @@ def default_config(project_name: str) -> Config:
 
 
 def config_path(directory: str | os.PathLike[str]) -> Path:
-    # pathlib is imported where a Path is made: the hook, which never asks for
-    # one, then starts without it.
     from pathlib import Path
 
     return Path(directory) / CONFIG_FILE_NAME
 
 
-def parse_config_text(text: str, path: str = "") -> Config:
-    """A ``Config`` from YAML text; ``ConfigError`` (with a line) if it is not a config at all."""
-    document = parse_yaml(text, path=path)
-    if document.data is None:
-        raise ConfigError("config file is empty", path=path, line=1, column=1)
-    if not isinstance(document.data, dict):
-        kind = "a list" if isinstance(document.data, list) else "a single value"
-        line, column = document.locate("")
-        # The schema's own message for a document of the wrong type, with what this one is.
-        raise ConfigError(f"{schema_message(_SCHEMA, 'type', location='')}, not {kind}",
-                          path=path, line=line, column=column)
-    return Config(as_written(_SCHEMA, document.data, document.texts), path=path, document=document)
+def parse_config_text(text: str | bytes, path: str = "") -> Config:
+    """A ``Config`` from YAML text (or a file's bytes); ``ConfigError`` (with a line) if it is
+    not a config at all. Not checked: see ``Config.issues``."""
+    document = read_config(text, path)
+    return Config(document.data, path=path, document=document)
 
 
 def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
@@ -391,18 +225,7 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 def load_file(path: str | os.PathLike[str]) -> Config:
     """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
     name = os.fspath(path)
-    return parse_config_text(decode_utf8(read_config_bytes(name), path=name), name)
-
-
-def misnamed(path: str | os.PathLike[str]) -> str | None:
-    """What to do about a config file at ``path`` named ``isollm.yml``, which isollm never
-    reads (None for any other name)."""
-    name = os.fspath(path)
-    if os.path.basename(name) != MISNAMED_CONFIG:
-        return None
-    renamed = os.path.join(os.path.dirname(name), CONFIG_FILE_NAME)
-    return (f"isollm reads only {CONFIG_FILE_NAME}; rename {MISNAMED_CONFIG} to {CONFIG_FILE_NAME} "
-            f"(git mv {name} {renamed})")
+    return parse_config_text(read_config_bytes(name), name)
 
 
 def _refuse_misnamed(directory: str | os.PathLike[str], shown: str | os.PathLike[str]) -> None:

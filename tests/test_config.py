@@ -41,6 +41,41 @@ def test_constants_are_read_from_the_schema() -> None:
     assert (cfg.CONFIG_FILE_NAME, cfg.STATE_DIR) == ("isollm.yaml", ".isollm")
 
 
+# The public names of ``isollm.config`` in the design's contract (shared/design.md, beside the repository).
+CONTRACT = ["CONFIG_FILE_NAME", "STATE_DIR", "MIN_WORKERS", "MAX_WORKERS", "MIN_USER_PORT", "MAX_PORT",
+            "MIN_PROJECT_NAME_LEN", "MAX_PROJECT_NAME_LEN", "Config", "default_config", "load", "save",
+            "load_and_validate", "find_project_root", "create_state_dir", "exists", "ValidationError", "ConfigError"]
+
+
+def test_all_lists_the_contract_and_every_name_is_there() -> None:
+    assert sorted(cfg.__all__) == sorted(CONTRACT)
+    assert all(hasattr(cfg, name) for name in cfg.__all__)
+
+
+def _design() -> Path | None:
+    for directory in Path(__file__).resolve().parents:
+        if (directory / "shared" / "design.md").is_file():
+            return directory / "shared" / "design.md"
+    return None
+
+
+@pytest.mark.skipif(_design() is None, reason="shared/design.md is not beside this checkout")
+def test_the_contract_is_the_designs() -> None:
+    """Each module-level name the design's ``isollm.config`` section shows: a constant, a class,
+    a function called (``load(directory)``); not an attribute (``.errors``) or a message."""
+    import builtins
+    import re
+
+    text = (_design() or Path()).read_text(encoding="utf-8")
+    section = text.split("### `isollm.config`", 1)[1].split("\n### ", 1)[0]
+    names = set()
+    for span in re.findall(r"`([^`]+)`", section):
+        found = re.fullmatch(r"([A-Za-z_]\w*)(\(.*\))?(?: -> .*| = .*)?", span)
+        if found and (found.group(2) or not found.group(1).islower()) and not hasattr(builtins, found.group(1)):
+            names.add(found.group(1))
+    assert names == set(CONTRACT)
+
+
 # --- the plan's "Validation Tests" ---------------------------------------------------------------
 
 def test_validate_valid_config() -> None:
@@ -482,3 +517,36 @@ def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(
 def test_a_value_of_another_python_type_is_copied_not_recursed_into() -> None:
     config = cfg.Config({"project": "abc", "ports": ("3000",)})  # a tuple, through the API
     assert [i.keyword for i in config.issues()] == ["type"]
+
+
+# --- the one check stage (isollm.check), which the API, the CLI and an editor call -------------
+
+STAGE_TEXT = ("# yaml-language-server: $schema=https://raw.githubusercontent.com/isollm/isollm-toolkit/main/x.json\n"
+              "project: demo\nimage: ubuntu\nworkers: 010\nports:\n" + "".join(f"  - bad{i}\n" for i in range(120)))
+
+
+@pytest.mark.parametrize("name", ["svc/isollm.yml", "isollm.yaml"])
+def test_the_stage_runs_every_rule_from_bytes_or_text(name: str) -> None:
+    from isollm.check import check_config
+
+    checked = check_config(STAGE_TEXT.encode(), name)
+    assert check_config(STAGE_TEXT, name) == checked  # an editor's text is judged as the file's bytes
+    errors, warnings = checked.errors, checked.warnings
+    renamed = name.endswith(".yml")
+    assert [i.keyword for i in errors[:2]] == (["fileName", "leadingZero"] if renamed else ["leadingZero", "pattern"])
+    assert len(errors) == renamed + cfg.MAX_LISTED + 1 and errors[-1].keyword == "leftOut"  # the name is not counted
+    assert [(i.keyword, i.line) for i in warnings] == [("modeline", 1), ("warning", 3)]
+    assert {i.path for i in errors + warnings} == {name} and not checked.valid
+    # The API's problems are the stage's, for the same file (the file name is the CLI's to judge).
+    config = cfg.parse_config_text(STAGE_TEXT, name)
+    assert config.issues() == errors[renamed:] and config.warning_issues() == warnings[1:]
+    assert checked.data is not None and cfg.Config(checked.data) == config
+
+
+def test_the_stage_reports_what_cannot_be_read_as_one_located_error() -> None:
+    from isollm.check import check_config
+
+    for raw, line in ((b"project: demo\n\xff\n", 2), ("a: [\n", 2), ("", 1), ("- a\n", 1)):
+        checked = check_config(raw, "x.yaml")
+        assert len(checked.errors) == 1 and checked.errors[0].line == line, checked
+        assert (checked.warnings, checked.data, checked.document) == ([], None, None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from isollm.check import check_config
 from isollm.config import load_file
 from isollm.errors import ConfigError
 from isollm.cli.report import check_config_file, text_lines
@@ -30,11 +31,15 @@ def test_valid_example_passes_api(path: Path) -> None:
     config = load_file(path)
     config.validate()
     assert config.issues() == []
+    checked = check_config(path.read_bytes(), str(path))  # the stage the API's issues() come from
+    assert checked.valid and checked.data == config._data and checked.document == config._document
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_invalid_example_reports_recorded_messages_via_api(path: Path) -> None:
-    report = check_config_file(path)
+@pytest.mark.parametrize("source", ["file", "text"])
+def test_invalid_example_reports_recorded_messages_via_api(path: Path, source: str) -> None:
+    """From the file, and (as an editor holds it) from its text under the file's name."""
+    report = check_config_file(path) if source == "file" else check_config(path.read_text("utf-8"), str(path))
     assert not report.valid
     lines = [line.removeprefix(f"{path}:") for line in text_lines(report)]
     assert lines == expected_lines(path)

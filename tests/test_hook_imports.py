@@ -94,7 +94,7 @@ def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_inte
 def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
     """What callers rely on from Issue & co. (dataclasses): equality, hashing, repr, immutability."""
     from isollm.errors import Issue
-    from isollm.cli.report import FileReport
+    from isollm.check import Checked
     from isollm.io.yamlio import Document, DuplicateKey
 
     issue = Issue("m", "/p", 1, 2, "k")
@@ -110,8 +110,8 @@ def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
     assert Issue("a\nb").message == "a\\nb"  # made one printable line as it is built
     assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
     assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
-    report = FileReport("p")
-    assert report.valid and report == FileReport("p", [], [])
+    report = Checked("p", [], [])
+    assert report.valid and report == Checked("p", [], [])
     with pytest.raises(TypeError):
         hash(report)  # mutable, so unhashable
 

@@ -1,76 +1,32 @@
-"""Checking config files and printing the result as text, JSON or GitHub annotations."""
+"""Printing what the check stage (``isollm.check``) found, as text, JSON or GitHub annotations."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import Any
 
-from isollm.config import Config, misnamed, parse_config_text, read_config_bytes
-from isollm.errors import ConfigError, Issue, LeftOut, by_position, not_listed
-from isollm.io.schema_copy import modeline_issues
-from isollm.io.yamlio import decode_utf8
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
-
+from isollm.check import Checked, check_config, not_read
+from isollm.config import read_config_bytes
+from isollm.errors import ConfigError, LeftOut, by_position, not_listed
 
 STDIN_NAME = "<stdin>"  # how standard input is named in reports
 
-
-@dataclass
-class FileReport:
-    path: str
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def to_dict(self) -> dict[str, Any]:
-        """The file's entry in ``--format json``: its problems, and how many more it has that
-        are not listed (``errors_not_listed``: after the first ``MAX_LISTED``)."""
-        return {"path": self.path, "valid": self.valid,
-                "errors": [i.to_dict() for i in self.errors if not isinstance(i, LeftOut)],
-                "errors_not_listed": not_listed(self.errors),
-                "warnings": [i.to_dict() for i in self.warnings]}
+# The edit commands judge an edit's bytes by the check stage under this name.
+check_config_bytes = check_config
 
 
-def read_and_check(name: str, read: Callable[[], bytes]) -> tuple[FileReport, Config | None, bytes | None]:
-    """Every error and warning of the config ``read`` gives, reported under ``name``; the config
-    when it could be read, and its bytes when they could (a file is read once, for all uses).
-
-    A file named ``isollm.yml`` is checked too, after an error saying that isollm never reads
-    it under that name.
-    """
-    raw: bytes | None = None
-    config: Config | None = None
-    try:
-        raw = read()
-        config = parse_config_text(decode_utf8(raw, path=name), name)
-    except ConfigError as error:
-        report = FileReport(name, error.issues)
-    else:
-        report = FileReport(name, config.issues(), modeline_issues(raw) + config.warning_issues())
-    rename = misnamed(name)
-    if rename:
-        report.errors.insert(0, Issue(rename, "", None, None, "fileName", name))
-    return report, config, raw
-
-
-def check_config_file(path: str | os.PathLike[str]) -> FileReport:
+def check_config_file(path: str | os.PathLike[str]) -> Checked:
     """Every error and warning of one config file; a file that cannot be read is one error."""
     name = os.fspath(path)
-    return read_and_check(name, lambda: read_config_bytes(name))[0]
+    try:
+        raw = read_config_bytes(name)
+    except ConfigError as error:
+        return not_read(name, error)
+    return check_config(raw, name)
 
 
-def check_config_bytes(raw: bytes, name: str) -> FileReport:
-    """The same for config bytes not (yet) in a file, reported under ``name``."""
-    return read_and_check(name, lambda: raw)[0]
-
-
-def text_lines(report: FileReport) -> list[str]:
+def text_lines(report: Checked) -> list[str]:
     """``PATH:LINE:COL: error: MESSAGE`` lines (``warning:`` for warnings), in file order,
     under the report's name for the file."""
     issues = sorted([*report.errors, *report.warnings], key=by_position)
@@ -104,7 +60,7 @@ def repository_path(path: str) -> str:
     return os.path.relpath(absolute, root) if root is not None else os.path.relpath(absolute)
 
 
-def github_lines(report: FileReport) -> list[str]:
+def github_lines(report: Checked) -> list[str]:
     """GitHub Actions workflow commands (``::error file=...,line=...,col=...::MESSAGE``)."""
     out = []
     name = _escape_github(repository_path(report.path), property_value=True)
@@ -118,8 +74,17 @@ def github_lines(report: FileReport) -> list[str]:
     return out
 
 
-def json_document(reports: Sequence[FileReport]) -> str:
+def json_document(reports: Sequence[Checked]) -> str:
     import json  # only for --format json: the hook prints text
 
     return json.dumps({"valid": all(r.valid for r in reports),
-                       "files": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False)
+                       "files": [_json_entry(r) for r in reports]}, indent=2, ensure_ascii=False)
+
+
+def _json_entry(report: Checked) -> dict[str, Any]:
+    """A file's entry in ``--format json``: its problems, and how many more it has that are
+    not listed (``errors_not_listed``: after the first ``MAX_LISTED``)."""
+    return {"path": report.path, "valid": report.valid,
+            "errors": [i.to_dict() for i in report.errors if not isinstance(i, LeftOut)],
+            "errors_not_listed": not_listed(report.errors),
+            "warnings": [i.to_dict() for i in report.warnings]}

@@ -24,10 +24,10 @@ import os
 import re
 import stat
 
-from isollm.config import SCHEMA_COPY, STATE_DIR
 from isollm.errors import Issue
 from isollm.io.atomic import DIRECTORY_FLAGS, NOFOLLOW_DIRECTORY_FLAGS, atomic_write_at
 from isollm.io.bounded_read import read_at_most
+from isollm.names import SCHEMA_COPY, STATE_DIR
 from isollm.schema.loader import schema_bytes
 
 _COPY_NAME = os.path.basename(SCHEMA_COPY)

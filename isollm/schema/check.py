@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from isollm.schema.decide import checker_for
 from itertools import islice
+from typing import Any
 
 from isollm.errors import MAX_LISTED, Issue, first_listed
 from isollm.io.yamlio import Document
+from isollm.schema.decide import checker_for
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def duplicate_key_issues(name: str, document: Document | None, limit: int | None = None) -> list[Issue]:

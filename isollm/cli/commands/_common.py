@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
 
-from isollm.cli.report import STDIN_NAME, FileReport, read_and_check, text_lines
-from isollm.config import CONFIG_FILE_NAME
+from isollm.check import Checked, check_config, not_read
+from isollm.cli.report import STDIN_NAME, text_lines
+from isollm.config import CONFIG_FILE_NAME, Config, find_project_root, read_config_bytes
 from isollm.errors import ConfigError, Issue
+from isollm.io.schema_copy import refresh_for_config
+from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from pathlib import Path  # made where needed: the hook (validate) runs without pathlib
-    from typing import Sequence, TextIO
-
-    from isollm.config import Config
+if TYPE_CHECKING:  # made where needed: the hook (validate) runs without pathlib
+    from pathlib import Path
 
 STDIN = "-"  # as a PATH: read standard input
 
@@ -24,8 +25,6 @@ def project_root() -> Path:
 
     Finding it also keeps the editor's schema copy current (a warning if it cannot be).
     """
-    from isollm.config import CONFIG_FILE_NAME, find_project_root
-
     root = find_project_root(os.getcwd())
     refresh_schema_copy(root / CONFIG_FILE_NAME)
     return root
@@ -34,8 +33,6 @@ def project_root() -> Path:
 def refresh_schema_copy(config_path: str | os.PathLike[str], raw: bytes | None = None) -> None:
     """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current
     (``raw``: the config's bytes, when they were read already)."""
-    from isollm.io.schema_copy import refresh_for_config
-
     warning = refresh_for_config(config_path, raw)
     if warning:
         print(warning, file=sys.stderr)
@@ -50,8 +47,6 @@ def config_path_argument(where: str | None) -> str:
     """The config file a command line's ``PATH|DIR|-`` names: a directory's ``isollm.yaml``,
     ``-`` for standard input, or (no argument) the config of the project the user is in."""
     if where is None:
-        from isollm.config import find_project_root
-
         return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
     # A directory named like the config is a broken config, reported as what it is, not walked into.
     if where != STDIN and os.path.isdir(where) and os.path.basename(os.path.normpath(where)) != CONFIG_FILE_NAME:
@@ -66,8 +61,6 @@ def shown_name(path: str) -> str:
 
 def read_stdin() -> bytes:
     """Standard input, bounded as a config file is; ``ConfigError`` when it cannot be read."""
-    from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
-
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise ConfigError("standard input is closed", path=STDIN_NAME)
@@ -78,35 +71,34 @@ def read_stdin() -> bytes:
     return within_limit(raw, STDIN_NAME, what="standard input")
 
 
-def examine(path: str) -> tuple[FileReport, Config | None]:
-    """The config ``path`` names (``-``: standard input) read once and checked: its report, and
-    the config when it could be read. The editor's schema copy beside a file is kept current
-    from the same bytes."""
-    from isollm.config import read_config_bytes
-
-    if path == STDIN:
-        report, config, _ = read_and_check(STDIN_NAME, read_stdin)
-        return report, config
-    report, config, raw = read_and_check(path, lambda: read_config_bytes(path))
-    if raw is not None:
+def examine(path: str) -> Checked:
+    """The config ``path`` names (``-``: standard input) read once and checked. The editor's
+    schema copy beside a file is kept current from the same bytes."""
+    name = shown_name(path)
+    try:
+        raw = read_stdin() if path == STDIN else read_config_bytes(path)
+    except ConfigError as error:
+        return not_read(name, error)
+    checked = check_config(raw, name)
+    if path != STDIN:
         refresh_schema_copy(path, raw)
-    return report, config
+    return checked
 
 
 def load_and_report(path: str) -> Config | None:
     """The config ``path`` names, its problems printed on stderr as ``validate`` prints them;
     None when it cannot be read at all. Commands that show a config print what they can."""
-    report, config = examine(path)
-    for line in text_lines(report):
+    checked = examine(path)
+    for line in text_lines(checked):
         print(line, file=sys.stderr)
-    return config
+    return None if checked.data is None else Config(checked.data, path=checked.path, document=checked.document)
 
 
 def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
                  stream: TextIO | None = None) -> None:
     """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""
     out = stream or sys.stderr
-    for line in text_lines(FileReport(path, list(errors), list(warnings))):
+    for line in text_lines(Checked(path, list(errors), list(warnings))):
         print(line, file=out)
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from isollm.cli.commands._common import ask, interactive
-from isollm.config import (CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR, Config, create_state_dir,
-                           default_config, misnamed, save)
+from isollm.check import misnamed
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue
+from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
 # The flags and prompts of init, by the config key they set.

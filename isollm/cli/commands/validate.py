@@ -21,7 +21,7 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     targets: list[str | None] = [*paths] or [None]
     files = [config_path_argument(target) for target in targets]
     # Each file read once: checked, and the editor's schema copy beside it kept current.
-    reports = [examine(path)[0] for path in files]
+    reports = [examine(path) for path in files]
     if output_format == "json":
         print(json_document(reports))
     elif output_format == "github":
