@@ -56,7 +56,7 @@ def test_help_goes_to_stdout_with_status_0(isollm, tmp_path: Path, command: tupl
 
 @pytest.mark.parametrize("command, words", [
     (("init",), ["--name", "--workers", "--image"]),
-    (("validate",), ["--format", "PATHS"]),
+    (("validate",), ["--format", "[PATH]..."]),
     (("config", "show"), ["--format", "yaml", "json"]),
     (("config", "edit"), ["$VISUAL", "$EDITOR", "vi"]),
     (("schema",), ["--path", "config", "session", "worker"]),
