@@ -16,7 +16,8 @@ from typing import Any, Iterator
 import pytest
 
 from isollm.cli import front
-from isollm.cli.front import Isollm, Run, help_text
+from isollm.cli.front import Isollm, Run
+from isollm.cli.launch import help_text
 from isollm.cli.launch import main
 from tests.conftest import REPO, _env
 

@@ -219,8 +219,8 @@ def commands(group: object) -> list[str]:
     return [name for name in dir(group) if not name.startswith("_")]
 
 
-def _schema_facts() -> dict[str, object]:
-    """The schema's rules and defaults quoted in ``init --help``, so the help cannot drift from them."""
+def schema_facts() -> dict[str, object]:
+    """The schema's rules and defaults ``init --help`` quotes (``{workers_max}``), so that it cannot drift from them."""
     from isollm.schema.loader import load_schema
 
     props = load_schema("config")["properties"]
@@ -234,47 +234,3 @@ def _schema_facts() -> dict[str, object]:
 def flag(name: str) -> str:
     """How a parameter is written as a flag: ``unknown_session`` is ``--unknown-session``."""
     return "--" + name.replace("_", "-")
-
-
-def help_text(words: Sequence[str]) -> str:
-    """Fire's ``--help`` of ``isollm WORDS`` (the program, a group or a command), as it is accepted.
-
-    Fire writes each flag as ``--name=NAME``: a switch is shown as it is typed (``--path``) and
-    every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
-    ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
-    """
-    import contextlib
-    import inspect
-    import io
-    import os
-
-    import fire
-
-    node: object = Isollm()
-    for word in words:
-        node = getattr(node, word)
-    captured = io.StringIO()
-    colours = os.environ.get("ANSI_COLORS_DISABLED")
-    os.environ["ANSI_COLORS_DISABLED"] = "1"  # termcolor's switch: plain text, whatever the terminal
-    try:
-        # Fire writes help to stderr, through a pager on a terminal: here, to neither.
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(captured):
-            fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
-    except fire.core.FireExit:
-        pass
-    finally:
-        if colours is None:
-            del os.environ["ANSI_COLORS_DISABLED"]
-        else:
-            os.environ["ANSI_COLORS_DISABLED"] = colours
-    text = captured.getvalue()
-    if callable(node):
-        for param in inspect.signature(node).parameters.values():
-            shown = flag(param.name) + ("" if param.default is False else f"={param.name.upper()}")
-            text = text.replace(f"--{param.name}={param.name.upper()}", shown)
-    if "{" in text:
-        for fact, value in _schema_facts().items():
-            text = text.replace("{" + fact + "}", str(value))
-    lines = [line.removesuffix(" -") if line.startswith("    isollm ") else line for line in text.splitlines()
-             if not line.lstrip().startswith(("Type: ", "Default: None"))]
-    return "\n".join(lines).strip("\n") + "\n"

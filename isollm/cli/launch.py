@@ -14,9 +14,12 @@ The chosen command then runs inside the one error handler (``isollm.cli.exits.gu
 from __future__ import annotations
 
 import ast
+import contextlib
 import inspect
+import io
+import os
 import sys
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import fire
 
@@ -76,7 +79,7 @@ def _run(args: list[str], options: dict[str, object]) -> int:
     rest = args[len(words):]
     head = rest[:rest.index("--")] if "--" in rest else rest
     if not callable(node) or set(head) & set(HELP_FLAGS):
-        sys.stdout.write(front.help_text(words))
+        sys.stdout.write(help_text(words))
         return 0
     tail = rest[len(head) + 1:]
     chosen = _fire([*words, *_flags_for_fire(node, head, words), *map(repr, tail)], words)
@@ -117,11 +120,8 @@ def _flags_for_fire(command: Any, head: list[str], words: list[str]) -> list[str
 
 def _fire(args: list[str], words: list[str]) -> Run:
     """The command Fire chooses for ``args``; a usage error for words it could not place."""
-    import contextlib
-    import io
-
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with _fire_quietly():
             chosen: Run = fire.Fire(Isollm(), command=args, name="isollm", serialize=lambda chosen: None)
         return chosen
     except fire.core.FireExit as exit_:
@@ -131,6 +131,53 @@ def _fire(args: list[str], words: list[str]) -> Run:
         raise usage_error(f"unexpected argument: {ast.literal_eval(failed.args[0])}", words)
     # The command could not be called: Fire says which required argument has no value.
     raise usage_error(f"missing argument: {failed.ErrorAsStr().rsplit(' ', 1)[-1].upper()}", words)
+
+
+
+@contextlib.contextmanager
+def _fire_quietly() -> Iterator[io.StringIO]:
+    """Fire with what it writes (help, on stderr) captured: no pager, no colours, whatever the terminal."""
+    captured = io.StringIO()
+    stdin, colours = sys.stdin, os.environ.get("ANSI_COLORS_DISABLED")
+    sys.stdin = stdin or io.StringIO()  # Fire asks whether stdin is a terminal, even when it is closed
+    os.environ["ANSI_COLORS_DISABLED"] = "1"  # termcolor's switch, above FORCE_COLOR
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(captured):
+            yield captured
+    finally:
+        sys.stdin = stdin
+        if colours is None:
+            del os.environ["ANSI_COLORS_DISABLED"]
+        else:
+            os.environ["ANSI_COLORS_DISABLED"] = colours
+
+
+def help_text(words: Sequence[str]) -> str:
+    """Fire's ``--help`` of ``isollm WORDS`` (the program, a group or a command), as it is accepted.
+
+    Fire writes each flag as ``--name=NAME``: a switch is shown as it is typed (``--path``) and
+    every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
+    ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
+    """
+    node: Any = Isollm()
+    for word in words:
+        node = getattr(node, word)
+    with _fire_quietly() as captured:
+        try:
+            fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
+        except fire.core.FireExit:
+            pass
+    text = captured.getvalue()
+    if callable(node):
+        for param in inspect.signature(node).parameters.values():
+            shown = flag(param.name) + ("" if param.default is False else f"={param.name.upper()}")
+            text = text.replace(f"--{param.name}={param.name.upper()}", shown)
+    if "{" in text:
+        for fact, value in front.schema_facts().items():
+            text = text.replace("{" + fact + "}", str(value))
+    lines = [line.removesuffix(" -") if line.startswith("    isollm ") else line for line in text.splitlines()
+             if not line.lstrip().startswith(("Type: ", "Default: None"))]
+    return "\n".join(lines).strip("\n") + "\n"
 
 
 if __name__ == "__main__":
