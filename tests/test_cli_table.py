@@ -127,6 +127,52 @@ def test_a_switch_takes_no_value_and_not_the_next_word(words: tuple[str, ...], c
                 assert chosen[-1].args == ("worker",) and chosen[-1].kwargs == {"path": True}
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["validate", "--", "--help"], ((("--help",), "text"), {})),
+    (["validate"], (((), "text"), {})),
+    (["validate", "a", "-", "-1.yaml", "--format=json", "b"], ((("a", "-", "-1.yaml", "b"), "json"), {})),
+    (["validate", "-f", "github", "--", "-x.yaml", "--format"], ((("-x.yaml", "--format"), "github"), {})),
+    (["validate", "--format", "json", "--format", "text"], (((), "text"), {})),  # the last one counts
+    (["config", "show", "-f=json"], ((None, "json"), {})),
+    (["config", "show", "-", "--format", "json"], (("-", "json"), {})),
+    (["config", "show", "--path", "svc"], (("svc", "yaml"), {})),
+    (["state", "show"], (("text",), {})),
+    (["state", "clean", "--unknown-session"], ((True,), {})),
+    (["state", "clean"], ((False,), {})),
+    (["init", "--name", "2024", "--workers=0x10", "-i", "fix#12"],
+     ((), {"name": "2024", "workers": "0x10", "image": "fix#12"})),
+    (["init"], ((), {"name": None, "workers": None, "image": None})),
+    (["init", "--image="], ((), {"name": None, "workers": None, "image": ""})),
+    (["schema"], (("config",), {"path": False})),
+    (["schema", "--path", "worker"], (("worker",), {"path": True})),
+    (["schema", "-p", "--name", "session"], (("session",), {"path": True})),
+    (["config", "edit"], ((), {})),
+    (["config", "get", "git.base_branch"], (("git.base_branch", None), {})),
+    (["config", "get", "workers", "-p", "../other"], (("workers", "../other"), {})),
+    (["config", "get", "--path", "x", "--key", "workers"], (("workers", "x"), {})),
+    (["config", "set", "workers", "-1"], (("workers", "-1"), {})),
+    (["config", "set", "--key", "workers", "5"], (("workers", "5"), {})),
+    (["config", "unset", "git.upstream"], (("git.upstream",), {})),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else "")
+def test_what_each_command_line_chooses(args: list[str], expected: tuple[tuple[object, ...], dict[str, object]],
+                                        chosen: list[Run]) -> None:
+    assert main(args) == 0
+    (run,) = chosen
+    assert (run.args, run.kwargs) == expected
+
+
+@pytest.mark.parametrize(("args", "words"), [([], ()), (["-h"], ()), (["config"], ("config",)),
+                                             (["state", "--help"], ("state",)),
+                                             (["validate", "a.yaml", "--help"], ("validate",)),
+                                             (["config", "set", "k", "-h", "v"], ("config", "set")),
+                                             (["schema", "--path=x", "--help"], ("schema",))])
+def test_help_anywhere_before_double_dash(args: list[str], words: tuple[str, ...], chosen: list[Run],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith(f"NAME\n    {' '.join(['isollm', *words])} - ")
+    assert chosen == []
+
+
 VALUES = ["1.10", "0x10", "a,b", "fix#12", "007", "True", "None", "1e3", "[1, 2]", "{a: 1}", "'q'", "-", "-1",
           "", " x ", "a\nb", "\\n", "jsön", "\udcff"]
 
