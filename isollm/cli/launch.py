@@ -133,7 +133,6 @@ def _fire(args: list[str], words: list[str]) -> Run:
     raise usage_error(f"missing argument: {failed.ErrorAsStr().rsplit(' ', 1)[-1].upper()}", words)
 
 
-
 @contextlib.contextmanager
 def _fire_quietly() -> Iterator[io.StringIO]:
     """Fire with what it writes (help, on stderr) captured: no pager, no colours, whatever the terminal."""
