@@ -10,15 +10,15 @@ import inspect
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from isollm.cli import front
 from isollm.cli.front import Isollm, Run
-from isollm.cli.launch import help_text
-from isollm.cli.launch import main
+from isollm.cli.launch import help_text, main
 from tests.conftest import REPO, _env
 
 
@@ -121,7 +121,7 @@ def test_a_switch_takes_no_value_and_not_the_next_word(words: tuple[str, ...], c
             continue
         for spelling in spellings:
             assert main([*words, f"{spelling}=yes"]) == 2
-            assert f"takes no value (got 'yes')" in capsys.readouterr().err
+            assert "takes no value (got 'yes')" in capsys.readouterr().err
             if words == ("schema",):
                 assert main([*words, spelling, "worker"]) == 0
                 assert chosen[-1].args == ("worker",) and chosen[-1].kwargs == {"path": True}
@@ -192,7 +192,8 @@ def test_values_reach_the_command_as_typed(value: str, chosen: list[Run]) -> Non
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["validate", "--", "-weird.yaml", "--format", "--help", "--"], (("-weird.yaml", "--format", "--help", "--"), "text")),
+    (["validate", "--", "-weird.yaml", "--format", "--help", "--"],
+     (("-weird.yaml", "--format", "--help", "--"), "text")),
     (["config", "set", "claude.args", "--", "--model"], ("claude.args", "--model")),
     (["config", "set", "workers", "--", "-1"], ("workers", "-1")),
     (["config", "show", "--", "-x"], ("-x", "yaml")),

@@ -19,7 +19,7 @@ from isollm.util.oneline import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Callable, Sequence
+    from collections.abc import Callable, Sequence
 
 # Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
 # isollm, they get a message saying where they belong instead of "unknown command".
@@ -58,7 +58,8 @@ class Config:
         PATH may be given without --path: isollm config show svc/isollm.yaml.
 
         Args:
-            path: The config to show: a file, a directory (its isollm.yaml) or - (standard input). Default: the project's isollm.yaml.
+            path: The config to show (by default the project's isollm.yaml): a file, a directory
+                (its isollm.yaml) or - (standard input).
             format: yaml (headed with the file's path) or json.
         """
         from isollm.cli.commands import config_show
@@ -73,7 +74,8 @@ class Config:
 
         Args:
             key: Dotted key, e.g. workers or git.base_branch.
-            path: The config to read instead of the project's: a file, a directory (its isollm.yaml) or - (standard input).
+            path: The config to read instead of the project's: a file, a directory (its isollm.yaml)
+                or - (standard input).
         """
         from isollm.cli.commands import config_value
 
@@ -205,7 +207,8 @@ class Isollm:
         too with --validator-class isollm.validator:IsollmValidator.
 
         Args:
-            name: config (isollm.yaml), session (.isollm/session.json), worker (.isollm/workers/*.json) or task (.isollm/tasks/*.json, read only).
+            name: config (isollm.yaml), session (.isollm/session.json), worker (.isollm/workers/*.json)
+                or task (.isollm/tasks/*.json, read only).
             path: Print the path of the installed schema file instead of its content.
         """
         from isollm.cli.commands import schema

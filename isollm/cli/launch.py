@@ -19,7 +19,8 @@ import inspect
 import io
 import os
 import sys
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import fire
 
