@@ -56,7 +56,7 @@ def test_help_goes_to_stdout_with_status_0(isollm, tmp_path: Path, command: tupl
 
 @pytest.mark.parametrize("command, words", [
     (("init",), ["--name", "--workers", "--image"]),
-    (("validate",), ["--format", "PATHS"]),
+    (("validate",), ["--format", "[PATH]..."]),
     (("config", "show"), ["--format", "yaml", "json"]),
     (("config", "edit"), ["$VISUAL", "$EDITOR", "vi"]),
     (("schema",), ["--path", "config", "session", "worker"]),
@@ -114,6 +114,23 @@ def test_bare_group_shows_its_help(isollm, tmp_path: Path, group: str) -> None:
     (("schema", "worker", "--path=yes"), "--path takes no value"),
     (("schema", "--path=yes"), "--path takes no value"),
     (("schema", "--name=worker", "session"), "unexpected argument: session"),
+    (("config", "--format", "json"), "unknown flag: --format (see 'isollm config --help')"),
+    (("validate", "-p"), "unknown flag: -p"),  # path takes any number of values: never a flag
+    (("validate", "--path=a"), "unknown flag: --path"),
+    (("validate", "--format", "--", "a"), "--format needs a value"),
+    (("validate", "--format="), "--format must be one of: text, json, github (got '')"),
+    (("validate", "--format", "a\nb"), "(got 'a\\nb')"),
+    (("state", "check", "--", "x"), "unexpected argument: x"),
+    (("schema", "--path=False"), "--path takes no value"),
+    (("state", "clean", "-u=1"), "--unknown-session takes no value (got '1')"),
+    (("state", "clean", "--unknown_session"), "unknown flag: --unknown_session (did you mean '--unknown-session'?)"),
+    (("schema", "--nopath"), "unknown flag: --nopath"),
+    (("config", "get"), "missing argument: KEY (see 'isollm config get --help')"),
+    (("config", "get", "--path", "x"), "missing argument: KEY"),
+    (("config", "set", "workers"), "missing argument: VALUE"),
+    (("config", "unset", "a", "b"), "unexpected argument: b"),
+    (("config", "set", "--", "--key", "x", "y"), "unexpected argument: y"),
+    (("config", "--", "x"), "expected a command, got -- (see 'isollm config --help')"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(isollm, project: Path, args: tuple[str, ...],
                                               message: str | None) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from isollm import __version__
 from isollm.cli import hook, launch
-from isollm.cli.table import ORCHESTRATOR_COMMANDS
+from isollm.cli.front import ORCHESTRATOR_COMMANDS
 from tests.conftest import REPO
 from tests.inprocess import Result, run_main
 
@@ -85,7 +85,7 @@ def test_no_suggestion_when_nothing_is_close(isollm, tmp_path: Path, args: list[
 
 
 def test_config_keys_and_commands_share_one_suggester() -> None:
-    grammar = (REPO / "isollm" / "cli" / "grammar.py").read_text()
+    grammar = (REPO / "isollm" / "cli" / "launch.py").read_text()
     explain = (REPO / "isollm" / "schema" / "explain.py").read_text()
     assert "from isollm.schema.messages import closest" in grammar
     assert "closest(" in explain and "difflib" not in grammar + explain
@@ -199,7 +199,7 @@ def test_config_show_json_of_stdin(isollm, project: Path) -> None:  # type: igno
 
 @pytest.mark.parametrize(("args", "stdin", "printed"), [
     (["project"], b"", "demo\n"), (["project", "svc"], b"", "demo\n"), (["workers", "svc/isollm.yaml"], b"", "0\n"),
-    (["workers", "-"], b"project: piped\nworkers: 7\n", "7\n"), (["image", "--directory", "-"], b"project: p\n", None),
+    (["workers", "-"], b"project: piped\nworkers: 7\n", "7\n"), (["image", "--path", "-"], b"project: p\n", None),
 ])
 def test_config_get_takes_the_same_path_argument(isollm, project: Path, args: list[str], stdin: bytes,  # type: ignore[no-untyped-def]
                                                  printed: str | None) -> None:

@@ -1,8 +1,8 @@
 """``isollm-validate`` is ``isollm validate`` with the "PATH: valid" lines quiet, for any arguments.
 
-Both read the command line through the one command table; these tests hold
-them to it: the same exit status, the same stderr, and the same stdout but
-for the "valid" lines, over a table of argument lists.
+The hook reads its few words itself and hands anything else to ``isollm validate``'s
+reader; these tests hold the two to one grammar: the same exit status, the same
+stderr, and the same stdout but for the "valid" lines, over a table of argument lists.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: l
     (["sub"], 1), (["-"], 1), (["-", "-"], 2),
     (["--format"], 2), (["--format=xml"], 2), (["--bogus"], 2), (["--help"], 0),
 ])
-def test_the_statuses_the_table_means(project: Path, args: list[str], status: int,
+def test_the_statuses_both_mean(project: Path, args: list[str], status: int,
                                       capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The agreement above would hold for two equally wrong programs: pin what they agree on."""
     by_hook, by_validate = _both(args, project, capsys, monkeypatch)

@@ -169,17 +169,3 @@ def test_a_caller_s_process_is_not_frozen(isollm: Any, tmp_path: Path) -> None:
     frozen = gc.get_freeze_count()
     assert isollm("validate", "isollm.yaml", cwd=tmp_path).returncode == 0
     assert gc.get_freeze_count() == frozen and gc.isenabled()
-
-
-def test_a_command_s_own_process_freezes_what_its_imports_made() -> None:
-    import gc
-
-    from isollm.cli.launch import _import_for_process
-
-    assert gc.isenabled()
-    before = gc.get_freeze_count()
-    try:
-        _import_for_process("isollm.cli.commands.validate")
-        assert gc.get_freeze_count() > before and gc.isenabled()
-    finally:
-        gc.unfreeze()

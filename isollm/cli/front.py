@@ -1,40 +1,229 @@
-"""``isollm --help``: Fire renders the help of classes built from the command table.
+"""Every ``isollm`` command, said once: Fire builds the command tree, its dispatch and ``--help`` from here.
 
-Each group of ``isollm.cli.table`` becomes a class and each command a method
-whose signature and docstring come from the table, so Fire's help lists the
-same commands, flags and defaults the grammar accepts. Only help comes this
-way: ``isollm.cli.grammar`` reads the command line, and Fire (with the asyncio
-and inspect it imports) is loaded only when help is asked for.
+A method is a command, a group object (``config``, ``state``) holds the commands under its word,
+and the docstrings are the help (Google-style ``Args:``). The signature says what a command
+accepts: a parameter without a default is a required positional (``KEY``), also written
+``--key KEY``; one with a default is a flag (``--format FORMAT``, ``-f FORMAT``), also positional
+when it comes before ``*``; ``*path`` takes any number of positionals; a ``False`` default makes
+a switch that takes no value (``--path``). ``isollm.cli.launch`` hands Fire each value exactly as
+typed. A method checks what a signature cannot say (one of a few choices) and returns the
+command to run: Fire itself runs nothing, so a word left over is refused before anything ran.
 
-Fire's output is captured and cleaned: help goes to stdout with status 0.
-With its output captured Fire never sees a terminal, so it never starts a pager.
+This module imports neither Fire nor the commands: the pre-commit hook calls ``validate`` here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import inspect
-import io
-import re
-from typing import Any, Callable, Sequence
+from isollm.errors import UsageError
+from isollm.util.oneline import one_line
 
-import fire
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
-from isollm.cli.table import (COMMANDS, GROUPS, ORCHESTRATOR_COMMANDS, POSITIONAL, PROGRAM_HELP, REQUIRED,
-                              VARIADIC, Command, Param)
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
+# isollm, they get a message saying where they belong instead of "unknown command".
+ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")
 
 
-def _parameter(param: Param) -> inspect.Parameter:
-    kind = {POSITIONAL: inspect.Parameter.POSITIONAL_OR_KEYWORD, REQUIRED: inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            VARIADIC: inspect.Parameter.VAR_POSITIONAL}.get(param.kind, inspect.Parameter.KEYWORD_ONLY)
-    default = inspect.Parameter.empty if param.kind in (VARIADIC, REQUIRED) else param.default
-    return inspect.Parameter(param.name, kind, default=default)
+def usage_error(message: str, words: Sequence[str] = ()) -> UsageError:
+    """A usage error naming the help to read, on one line whatever the user typed."""
+    return UsageError(f"{one_line(message)} (see '{' '.join(['isollm', *words])} --help')")
 
 
-def _schema_facts() -> dict[str, object]:
-    """The schema's rules and defaults quoted in ``init --help``, so the help cannot drift from them."""
+def _one_of(value: str, choices: Sequence[str], what: str, command: str) -> str:
+    if value not in choices:
+        raise usage_error(f"{what} must be one of: {', '.join(choices)} (got {value!r})", command.split())
+    return value
+
+
+class Run:
+    """The command Fire chose with its arguments; ``launch`` runs it once Fire has read every word."""
+
+    def __init__(self, command: Callable[..., int], *args: object, **kwargs: object) -> None:
+        self.command, self.args, self.kwargs = command, args, kwargs
+
+    def run(self, **options: object) -> int:
+        """Run the command; ``options`` are the caller's own (the hook's ``quiet_valid``)."""
+        return self.command(*self.args, **self.kwargs, **options)
+
+
+class Config:
+    """Show, query, change or edit the project's isollm.yaml."""
+
+    def show(self, path: str | None = None, *, format: str = "yaml") -> Run:  # noqa: A002
+        """Print the resolved config, defaults filled in; problems go to stderr.
+
+        Prints even an invalid config (exit 0); exits 1 only when the file cannot be read.
+        PATH may be given without --path: isollm config show svc/isollm.yaml.
+
+        Args:
+            path: The config to show (by default the project's isollm.yaml): a file, a directory
+                (its isollm.yaml) or - (standard input).
+            format: yaml (headed with the file's path) or json.
+        """
+        from isollm.cli.commands import config_show
+
+        return Run(config_show.run, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
+
+    def get(self, key: str, path: str | None = None) -> Run:
+        """Print one value of the resolved config (defaults count); a section prints as YAML.
+
+        An optional key that is not set prints nothing. Problems of the file go to stderr;
+        an unknown key is refused with a suggestion (exit 1).
+
+        Args:
+            key: Dotted key, e.g. workers or git.base_branch.
+            path: The config to read instead of the project's: a file, a directory (its isollm.yaml)
+                or - (standard input).
+        """
+        from isollm.cli.commands import config_value
+
+        return Run(config_value.get_value, key, path)
+
+    def set(self, key: str, value: str) -> Run:
+        """Set one value in isollm.yaml, changing nothing else (comments, order and quoting stay).
+
+        VALUE is read for the key's type: `workers 5`, `ports '["3000", "8080:80"]'`; a string
+        key takes the text as typed. The whole resulting config must be valid: if it is not, or
+        isollm.yaml changed on disk meanwhile, the file is left as it was (exit 1).
+        Write -- before a value that starts with '-': isollm config set claude.args -- --model.
+
+        Args:
+            key: Dotted key, e.g. workers or git.base_branch.
+            value: The new value.
+        """
+        from isollm.cli.commands import config_value
+
+        return Run(config_value.set_value, key, value)
+
+    def unset(self, key: str) -> Run:
+        """Remove a key from isollm.yaml so its default applies; nothing else changes.
+
+        A required key (project) cannot be unset; a key that is not written is left alone.
+
+        Args:
+            key: Dotted key, e.g. git.upstream.
+        """
+        from isollm.cli.commands import config_value
+
+        return Run(config_value.unset_value, key)
+
+    def edit(self) -> Run:
+        """Edit isollm.yaml in $VISUAL, else $EDITOR, else vi.
+
+        You edit a copy. A valid result replaces isollm.yaml exactly as you wrote it;
+        an invalid one is shown with its errors and you choose to edit again or abort
+        (without a terminal: abort, exit 1). isollm.yaml is never left invalid.
+        The variable may hold arguments, e.g. EDITOR="code --wait".
+        """
+        from isollm.cli.commands import config_edit
+
+        return Run(config_edit.run)
+
+
+class State:
+    """Inspect the runtime state in .isollm/ (session and workers)."""
+
+    def show(self, *, format: str = "text") -> Run:  # noqa: A002
+        """Show the session (live, stale or none) and a table of the workers.
+
+        Invalid state files are reported on stderr; the command still exits 0.
+
+        Args:
+            format: text (for people) or json.
+        """
+        from isollm.cli.commands import state
+
+        return Run(state.show, _one_of(format, ("text", "json"), "--format", "state show"))
+
+    def check(self) -> Run:
+        """Validate every state file; PATH:LINE:COL: error: MESSAGE for each problem; exit 1 if any."""
+        from isollm.cli.commands import state
+
+        return Run(state.check)
+
+    def clean(self, *, unknown_session: bool = False) -> Run:
+        """Remove a stale session (its process is gone); refuses while the session is live.
+
+        Also removes temporary files, older than an hour, left by writes that were killed.
+        A session written by an isollm that records no PID (isollm up's session.json) may
+        still be running: it is removed only with --unknown-session.
+
+        Args:
+            unknown_session: Also remove a session whose liveness cannot be told (no PID recorded).
+        """
+        from isollm.cli.commands import state
+
+        return Run(state.clean, unknown_session)
+
+
+class Isollm:
+    """isollm: set up, validate and inspect an isollm project (isollm.yaml and .isollm/).
+
+    Exit status: 0 success (warnings allowed), 1 invalid input or a failed operation,
+    2 usage error. Run `isollm COMMAND --help` for the flags of a command and
+    `isollm --version` for the version. The commands up, down, status, task, worker and sync
+    belong to the isollm orchestrator, the Go program of the same name.
+    """
+
+    config = Config()
+    state = State()
+
+    def init(self, *, name: str | None = None, workers: str | None = None, image: str | None = None) -> Run:
+        """Create isollm.yaml, the .isollm/ state directory and its .gitignore entry here.
+
+        Refuses to overwrite an existing isollm.yaml. On a terminal, asks for the values
+        not given as flags. An invalid value is refused with its message and nothing is written.
+
+        Args:
+            name: Project name (default: this directory's name). {name_rule}
+            workers: How many agent containers run in parallel, {workers_min}-{workers_max} (default {workers_default}).
+            image: Container image (default {image_default}).
+        """
+        from isollm.cli.commands import init
+
+        return Run(init.run, name=name, workers=workers, image=image)
+
+    def validate(self, *path: str, format: str = "text") -> Run:  # noqa: A002
+        """Validate config files (default: the project's isollm.yaml); exit 0 valid, 1 invalid.
+
+        Prints PATH: valid for each valid file (the pre-commit hook, isollm-validate,
+        is this command without those lines). Write -- before paths that start with '-'.
+
+        Args:
+            path: Files to check; a directory means its isollm.yaml, - standard input (named <stdin> in diagnostics).
+            format: text (PATH:LINE:COL: error: MESSAGE on stderr), json or github (workflow annotations).
+        """
+        from isollm.cli.commands import validate
+
+        return Run(validate.run, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
+
+    def schema(self, name: str = "config", *, path: bool = False) -> Run:
+        """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
+
+        An editor or plain check-jsonschema pointed at the path checks all isollm validate checks
+        but duplicate host ports and a clash with airyra.port; check-jsonschema gets those
+        too with --validator-class isollm.validator:IsollmValidator.
+
+        Args:
+            name: config (isollm.yaml), session (.isollm/session.json), worker (.isollm/workers/*.json)
+                or task (.isollm/tasks/*.json, read only).
+            path: Print the path of the installed schema file instead of its content.
+        """
+        from isollm.cli.commands import schema
+        from isollm.schema.loader import SCHEMA_NAMES
+
+        return Run(schema.run, _one_of(name, SCHEMA_NAMES, "NAME", "schema"), path=path)
+
+
+def commands(group: object) -> list[str]:
+    """The words that name the commands (and groups) of ``group``."""
+    return [name for name in dir(group) if not name.startswith("_")]
+
+
+def schema_facts() -> dict[str, object]:
+    """The schema's rules and defaults ``init --help`` quotes (``{workers_max}``), so that it cannot drift from them."""
     from isollm.schema.loader import load_schema
 
     props = load_schema("config")["properties"]
@@ -45,57 +234,6 @@ def _schema_facts() -> dict[str, object]:
             "workers_default": workers["default"], "image_default": props["image"]["default"]}
 
 
-def docstring(command: Command) -> str:
-    """The command's help as a Google-style docstring, the form Fire reads."""
-    text = inspect.cleandoc(command.help)
-    if command.params:
-        facts = _schema_facts() if "{" in "".join(p.help for p in command.params) else {}
-        text += "\n\nArgs:\n" + "\n".join(f"  {p.name}: {p.help.format(**facts)}" for p in command.params)
-    return text
-
-
-def _method(command: Command) -> Callable[..., None]:
-    def method(self: object, *args: object, **kwargs: object) -> None:
-        """Never called: Fire only renders its help."""
-
-    method.__name__ = method.__qualname__ = command.words[-1]
-    method.__doc__ = docstring(command)
-    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
-    method.__signature__ = inspect.Signature([self_param, *map(_parameter, command.params)])  # type: ignore[attr-defined]
-    return method
-
-
-def _classes() -> type:
-    """The program's class: a method per top-level command, an object per group holding its commands."""
-    program: dict[str, Any] = {"__doc__": PROGRAM_HELP.format(orchestrator=", ".join(ORCHESTRATOR_COMMANDS))}
-    groups: dict[str, dict[str, Any]] = {group: {"__doc__": doc} for group, doc in GROUPS.items()}
-    for command in COMMANDS:
-        owner = groups[command.words[0]] if len(command.words) > 1 else program
-        owner[command.words[-1]] = _method(command)
-    for group, body in groups.items():
-        program[group] = type(f"{group.capitalize()}Commands", (), body)()
-    return type("Isollm", (), program)
-
-
-def _clean(captured: str) -> str:
-    """Fire's help, minus what is noise to a user of this CLI.
-
-    Dropped: Fire's "INFO: Showing help" note, the "Type:" of each flag (every
-    value arrives as text) and "Default: None" for flags with no default.
-    """
-    kept = [line for line in _ANSI.sub("", captured).splitlines()
-            if not (line.startswith("INFO: Showing help") or line.strip().startswith("Type: ")
-                    or line.strip() == "Default: None")]
-    kept = [line[:-2] if line.startswith("    isollm") and line.endswith(" -") else line for line in kept]
-    return "\n".join(kept).strip("\n") + "\n"
-
-
-def help_text(words: Sequence[str]) -> str:
-    """The ``--help`` text of ``isollm WORDS`` (the program, a group or a command)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            fire.Fire(_classes()(), command=[*words, "--help"], name="isollm")
-        except fire.core.FireExit:
-            pass
-    return _clean(err.getvalue() + out.getvalue())
+def flag(name: str) -> str:
+    """How a parameter is written as a flag: ``unknown_session`` is ``--unknown-session``."""
+    return "--" + name.replace("_", "-")

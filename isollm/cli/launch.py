@@ -1,80 +1,183 @@
-"""The ``isollm`` console entry point: read the command line by the table, run the command.
+"""The ``isollm`` console entry point: Fire reads the command line against ``isollm.cli.front``.
 
-``isollm.cli.grammar`` reads the arguments against ``isollm.cli.table``; the
-command's module is imported only once it is chosen, and runs inside the one
-error handler (``isollm.cli.exits.guarded``). Fire is loaded only to render
-``--help``, so every command starts without it: ``validate``, ``config show``
-and ``state show`` run inside editors, prompts, scripts and the pre-commit hook,
-where start-up counts.
+Fire chooses the command and binds its arguments; one small guard in front of it keeps what
+Fire would change. Fire reads each value as a Python literal (``1.10`` a float, ``fix#12`` as
+``'fix'``), so the guard writes each value as one, a quoted string (``repr``), which Fire reads
+back exactly as typed. Fire lets a switch take the next word (``--path worker``), takes ``--``
+as its own separator and ``--name`` without a value as ``True``: so the guard hands Fire every
+flag as ``--name=VALUE`` (a switch as ``--name=True``), reads ``--`` itself (the words after it
+are positional), and ``-h`` or ``--help`` anywhere before it, and refuses a flag a command
+does not show in its help.
+The chosen command then runs inside the one error handler (``isollm.cli.exits.guarded``).
 """
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import inspect
+import io
+import os
 import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
 
+import fire
+
+from isollm.cli import front
 from isollm.cli.exits import guarded
+from isollm.cli.front import Isollm, Run, flag, usage_error
+from isollm.errors import UsageError
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+HELP_FLAGS = ("-h", "--help")
+VERSION_FLAG = "--version"
 
 
-def main(argv: Sequence[str] | None = None, *, whole_process: bool | None = None, **options: object) -> int:
-    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid).
-
-    ``whole_process``: this run is all the process does (see ``_import_for_process``); by
-    default, when the arguments are the process's own (``argv`` None).
-    """
+def main(argv: Sequence[str] | None = None, **options: object) -> int:
+    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if whole_process is None:
-        whole_process = argv is None
-
-    def action() -> int:
-        from isollm.cli.grammar import Help, Version, parse
-
-        chosen = parse(args)
-        if isinstance(chosen, Help):
-            from isollm.cli.front import help_text
-
-            sys.stdout.write(help_text(chosen.words))
-            return 0
-        if isinstance(chosen, Version):
-            from isollm import __version__
-
-            print(f"isollm (isollm-toolkit) {__version__}")
-            return 0
-        command = chosen.command
-        if whole_process:
-            _import_for_process(command.module)
-        else:
-            __import__(command.module)  # not importlib: the hook need not load it
-        function = getattr(sys.modules[command.module], command.function)
-        status: int = function(**chosen.arguments, **options)
-        return status
-
-    return guarded(action)
+    return guarded(lambda: _run(args, options))
 
 
-def _import_for_process(module: str) -> None:
-    """Import a command's module for a process that runs this one command, then exits.
+def _is_flag(word: str) -> bool:
+    """Whether ``word`` is written as a flag (``--x``, ``-x``) rather than a value (``-``, ``-1``)."""
+    return word.startswith("--") or (len(word) > 1 and word[0] == "-" and word[1].isascii() and word[1].isalpha())
 
-    Its imports (yaml, the schema, ours) make objects that live until the process
-    exits, none of them garbage: the cycle collector is paused meanwhile, and then
-    told to leave them alone (``gc.freeze``), also in its full pass at exit. Its
-    passes over them were 7% of the hook's run on a valid file. Not when a caller
-    hands ``main`` its arguments (tests, the API): freezing would keep whatever
-    garbage that process holds at the moment for good.
-    """
-    import gc
 
-    enabled = gc.isenabled()
-    gc.disable()
+def _unknown(what: str, word: str, known: Sequence[str], words: Sequence[str]) -> UsageError:
+    """``unknown command: valdate (did you mean 'validate'?)``."""
+    from isollm.schema.messages import closest  # the one config keys' "did you mean" uses
+
+    close = closest(word, known)
+    return usage_error(f"unknown {what}: {word}" + (f" (did you mean '{close}'?)" if close else ""), words)
+
+
+def _run(args: list[str], options: dict[str, object]) -> int:
+    if args[:1] == [VERSION_FLAG]:
+        if len(args) > 1:
+            raise usage_error(f"unexpected argument: {args[1]}")
+        from isollm import __version__
+
+        print(f"isollm (isollm-toolkit) {__version__}")
+        return 0
+    if args[:1] and args[0] in front.ORCHESTRATOR_COMMANDS:
+        raise usage_error(f"'{args[0]}' is a command of the isollm orchestrator (the Go program), not of this "
+                          "isollm, which sets up and checks a project's config and state")
+    node: Any = Isollm()
+    words: list[str] = []
+    for word in args:  # the words naming a group, then a command
+        if callable(node) or word in HELP_FLAGS:
+            break
+        if word == "--":
+            raise usage_error("expected a command, got --", words)
+        if _is_flag(word):
+            known = [*([VERSION_FLAG] if not words else []), *HELP_FLAGS]
+            raise _unknown("flag", word.partition("=")[0], known, words)
+        if word not in front.commands(node):
+            raise _unknown("command", word, front.commands(node), words)
+        node = getattr(node, word)
+        words.append(word)
+    rest = args[len(words):]
+    head = rest[:rest.index("--")] if "--" in rest else rest
+    if not callable(node) or set(head) & set(HELP_FLAGS):
+        sys.stdout.write(help_text(words))
+        return 0
+    tail = rest[len(head) + 1:]
+    chosen = _fire([*words, *_flags_for_fire(node, head, words), *map(repr, tail)], words)
+    return chosen.run(**options)
+
+
+def _flags_for_fire(command: Any, head: list[str], words: list[str]) -> list[str]:
+    """``head`` (the words before ``--``) as Fire is to read them: ``--name=VALUE`` or a value, quoted."""
+    params = [p for p in inspect.signature(command).parameters.values() if p.kind is not p.VAR_POSITIONAL]
+    spellings = {flag(p.name): p for p in params}
+    initials = [p.name[0] for p in params]
+    for p in params:  # -f for --format: as Fire's help shows it, for a flag no other shares a letter with
+        if p.default is not p.empty and initials.count(p.name[0]) == 1:
+            spellings["-" + p.name[0]] = p
+    fire_args = []
+    words_left = iter(head)
+    for word in words_left:
+        if not _is_flag(word):
+            fire_args.append(repr(word))
+            continue
+        spelling, has_value, value = word.partition("=")
+        param = spellings.get(spelling)
+        if param is None:
+            raise _unknown("flag", spelling, [*(s for s in spellings if s.startswith("--")), *HELP_FLAGS], words)
+        if param.default is False:  # a switch: present or not
+            if has_value:
+                raise usage_error(f"{flag(param.name)} takes no value (got {value!r})", words)
+            fire_args.append(f"--{param.name}=True")
+            continue
+        if not has_value:
+            following = next(words_left, None)
+            if following is None or _is_flag(following):
+                raise usage_error(f"{flag(param.name)} needs a value", words)
+            value = following
+        fire_args.append(f"--{param.name}={value!r}")
+    return fire_args
+
+
+def _fire(args: list[str], words: list[str]) -> Run:
+    """The command Fire chooses for ``args``; a usage error for words it could not place."""
     try:
-        __import__(module)  # not importlib: the hook need not load it
+        with _fire_quietly():
+            chosen: Run = fire.Fire(Isollm(), command=args, name="isollm", serialize=lambda chosen: None)
+        return chosen
+    except fire.core.FireExit as exit_:
+        trace = exit_.trace
+    failed = trace.elements[-1]
+    if isinstance(trace.GetResult(), Run):  # the command took its arguments, and some were left
+        raise usage_error(f"unexpected argument: {ast.literal_eval(failed.args[0])}", words)
+    # The command could not be called: Fire says which required argument has no value.
+    raise usage_error(f"missing argument: {failed.ErrorAsStr().rsplit(' ', 1)[-1].upper()}", words)
+
+
+@contextlib.contextmanager
+def _fire_quietly() -> Iterator[io.StringIO]:
+    """Fire with what it writes (help, on stderr) captured: no pager, no colours, whatever the terminal."""
+    captured = io.StringIO()
+    stdin, colours = sys.stdin, os.environ.get("ANSI_COLORS_DISABLED")
+    sys.stdin = stdin or io.StringIO()  # Fire asks whether stdin is a terminal, even when it is closed
+    os.environ["ANSI_COLORS_DISABLED"] = "1"  # termcolor's switch, above FORCE_COLOR
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(captured):
+            yield captured
     finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+        sys.stdin = stdin
+        if colours is None:
+            del os.environ["ANSI_COLORS_DISABLED"]
+        else:
+            os.environ["ANSI_COLORS_DISABLED"] = colours
+
+
+def help_text(words: Sequence[str]) -> str:
+    """Fire's ``--help`` of ``isollm WORDS`` (the program, a group or a command), as it is accepted.
+
+    Fire writes each flag as ``--name=NAME``: a switch is shown as it is typed (``--path``) and
+    every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
+    ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
+    """
+    node: Any = Isollm()
+    for word in words:
+        node = getattr(node, word)
+    with _fire_quietly() as captured:
+        try:
+            fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
+        except fire.core.FireExit:
+            pass
+    text = captured.getvalue()
+    if callable(node):
+        for param in inspect.signature(node).parameters.values():
+            shown = flag(param.name) + ("" if param.default is False else f"={param.name.upper()}")
+            text = text.replace(f"--{param.name}={param.name.upper()}", shown)
+    if "{" in text:
+        for fact, value in front.schema_facts().items():
+            text = text.replace("{" + fact + "}", str(value))
+    lines = [line.removesuffix(" -") if line.startswith("    isollm ") else line for line in text.splitlines()
+             if not line.lstrip().startswith(("Type: ", "Default: None"))]
+    return "\n".join(lines).strip("\n") + "\n"
 
 
 if __name__ == "__main__":
