@@ -373,24 +373,34 @@ def test_save_refuses_when_the_file_changed_meanwhile(tmp_path: Path, monkeypatc
     path.write_text(COMMENTED)
     config = cfg.load(tmp_path)
     config.workers = 4
-    real = yaml_edit.update
+    real = yaml_edit.set_value
 
-    def racing_update(text: str, new: Any) -> str:
+    def racing_set(text: str, keys: Any, value: Any) -> str:
         path.write_text(COMMENTED + "# theirs\n")
-        return real(text, new)
+        return real(text, keys, value)
 
-    monkeypatch.setattr(yaml_edit, "update", racing_update)
+    monkeypatch.setattr(yaml_edit, "set_value", racing_set)
     with pytest.raises(ConfigError, match="changed on disk meanwhile"):
         cfg.save(tmp_path, config)
     assert path.read_text() == COMMENTED + "# theirs\n"
 
 
-def test_save_over_a_file_that_is_not_a_config_writes_it_whole(tmp_path: Path) -> None:
+def test_save_over_a_file_that_is_not_a_config_is_refused_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "isollm.yaml"
     path.write_text("- not\n- a mapping\n")
+    with pytest.raises(ConfigError, match=r"isollm.yaml:1:1: config must be a mapping of keys to values, not a list"):
+        cfg.save(tmp_path, cfg.default_config("demo"))
+    assert path.read_text() == "- not\n- a mapping\n"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n"])
+def test_save_over_an_empty_file_adds_the_keys_and_keeps_the_comments(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(text)
     config = cfg.default_config("demo")
+    config.workers = 4
     cfg.save(tmp_path, config)
-    assert path.read_text() == cfg.render(config)
+    assert path.read_text() == text + "project: demo\nworkers: 4\n"
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

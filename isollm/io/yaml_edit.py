@@ -300,7 +300,7 @@ def _literal_ok(value: str) -> bool:
     return bool(body.strip()) and all(c in "\n\t" or (_printable(c) and c not in _BREAKS) for c in value)
 
 
-def _scalar(value: Any) -> str:
+def scalar_text(value: Any) -> str:
     """A non-string scalar as YAML 1.2 writes it."""
     if value is None:
         return "null"
@@ -338,7 +338,7 @@ class _Hints:
 
 def _inline_scalar(value: Any, hint: str | None, *, flow: bool, safe: bool) -> str:
     if not isinstance(value, str):
-        return _scalar(value)
+        return scalar_text(value)
     if safe:
         check_writable(value)
         return _double(value)
@@ -420,7 +420,7 @@ def _renderings(value: Any, hints: _Hints, *, flow_style: bool, key_indent: int,
                 yield _quoted(value, style), ""
         return
     if not isinstance(value, (dict, list)):
-        yield _scalar(value), ""
+        yield scalar_text(value), ""
         return
     if not value:
         yield ("[]" if isinstance(value, list) else "{}"), ""
@@ -442,13 +442,23 @@ class _Editor:
         self.data = self.t.doc.data
         self.layout = _Layout(self.t.step, self.t.seq_offset, self.t.nl)
 
-    def flow_ancestor(self, path: Path, depth: int) -> int | None:
-        """The depth of the outermost flow collection among ``path[:0]`` .. ``path[:depth]``."""
-        for level in range(depth + 1):
+    def check_path(self, path: Path) -> None:
+        """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
+        a section written as an alias of another value, a key written twice."""
+        for level in range(1, len(path)):
             span = self.t.spans.get(pointers.join(path[:level]))
-            if span is not None and span.kind in ("mapping", "sequence") and span.style == "flow":
-                return level
-        return None
+            if span is not None and span.kind == "alias":
+                raise EditError(f"{_dotted(path[:level])} is an alias ({self.text[span.start:span.end]}) of "
+                                f"a value written elsewhere; write it out in full first")
+        for duplicate in self.t.doc.duplicates:
+            if (pointers.join(path) + "/").startswith(duplicate.pointer + "/"):
+                raise EditError(f"{_dotted(pointers.split(duplicate.pointer))} is written twice "
+                                f"(lines {duplicate.first_line} and {duplicate.line}); remove one first")
+
+    def in_flow(self, path: Path) -> bool:
+        """Whether the value at ``path`` stands inside a flow collection (``{a: 1}``, ``[a]``)."""
+        return any(getattr(self.t.spans.get(pointers.join(path[:level])), "style", "") == "flow"
+                   for level in range(len(path)))
 
     def hints(self, pointer: str, span: Span) -> _Hints:
         if span.kind == "sequence":
@@ -457,18 +467,25 @@ class _Editor:
             return _Hints(None, items)
         return _Hints(span.style if span.kind == "scalar" else None)
 
-    def rewrite_flow(self, path: Path, value: Any) -> Iterator[str]:
-        """Rewrite the flow collection at ``path`` as a whole."""
-        pointer = pointers.join(path)
+    def children(self, pointer: str) -> list[tuple[str, Span]]:
+        return [(name, span) for name, span in self.t.inside(pointer)
+                if name != pointer and name.count("/") == pointer.count("/") + 1]
+
+    def replace_in_flow(self, pointer: str, value: Any) -> Iterator[str]:
+        """The value at ``pointer``, inside a flow collection, rewritten where it stands."""
         span = self.t.spans[pointer]
+        lead = " " if span.start == span.end and self.text[span.start - 1:span.start] == ":" else ""
         for safe in (False, True):
-            rendered = _flow(value, self.hints(pointer, span), safe=safe)
-            yield self.text[:span.start] + rendered + self.text[span.end:]
+            written = _flow(value, self.hints(pointer, span), safe=safe)
+            yield self.text[:span.start] + lead + written + self.text[span.end:]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
-        """Texts with the existing value at ``path`` (in a block mapping) replaced, best first."""
+        """Texts with the existing value at ``path`` replaced, best first."""
         text, t = self.text, self.t
         pointer = pointers.join(path)
+        if self.in_flow(path):
+            yield from self.replace_in_flow(pointer, value)
+            return
         span = t.spans[pointer]
         colon = t.colon(span)
         key_indent = t.column(span.key_start)
@@ -546,15 +563,24 @@ class _Editor:
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
-        """Texts with ``path[depth:]`` added at the end of the block mapping at ``path[:depth]``."""
+        """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
         text, t = self.text, self.t
         parent = pointers.join(path[:depth])
         nested: Any = value
         for part in reversed(path[depth + 1:]):
             nested = {part: nested}
-        children = [span for name, span in t.inside(parent)
-                    if name != parent and name.count("/") == parent.count("/") + 1]
-        first_key = min(span.key_start for span in children)
+        children = self.children(parent)
+        if t.spans[parent].style == "flow":
+            span = t.spans[parent]
+            for safe in (False, True):
+                entry = f"{_key(path[depth])}: {_flow(nested, _Hints(), safe=safe)}"
+                if not children:
+                    yield text[:span.start] + "{" + entry + "}" + text[span.end:]
+                    continue
+                at = t.content_end(max(children, key=lambda child: child[1].start)[0])
+                yield text[:at] + ", " + entry + text[at:]
+            return
+        first_key = min(span.key_start for _, span in children)
         if not _blank_before(text, first_key):
             raise EditError(f"the keys of {_dotted(path[:depth])} do not start their lines")
         indent = t.column(first_key)
@@ -575,11 +601,8 @@ class _Editor:
         if not isinstance(self.data, dict):
             raise EditError("the document is not a mapping")
         depth, node = _get(self.data, path)
-        flow = self.flow_ancestor(path, min(depth, len(path) - 1))
-        if flow is not None:
-            expected = _with(self.data, path, value)
-            yield from self.rewrite_flow(path[:flow], _get(expected, path[:flow])[1])
-        elif depth == len(path):
+        self.check_path(path[:depth + 1])
+        if depth == len(path):
             yield from self.replace(path, value)
         elif node is None:
             yield from self.replace(path[:depth], _get(_with(self.data, path, value), path[:depth])[1])
@@ -590,11 +613,7 @@ class _Editor:
 
     def unset(self, path: Path) -> Iterator[str]:
         text, t = self.text, self.t
-        flow = self.flow_ancestor(path, len(path) - 1)
-        if flow is not None:
-            expected = _without(self.data, path)
-            yield from self.rewrite_flow(path[:flow], _get(expected, path[:flow])[1])
-            return
+        self.check_path(path)
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
             # The last key of a section: the section stays, as an empty mapping ({}),
             # not as a null that would read as another type.
@@ -602,11 +621,38 @@ class _Editor:
             return
         pointer = pointers.join(path)
         span = t.spans[pointer]
-        if span.key_start < 0 or not _blank_before(text, span.key_start):
+        if span.key_start < 0:
+            raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
+        if self.in_flow(path):
+            yield self.unset_in_flow(path)
+            return
+        if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         start = _line_start(text, span.key_start)
         end = _next_line(text, max(t.content_end(pointer), span.key_end))
         yield text[:start] + text[self.comments_below(end, t.column(span.key_start)):]
+
+    def unset_in_flow(self, path: Path) -> str:
+        """The text without the entry ``path`` of a flow mapping: with its comma, and with its
+        line(s) and comment when it has them to itself; a trailing comma may stay (``{a: 1,}``)."""
+        text, t = self.text, self.t
+        pointer = pointers.join(path)
+        start, end = t.spans[pointer].key_start, max(t.content_end(pointer), t.spans[pointer].key_end)
+        after = end
+        while text[after:after + 1] in (" ", "\t"):
+            after += 1
+        if text[after:after + 1] == ",":
+            end = after + 1
+            while text[end:end + 1] in (" ", "\t"):
+                end += 1
+        else:  # the last entry: the comma before it goes, if on the same line
+            before = [t.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
+                      if span.start < start]
+            if before and _line_end(text, max(before)) >= start:
+                start = max(before)
+        if _blank_before(text, start) and (end >= len(text) or text[end] in _BREAKS or text[end] == "#"):
+            start, end = _line_start(text, start), _next_line(text, end)
+        return text[:start] + text[end:]
 
     def comments_below(self, index: int, column: int) -> int:
         """The end of the comment lines at ``index`` indented deeper than ``column`` (a block's own)."""
@@ -620,11 +666,11 @@ class _Editor:
         return index
 
 
-def _first_reading(candidates: Iterator[str], expected: Any, what: str) -> str:
+def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     for candidate in candidates:
         if _reads_as(candidate, expected):
             return candidate
-    raise EditError(f"cannot change {what} in place without changing other values")
+    raise EditError("it would change other values too (an anchor used elsewhere?)")
 
 
 def _bom(text: str) -> tuple[str, str]:
@@ -646,9 +692,11 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
     editor = _Editor(body)
     depth, old = _get(editor.data, path)
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old:
-        return bom + _apply(body, diff(old, value, path))
+        for change, new in diff(old, value, path):
+            text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
+        return text
     expected = _with(editor.data, path, value)
-    return bom + _first_reading(editor.set(path, value), expected, _dotted(path))
+    return bom + _first_reading(editor.set(path, value), expected)
 
 
 def unset_value(text: str, path: Sequence[str]) -> str:
@@ -661,7 +709,7 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     expected = _without(editor.data, path)
     if expected == {} and len(path) == 1:
         expected = None  # no key left: an empty document
-    return bom + _first_reading(editor.unset(path), expected, _dotted(path))
+    return bom + _first_reading(editor.unset(path), expected)
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any], prefix: Path = ()) -> list[tuple[Path, Any]]:
@@ -675,22 +723,3 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], prefix: Path = ()) -> l
         elif before is UNSET or not same(before, value):
             changes.append((prefix + (key,), value))
     return changes
-
-
-def _apply(text: str, changes: Sequence[tuple[Path, Any]]) -> str:
-    for path, value in changes:
-        text = unset_value(text, path) if value is UNSET else set_value(text, path, value)
-    return text
-
-
-def apply(text: str, changes: Sequence[tuple[Sequence[str], Any]]) -> str:
-    """``text`` with each change of ``diff`` made in turn."""
-    return _apply(text, [(tuple(path), value) for path, value in changes])
-
-
-def update(text: str, new: Mapping[str, Any]) -> str:
-    """``text`` changed, value by value, so that it reads as ``new`` (a mapping)."""
-    data = parse_yaml(_bom(text)[1]).data
-    if data is not None and not isinstance(data, dict):
-        raise EditError("the document is not a mapping")
-    return _apply(text, diff(data or {}, new))
