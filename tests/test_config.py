@@ -492,3 +492,46 @@ def test_save_through_a_symlinked_config_replaces_the_target_and_keeps_the_link(
 def test_a_value_of_another_python_type_is_copied_not_recursed_into() -> None:
     config = cfg.Config({"project": "abc", "ports": ("3000",)})  # a tuple, through the API
     assert [i.keyword for i in config.issues()] == ["type"]
+
+
+# --- save through the one edit path (issue 16) ---------------------------------------------------
+
+def test_save_refuses_a_change_it_cannot_make_in_place_and_keeps_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = "# mine\nproject: &name demo  # anchored\nairyra:\n  project: *name\n"
+    path.write_text(text)
+    config = cfg.load(tmp_path)
+    config.project = "other"   # the anchor is used elsewhere: never a silent whole-file rewrite
+    with pytest.raises(ConfigError, match=r"isollm.yaml: cannot change project in place: it would change other "
+                                          r"values too \(an anchor used elsewhere\?\)"):
+        cfg.save(tmp_path, config)
+    assert path.read_text() == text
+
+
+def test_save_over_a_file_with_duplicate_keys_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = "project: demo\nimage: a:1\nimage: b:2\n"
+    path.write_text(text)
+    config = cfg.default_config("demo")
+    config.image = "b:2"
+    config.workers = 4   # a change it can make, to a file validate rejects: refused
+    with pytest.raises(ValidationError) as raised:
+        cfg.save(tmp_path, config)
+    assert raised.value.errors == ['duplicate key "image" (first defined on line 2)']
+    assert path.read_text() == text
+    config.image = "c:3"   # a change at the key written twice
+    with pytest.raises(ConfigError, match=r"cannot change image in place: image is written twice \(lines 2 and 3\)"):
+        cfg.save(tmp_path, config)
+    assert path.read_text() == text
+
+
+def test_save_keeps_the_comments_and_quotes_of_a_flow_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = 'project: demo\nclaude: {\n  command: x,  # c1\n  args: [a],  # c2\n}\ngit: {branch_prefix: "w/"}\n'
+    path.write_text(text)
+    config = cfg.load(tmp_path)
+    config.claude.command = "y"
+    config.git.base_branch = "dev"
+    cfg.save(tmp_path, config)
+    assert path.read_text() == text.replace("command: x", "command: y").replace('"w/"}', '"w/", base_branch: dev}')
+    assert cfg.load(tmp_path) == config

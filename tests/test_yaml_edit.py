@@ -332,3 +332,51 @@ def test_unset_removes_the_key_lines_and_nothing_else(
         node = node[part]
     del node[path[-1]]
     assert same(parse_yaml(after).data, expected if expected else None)
+
+
+# --- flow collections, aliases, duplicate keys (issue 16) ---------------------------------------
+
+FLOW = """\
+project: demo
+claude: {
+  command: x,  # c1
+  args: [--a, b],  # c2
+}
+git: {branch_prefix: "w/", base_branch: 'main'}  # g
+"""
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), [
+    (["claude", "command"], "y", FLOW.replace("command: x,", "command: y,")),
+    (["claude", "args"], ["--b"], FLOW.replace("args: [--a, b],", "args: [--b],")),
+    (["git", "base_branch"], "dev", FLOW.replace("'main'", "'dev'")),        # the other value keeps its quotes
+    (["git", "upstream"], "o", FLOW.replace("'main'}", "'main', upstream: o}")),
+    (["claude", "model"], "m", FLOW.replace("args: [--a, b],", "args: [--a, b], model: m,")),
+])
+def test_a_change_inside_a_flow_mapping_keeps_the_other_entries_and_comments(
+        path: list[str], value: Any, expected: str) -> None:
+    assert set_value(FLOW, path, value) == expected
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    (["claude", "command"], FLOW.replace("  command: x,  # c1\n", "")),     # its line and comment go
+    (["claude", "args"], FLOW.replace("  args: [--a, b],  # c2\n", "")),
+    (["git", "branch_prefix"], FLOW.replace('branch_prefix: "w/", ', "")),
+    (["git", "base_branch"], FLOW.replace(", base_branch: 'main'", "")),
+    (["claude", "nothing"], FLOW),
+])
+def test_unset_inside_a_flow_mapping(path: list[str], expected: str) -> None:
+    assert unset_value(FLOW, path) == expected
+
+
+def test_a_key_under_an_alias_is_refused_in_one_line() -> None:
+    text = "project: demo\nz: &z\n  layout: auto\nzellij: *z\n"
+    for edit in (lambda: set_value(text, ["zellij", "layout"], "grid"), lambda: unset_value(text, ["zellij", "layout"])):
+        with pytest.raises(EditError, match=r"^zellij is an alias \(\*z\) of a value written elsewhere"):
+            edit()
+    assert set_value(text, ["zellij"], {"layout": "grid"}) == "project: demo\nz: &z\n  layout: auto\nzellij:\n  layout: grid\n"
+
+
+def test_a_key_written_twice_is_refused() -> None:
+    with pytest.raises(EditError, match=r"workers is written twice \(lines 2 and 3\)"):
+        set_value("project: demo\nworkers: 3\nworkers: 4\n", ["workers"], 5)

@@ -691,7 +691,8 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
     bom, body = _bom(text)
     editor = _Editor(body)
     depth, old = _get(editor.data, path)
-    if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old:
+    aliased = getattr(editor.t.spans.get(pointers.join(path)), "kind", "") == "alias"
+    if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
         for change, new in diff(old, value, path):
             text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
         return text
