@@ -254,7 +254,9 @@ CHANGES: list[tuple[str, Any]] = [
     ("workers", 5), ("workers", 3), ("image", "debian:12"), ("setup_script", "apt-get update\nmake\n"),
     ("ports", ["3000", "8080:80"]), ("ports", []), ("git.base_branch", "dev"), ("git.upstream", None),
     ("claude.args", ["--x"]), ("claude.command", "it's"), ("airyra.port", 9001), ("zellij.layout", "grid"),
-    ("zellij.dashboard", False), ("project", "other"),
+    ("zellij.dashboard", False), ("project", "other"), ("git.base_branch", "1.10"), ("claude.command", "yes"),
+    ("claude.args", ["~", "yes", "# x", "a: b", "", "é", "a\tb", "it's"]), ("setup_script", "\tindented\n\nend"),
+    ("git.branch_prefix", "x #/"), ("ports", [3000]),
 ]
 
 
