@@ -1,34 +1,31 @@
 """Changing one value of a YAML document in place, every other byte kept.
 
-``set_value``, ``unset_value`` and ``update`` rewrite only the text of the values
-they change, at the offsets the reader records (``parse_yaml(text, spans=True)``):
-comments, key order, blank lines, indentation, line endings and the quoting of
-every other value stay as they were. A changed scalar keeps its quoting style
-where the new value allows it (a single-quoted value stays single-quoted),
-otherwise it gets the least quoting that reads back as the value; a multi-line
-string becomes a ``|`` block. A missing key is added at the end of its mapping,
-with that mapping's indentation (its missing parents with it); an unset key
-loses its line, or lines for a block value, and nothing else. A value inside a
-flow collection (``args: [a, b]``) is changed by rewriting that collection.
+``set_value`` and ``unset_value`` rewrite only the text of the value they change, at
+the offsets the reader records (``parse_yaml(text, spans=True)``): comments, key order,
+blank lines, indentation, line endings and the quoting of every other value stay as
+they were, in block and flow collections alike. New text is written by the emitter
+``dump_yaml`` uses, with the file's indentation and line endings; a changed string
+keeps its quoting style where the new value allows it (a single-quoted value stays
+single-quoted). A missing key is added at the end of its mapping (its missing parents
+with it); an unset key loses its line, or lines, and nothing else.
 
-Every edit is checked by reading the new text back: it must hold exactly the
-old data with the one change (types included, under YAML 1.2; strings are also
-quoted wherever YAML 1.1 would read them as another type). An edit that cannot
-pass (an anchor other values refer to, a complex key) raises ``EditError``
-rather than produce anything else.
+Every edit is checked by reading the new text back: it must hold exactly the old data
+with the one change (types included). An edit that cannot pass (an anchor other values
+refer to, a key under an alias, a key written twice, a complex key) raises
+``EditError`` rather than produce anything else.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import io
 import math
 from typing import Any, Iterator, Mapping, Sequence
 
 import yaml
 
 from isollm.errors import YamlError
+from isollm.io.yamlio import _Dumper as _DumpYamlDumper  # what dump_yaml writes with
 from isollm.io.yamlio import Document, Span, check_writable, parse_yaml
 from isollm.schema import pointer as pointers
 
@@ -41,10 +38,9 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
-"""The value of a change that removes its key (see ``diff`` and ``apply``)."""
+"""The value of a change that removes its key (see ``diff``)."""
 
 _BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as a line break
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class EditError(Exception):
@@ -145,18 +141,6 @@ class _Text:
             raise EditError("the key is not a plain 'key:' (a complex '?' key)")
         return index
 
-    def literal_indent(self, span: Span) -> int | None:
-        """The indentation of a block scalar's content, as written."""
-        index = _next_line(self.text, span.start)
-        while index < span.end:
-            end = _line_end(self.text, index)
-            line = self.text[index:end]
-            if line.strip(" "):
-                return len(line) - len(line.lstrip(" "))
-            index = _next_line(self.text, index)
-        return None
-
-
 def _dash_starts_line(text: str, span: Span) -> bool:
     """Whether a list item is written ``- value`` on a line of its own, its value on that line."""
     before = text[_line_start(text, span.start):span.start].strip(" ")
@@ -219,218 +203,93 @@ def _reads_as(text: str, expected: Any) -> bool:
 
 # --- writing values -----------------------------------------------------------------------------
 
-_EMITTER = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
-_RESOLVER_1_1: Any = yaml.resolver.Resolver()  # PyYAML's (YAML 1.1) implicit types
+class _Hinted(str):
+    """A string to be written in the style its old value had (``'``, ``"``, ``|``) where it can be."""
+
+    style = ""
 
 
-def _printable(char: str) -> bool:
-    """Whether libyaml accepts ``char`` as it stands inside a scalar (else it needs an escape)."""
-    code = ord(char)
-    return (0x20 <= code <= 0x7E or code == 0x85 or 0xA0 <= code <= 0xD7FF
-            or (0xE000 <= code <= 0xFFFD and code != 0xFEFF) or 0x10000 <= code <= 0x10FFFF)
+def _hint(value: Any, style: str | None) -> Any:
+    if not isinstance(value, str) or style not in ("'", '"', "|", ">"):
+        return value
+    hinted = _Hinted(value)
+    hinted.style = "|" if style == ">" or (style == "'" and "\n" in value) else style
+    return hinted
 
 
-def _plain_ok(value: str, *, flow: bool) -> bool:
-    """Whether ``value`` written bare reads back as this string, under YAML 1.2 and 1.1."""
-    if not value or any(c in _BREAKS or not _printable(c) for c in value):
-        return False
-    analysis = _EMITTER.analyze_scalar(value)
-    if not (analysis.allow_flow_plain if flow else analysis.allow_block_plain):
-        return False
-    if _RESOLVER_1_1.resolve(yaml.nodes.ScalarNode, value, (True, False)) != _STR_TAG:
-        return False
-    try:
-        return bool(parse_yaml(value).data == value)
-    except YamlError:
-        return False
-
-
-def _single_ok(value: str) -> bool:
-    return all(_printable(c) for c in value)
-
-
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r",
-            "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\x00": "\\0"}
-
-
-def _double(value: str) -> str:
-    out = []
-    for char in value:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif _printable(char):
-            out.append(char)
-        elif ord(char) < 0x100:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def _quoted(value: str, style: str) -> str:
-    if style == "'":
-        return "'" + value.replace("'", "''") + "'"
-    if style == '"':
-        return _double(value)
-    return value
-
-
-def _string_styles(value: str, hint: str | None, *, flow: bool, literal: bool) -> list[str]:
-    """Quoting styles for ``value``, best first: the old one if it fits, then the least quoting."""
-    check_writable(value)
-    if any(c in _BREAKS for c in value):
-        order = ['"', "|"] if hint == '"' else ["|", '"']
-    elif hint in ("|", ">"):
-        order = ["|", "", "'", '"']
-    else:
-        order = [hint or "", "", "'", '"']
-    allowed = {"": _plain_ok(value, flow=flow), "'": _single_ok(value), '"': True,
-               "|": literal and _literal_ok(value)}
-    styles: list[str] = []
-    for style in order:
-        if allowed.get(style) and style not in styles:
-            styles.append(style)
-    return styles
-
-
-def _literal_ok(value: str) -> bool:
-    body = value.rstrip("\n")
-    return bool(body.strip()) and all(c in "\n\t" or (_printable(c) and c not in _BREAKS) for c in value)
-
-
-def scalar_text(value: Any) -> str:
-    """A non-string scalar as YAML 1.2 writes it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        return text if any(c in text for c in ".en") else text + ".0"
-    raise EditError(f"cannot write a value of type {type(value).__name__}")
-
-
-def _key(key: str) -> str:
-    check_writable(key)
-    return key if _plain_ok(key, flow=True) else _double(key)
-
-
-class _Hints:
-    """How the old value was written: its style, and its items' (for a list)."""
-
-    def __init__(self, style: str | None = None, items: Sequence[str] = ()) -> None:
-        self.style = style
-        self.items = list(items)
-
-    def item(self, index: int) -> str | None:
-        if index < len(self.items):
-            return self.items[index]
-        return self.items[-1] if self.items else None
-
-
-def _inline_scalar(value: Any, hint: str | None, *, flow: bool, safe: bool) -> str:
-    if not isinstance(value, str):
-        return scalar_text(value)
-    if safe:
-        check_writable(value)
-        return _double(value)
-    return _quoted(value, _string_styles(value, hint, flow=flow, literal=False)[0])
-
-
-def _flow(value: Any, hints: _Hints, *, safe: bool) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(item, _Hints(hints.item(i)), safe=safe)
-                               for i, item in enumerate(value)) + "]"
+def _quoted(value: Any) -> Any:
+    """``value`` with every string double-quoted: the writing that always reads back."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)}: {_flow(v, _Hints(), safe=safe)}" for k, v in value.items()) + "}"
-    return _inline_scalar(value, hints.style, flow=True, safe=safe)
+        return {key: _quoted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_quoted(item) for item in value]
+    return _hint(value, '"')
+
+
+class _Dumper(_DumpYamlDumper):
+    indent_lists = False  # ``key:\n- a`` (PyYAML's habit), or ``key:\n  - a``
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, indentless and not self.indent_lists)
+
+
+class _IndentedDumper(_Dumper):
+    indent_lists = True
+
+
+def _represent_hinted(dumper: _Dumper, data: _Hinted) -> yaml.ScalarNode:
+    check_writable(data)
+    # NEL, LS and PS fold to spaces in any style but double quotes.
+    style = '"' if any(c in "\x85\u2028\u2029" for c in data) else data.style
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
+
+
+_Dumper.add_representer(_Hinted, _represent_hinted)
 
 
 class _Layout:
-    """Indentation and line ending for new lines."""
+    """How new lines are written: indentation step, lists indented under their key or not, line break."""
 
-    def __init__(self, step: int, seq_offset: int, nl: str) -> None:
-        self.step = step
-        self.seq_offset = seq_offset
+    def __init__(self, step: int = 2, indent_lists: bool = False, nl: str = "\n") -> None:
+        self.step = min(max(step, 2), 9)  # what PyYAML accepts
+        self.indent_lists = indent_lists
         self.nl = nl
 
 
-def _literal(value: str, indent: int, parent_indent: int, layout: _Layout) -> tuple[str, str]:
-    """(``|`` header, content lines) of a block scalar holding ``value``."""
-    body = value.rstrip("\n")
-    trailing = len(value) - len(body)
-    chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
-    lines = body.split("\n") + [""] * max(trailing - 1, 0)
-    first = next((line for line in lines if line), "")
-    indicator = str(indent - parent_indent) if first.startswith(" ") else ""
-    content = "".join((" " * indent + line if line else "") + layout.nl for line in lines)
-    return "|" + indicator + chomp, content
+def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
+    dumper = _IndentedDumper if layout.indent_lists else _Dumper
+    return yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
+                     indent=layout.step, width=1 << 30)
 
 
-def _is_nested(value: Any) -> bool:
-    return isinstance(value, (dict, list)) and bool(value)
+def _inline(value: Any, *, flow: bool, layout: _Layout | None = None) -> str | None:
+    """``value`` on one line, inside a flow collection or after ``key: `` or ``- `` (None if it
+    takes lines of its own)."""
+    if flow:
+        return _dump([value], _Layout(), flow=True)[1:-2]
+    text = _dump({"k": value}, layout or _Layout(), flow=False)[3:-1]
+    return None if "\n" in text else text
 
 
-def _block(value: Any, indent: int, hints: _Hints, layout: _Layout, *, safe: bool) -> str:
-    """Block-style lines (each ending in a line break) for a non-empty list or mapping."""
-    pad = " " * indent
-    out = []
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            text = (_flow(item, _Hints(), safe=safe) if _is_nested(item) else
-                    _inline_scalar(item, hints.item(index), flow=False, safe=safe))
-            out.append(f"{pad}- {text}{layout.nl}")
-        return "".join(out)
-    for key, item in value.items():
-        out.append(_entry(key, item, indent, layout, safe=safe))
-    return "".join(out)
+def scalar_text(value: Any) -> str:
+    """A scalar as it is written in a file (``7``, ``1000.0``, ``true``)."""
+    return _inline(value, flow=True) or ""
 
 
-def _entry(key: str, value: Any, indent: int, layout: _Layout, *, safe: bool) -> str:
-    """A new ``key: value`` entry of a block mapping, as lines."""
-    head = " " * indent + _key(key) + ":"
-    if isinstance(value, dict) and value:
-        return head + layout.nl + _block(value, indent + layout.step, _Hints(), layout, safe=safe)
-    if isinstance(value, list) and value:
-        return head + layout.nl + _block(value, indent + layout.seq_offset, _Hints(), layout, safe=safe)
-    if isinstance(value, str) and not safe and _string_styles(value, None, flow=False, literal=True)[0] == "|":
-        header, content = _literal(value, indent + layout.step, indent, layout)
-        return f"{head} {header}{layout.nl}{content}"
-    text = _flow(value, _Hints(), safe=safe) if isinstance(value, (dict, list)) else \
-        _inline_scalar(value, None, flow=False, safe=safe)
-    return f"{head} {text}{layout.nl}"
+def _lines(text: str, indent: int, layout: _Layout) -> str:
+    """``text`` (lines ending in ``\\n``) indented by ``indent``, in the file's line breaks."""
+    return "".join((" " * indent + line if line else "") + layout.nl for line in text.split("\n")[:-1])
 
 
-def _renderings(value: Any, hints: _Hints, *, flow_style: bool, key_indent: int, indent: int,
-                layout: _Layout) -> Iterator[tuple[str, str]]:
-    """Ways to write ``value`` after ``key:``, best first: (text on the key's line, lines below)."""
-    if isinstance(value, str):
-        for style in _string_styles(value, hints.style, flow=False, literal=True):
-            if style == "|":
-                yield _literal(value, indent, key_indent, layout)
-            else:
-                yield _quoted(value, style), ""
-        return
-    if not isinstance(value, (dict, list)):
-        yield scalar_text(value), ""
-        return
-    if not value:
-        yield ("[]" if isinstance(value, list) else "{}"), ""
-        return
-    for safe in (False, True):
-        if flow_style:
-            yield _flow(value, hints, safe=safe), ""
-        else:
-            yield "", _block(value, indent, hints, layout, safe=safe)
-    yield _flow(value, hints, safe=True), ""
+def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
+    """``value`` after a ``key:`` at column ``indent``: (the text on the key's line, the lines below)."""
+    first, _, rest = _dump({"k": value}, layout, flow=False)[2:].partition("\n")
+    return first.strip(), _lines(rest, indent, layout)
+
+
+def _entry(key: str, value: Any, indent: int, layout: _Layout) -> str:
+    """A new ``key: value`` entry of a block mapping at column ``indent``, as lines."""
+    return _lines(_dump({key: value}, layout, flow=False), indent, layout)
 
 
 # --- the edits ----------------------------------------------------------------------------------
@@ -440,7 +299,7 @@ class _Editor:
         self.t = _Text(text)
         self.text = text
         self.data = self.t.doc.data
-        self.layout = _Layout(self.t.step, self.t.seq_offset, self.t.nl)
+        self.layout = _Layout(self.t.step, self.t.seq_offset > 0, self.t.nl)
 
     def check_path(self, path: Path) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
@@ -460,24 +319,32 @@ class _Editor:
         return any(getattr(self.t.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
-    def hints(self, pointer: str, span: Span) -> _Hints:
+    def styles(self, pointer: str, span: Span) -> list[str]:
+        """How the old value was written: its style, or (a list) its items'."""
         if span.kind == "sequence":
-            items = [s.style for name, s in self.t.inside(pointer)
-                     if name.count("/") == pointer.count("/") + 1 and s.kind == "scalar"]
-            return _Hints(None, items)
-        return _Hints(span.style if span.kind == "scalar" else None)
+            return [s.style for name, s in self.children(pointer) if s.kind == "scalar"]
+        return [span.style] if span.kind == "scalar" else []
+
+    def hinted(self, value: Any, styles: list[str]) -> Any:
+        """``value`` with its strings in the old value's styles (an item's, or the last item's)."""
+        if isinstance(value, list):
+            return [_hint(item, styles[min(i, len(styles) - 1)] if styles else None) for i, item in enumerate(value)]
+        return _hint(value, styles[0] if styles else None)
 
     def children(self, pointer: str) -> list[tuple[str, Span]]:
         return [(name, span) for name, span in self.t.inside(pointer)
                 if name != pointer and name.count("/") == pointer.count("/") + 1]
 
+    def written(self, pointer: str, span: Span, value: Any) -> list[Any]:
+        """``value`` to write over the value at ``pointer``: in its old styles, then double-quoted."""
+        return [self.hinted(value, self.styles(pointer, span)), _quoted(value)]
+
     def replace_in_flow(self, pointer: str, value: Any) -> Iterator[str]:
         """The value at ``pointer``, inside a flow collection, rewritten where it stands."""
         span = self.t.spans[pointer]
         lead = " " if span.start == span.end and self.text[span.start - 1:span.start] == ":" else ""
-        for safe in (False, True):
-            written = _flow(value, self.hints(pointer, span), safe=safe)
-            yield self.text[:span.start] + lead + written + self.text[span.end:]
+        for each in self.written(pointer, span, value):
+            yield self.text[:span.start] + lead + str(_inline(each, flow=True)) + self.text[span.end:]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
         """Texts with the existing value at ``path`` replaced, best first."""
@@ -491,16 +358,18 @@ class _Editor:
         key_indent = t.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
         literal = span.kind == "scalar" and span.style in ("|", ">")
-        indent = key_indent + (t.seq_offset if isinstance(value, list) else t.step)
-        if block and _blank_before(text, span.start):
-            indent = t.column(span.start)
-        elif literal:
-            indent = t.literal_indent(span) or indent
+        layout = self.layout
+        if block and _blank_before(text, span.start):  # the block's own indentation
+            offset = t.column(span.start) - key_indent
+            layout = _Layout(offset or layout.step, offset > 0 if span.kind == "sequence" else layout.indent_lists,
+                             layout.nl)
         if block and span.kind == "sequence":
             yield from self.edit_items(pointer, value)
-        renderings = _renderings(value, self.hints(pointer, span), flow_style=span.style == "flow",
-                                 key_indent=key_indent, indent=indent, layout=self.layout)
-        for inline, lines in renderings:
+        for each in self.written(pointer, span, value):
+            if span.style == "flow" and isinstance(value, (dict, list)):
+                inline, lines = str(_inline(each, flow=True)), ""
+            else:
+                inline, lines = _below(each, key_indent, layout)
             if block:
                 start, end = t.content_start(pointer), _next_line(text, t.content_end(pointer))
                 head = text[:colon + 1] + (" " + inline if inline else "")
@@ -537,7 +406,7 @@ class _Editor:
         starts = [_line_start(text, s.start) for s in items]
         ends = [_next_line(text, s.end) for s in items]
         indent = t.column(text.rindex("-", starts[0], items[0].start))
-        hints = self.hints(pointer, t.spans[pointer])
+        styles = self.styles(pointer, t.spans[pointer])
 
         def token(v: Any) -> tuple[str, str]:
             return type(v).__name__, repr(v)
@@ -545,6 +414,12 @@ class _Editor:
         opcodes = difflib.SequenceMatcher(None, [token(v) for v in old], [token(v) for v in value],
                                           autojunk=False).get_opcodes()
         for safe in (False, True):
+            def write(item: Any, style: str) -> str:
+                written = _inline(_quoted(item) if safe else _hint(item, style), flow=False, layout=self.layout)
+                if written is None:
+                    raise EditError("a list item would take lines of its own")
+                return written
+
             out = [text[:starts[0]]]
             for tag, i1, i2, j1, j2 in opcodes:
                 for k in range(max(i2 - i1, j2 - j1)):
@@ -554,11 +429,11 @@ class _Editor:
                     if i < i2 and tag == "equal":
                         out.append(text[starts[i]:ends[i]])
                     elif i < i2 and j < j2:
-                        written = _inline_scalar(value[j], items[i].style, flow=False, safe=safe)
-                        out.append(text[starts[i]:items[i].start] + written + text[items[i].end:ends[i]])
+                        out.append(text[starts[i]:items[i].start] + write(value[j], items[i].style)
+                                   + text[items[i].end:ends[i]])
                     elif j < j2:
-                        written = _inline_scalar(value[j], hints.item(j), flow=False, safe=safe)
-                        out.append(" " * indent + "- " + written + nl)
+                        style = styles[min(j, len(styles) - 1)] if styles else ""
+                        out.append(" " * indent + "- " + write(value[j], style) + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
@@ -572,8 +447,8 @@ class _Editor:
         children = self.children(parent)
         if t.spans[parent].style == "flow":
             span = t.spans[parent]
-            for safe in (False, True):
-                entry = f"{_key(path[depth])}: {_flow(nested, _Hints(), safe=safe)}"
+            for each in (nested, _quoted(nested)):
+                entry = str(_inline({path[depth]: each}, flow=True))[1:-1]
                 if not children:
                     yield text[:span.start] + "{" + entry + "}" + text[span.end:]
                     continue
@@ -586,8 +461,8 @@ class _Editor:
         indent = t.column(first_key)
         at = _next_line(text, t.content_end(parent))
         gap = "" if at > 0 and text[at - 1] in _BREAKS else self.layout.nl
-        for safe in (False, True):
-            yield text[:at] + gap + _entry(path[depth], nested, indent, self.layout, safe=safe) + text[at:]
+        for each in (nested, _quoted(nested)):
+            yield text[:at] + gap + _entry(path[depth], each, indent, self.layout) + text[at:]
 
     def set(self, path: Path, value: Any) -> Iterator[str]:
         if self.data is None:  # nothing but comments: the first key
@@ -595,8 +470,8 @@ class _Editor:
             nested: Any = value
             for part in reversed(path[1:]):
                 nested = {part: nested}
-            for safe in (False, True):
-                yield self.text + gap + _entry(path[0], nested, 0, self.layout, safe=safe)
+            for each in (nested, _quoted(nested)):
+                yield self.text + gap + _entry(path[0], each, 0, self.layout)
             return
         if not isinstance(self.data, dict):
             raise EditError("the document is not a mapping")
@@ -614,6 +489,9 @@ class _Editor:
     def unset(self, path: Path) -> Iterator[str]:
         text, t = self.text, self.t
         self.check_path(path)
+        if self.in_flow(path) and self.t.spans[pointers.join(path)].key_start >= 0:
+            yield self.unset_in_flow(path)
+            return
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
             # The last key of a section: the section stays, as an empty mapping ({}),
             # not as a null that would read as another type.
@@ -623,9 +501,6 @@ class _Editor:
         span = t.spans[pointer]
         if span.key_start < 0:
             raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
-        if self.in_flow(path):
-            yield self.unset_in_flow(path)
-            return
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         start = _line_start(text, span.key_start)
