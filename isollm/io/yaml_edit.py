@@ -157,6 +157,13 @@ def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
     return len(path), node
 
 
+def _nest(path: Sequence[str], value: Any) -> Any:
+    """``value`` under the keys of ``path`` (``{a: {b: value}}``)."""
+    for part in reversed(path):
+        value = {part: value}
+    return value
+
+
 def _with(data: Any, path: Sequence[str], value: Any) -> Any:
     """A copy of ``data`` with ``path`` set to ``value`` (missing or null parents become mappings)."""
     result = copy.deepcopy(data) if isinstance(data, dict) else {}
@@ -392,7 +399,8 @@ class _Editor:
     def edit_items(self, pointer: str, value: Any) -> Iterator[str]:
         """A block list of scalars edited item by item: unchanged items keep their lines and
         comments, a changed one keeps its line's comment, removed ones lose their line."""
-        if not isinstance(value, list) or not value or any(isinstance(v, (dict, list)) for v in value):
+        if not isinstance(value, list) or not value or \
+                any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in value):
             return
         t, nl = self.t, self.layout.nl
         # Work on the text with a final line break, so an item can follow the last one.
@@ -415,10 +423,7 @@ class _Editor:
                                           autojunk=False).get_opcodes()
         for safe in (False, True):
             def write(item: Any, style: str) -> str:
-                written = _inline(_quoted(item) if safe else _hint(item, style), flow=False, layout=self.layout)
-                if written is None:
-                    raise EditError("a list item would take lines of its own")
-                return written
+                return str(_inline(_quoted(item) if safe else _hint(item, style), flow=False, layout=self.layout))
 
             out = [text[:starts[0]]]
             for tag, i1, i2, j1, j2 in opcodes:
@@ -441,9 +446,7 @@ class _Editor:
         """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
         text, t = self.text, self.t
         parent = pointers.join(path[:depth])
-        nested: Any = value
-        for part in reversed(path[depth + 1:]):
-            nested = {part: nested}
+        nested = _nest(path[depth + 1:], value)
         children = self.children(parent)
         if t.spans[parent].style == "flow":
             span = t.spans[parent]
@@ -467,9 +470,7 @@ class _Editor:
     def set(self, path: Path, value: Any) -> Iterator[str]:
         if self.data is None:  # nothing but comments: the first key
             gap = "" if not self.text or self.text[-1] in _BREAKS else self.layout.nl
-            nested: Any = value
-            for part in reversed(path[1:]):
-                nested = {part: nested}
+            nested = _nest(path[1:], value)
             for each in (nested, _quoted(nested)):
                 yield self.text + gap + _entry(path[0], each, 0, self.layout)
             return

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from isollm.cli.commands._common import (STDIN, config_path_argument, display_path, load_and_report, print_issues,
+from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
                                         project_root)
 from isollm.config import CONFIG_FILE_NAME, edit, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
