@@ -503,14 +503,9 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     target = write_target(path) if read_from is None else read_from
     raw = read_config_bytes(target) if original is None else original
     data = changes if isinstance(changes, bytes) else _edited(raw, changes, name)
-    try:
-        before = _problems(raw, name)[1]
-    except ConfigError as error:  # empty, or only comments: keys can still be added
-        before = error.issues
     result, after = _problems(data, name)
-    known = {_sameness(issue) for issue in before}
-    new = [issue for issue in after
-           if issue.severity == "error" and (strict or _sameness(issue) not in known)]
+    known = set() if strict else _known_problems(raw, name)
+    new = [issue for issue in after if issue.severity == "error" and _sameness(issue) not in known]
     if new:
         raise ValidationError(new, path=name)
     if expect is not None and not _same(result.to_dict(), expect.to_dict()):
@@ -518,6 +513,14 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     if data != raw:
         write_if_unchanged(path, raw, data, read_from=target)
     return after
+
+
+def _known_problems(raw: bytes, name: str) -> set[tuple[str, str, str]]:
+    try:
+        issues = _problems(raw, name)[1]
+    except ConfigError as error:  # empty, or only comments: keys can still be added
+        issues = error.issues
+    return {_sameness(issue) for issue in issues}
 
 
 def _sameness(issue: Issue) -> tuple[str, str, str]:

@@ -20,7 +20,6 @@ from isollm.cli.commands._common import (config_path_argument, display_path, loa
                                         project_root)
 from isollm.config import CONFIG_FILE_NAME, edit, parse_config_text, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
-from isollm.io.yaml_edit import scalar_text
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
@@ -80,6 +79,8 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
         value = parse_yaml(text).data
     except YamlError as error:
         raise IsollmError(one_line(f"invalid value for {key}: {error.message}")) from None
+    from isollm.io.yaml_edit import scalar_text
+
     if value is None:
         raise IsollmError(one_line(f"invalid value for {key}: {text.strip()} reads as null, not written; "
                                    f"to remove {key}, run 'isollm config unset {key}'"))
