@@ -570,35 +570,15 @@ def _without_nulls(value: Any) -> Any:
 def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...], Any]]:
     """The changes, key by key, that make the file in ``raw`` read as ``config``: a value at its
     default that the file leaves out stays out. ``ConfigError`` if the file is not a config."""
-    from isollm.io import yaml_edit
+    from isollm.io.yaml_edit import UNSET, diff
 
     text = decode_utf8(raw, path=name)
     written = parse_yaml(text, path=name).data
     if written is not None and not isinstance(written, dict):
         parse_config_text(text, name)  # raises, saying what the file is instead
-    written = written or {}
-    target = _copy(written)
-    before = apply_defaults(_SCHEMA, _without_nulls(written))
-    for keys, value in yaml_edit.diff(before, _without_nulls(config._data)):
-        _put(target, keys, value)
-    return yaml_edit.diff(written, target)
-
-
-def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    """Set (or, for ``yaml_edit.UNSET``, remove) ``path`` in ``data``, making missing parents."""
-    from isollm.io.yaml_edit import UNSET
-
-    node = data
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            if value is UNSET:
-                return
-            node[part] = {}
-        node = node[part]
-    if value is UNSET:
-        node.pop(path[-1], None)
-    else:
-        node[path[-1]] = _copy(value)
+    before = apply_defaults(_SCHEMA, _without_nulls(written or {}))
+    return [(keys, value) for keys, value in diff(before, _without_nulls(config._data))
+            if value is not UNSET or pointers.resolve(written, pointers.join(keys)) is not pointers.MISSING]
 
 
 def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes, *,
