@@ -508,7 +508,9 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     new = [issue for issue in after if issue.severity == "error" and _sameness(issue) not in known]
     if new:
         raise ValidationError(new, path=name)
-    if expect is not None and not _same(result.to_dict(), expect.to_dict()):
+    from isollm.io.yaml_edit import same
+
+    if expect is not None and not same(result.to_dict(), expect.to_dict()):
         raise ConfigError("cannot save in place: the edited file would not read as the config", path=name)
     if data != raw:
         write_if_unchanged(path, raw, data, read_from=target)
@@ -529,12 +531,6 @@ def _sameness(issue: Issue) -> tuple[str, str, str]:
     import re
 
     return issue.pointer, issue.keyword, re.sub(r"[0-9]+", "#", issue.message)
-
-
-def _same(a: Any, b: Any) -> bool:
-    from isollm.io.yaml_edit import same
-
-    return same(a, b)
 
 
 def _problems(raw: bytes, name: str) -> tuple[Config, list[Issue]]:

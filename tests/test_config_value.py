@@ -368,12 +368,12 @@ def test_unset_an_unknown_key_the_file_lacks_is_refused(project: Path, capsys: p
 def test_set_on_a_broken_file_applies_a_change_that_adds_no_problem(project: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text(BROKEN)
-    status, out, err = run(capsys, lambda: config_value.set_value("airyra.port", "7433"))
+    status, out, err = run(capsys, lambda: config_value.set_value("airyra.port", "7432"))
     assert (status, out) == (0, "")
     assert err.splitlines() == ["../isollm.yaml:2:10: error: workers cannot exceed 20",
                                 '../isollm.yaml:3:1: error: unknown key "wokers" (did you mean "workers"?)',
                                 '../isollm.yaml:6:3: error: unknown key "git.tpyo"']
-    assert _config(project) == BROKEN + "airyra:\n  port: 7433\n"
+    assert _config(project) == BROKEN + "airyra:\n  port: 7432\n"
     # Fixing a problem is a change too; the one it fixes is no longer listed.
     assert run(capsys, lambda: config_value.set_value("workers", "98"))[0] == 0   # the same problem: allowed
     assert run(capsys, lambda: config_value.set_value("workers", "4"))[2].count("error") == 2
