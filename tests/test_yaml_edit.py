@@ -371,10 +371,12 @@ def test_unset_inside_a_flow_mapping(path: list[str], expected: str) -> None:
 
 def test_a_key_under_an_alias_is_refused_in_one_line() -> None:
     text = "project: demo\nz: &z\n  layout: auto\nzellij: *z\n"
-    for edit in (lambda: set_value(text, ["zellij", "layout"], "grid"), lambda: unset_value(text, ["zellij", "layout"])):
+    for edit in (lambda: set_value(text, ["zellij", "layout"], "grid"),
+                 lambda: unset_value(text, ["zellij", "layout"])):
         with pytest.raises(EditError, match=r"^zellij is an alias \(\*z\) of a value written elsewhere"):
             edit()
-    assert set_value(text, ["zellij"], {"layout": "grid"}) == "project: demo\nz: &z\n  layout: auto\nzellij:\n  layout: grid\n"
+    assert set_value(text, ["zellij"], {"layout": "grid"}) == \
+        "project: demo\nz: &z\n  layout: auto\nzellij:\n  layout: grid\n"   # written out in full
 
 
 def test_a_key_written_twice_is_refused() -> None:

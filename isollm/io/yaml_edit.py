@@ -91,7 +91,7 @@ class _Text:
     def _habits(self) -> tuple[int, int]:
         """(how far a nested mapping is indented, how far a list under a key is), as written."""
         step = seq_offset = None
-        for pointer, span in self.spans.items():
+        for _, span in self.spans.items():
             if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
                 continue
             offset = self.column(span.start) - self.column(span.key_start)
@@ -195,7 +195,7 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)
@@ -421,10 +421,7 @@ class _Editor:
 
         opcodes = difflib.SequenceMatcher(None, [token(v) for v in old], [token(v) for v in value],
                                           autojunk=False).get_opcodes()
-        for safe in (False, True):
-            def write(item: Any, style: str) -> str:
-                return str(_inline(_quoted(item) if safe else _hint(item, style), flow=False, layout=self.layout))
-
+        for write in (_hint, lambda item, style: _quoted(item)):  # in the items' styles, then quoted
             out = [text[:starts[0]]]
             for tag, i1, i2, j1, j2 in opcodes:
                 for k in range(max(i2 - i1, j2 - j1)):
@@ -434,11 +431,12 @@ class _Editor:
                     if i < i2 and tag == "equal":
                         out.append(text[starts[i]:ends[i]])
                     elif i < i2 and j < j2:
-                        out.append(text[starts[i]:items[i].start] + write(value[j], items[i].style)
-                                   + text[items[i].end:ends[i]])
+                        written = _inline(write(value[j], items[i].style), flow=False, layout=self.layout)
+                        out.append(text[starts[i]:items[i].start] + str(written) + text[items[i].end:ends[i]])
                     elif j < j2:
                         style = styles[min(j, len(styles) - 1)] if styles else ""
-                        out.append(" " * indent + "- " + write(value[j], style) + nl)
+                        written = _inline(write(value[j], style), flow=False, layout=self.layout)
+                        out.append(" " * indent + "- " + str(written) + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
