@@ -52,7 +52,8 @@ SECTIONS = ["git", "claude", "airyra", "zellij"]
 TOP = ["workers", "image", "setup_script", "ports"]
 # What a user may type after ``config set KEY``.
 TYPED = ["4", "07", "~", "# 8", "1e3", "25", "main", "a b", "'q'", "yes", "8080:80", "x # y", "null", "true",
-         '["3000", "8080:80"]', "[]", "[7432]", "grid", "7433", "{base_branch: dev}", "it's", "é", " lead", "w/"]
+         '["3000", "8080:80"]', "[]", "[7432]", "grid", "7433", "{base_branch: dev}", "it's", "é", " lead", "w/",
+         "two\nlines", "kept\n\n", "\tx"]
 KEYS = [*WRITTEN, *SECTIONS, "wokers", "git.tpyo", "zellij.nope"]
 _RARELY = st.sampled_from([False, False, False, False, True])
 TAG = re.compile(r"# (c\d+) (\S+)")
@@ -256,7 +257,7 @@ CHANGES: list[tuple[str, Any]] = [
     ("claude.args", ["--x"]), ("claude.command", "it's"), ("airyra.port", 9001), ("zellij.layout", "grid"),
     ("zellij.dashboard", False), ("project", "other"), ("git.base_branch", "1.10"), ("claude.command", "yes"),
     ("claude.args", ["~", "yes", "# x", "a: b", "", "é", "a\tb", "it's"]), ("setup_script", "\tindented\n\nend"),
-    ("git.branch_prefix", "x #/"), ("ports", [3000]),
+    ("git.branch_prefix", "x #/"), ("ports", [3000]), ("setup_script", "kept\n\n"), ("claude.args", ["a\nb"]),
 ]
 
 

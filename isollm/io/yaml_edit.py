@@ -265,8 +265,9 @@ class _Layout:
 
 def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     dumper = _IndentedDumper if layout.indent_lists else _Dumper
-    return yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
+    text = yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
                      indent=layout.step, width=1 << 30)
+    return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
 
 
 def _inline(value: Any, *, flow: bool, layout: _Layout | None = None) -> str | None:
