@@ -26,7 +26,6 @@ from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
 from isollm.util.oneline import one_line
 
-_BOM = b"\xef\xbb\xbf"
 
 
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
