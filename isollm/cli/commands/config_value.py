@@ -27,7 +27,6 @@ from isollm.schema.messages import closest, schema_message
 from isollm.util.oneline import one_line
 
 
-
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
     """Every dotted key the schema knows, sections included, in the schema's order."""
     names = []
