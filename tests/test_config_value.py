@@ -385,3 +385,10 @@ def test_set_on_a_broken_file_refuses_a_new_problem_and_names_only_it(project: P
     assert run(capsys, lambda: config_value.set_value("ports", '["7432"]')) == (
         1, "", "../isollm.yaml:8:5: error: port 7432 conflicts with airyra.port\n")
     assert _config(project) == BROKEN
+
+
+def test_unset_removes_a_key_written_twice(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text("project: demo\nimage: a:1\nworkers: 2\nimage: b:2\n")
+    assert run(capsys, lambda: config_value.set_value("image", "c:3"))[0] == 1   # which one? refused
+    assert run(capsys, lambda: config_value.unset_value("image")) == (0, "", "")
+    assert _config(project) == "project: demo\nworkers: 2\n"

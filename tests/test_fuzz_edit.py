@@ -2,8 +2,8 @@
 
 Each generated file mixes block and flow sections (flow across lines with a comment on
 every entry), anchors and aliases (a whole value as an alias), quoted keys, null sections,
-CRLF line endings and a byte order mark; every comment carries a tag naming the key it
-belongs to (``-`` for a comment of its own). Whatever the edit, either it is refused and
+CRLF line endings, a byte order mark and a key written twice; every comment carries a tag
+naming the key it belongs to (``-`` for a comment of its own). Whatever the edit, either it is refused and
 the file is byte for byte as it was, or only that key changed (the rest reads the same),
 every comment of another key is still there, and the file has no problem it did not have.
 """
@@ -150,6 +150,8 @@ def configs(draw: st.DrawFn) -> bytes:
             w.lines.append(head + w.trailing(section))
             for k, v in values.items():
                 w.block_entry("  ", k, v)
+    if draw(_RARELY):
+        w.block_entry("", "image", "debian:12")  # perhaps a key written twice
     if args_anchor and draw(st.booleans()):
         w.lines.append("ports: *a" + w.trailing("ports"))  # a whole value as an alias
     w.free("")

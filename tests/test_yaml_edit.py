@@ -381,6 +381,8 @@ def test_a_key_under_an_alias_is_refused_in_one_line() -> None:
         "project: demo\nz: &z\n  layout: auto\nzellij:\n  layout: grid\n"   # written out in full
 
 
-def test_a_key_written_twice_is_refused() -> None:
+def test_a_key_written_twice_is_refused_but_can_be_unset() -> None:
     with pytest.raises(EditError, match=r"workers is written twice \(lines 2 and 3\)"):
         set_value("project: demo\nworkers: 3\nworkers: 4\n", ["workers"], 5)
+    assert unset_value("project: demo\nworkers: 3  # a\nimage: x\nworkers: 4\n", ["workers"]) == "project: demo\nimage: x\n"
+    assert unset_value("project: demo\ngit:\n  a: 1\n  a: 2\n  b: 3\n", ["git", "a"]) == "project: demo\ngit:\n  b: 3\n"

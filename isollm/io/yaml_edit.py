@@ -309,15 +309,17 @@ class _Editor:
         self.data = self.t.doc.data
         self.layout = _Layout(self.t.step, self.t.seq_offset > 0, self.t.nl)
 
-    def check_path(self, path: Path) -> None:
+    def check_path(self, path: Path, *, removing: bool = False) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
-        a section written as an alias of another value, a key written twice."""
+        a section written as an alias of another value, a key written twice (but the one removed)."""
         for level in range(1, len(path)):
             span = self.t.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind == "alias":
                 raise EditError(f"{_dotted(path[:level])} is an alias ({self.text[span.start:span.end]}) of "
                                 f"a value written elsewhere; write it out in full first")
         for duplicate in self.t.doc.duplicates:
+            if removing and duplicate.pointer == pointers.join(path):
+                continue
             if (pointers.join(path) + "/").startswith(duplicate.pointer + "/"):
                 raise EditError(f"{_dotted(pointers.split(duplicate.pointer))} is written twice "
                                 f"(lines {duplicate.first_line} and {duplicate.line}); remove one first")
@@ -488,7 +490,7 @@ class _Editor:
 
     def unset(self, path: Path) -> Iterator[str]:
         text, t = self.text, self.t
-        self.check_path(path)
+        self.check_path(path, removing=True)
         if self.in_flow(path) and self.t.spans[pointers.join(path)].key_start >= 0:
             yield self.unset_in_flow(path)
             return
@@ -585,6 +587,9 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     expected = _without(editor.data, path)
     if expected == {} and len(path) == 1:
         expected = None  # no key left: an empty document
+    if any(duplicate.pointer == pointers.join(path) for duplicate in editor.t.doc.duplicates):
+        # Written more than once: the last goes, then the others, and what is left must hold.
+        return _first_reading(iter([unset_value(bom + next(editor.unset(path)), path)]), expected)
     return bom + _first_reading(editor.unset(path), expected)
 
 
