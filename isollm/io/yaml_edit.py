@@ -165,26 +165,20 @@ def _nest(path: Sequence[str], value: Any) -> Any:
 
 
 def _with(data: Any, path: Sequence[str], value: Any) -> Any:
-    """A copy of ``data`` with ``path`` set to ``value`` (missing or null parents become mappings)."""
+    """A copy of ``data`` with ``path`` set to ``value`` (missing or null parents become mappings),
+    or, for ``UNSET``, without it."""
     result = copy.deepcopy(data) if isinstance(data, dict) else {}
     node = result
     for depth, part in enumerate(path[:-1]):
-        child = node.get(part)
-        if child is None:
-            child = node[part] = {}
-        elif not isinstance(child, dict):
+        if node.get(part) is None:
+            node[part] = {}
+        elif not isinstance(node[part], dict):
             raise EditError(f"{_dotted(path[:depth + 1])} is not a mapping")
-        node = child
-    node[path[-1]] = copy.deepcopy(value)
-    return result
-
-
-def _without(data: Any, path: Sequence[str]) -> Any:
-    result = copy.deepcopy(data)
-    node = result
-    for part in path[:-1]:
         node = node[part]
-    del node[path[-1]]
+    if value is UNSET:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = copy.deepcopy(value)
     return result
 
 
@@ -584,7 +578,7 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     editor = _Editor(body)
     if not path or _get(editor.data, path)[0] != len(path):
         return text
-    expected = _without(editor.data, path)
+    expected = _with(editor.data, path, UNSET)
     if expected == {} and len(path) == 1:
         expected = None  # no key left: an empty document
     if any(duplicate.pointer == pointers.join(path) for duplicate in editor.t.doc.duplicates):
