@@ -20,6 +20,7 @@ from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlE
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
+from isollm.schema import pointer as pointers
 
 if TYPE_CHECKING:  # pathlib is imported where a Path is made: the hook never makes one
     from pathlib import Path
@@ -272,12 +273,13 @@ def write_target(path: str | os.PathLike[str]) -> Path:
 def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
     """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
 
-    An invalid config raises ``ValidationError`` and nothing is written. An
-    existing file keeps its comments and layout: only the values that differ
-    from it change, each in place (see ``isollm.io.yaml_edit``), and a key
-    still at its default that the file leaves out stays out. A new file, or one
-    that is not a config at all, is written whole (``render``). ``ConfigError``
-    if the file changes on disk while it is being saved.
+    An invalid config raises ``ValidationError`` and nothing is written. A new
+    file is written whole (``render``). An existing one goes through ``edit``:
+    only the values that differ from it change, each in place, and a key still
+    at its default that the file leaves out stays out. When that cannot be done
+    (an anchor used elsewhere, a file that is not a config, one whose other
+    problems would stay), ``ConfigError`` or ``ValidationError`` and the file is
+    left byte for byte as it was: never rewritten whole.
 
     A symlink there is kept and its target replaced (see ``write_target``). With
     ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
@@ -294,12 +296,88 @@ def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool =
             atomic_write(target, render(config).encode("utf-8"))
             return path
         raw = read_config_bytes(target)
-        data = _saved_bytes(raw, config)
+        edit(path, _changes(raw, config, os.fspath(path)), original=raw, strict=True, expect=config)
     except YamlError as error:
         raise error.locate(path=os.fspath(path)) from None
-    if data != raw:
-        write_if_unchanged(target, raw, data)
     return path
+
+
+if TYPE_CHECKING:
+    from typing import Sequence
+
+
+def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], Any]] | bytes, *,
+         original: bytes | None = None, read_from: str | os.PathLike[str] | None = None,
+         strict: bool = False, expect: Config | None = None) -> list[Issue]:
+    """The one way an existing config file changes: ``config set``, ``unset``, ``edit`` and ``save``.
+
+    ``changes`` are (keys, value) pairs, ``yaml_edit.UNSET`` removing the key, each made in
+    place with every other byte kept (``isollm.io.yaml_edit``); or, from ``config edit``, the
+    new content whole, as the user wrote it. ``original``: the bytes the change was made
+    from (read from the file when not given). The result must add no problem the file did
+    not have (compared by pointer, rule and message, so a problem fixed goes and the others
+    may stay); with ``strict``, it must have none at all, and with ``expect`` it must read as
+    that config. Returns the problems (errors and warnings) the file then has.
+
+    Refusals leave the file byte for byte as it was: ``ValidationError`` with the new
+    problems; ``ConfigError`` when the file is not a config, a change cannot be made in
+    place, or the file changed on disk meanwhile (see ``write_if_unchanged``).
+    """
+    name = os.fspath(path)
+    target = write_target(path) if read_from is None else read_from
+    raw = read_config_bytes(target) if original is None else original
+    data = changes if isinstance(changes, bytes) else _edited(raw, changes, name)
+    result, after = _problems(data, name)
+    known = set() if strict else _known_problems(raw, name)
+    new = [issue for issue in after if issue.severity == "error" and _sameness(issue) not in known]
+    if new:
+        raise ValidationError(new, path=name)
+    from isollm.io.yaml_edit import same
+
+    if expect is not None and not same(result.to_dict(), expect.to_dict()):
+        raise ConfigError("cannot save in place: the edited file would not read as the config", path=name)
+    if data != raw:
+        write_if_unchanged(path, raw, data, read_from=target)
+    return after
+
+
+def _known_problems(raw: bytes, name: str) -> set[tuple[str, str, str]]:
+    try:
+        issues = _problems(raw, name)[1]
+    except ConfigError as error:  # empty, or only comments: keys can still be added
+        issues = error.issues
+    return {_sameness(issue) for issue in issues}
+
+
+def _sameness(issue: Issue) -> tuple[str, str, str]:
+    """What makes a problem the same one after an edit: where and which rule, and its message
+    with numbers left out (a duplicate key names the line of the first)."""
+    import re
+
+    return issue.pointer, issue.keyword, re.sub(r"[0-9]+", "#", issue.message)
+
+
+def _problems(raw: bytes, name: str) -> tuple[Config, list[Issue]]:
+    """The config in ``raw`` and its errors and warnings (all of them), located in ``name``."""
+    config = parse_config_text(decode_utf8(raw, path=name), name)
+    return config, [*config.issues(None), *config.warning_issues()]
+
+
+def _edited(raw: bytes, changes: Sequence[tuple[Sequence[str], Any]], name: str) -> bytes:
+    """``raw`` with each change made in place, in turn; ``ConfigError`` when one cannot be."""
+    from isollm.io import yaml_edit
+
+    text = decode_utf8(raw, path=name)
+    for keys, value in changes:
+        try:
+            text = (yaml_edit.unset_value(text, keys) if value is yaml_edit.UNSET
+                    else yaml_edit.set_value(text, keys, value))
+        except yaml_edit.EditError as error:
+            raise ConfigError(f"cannot change {'.'.join(keys)} in place: {error}; "
+                              f"edit the file with 'isollm config edit'", path=name) from None
+        except YamlError as error:
+            raise error.locate(path=name) from None
+    return (b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b"") + text.encode("utf-8")
 
 
 def _without_nulls(value: Any) -> Any:
@@ -309,46 +387,18 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
-def _saved_bytes(raw: bytes, config: Config) -> bytes:
-    """The file's bytes with what differs from ``config`` changed in place (or ``render``'s)."""
-    from isollm.io import yaml_edit
+def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...], Any]]:
+    """The changes, key by key, that make the file in ``raw`` read as ``config``: a value at its
+    default that the file leaves out stays out. ``ConfigError`` if the file is not a config."""
+    from isollm.io.yaml_edit import UNSET, diff
 
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    try:
-        text = decode_utf8(raw)
-        written = parse_yaml(text).data
-    except YamlError:
-        written = None
-    if not isinstance(written, dict):
-        return render(config).encode("utf-8")
-    target = _copy(written)
-    before = apply_defaults(_SCHEMA, _without_nulls(written))
-    for path, value in yaml_edit.diff(before, _without_nulls(config._data)):
-        _put(target, path, value)
-    try:
-        edited = yaml_edit.update(text, target)
-        if not yaml_edit.same(parse_config_text(edited).to_dict(), config.to_dict()):
-            raise yaml_edit.EditError("the edited file does not read as the config")
-    except yaml_edit.EditError:
-        return render(config).encode("utf-8")  # an anchor or a complex key: written whole
-    return bom + edited.encode("utf-8")
-
-
-def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    """Set (or, for ``yaml_edit.UNSET``, remove) ``path`` in ``data``, making missing parents."""
-    from isollm.io.yaml_edit import UNSET
-
-    node = data
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            if value is UNSET:
-                return
-            node[part] = {}
-        node = node[part]
-    if value is UNSET:
-        node.pop(path[-1], None)
-    else:
-        node[path[-1]] = _copy(value)
+    text = decode_utf8(raw, path=name)
+    written = parse_yaml(text, path=name).data
+    if written is not None and not isinstance(written, dict):
+        parse_config_text(text, name)  # raises, saying what the file is instead
+    before = apply_defaults(_SCHEMA, _without_nulls(written or {}))
+    return [(keys, value) for keys, value in diff(before, _without_nulls(config._data))
+            if value is not UNSET or pointers.resolve(written, pointers.join(keys)) is not pointers.MISSING]
 
 
 def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes, *,

@@ -408,24 +408,34 @@ def test_save_refuses_when_the_file_changed_meanwhile(tmp_path: Path, monkeypatc
     path.write_text(COMMENTED)
     config = cfg.load(tmp_path)
     config.workers = 4
-    real = yaml_edit.update
+    real = yaml_edit.set_value
 
-    def racing_update(text: str, new: Any) -> str:
+    def racing_set(text: str, keys: Any, value: Any) -> str:
         path.write_text(COMMENTED + "# theirs\n")
-        return real(text, new)
+        return real(text, keys, value)
 
-    monkeypatch.setattr(yaml_edit, "update", racing_update)
+    monkeypatch.setattr(yaml_edit, "set_value", racing_set)
     with pytest.raises(ConfigError, match="changed on disk meanwhile"):
         cfg.save(tmp_path, config)
     assert path.read_text() == COMMENTED + "# theirs\n"
 
 
-def test_save_over_a_file_that_is_not_a_config_writes_it_whole(tmp_path: Path) -> None:
+def test_save_over_a_file_that_is_not_a_config_is_refused_not_rewritten(tmp_path: Path) -> None:
     path = tmp_path / "isollm.yaml"
     path.write_text("- not\n- a mapping\n")
+    with pytest.raises(ConfigError, match=r"isollm.yaml:1:1: config must be a mapping of keys to values, not a list"):
+        cfg.save(tmp_path, cfg.default_config("demo"))
+    assert path.read_text() == "- not\n- a mapping\n"
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n"])
+def test_save_over_an_empty_file_adds_the_keys_and_keeps_the_comments(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "isollm.yaml"
+    path.write_text(text)
     config = cfg.default_config("demo")
+    config.workers = 4
     cfg.save(tmp_path, config)
-    assert path.read_text() == cfg.render(config)
+    assert path.read_text() == text + "project: demo\nworkers: 4\n"
 
 
 def test_load_missing_file(tmp_path: Path) -> None:
@@ -550,3 +560,44 @@ def test_the_stage_reports_what_cannot_be_read_as_one_located_error() -> None:
         checked = check_config(raw, "x.yaml")
         assert len(checked.errors) == 1 and checked.errors[0].line == line, checked
         assert (checked.warnings, checked.data, checked.document) == ([], None, None)
+# --- save through the one edit path (issue 16) ---------------------------------------------------
+
+def test_save_refuses_a_change_it_cannot_make_in_place_and_keeps_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = "# mine\nproject: &name demo  # anchored\nairyra:\n  project: *name\n"
+    path.write_text(text)
+    config = cfg.load(tmp_path)
+    config.project = "other"   # the anchor is used elsewhere: never a silent whole-file rewrite
+    with pytest.raises(ConfigError, match=r"isollm.yaml: cannot change project in place: it would change other "
+                                          r"values too \(an anchor used elsewhere\?\)"):
+        cfg.save(tmp_path, config)
+    assert path.read_text() == text
+
+
+def test_save_over_a_file_with_duplicate_keys_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = "project: demo\nimage: a:1\nimage: b:2\n"
+    path.write_text(text)
+    config = cfg.default_config("demo")
+    config.image = "b:2"
+    config.workers = 4   # a change it can make, to a file validate rejects: refused
+    with pytest.raises(ValidationError) as raised:
+        cfg.save(tmp_path, config)
+    assert raised.value.errors == ['duplicate key "image" (first defined on line 2)']
+    assert path.read_text() == text
+    config.image = "c:3"   # a change at the key written twice
+    with pytest.raises(ConfigError, match=r"cannot change image in place: image is written twice \(lines 2 and 3\)"):
+        cfg.save(tmp_path, config)
+    assert path.read_text() == text
+
+
+def test_save_keeps_the_comments_and_quotes_of_a_flow_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "isollm.yaml"
+    text = 'project: demo\nclaude: {\n  command: x,  # c1\n  args: [a],  # c2\n}\ngit: {branch_prefix: "w/"}\n'
+    path.write_text(text)
+    config = cfg.load(tmp_path)
+    config.claude.command = "y"
+    config.git.base_branch = "dev"
+    cfg.save(tmp_path, config)
+    assert path.read_text() == text.replace("command: x", "command: y").replace('"w/"}', '"w/", base_branch: dev}')
+    assert cfg.load(tmp_path) == config

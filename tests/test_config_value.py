@@ -301,3 +301,94 @@ def test_schema_help_says_plain_check_jsonschema_misses_the_custom_rules(
     assert ("plain check-jsonschema pointed at the path checks all isollm validate checks but duplicate host "
             "ports and a clash with airyra.port") in text
     assert "gets those too with --validator-class isollm.validator:IsollmValidator" in text
+
+
+# --- issue 16: values as typed, aliases, repairing a broken file ---------------------------------
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("07", "error: invalid value for workers: 07 would be stored as 7; type that if it is what you mean\n"),
+    ("1e3", "error: invalid value for workers: 1e3 would be stored as 1000.0; type that if it is what you mean\n"),
+    ("# 8", "error: invalid value for workers: # 8 reads as null, not written; "
+            "to remove workers, run 'isollm config unset workers'\n"),
+    ("~", "error: invalid value for workers: ~ reads as null, not written; "
+          "to remove workers, run 'isollm config unset workers'\n"),
+    ("null", "error: invalid value for workers: null reads as null, not written; "
+             "to remove workers, run 'isollm config unset workers'\n"),
+])
+def test_a_value_that_would_be_stored_otherwise_than_typed_is_refused(
+        project: Path, capsys: pytest.CaptureFixture[str], value: str, message: str) -> None:
+    assert run(capsys, lambda: config_value.set_value("workers", value)) == (1, "", message)
+    assert _config(project) == CONFIG
+
+
+def test_a_key_under_an_aliased_section_is_refused_cleanly(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "project: demo\nz: &z\n  layout: auto\nzellij: *z\n"
+    (project / "isollm.yaml").write_text(text)
+    status, out, err = run(capsys, lambda: config_value.set_value("zellij.layout", "grid"))
+    assert (status, out) == (1, "")
+    assert err == ("error: ../isollm.yaml: cannot change zellij.layout in place: zellij is an alias (*z) of a value "
+                   "written elsewhere; write it out in full first; edit the file with 'isollm config edit'\n")
+    assert _config(project) == text
+
+
+def test_set_inside_a_multi_line_flow_mapping_keeps_its_comments(project: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    text = 'project: demo\nclaude: {\n  command: x,  # c1\n  args: [a],  # c2\n}\ngit: {branch_prefix: "w/"}\n'
+    (project / "isollm.yaml").write_text(text)
+    assert run(capsys, lambda: config_value.set_value("claude.command", "y")) == (0, "", "")
+    assert run(capsys, lambda: config_value.set_value("git.base_branch", "dev")) == (0, "", "")
+    assert _config(project) == text.replace("command: x", "command: y").replace('"w/"}', '"w/", base_branch: dev}')
+
+
+BROKEN = "project: demo\nworkers: 99\nwokers: 3\ngit:\n  base_branch: main\n  tpyo: x\n"
+
+
+@pytest.mark.parametrize(("key", "after", "remaining"), [
+    ("wokers", BROKEN.replace("wokers: 3\n", ""),
+     ["../isollm.yaml:2:10: error: workers cannot exceed 20", '../isollm.yaml:5:3: error: unknown key "git.tpyo"']),
+    ("git.tpyo", BROKEN.replace("  tpyo: x\n", ""),
+     ["../isollm.yaml:2:10: error: workers cannot exceed 20",
+      '../isollm.yaml:3:1: error: unknown key "wokers" (did you mean "workers"?)']),
+])
+def test_unset_removes_any_key_the_file_has_and_lists_what_remains(
+        project: Path, capsys: pytest.CaptureFixture[str], key: str, after: str, remaining: list[str]) -> None:
+    (project / "isollm.yaml").write_text(BROKEN)
+    status, out, err = run(capsys, lambda: config_value.unset_value(key))
+    assert (status, out, err.splitlines()) == (0, "", remaining)
+    assert _config(project) == after
+
+
+def test_unset_an_unknown_key_the_file_lacks_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text(BROKEN)
+    assert run(capsys, lambda: config_value.unset_value("git.tyop")) == (
+        1, "", 'error: unknown key "git.tyop"\n')
+    assert _config(project) == BROKEN
+
+
+def test_set_on_a_broken_file_applies_a_change_that_adds_no_problem(project: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text(BROKEN)
+    status, out, err = run(capsys, lambda: config_value.set_value("airyra.port", "7432"))
+    assert (status, out) == (0, "")
+    assert err.splitlines() == ["../isollm.yaml:2:10: error: workers cannot exceed 20",
+                                '../isollm.yaml:3:1: error: unknown key "wokers" (did you mean "workers"?)',
+                                '../isollm.yaml:6:3: error: unknown key "git.tpyo"']
+    assert _config(project) == BROKEN + "airyra:\n  port: 7432\n"
+    # Fixing a problem is a change too; the one it fixes is no longer listed.
+    assert run(capsys, lambda: config_value.set_value("workers", "98"))[0] == 0   # the same problem: allowed
+    assert run(capsys, lambda: config_value.set_value("workers", "4"))[2].count("error") == 2
+
+
+def test_set_on_a_broken_file_refuses_a_new_problem_and_names_only_it(project: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text(BROKEN)
+    assert run(capsys, lambda: config_value.set_value("ports", '["7432"]')) == (
+        1, "", "../isollm.yaml:8:5: error: port 7432 conflicts with airyra.port\n")
+    assert _config(project) == BROKEN
+
+
+def test_unset_removes_a_key_written_twice(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "isollm.yaml").write_text("project: demo\nimage: a:1\nworkers: 2\nimage: b:2\n")
+    assert run(capsys, lambda: config_value.set_value("image", "c:3"))[0] == 1   # which one? refused
+    assert run(capsys, lambda: config_value.unset_value("image")) == (0, "", "")
+    assert _config(project) == "project: demo\nworkers: 2\n"

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from isollm.io.yaml_edit import UNSET, EditError, apply, diff, same, set_value, unset_value, update
+from isollm.io.yaml_edit import UNSET, EditError, diff, same, set_value, unset_value
 from isollm.io.yamlio import YamlError, parse_yaml
 
 SETTINGS = settings(max_examples=int(os.environ.get("ISOLLM_FUZZ_EXAMPLES", "150")), deadline=None,
@@ -117,6 +117,8 @@ def test_a_new_key_goes_at_the_end_of_its_mapping_with_its_indentation() -> None
     ("", ["project"], "x", "project: x\n"),
     ("project: x\nk:\n  - a\n", ["k"], {"m": [1, 2], "n": {"o": "p"}},
      "project: x\nk:\n  m:\n    - 1\n    - 2\n  n:\n    o: p\n"),
+    ("project: x\ns: a\nz: 1\n", ["s"], "a\n\n", "project: x\ns: |+\n  a\n\nz: 1\n"),  # no end marker (...)
+    ("project: x\n", ["s"], "a\n\n", "project: x\ns: |+\n  a\n\n"),
     ("project: x\nk:\n  a: 1  # one\n  b: 2\n", ["k"], {"a": 1, "c": 3},
      "project: x\nk:\n  a: 1  # one\n  c: 3\n"),                             # a mapping: key by key
 ])
@@ -162,12 +164,14 @@ def test_a_key_under_a_scalar_is_refused() -> None:
         set_value("k: v\n", ["k", "x"], 1)
 
 
-def test_diff_and_apply() -> None:
+def test_diff() -> None:
     old = {"a": 1, "b": {"c": 1, "d": 2}, "e": [1]}
     new = {"a": 1, "b": {"c": 1, "d": 3}, "f": True}
     assert diff(old, new) == [(("e",), UNSET), (("b", "d"), 3), (("f",), True)]
     text = "a: 1\nb:\n  c: 1\n  d: 2  # d\ne: [1]\n"
-    assert apply(text, diff(old, new)) == update(text, new) == "a: 1\nb:\n  c: 1\n  d: 3  # d\nf: true\n"
+    for path, value in diff(old, new):
+        text = unset_value(text, path) if value is UNSET else set_value(text, path, value)
+    assert text == "a: 1\nb:\n  c: 1\n  d: 3  # d\nf: true\n"
 
 
 def test_same_tells_types_apart() -> None:
@@ -330,3 +334,55 @@ def test_unset_removes_the_key_lines_and_nothing_else(
         node = node[part]
     del node[path[-1]]
     assert same(parse_yaml(after).data, expected if expected else None)
+
+
+# --- flow collections, aliases, duplicate keys (issue 16) ---------------------------------------
+
+FLOW = """\
+project: demo
+claude: {
+  command: x,  # c1
+  args: [--a, b],  # c2
+}
+git: {branch_prefix: "w/", base_branch: 'main'}  # g
+"""
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), [
+    (["claude", "command"], "y", FLOW.replace("command: x,", "command: y,")),
+    (["claude", "args"], ["--b"], FLOW.replace("args: [--a, b],", "args: [--b],")),
+    (["git", "base_branch"], "dev", FLOW.replace("'main'", "'dev'")),        # the other value keeps its quotes
+    (["git", "upstream"], "o", FLOW.replace("'main'}", "'main', upstream: o}")),
+    (["claude", "model"], "m", FLOW.replace("args: [--a, b],", "args: [--a, b], model: m,")),
+])
+def test_a_change_inside_a_flow_mapping_keeps_the_other_entries_and_comments(
+        path: list[str], value: Any, expected: str) -> None:
+    assert set_value(FLOW, path, value) == expected
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    (["claude", "command"], FLOW.replace("  command: x,  # c1\n", "")),     # its line and comment go
+    (["claude", "args"], FLOW.replace("  args: [--a, b],  # c2\n", "")),
+    (["git", "branch_prefix"], FLOW.replace('branch_prefix: "w/", ', "")),
+    (["git", "base_branch"], FLOW.replace(", base_branch: 'main'", "")),
+    (["claude", "nothing"], FLOW),
+])
+def test_unset_inside_a_flow_mapping(path: list[str], expected: str) -> None:
+    assert unset_value(FLOW, path) == expected
+
+
+def test_a_key_under_an_alias_is_refused_in_one_line() -> None:
+    text = "project: demo\nz: &z\n  layout: auto\nzellij: *z\n"
+    for edit in (lambda: set_value(text, ["zellij", "layout"], "grid"),
+                 lambda: unset_value(text, ["zellij", "layout"])):
+        with pytest.raises(EditError, match=r"^zellij is an alias \(\*z\) of a value written elsewhere"):
+            edit()
+    assert set_value(text, ["zellij"], {"layout": "grid"}) == \
+        "project: demo\nz: &z\n  layout: auto\nzellij:\n  layout: grid\n"   # written out in full
+
+
+def test_a_key_written_twice_is_refused_but_can_be_unset() -> None:
+    with pytest.raises(EditError, match=r"workers is written twice \(lines 2 and 3\)"):
+        set_value("project: demo\nworkers: 3\nworkers: 4\n", ["workers"], 5)
+    assert unset_value("project: demo\nworkers: 3  # a\nimage: x\nworkers: 4\n", ["workers"]) == "project: demo\nimage: x\n"
+    assert unset_value("project: demo\ngit:\n  a: 1\n  a: 2\n  b: 3\n", ["git", "a"]) == "project: demo\ngit:\n  b: 3\n"

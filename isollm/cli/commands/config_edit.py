@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
-from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_if_unchanged, write_target
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
+from isollm.config import edit as install
 from isollm.errors import ConfigError, IsollmError
 from isollm.cli.report import check_config_bytes
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
@@ -230,7 +231,7 @@ def run() -> int:
                 return 1
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
         try:
-            write_if_unchanged(link, original, edited, read_from=target)
+            install(link, edited, original=original, read_from=target, strict=True)  # the one edit path
         except ConfigError:
             raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
                               f"and your edit is saved in {edit.keep(edited)}") from None

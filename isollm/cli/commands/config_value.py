@@ -1,11 +1,12 @@
 """``isollm config get KEY`` / ``config set KEY VALUE`` / ``config unset KEY``.
 
 Keys are dotted (``git.base_branch``) and checked against the schema, so a
-mistyped one is refused with a suggestion. ``get`` reads the resolved config
-(defaults count). ``set`` and ``unset`` change only that value in the file
-(``isollm.io.yaml_edit``: comments, order, quoting and blank lines stay) and
-only when the whole resulting config is valid; otherwise, or when the file
-changed on disk meanwhile, ``isollm.yaml`` is left byte for byte as it was.
+mistyped one is refused with a suggestion (``unset`` removes any key the file
+has). ``get`` reads the resolved config (defaults count). ``set`` and ``unset``
+go through ``isollm.config.edit``: only that value changes in the file
+(comments, order, quoting and blank lines stay), and only when it adds no
+problem; otherwise, or when the file changed on disk meanwhile, ``isollm.yaml``
+is left byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -13,19 +14,17 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from isollm.cli.commands._common import (STDIN, config_path_argument, display_path, load_and_report, print_issues,
+from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
                                         project_root)
-from isollm.config import CONFIG_FILE_NAME, parse_config_text, read_config_bytes, write_if_unchanged
-from isollm.errors import ConfigError, IsollmError, YamlError
+from isollm.config import CONFIG_FILE_NAME, edit, parse_config_text, read_config_bytes
+from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
 from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
 from isollm.util.oneline import one_line
-
-_BOM = b"\xef\xbb\xbf"
 
 
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
@@ -61,7 +60,8 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     A string key takes the text as typed (``config set claude.command 'run #1'`` keeps
     the ``#``), or the string inside it when all of it is one quoted YAML scalar.
     Any other key reads the text as YAML (``5``, ``true``, ``["3000", "8080:80"]``),
-    and the schema then says whether the result fits.
+    and the schema then says whether the result fits; a value that YAML would store
+    as something other than what was typed (``07`` as 7, ``~`` as null) is refused.
     """
     if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
         quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
@@ -74,9 +74,18 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
                 return value
         return text
     try:
-        return parse_yaml(text).data
+        value = parse_yaml(text).data
     except YamlError as error:
         raise IsollmError(one_line(f"invalid value for {key}: {error.message}")) from None
+    from isollm.io.yaml_edit import scalar_text
+
+    if value is None:
+        raise IsollmError(one_line(f"invalid value for {key}: {text.strip()} reads as null, not written; "
+                                   f"to remove {key}, run 'isollm config unset {key}'"))
+    if not isinstance(value, (str, dict, list)) and scalar_text(value) != text.strip():
+        raise IsollmError(one_line(f"invalid value for {key}: {text.strip()} would be stored as "
+                                   f"{scalar_text(value)}; type that if it is what you mean"))
+    return value
 
 
 def _print_value(value: Any) -> None:
@@ -120,58 +129,62 @@ def _read(path: Path, shown: str) -> tuple[bytes, str] | None:
     return raw, text
 
 
-def _install(shown: str, raw: bytes, text: str) -> int:
-    """Write ``text`` over the config when the result is valid and the file still holds ``raw``."""
-    from isollm.cli.report import check_config_bytes
-
-    data = (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
-    if data == raw:
-        return 0
-    report = check_config_bytes(data, shown)
-    print_issues(shown, report.errors, report.warnings)  # located in the file as it would be
-    if not report.valid:
-        return 1
-    write_if_unchanged(shown, raw, data)
-    return 0
-
-
-def _edit(key: str, edit: Callable[[str], str]) -> int:
-    from isollm.io.yaml_edit import EditError
-
+def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = None) -> int:
+    """Make ``change`` through ``isollm.config.edit``; print the problems the file still has.
+    ``unknown``: the error for a key the schema does not know, raised unless the file has it."""
     path = project_root() / CONFIG_FILE_NAME
     shown = display_path(path)
     current = _read(path, shown)
     if current is None:
         return 1
     raw, text = current
+    if unknown is not None and not _written(parse_yaml(text).data, change[0]):
+        raise unknown
     try:
-        edited = edit(text)
-    except EditError as error:
-        raise IsollmError(f"cannot change {key} in place ({error}); {shown} left unchanged; "
-                          f"edit it with 'isollm config edit'") from None
-    except YamlError as error:
-        raise IsollmError(one_line(f"invalid value for {key}: {error.message}; {shown} left unchanged")) from None
-    return _install(shown, raw, edited)
+        remaining = edit(shown, [change], original=raw)
+    except ValidationError as error:  # what the change would break
+        print_issues(shown, error.issues)
+        return 1
+    print_issues(shown, remaining)  # located in the file as it is now
+    return 0
+
+
+def _written(data: Any, parts: tuple[str, ...]) -> bool:
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
 
 
 def set_value(key: str, value: str) -> int:
-    """Set ``key`` to ``value`` in isollm.yaml, if the whole resulting config is valid."""
-    from isollm.io.yaml_edit import set_value as edit_value
+    """Set ``key`` to ``value`` in isollm.yaml, changing nothing else in the file.
 
+    VALUE is taken as typed: a value that would be stored as something else (``07``,
+    ``1e3``, ``~``) is refused. A change that breaks the config is refused. On a file
+    with other problems, a change that adds none is made (exit 0), and the problems
+    that remain are listed as ``PATH:LINE:COL: error: ...``.
+    """
     parts, schema = resolve_key(key)
     if value.strip() == "":
         # Empty would read as null, "not written": say what the user means instead.
         raise IsollmError(f"no value given for {key}; to remove it, run 'isollm config unset {key}'")
-    parsed = parse_value(key, value, schema)
-    return _edit(key, lambda text: edit_value(text, parts, parsed))
+    return _edit((parts, parse_value(key, value, schema)))
 
 
 def unset_value(key: str) -> int:
-    """Remove ``key`` from isollm.yaml (its default then applies); a required key is refused."""
-    from isollm.io.yaml_edit import unset_value as edit_unset
+    """Remove ``key`` from isollm.yaml (its default then applies); a required key is refused.
 
-    parts, _ = resolve_key(key)
+    Any key written in the file can be removed, one the schema does not know too
+    (a misspelt ``wokers``); the problems that remain are listed.
+    """
+    from isollm.io.yaml_edit import UNSET
+
+    try:
+        parts, _ = resolve_key(key)
+    except IsollmError as error:
+        return _edit((tuple(key.split(".")), UNSET), unknown=error)
     parent = pointers.subschema(load_schema("config"), pointers.join(parts[:-1]))
     if parts[-1] in parent.get("required", []):
         raise IsollmError(f"{key} is required and cannot be unset")
-    return _edit(key, lambda text: edit_unset(text, parts))
+    return _edit((parts, UNSET))
