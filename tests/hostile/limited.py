@@ -8,9 +8,10 @@ imports the package once, warms it up, and for each call forks a child that take
 that call alone, as it ended a process of its own before, and ``wait4`` still gives the call's
 peak memory (the child's own, from the fork on). ``Server`` is the client side.
 
-Protocol: one JSON request a line on stdin, ``{"entry", "args", "cwd", "timeout", "limits"}``;
-one JSON reply a line on stdout, ``{"status", "stdout", "stderr", "seconds", "peak_kib"}``
-(``status`` null: killed at the timeout; negative: killed by that signal).
+Protocol: one JSON request a line on stdin, ``{"entry", "args", "cwd", "timeout", "limits", "output"}``;
+one JSON reply a line on stdout, ``{"status", "seconds", "peak_kib"}`` (``status`` null: killed at
+the timeout; negative: killed by that signal). The child leaves what it printed in the ``output``
+directory (``result.json``: stdout and stderr; ``fd2``: whatever bypassed ``sys.stderr``).
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def _warm_up() -> None:
             inprocess.run(entry, *args, cwd=root, as_process=True)
 
 
-def _child(request: dict[str, Any], directory: str) -> NoReturn:
-    """In the forked child: the limits, the call, its output into ``directory``; exit with its status."""
+def _child(request: dict[str, Any]) -> NoReturn:
+    """In the forked child: the limits, the call, its output into the request's directory; exit with its status."""
+    directory = request["output"]
     status = 1
     try:
         null = os.open(os.devnull, os.O_RDWR)
@@ -80,28 +82,27 @@ def _child(request: dict[str, Any], directory: str) -> NoReturn:
 
 
 def call(request: dict[str, Any]) -> dict[str, Any]:
-    """Run one request in a forked, limited child; its reply."""
-    with tempfile.TemporaryDirectory() as directory:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            _child(request, directory)
-        pidfd = os.pidfd_open(pid)
-        try:
-            finished, _, _ = select.select([pidfd], [], [], request["timeout"])
-            if not finished:
-                os.kill(pid, signal.SIGKILL)
-            _, wait_status, usage = os.wait4(pid, 0)
-        finally:
-            os.close(pidfd)
-        seconds = time.monotonic() - start
-        result = Path(directory, "result.json")
-        stdout, stderr = json.loads(result.read_text(encoding="utf-8")) if result.exists() else ("", "")
-        stderr += Path(directory, "fd2").read_bytes().decode("utf-8", "replace")
-    return {"status": os.waitstatus_to_exitcode(wait_status) if finished else None, "stdout": stdout,
-            "stderr": stderr, "seconds": seconds, "peak_kib": usage.ru_maxrss}
+    """Run one request in a forked, limited child; its status, time and peak memory.
+
+    The output stays in files for the client to read: the server never holds it, so every child
+    starts from the same memory and its peak is its own.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(request)
+    pidfd = os.pidfd_open(pid)
+    try:
+        finished, _, _ = select.select([pidfd], [], [], request["timeout"])
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+        _, wait_status, usage = os.wait4(pid, 0)
+    finally:
+        os.close(pidfd)
+    return {"status": os.waitstatus_to_exitcode(wait_status) if finished else None,
+            "seconds": time.monotonic() - start, "peak_kib": usage.ru_maxrss}
 
 
 def serve() -> None:
@@ -125,7 +126,9 @@ class Server:
                                              env=self._env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=self._log, text=True, encoding="utf-8")
         assert self._process.stdin is not None and self._process.stdout is not None
-        request = {"entry": entry, "args": args, "cwd": os.fspath(cwd), "timeout": timeout, "limits": limits}
+        output = tempfile.TemporaryDirectory()
+        request = {"entry": entry, "args": args, "cwd": os.fspath(cwd), "timeout": timeout, "limits": limits,
+                   "output": output.name}
         try:
             self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
@@ -137,7 +140,12 @@ class Server:
             self._log.seek(0)
             raise RuntimeError(f"the limited-run server ended (status {self._process.returncode}): "
                                + self._log.read().decode("utf-8", "replace")[-3000:])
-        return dict(json.loads(reply))
+        with output:
+            result, fd2 = Path(output.name, "result.json"), Path(output.name, "fd2")
+            stdout, stderr = json.loads(result.read_text(encoding="utf-8")) if result.exists() else ("", "")
+            if fd2.exists():
+                stderr += fd2.read_bytes().decode("utf-8", "replace")
+        return {**json.loads(reply), "stdout": stdout, "stderr": stderr}
 
     def close(self) -> None:
         if self._process is not None and self._process.poll() is None:
