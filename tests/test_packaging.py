@@ -24,7 +24,8 @@ import pytest
 from conftest import REPO
 from isollm.schema.loader import SCHEMA_NAMES, schema_path
 
-pytestmark = pytest.mark.packaging
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("packaging")]
 
 SCHEMA_FILES = sorted(path.name for path in (REPO / "schemas").glob("*.json"))
 BIN = "Scripts" if os.name == "nt" else "bin"
