@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from isollm.cli.launch import main
 from isollm.schema.loader import SCHEMA_NAMES, load_schema, schema_path
 from tests.inprocess import LAUNCH, Result, run
 from tests.pty_session import spawn_isollm

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def main(argv: Sequence[str]) -> int:
     what, amount = argv
     if what == "allocate":  # MiB, every page touched (so that it counts as resident)
         block = b"x" * (int(amount) * 2**20)
-        return 0 if block else 0
-    if what == "sleep":
+        del block
+    elif what == "sleep":
         time.sleep(float(amount))
     elif what == "signal":
         os.kill(os.getpid(), int(amount))
