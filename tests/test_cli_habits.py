@@ -136,9 +136,9 @@ def test_standard_input_is_read_once(isollm, project: Path) -> None:  # type: ig
     assert "standard input ('-') can be read only once" in _usage_error(isollm("validate", "-", "-", cwd=project))
 
 
-def test_a_closed_standard_input(isollm, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_standard_input(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
     def closed(args: list[str]) -> int:
-        monkeypatch.setattr(sys, "stdin", None)
+        sys.stdin = None  # type: ignore[assignment]  # the runner puts back the stdin it found
         return launch.main(args)
     result = isollm("validate", "-", cwd=project, main=closed)
     assert result == (1, "", "<stdin>: error: standard input is closed\n")
