@@ -165,17 +165,13 @@ def _plant(project: Path, kind: str, attack: str) -> Path:
 def test_state_commands_report_a_bad_state_file(project: Path, kind: str, attack: str) -> None:
     path = _plant(project, kind, attack)
     relative = str(path.relative_to(project))
-    # `state check` for every attack; `state show` (text and JSON) for a sample, to bound the run time.
-    shows = attack in SPECIALS or attack in ("empty", "future-version", "truncated-half", "huge-integer")
-    for args, status in ((["state", "check"], 1), (["state", "show"], 0))[: 2 if shows else 1]:
+    for args, status in ((["state", "check"], 1), (["state", "show"], 0)):
         run = corpus.run_limited(corpus.LAUNCH, args, project)
         assert run.status == status, (args, run.status, run.stderr[-2000:])
         assert "Traceback" not in run.stderr
         errors = [d for d in run.diagnostics if d["kind"] == "error"]
         assert errors and {d["path"] for d in errors} == {relative}, run.stderr
         assert len(run.stderr.splitlines()) == len(run.diagnostics), run.stderr
-    if not shows:
-        return
     run = corpus.run_limited(corpus.LAUNCH, ["state", "show", "--format", "json"], project)
     assert run.status == 0 and {e["path"] for e in json.loads(run.stdout)["errors"]} == {relative}
 
