@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import select
 import signal
 import subprocess
 import sys
@@ -93,16 +92,18 @@ def call(request: dict[str, Any]) -> dict[str, Any]:
     pid = os.fork()
     if pid == 0:
         _child(request)
-    pidfd = os.pidfd_open(pid)
-    try:
-        finished, _, _ = select.select([pidfd], [], [], request["timeout"])
-        if not finished:
+    while True:
+        done, wait_status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            status: int | None = os.waitstatus_to_exitcode(wait_status)
+            break
+        if time.monotonic() - start > request["timeout"]:
             os.kill(pid, signal.SIGKILL)
-        _, wait_status, usage = os.wait4(pid, 0)
-    finally:
-        os.close(pidfd)
-    return {"status": os.waitstatus_to_exitcode(wait_status) if finished else None,
-            "seconds": time.monotonic() - start, "peak_kib": usage.ru_maxrss}
+            _, _, usage = os.wait4(pid, 0)
+            status = None
+            break
+        time.sleep(0.002)
+    return {"status": status, "seconds": time.monotonic() - start, "peak_kib": usage.ru_maxrss}
 
 
 def serve() -> None:
