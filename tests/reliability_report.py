@@ -329,7 +329,7 @@ def _cli_section() -> Section:
             (project / "isollm.yaml").write_text(cli.VALID_CONFIG)
             cwd = root / "empty" if args[0] == "init" else project
             cwd.mkdir(exist_ok=True)
-            run = corpus.run_limited(["-m", "isollm", *args], cwd)
+            run = corpus.run_limited(corpus.LAUNCH, list(args), cwd)
         lines = run.stderr.splitlines()
         found = []
         if run.status != expected:
@@ -348,7 +348,7 @@ def _cli_section() -> Section:
                 project = Path(directory)
                 (project / "isollm.yaml").write_text(cli.VALID_CONFIG)
                 cli._plant(project, kind, attack)
-                run = corpus.run_limited(["-m", "isollm", "state", "check"], project)
+                run = corpus.run_limited(corpus.LAUNCH, ["state", "check"], project)
             ok = run.status == 1 and "Traceback" not in run.stderr and run.diagnostics and \
                 len(run.diagnostics) == len(run.stderr.splitlines())
             first = run.stderr.splitlines()[0] if run.stderr else ""

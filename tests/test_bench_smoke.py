@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = pytest.mark.xdist_group("bench_smoke")
+
 REPO = Path(__file__).resolve().parent.parent
 GOALS = ("hook vs check-jsonschema", "hook vs floor", "hook vs import yaml", "hook peak memory", "bulk:",
          "save_worker", "load_all_workers", "isollm config show vs floor", "isollm state show vs floor")

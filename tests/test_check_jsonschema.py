@@ -17,7 +17,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,10 @@ import pytest
 
 from conftest import EXAMPLES, REPO
 from tests import dependencies
+from tests.inprocess import LAUNCH, run
 
-pytestmark = dependencies.program("check-jsonschema")
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = [dependencies.program("check-jsonschema"), pytest.mark.xdist_group("check_jsonschema")]
 
 SCHEMA = REPO / "schemas" / "isollm.schema.json"
 PARITY = Path(__file__).resolve().parent / "parity"
@@ -111,8 +112,7 @@ def _cj_report(*extra: str) -> dict[str, set[str]]:
 @pytest.fixture(scope="module")
 def ours() -> dict[str, list[dict[str, Any]]]:
     """Errors per file from one ``isollm validate --format json`` run (our CLI, not the API)."""
-    result = subprocess.run([sys.executable, "-m", "isollm", "validate", "--format", "json", *map(str, CORPUS)],
-                            env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=300)
+    result = run(LAUNCH, "validate", "--format", "json", *CORPUS, timeout=300)
     assert result.returncode in (0, 1), result.stderr
     return {entry["path"]: entry["errors"] for entry in json.loads(result.stdout)["files"]}
 

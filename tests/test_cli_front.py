@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from isollm.cli.launch import main
 from isollm.schema.loader import SCHEMA_NAMES, load_schema, schema_path
-from tests.inprocess import Result, run_main
+from tests.inprocess import LAUNCH, Result, run
 from tests.pty_session import spawn_isollm
 
 COMMANDS = [(), ("init",), ("validate",), ("config",), ("config", "show"), ("config", "edit"), ("schema",),
@@ -28,11 +27,11 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def isollm(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def isollm():  # type: ignore[no-untyped-def]
     """``isollm(*args, cwd=...)``: ``main(args)`` in this process, with its status and output."""
-    def run(*args: str, cwd: Path) -> Result:
-        return run_main(main, args, cwd, capsys, monkeypatch)
-    return run
+    def run_isollm(*args: str, cwd: Path) -> Result:
+        return run(LAUNCH, *args, cwd=cwd)
+    return run_isollm
 
 
 def _one_line_usage_error(result) -> None:  # type: ignore[no-untyped-def]

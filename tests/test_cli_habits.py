@@ -12,21 +12,21 @@ from pathlib import Path
 import pytest
 
 from isollm import __version__
-from isollm.cli import hook, launch
+from isollm.cli import launch
 from isollm.cli.front import ORCHESTRATOR_COMMANDS
 from tests.conftest import REPO
-from tests.inprocess import Result, run_main
+from tests.inprocess import HOOK, LAUNCH, Result, run
 
 VALID = "project: demo\nworkers: 3\n"
 INVALID = "project: demo\nworkers: 0\n"
 
 
 @pytest.fixture
-def isollm(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """``isollm(*args, cwd=..., stdin=b"...")``: ``main(args)`` in this process."""
-    def run(*args: str, cwd: Path, stdin: bytes = b"", main=launch.main) -> Result:  # type: ignore[no-untyped-def]
-        return run_main(main, args, cwd, capsys, monkeypatch, stdin=stdin)
-    return run
+def isollm():  # type: ignore[no-untyped-def]
+    """``isollm(*args, cwd=..., stdin=b"...")``: ``main(args)`` in this process (``main=HOOK``: the hook's)."""
+    def run_isollm(*args: str, cwd: Path, stdin: bytes = b"", main=LAUNCH) -> Result:  # type: ignore[no-untyped-def]
+        return run(main, *args, cwd=cwd, input=stdin)
+    return run_isollm
 
 
 def _usage_error(result: Result) -> str:
@@ -108,10 +108,10 @@ def test_validate_reads_standard_input(isollm, project: Path) -> None:  # type: 
     assert result == (1, "", "<stdin>:2:10: error: workers must be at least 1\n")
 
 
-@pytest.mark.parametrize("main", [launch.main, hook.main], ids=["isollm", "hook"])
+@pytest.mark.parametrize("main", [LAUNCH, HOOK], ids=["isollm", "hook"])
 def test_standard_input_in_json_and_beside_files(isollm, project: Path, main) -> None:  # type: ignore[no-untyped-def]
     args = ["-", "isollm.yaml", "--format", "json"]
-    result = isollm(*(args if main is hook.main else ["validate", *args]), cwd=project, main=main,
+    result = isollm(*(args if main == HOOK else ["validate", *args]), cwd=project, main=main,
                     stdin=INVALID.encode())
     assert result.returncode == 1
     files = json.loads(result.stdout)["files"]
@@ -136,9 +136,9 @@ def test_standard_input_is_read_once(isollm, project: Path) -> None:  # type: ig
     assert "standard input ('-') can be read only once" in _usage_error(isollm("validate", "-", "-", cwd=project))
 
 
-def test_a_closed_standard_input(isollm, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_standard_input(isollm, project: Path) -> None:  # type: ignore[no-untyped-def]
     def closed(args: list[str]) -> int:
-        monkeypatch.setattr(sys, "stdin", None)
+        sys.stdin = None  # type: ignore[assignment]  # the runner puts back the stdin it found
         return launch.main(args)
     result = isollm("validate", "-", cwd=project, main=closed)
     assert result == (1, "", "<stdin>: error: standard input is closed\n")

@@ -16,23 +16,22 @@ import pytest
 from tests import dependencies
 
 from isollm import config as cfg
-from isollm.cli import hook, launch
 from isollm.schema.loader import load_schema
-from inprocess import run_main
+from tests.inprocess import HOOK, LAUNCH, run
 
 SCHEMA = load_schema("config")
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+def cli() -> Any:
     """``cli(*argv, cwd=...)``: the ``isollm`` console entry point, in-process."""
-    return lambda *argv, cwd: run_main(launch.main, list(argv), cwd, capsys, monkeypatch)
+    return lambda *argv, cwd: run(LAUNCH, *argv, cwd=cwd)
 
 
 @pytest.fixture
-def hook_run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+def hook_run() -> Any:
     """``hook_run(*argv, cwd=...)``: the ``isollm-validate`` hook, in-process."""
-    return lambda *argv, cwd: run_main(hook.main, list(argv), cwd, capsys, monkeypatch)
+    return lambda *argv, cwd: run(HOOK, *argv, cwd=cwd)
 
 
 def write(directory: Path, text: str, name: str = "isollm.yaml") -> Path:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from typing import Any, Iterator
 
 import pytest
 
 from conftest import REPO
 from isollm.schema.loader import load_schema
+from tests.inprocess import run
 
 PAGE = REPO / "docs" / "configuration.md"
 
@@ -33,8 +32,7 @@ def _section(key: str) -> str:
 
 
 def test_checked_in_page_is_what_the_generator_prints() -> None:
-    result = subprocess.run([sys.executable, "-m", "isollm.docgen"], cwd=REPO, capture_output=True,
-                            text=True, timeout=60)
+    result = run("isollm.docgen", cwd=REPO)  # what `python3 -m isollm.docgen` prints
     assert result.returncode == 0, result.stderr
     assert PAGE.read_text(encoding="utf-8") == result.stdout, (
         "docs/configuration.md is out of date: run `python3 -m isollm.docgen > docs/configuration.md`")

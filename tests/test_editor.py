@@ -38,7 +38,8 @@ PROPS = SCHEMA["properties"]
 # The server's default SchemaStore catalog download: attempted (and refused here), never needed.
 CATALOG_HOSTS = {"www.schemastore.org:443", "json.schemastore.org:443"}
 
-pytestmark = dependencies.program("node", "npm")
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = [dependencies.program("node", "npm"), pytest.mark.xdist_group("editor")]
 _names = itertools.count()
 
 CAPABILITIES = {

@@ -22,6 +22,9 @@ from isollm.schema.validator_class import IsollmValidator
 from isollm.io.yamlio import YamlError, decode_utf8, parse_yaml, read_limited
 from schema_strategies import WRONG_TYPES, SchemaStrategies
 
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = pytest.mark.xdist_group("fast_validator_agreement")
+
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 SCHEMA = load_schema("config")
 PROPS = SCHEMA["properties"]

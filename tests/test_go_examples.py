@@ -14,8 +14,7 @@ import pytest
 from tests import dependencies
 
 from isollm import config as cfg
-from isollm.cli import hook, launch
-from inprocess import run_main
+from tests.inprocess import HOOK, LAUNCH, run
 
 GO = Path(__file__).resolve().parent / "examples" / "go"
 VALID = ["cli-spec-init-example.yaml", "cli-spec-config-reference.yaml", "test-loadandvalidate-valid.yaml"]
@@ -34,20 +33,18 @@ def test_go_valid_configs_pass_the_api(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", VALID)
-def test_go_valid_configs_pass_the_cli_and_the_hook(name: str, capsys: pytest.CaptureFixture[str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run_main(launch.main, ["validate", name], GO, capsys, monkeypatch) == (0, f"{name}: valid\n", "")
-    assert run_main(hook.main, [name], GO, capsys, monkeypatch) == (0, "", "")
+def test_go_valid_configs_pass_the_cli_and_the_hook(name: str) -> None:
+    assert run(LAUNCH, "validate", name, cwd=GO) == (0, f"{name}: valid\n", "")
+    assert run(HOOK, name, cwd=GO) == (0, "", "")
 
 
 @pytest.mark.parametrize("name", FRAGMENTS)
-def test_go_fragments_fail_only_as_recorded(name: str, capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_go_fragments_fail_only_as_recorded(name: str) -> None:
     expected = [f"{name}:{line}" for line in (GO / name).with_suffix(".errors.txt").read_text().splitlines()]
     assert "project name is required" in [i.message for i in cfg.load_file(GO / name).issues()]
-    status, out, err = run_main(launch.main, ["validate", name], GO, capsys, monkeypatch)
+    status, out, err = run(LAUNCH, "validate", name, cwd=GO)
     assert (status, out, err.splitlines()) == (1, "", expected)
-    assert run_main(hook.main, [name], GO, capsys, monkeypatch) == (1, "", err)
+    assert run(HOOK, name, cwd=GO) == (1, "", err)
 
 
 def test_go_configs_load_the_values_go_loads() -> None:

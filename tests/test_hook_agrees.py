@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from isollm.cli import hook, launch
-from tests.inprocess import Result, run_main
+from tests.inprocess import HOOK, LAUNCH, Result, run
 
 ARGS = [
     [],
@@ -31,6 +30,7 @@ ARGS = [
     ["--format=json", "-", "bad.yaml"],
     ["-", "-"],
     ["--format", "json", "bad.yaml", "ok.yaml"],
+    ["bad.yaml", "--format=json"],
     ["--format=json", "ok.yaml"],
     ["--format=github", "bad.yaml"],
     ["--format=text", "ok.yaml"],
@@ -66,10 +66,9 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def _both(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch, stdin: bytes = b"") -> tuple[Result, Result]:
-    by_hook = run_main(hook.main, args, cwd, capsys, monkeypatch, stdin=stdin)
-    by_validate = run_main(launch.main, ["validate", *args], cwd, capsys, monkeypatch, stdin=stdin)
+def _both(args: list[str], cwd: Path, stdin: bytes = b"") -> tuple[Result, Result]:
+    by_hook = run(HOOK, *args, cwd=cwd, input=stdin)
+    by_validate = run(LAUNCH, "validate", *args, cwd=cwd, input=stdin)
     return by_hook, by_validate
 
 
@@ -84,11 +83,9 @@ CASES = [(args, b"") for args in ARGS] + [(args, b"project: demo\nworkers: 0\n")
 @pytest.mark.parametrize("where", ["project", "outside"])
 @pytest.mark.parametrize(("args", "stdin"), CASES, ids=lambda v: " ".join(v) or "(none)" if isinstance(v, list)
                          else f"stdin={v[:10]!r}")
-def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: list[str], stdin: bytes,
-                                              capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: list[str], stdin: bytes) -> None:
     cwd = project if where == "project" else project.parent
-    by_hook, by_validate = _both(args, cwd, capsys, monkeypatch, stdin)
+    by_hook, by_validate = _both(args, cwd, stdin)
     assert by_hook.returncode == by_validate.returncode
     assert by_hook.stderr == by_validate.stderr
     assert by_hook.stdout == _without_valid_lines(by_validate.stdout)
@@ -100,19 +97,7 @@ def test_hook_is_validate_without_valid_lines(project: Path, where: str, args: l
     (["sub"], 1), (["-"], 1), (["-", "-"], 2),
     (["--format"], 2), (["--format=xml"], 2), (["--bogus"], 2), (["--help"], 0),
 ])
-def test_the_statuses_both_mean(project: Path, args: list[str], status: int,
-                                      capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_statuses_both_mean(project: Path, args: list[str], status: int) -> None:
     """The agreement above would hold for two equally wrong programs: pin what they agree on."""
-    by_hook, by_validate = _both(args, project, capsys, monkeypatch)
+    by_hook, by_validate = _both(args, project)
     assert by_hook.returncode == by_validate.returncode == status
-
-
-@pytest.mark.parametrize("args", [["--", "-x.yaml"], ["-x.yaml"], ["-"], ["--format"], ["bad.yaml", "--format=json"],
-                                  ["--help"]], ids=" ".join)
-def test_the_installed_entry_points_agree(isollm, hook, project: Path, args: list[str]) -> None:  # type: ignore[no-untyped-def]
-    by_hook = hook(*args, cwd=project)
-    by_validate = isollm("validate", *args, cwd=project)
-    assert by_hook.returncode == by_validate.returncode
-    assert by_hook.stderr == by_validate.stderr
-    assert by_hook.stdout == _without_valid_lines(by_validate.stdout)
-    assert "Traceback" not in by_hook.stderr

@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+# One pytest-xdist worker runs the whole file, so its module-scoped fixtures run once.
+pytestmark = pytest.mark.xdist_group("hook_imports")
+
 EXAMPLES = Path(__file__).resolve().parent / "examples"
 VALID = "project: demo\nworkers: 3\nports: ['3000', '8080:80']\n"
 

@@ -1,8 +1,8 @@
 """The hostile-input corpus (tests/hostile/cases.yaml) through the hook, the CLI and the API.
 
-Each case runs in a subprocess under a 512 MiB address-space limit and a
-timeout; it must end with the expected status, no traceback and one-line
-located diagnostics.
+Each case runs in a child process of its own under a 512 MiB address-space
+limit and a timeout (forked from one server, tests/hostile/limited.py); it must
+end with the expected status, no traceback and one-line located diagnostics.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def test_case_in_a_limited_subprocess(case: corpus.Case, entry: str, tmp_path: P
 def test_case_as_json_is_one_valid_document(case: corpus.Case, tmp_path: Path) -> None:
     _skip_as_root(case)
     corpus.build(case, tmp_path)
-    run = corpus.run_limited(["-m", "isollm.cli.hook", "--format", "json", "isollm.yaml"], tmp_path)
+    run = corpus.run_limited(corpus.HOOK, ["--format", "json", "isollm.yaml"], tmp_path)
     assert run.status == case.expect["exit"], run.stderr[-2000:]
     assert "Traceback" not in run.stderr
     document = json.loads(run.stdout)  # lone surrogates come out as \\udXXX escapes: still JSON
@@ -56,6 +57,33 @@ def test_case_as_json_is_one_valid_document(case: corpus.Case, tmp_path: Path) -
         assert len(errors) == case.expect["errors"] - (1 if not_listed else 0)
     if "line" in case.expect and errors:
         assert errors[0]["line"] == case.expect["line"]
+
+
+PROBE = "tests.hostile.probe"
+
+
+@pytest.mark.parametrize(("args", "timeout", "status", "stdout", "in_stderr"), [
+    (["print", "é"], 10, 3, "é\n", "é\n"),
+    (["allocate", str(corpus.MEMORY_LIMIT // 2**20)], 10, 1, "", "MemoryError"),
+    (["sleep", "60"], 0.5, None, "", ""),
+    (["signal", str(int(signal.SIGSEGV))], 10, -signal.SIGSEGV, "", ""),
+    (["raise", "boom"], 10, 1, "", "ValueError: boom"),
+], ids=["output", "memory-limit", "timeout", "crash", "uncaught-exception"])
+def test_each_limited_run_is_a_process_of_its_own(tmp_path: Path, args: list[str], timeout: float,
+                                                  status: int | None, stdout: str, in_stderr: str) -> None:
+    """The corpus's runs share one server: a limit, a hang or a crash still ends that run alone."""
+    run = corpus.run_limited(PROBE, args, tmp_path, timeout=timeout)
+    assert (run.status, run.stdout) == (status, stdout), run.stderr[-2000:]
+    assert in_stderr in run.stderr
+    assert run.seconds < timeout + 5
+    assert corpus.run_limited(PROBE, ["print", "next"], tmp_path).status == 3  # the server lives on
+
+
+def test_a_limited_run_measures_its_own_peak_memory(tmp_path: Path) -> None:
+    small, big = (corpus.run_limited(PROBE, ["allocate", size], tmp_path) for size in ("1", "200"))
+    assert small.status == big.status == 0
+    assert 190 * 1024 < big.peak_kib - small.peak_kib < 260 * 1024, (small.peak_kib, big.peak_kib)
+    assert small.peak_kib < 150 * 1024  # not the test process's memory: a server that imported little
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -18,13 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isollm import config as cfg
-from isollm.cli import launch
 from isollm.errors import MAX_LISTED, LeftOut, ValidationError, not_listed
 from isollm.schema import explain
 from isollm.schema.check import validate_instance
 from isollm.schema.loader import load_schema
 from isollm.util.oneline import one_line
-from inprocess import run_main
+from tests.inprocess import LAUNCH, run
 from schema_strategies import WRONG_TYPES, SchemaStrategies
 
 
@@ -100,32 +99,29 @@ def test_a_validation_error_says_how_many_more(tmp_path: Path) -> None:
 
 # --- what each output format says ---------------------------------------------------------------
 
-def test_text_output_ends_with_how_many_more(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_output_ends_with_how_many_more(tmp_path: Path) -> None:
     _write(tmp_path, "project: pp\nports:\n" + _bad_ports(MAX_LISTED + 7))
-    status, out, err = run_main(launch.main, ["validate"], tmp_path, capsys, monkeypatch)
+    status, out, err = run(LAUNCH, "validate", cwd=tmp_path)
     lines = err.splitlines()
     assert status == 1 and out == "" and len(lines) == MAX_LISTED + 1
     assert lines[0].startswith("isollm.yaml:3:5: error: invalid port")
     assert lines[-1] == f"isollm.yaml: error: ... and 7 more problems (only the first {MAX_LISTED} are listed)"
 
 
-def test_json_output_counts_the_problems_not_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_output_counts_the_problems_not_listed(tmp_path: Path) -> None:
     _write(tmp_path, "project: pp\nports:\n" + _bad_ports(MAX_LISTED + 7))
     (tmp_path / "ok").mkdir()
     _write(tmp_path / "ok", "project: fine\n")
-    status, out, _ = run_main(launch.main, ["validate", "--format", "json", "isollm.yaml", "ok"], tmp_path, capsys, monkeypatch)
+    status, out, _ = run(LAUNCH, "validate", "--format", "json", "isollm.yaml", "ok", cwd=tmp_path)
     files = json.loads(out)["files"]
     assert status == 1
     assert len(files[0]["errors"]) == MAX_LISTED and files[0]["errors_not_listed"] == 7
     assert files[1]["errors"] == [] and files[1]["errors_not_listed"] == 0
 
 
-def test_github_output_annotates_how_many_more(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_output_annotates_how_many_more(tmp_path: Path) -> None:
     _write(tmp_path, "project: pp\nports:\n" + _bad_ports(MAX_LISTED + 2))
-    status, out, _ = run_main(launch.main, ["validate", "--format", "github"], tmp_path, capsys, monkeypatch)
+    status, out, _ = run(LAUNCH, "validate", "--format", "github", cwd=tmp_path)
     lines = out.splitlines()
     assert status == 1 and len(lines) == MAX_LISTED + 1
     assert lines[-1] == f"::error file=isollm.yaml::... and 2 more problems (only the first {MAX_LISTED} are listed)"

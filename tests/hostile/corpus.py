@@ -3,25 +3,25 @@
 ``cases.yaml`` is the table (input, why, expected outcome). Small inputs live in
 ``files/``; big or binary ones are generated here, into a temporary directory,
 never committed. ``run_case`` runs the real ``isollm-validate`` hook (or the
-``isollm`` CLI) in a subprocess with an address-space limit, a CPU limit and a
-wall-clock timeout, and measures its peak memory.
+``isollm`` CLI) in a child process of its own with an address-space limit, a CPU
+limit and a wall-clock timeout, and measures its peak memory (tests/hostile/limited.py).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
-import resource
 import shutil
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
+
+from tests import inprocess
+from tests.hostile import limited
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -185,57 +185,44 @@ class Run:
     diagnostics: list[dict[str, str | None]] = field(default_factory=list)
 
 
-def _limit_child() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    cpu = int(TIMEOUT) + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
-def run_limited(args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
-    """Run ``python args...`` under the limits; its exit status, output, time and peak memory."""
-    out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.monotonic()
-        process = subprocess.Popen([sys.executable, *args], cwd=cwd, env=_env(), stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=err, preexec_fn=_limit_child)
-        status: int | None = None
-        while True:
-            pid, wait_status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                status = os.waitstatus_to_exitcode(wait_status)
-                break
-            if time.monotonic() - start > timeout:
-                process.kill()
-                _, _, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.01)
-        process.returncode = status if status is not None else -9  # already reaped by wait4
-        seconds = time.monotonic() - start
-    stdout = out_path.read_bytes().decode("utf-8", "replace")
-    stderr = err_path.read_bytes().decode("utf-8", "replace")
-    out_path.unlink()
-    err_path.unlink()
+_server: limited.Server | None = None
+
+
+def run_limited(entry: str, args: list[str], cwd: Path, timeout: float = TIMEOUT) -> Run:
+    """Run ``entry``'s ``main(args)`` from ``cwd`` under the limits: status, output, time and peak memory.
+
+    Each call is a child process of its own (tests/hostile/limited.py), forked from one server
+    that has the package imported: the limits and the timeout hold for the call alone.
+    """
+    global _server
+    if _server is None:
+        _server = limited.Server(_env(), REPO)
+        atexit.register(_server.close)
+    cpu = int(timeout) + 5
+    reply = _server.call(entry, args, cwd, timeout, (MEMORY_LIMIT, cpu))
+    stderr = reply["stderr"]
     diagnostics = [m.groupdict() for m in map(DIAGNOSTIC.match, stderr.splitlines()) if m]
-    return Run(status, stdout, stderr, seconds, usage.ru_maxrss, diagnostics)
+    return Run(reply["status"], reply["stdout"], stderr, reply["seconds"], reply["peak_kib"], diagnostics)
 
 
+LAUNCH, HOOK = inprocess.LAUNCH, inprocess.HOOK
 ENTRIES = {
-    "hook": ["-m", "isollm.cli.hook", "isollm.yaml"],
-    "cli": ["-m", "isollm", "validate", "isollm.yaml"],
+    "hook": (HOOK, ["isollm.yaml"]),
+    "cli": (LAUNCH, ["validate", "isollm.yaml"]),
     # Prints whatever it can read (exit 0 even when invalid); exit 1 only when unreadable.
-    "config-show": ["-m", "isollm", "config", "show", "--format", "json"],
+    "config-show": (LAUNCH, ["config", "show", "--format", "json"]),
 }
 
 
 def run_case(case: Case, directory: Path, entry: str = "hook") -> Run:
     build(case, directory)
-    return run_limited(ENTRIES[entry], directory)
+    return run_limited(*ENTRIES[entry], directory)
 
 
 def readable(case: Case, directory: Path) -> bool:
