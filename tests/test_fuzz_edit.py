@@ -233,9 +233,6 @@ def test_config_set(raw: bytes, key: str, typed: str) -> None:
     if status == 0 and after != raw:
         parts, schema = config_value.resolve_key(key)
         value = config_value.parse_value(key, typed, schema)
-        old = _data(raw).get(key)
-        if isinstance(value, dict) and isinstance(old, dict) and old:  # over a section: key by key
-            value = {**old, **value}
     _check(raw, after, status, tuple(key.split(".")), value)
 
 
