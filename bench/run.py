@@ -239,8 +239,9 @@ def table(rows: list[Row]) -> str:
     for r in rows:
         met = "n/a" if r.met is None else ("yes" if r.met else "NO")
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}x"
+        note = f" ({r.note})" if r.note else ""
         lines.append(f"| {r.goal} | {r.subject} | {_fmt(r.value, r.unit)} | {r.peer} | "
-                     f"{_fmt(r.peer_value, r.unit)} | {ratio} | {r.target} | {met}{' (' + r.note + ')' if r.note else ''} |")
+                     f"{_fmt(r.peer_value, r.unit)} | {ratio} | {r.target} | {met}{note} |")
     return "\n".join(lines)
 
 

@@ -440,7 +440,6 @@ def _enospc(*args: object, **kwargs: object) -> None:
 def test_a_failed_write_after_a_valid_edit_keeps_the_edit(project: Path, editor, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    from isollm.cli.commands import config_edit
 
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()

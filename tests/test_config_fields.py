@@ -6,7 +6,6 @@ own ``main(argv)`` in this process, and through the pre-commit hook's ``main(arg
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -193,7 +192,7 @@ def test_a_null_project_is_missing(text: str, tmp_path: Path, cli: Any, hook_run
     config = cfg.parse_config_text(text, "isollm.yaml")
     [issue] = config.issues()
     assert issue.message == "project name is required"
-    line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("project"))) + 1
+    line = text.splitlines().index(next(row for row in text.splitlines() if row.startswith("project"))) + 1
     assert (issue.line, issue.column) == (line, 1)  # at the key left empty
     write(tmp_path, text)
     expected = f"isollm.yaml:{line}:1: error: project name is required\n"

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isollm.errors import InvalidStateError, StateError, ValidationError
-from isollm.state import FileState, NoSessionError, SessionExistsError
+from isollm.state import FileState, SessionExistsError
 from tests.state_helpers import session, worker
 
 # --- corrupt files -------------------------------------------------------------
