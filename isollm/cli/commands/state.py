@@ -188,29 +188,35 @@ def check() -> int:
 def clean(unknown_session: bool = False) -> int:
     store = FileState.for_project(project_root())
     shown = _shown(store.session_path)
-    session, error = _load_session(store)
-    if error is not None:
+    judged: list[Liveness] = []
+
+    def removable(session: Session) -> bool:
+        judged.append(session_liveness(session))
+        return judged[-1] is Liveness.STALE or (judged[-1] is Liveness.UNKNOWN and unknown_session)
+
+    try:
+        session, removed = store.remove_session_if(removable)
+    except StateError as error:
+        if judged:
+            raise  # read and judged, then it could not be removed: the error says why
         print_issues(*_problem(error))
         print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
               "check it and remove it by hand", file=sys.stderr)
         return 1
-    liveness = session_liveness(session) if session is not None else None
-    if session is not None and liveness is Liveness.LIVE:
+    if session is None:
+        print("No session to clean")
+    elif not removed and judged[-1] is Liveness.LIVE:
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
         return 1
-    if session is not None and liveness is Liveness.UNKNOWN and not unknown_session:
+    elif not removed:
         print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
               "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
               file=sys.stderr)
         return 1
-    if session is None:
-        print("No session to clean")
+    elif judged[-1] is Liveness.UNKNOWN:
+        print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
     else:
-        store.clear_session()
-        if liveness is Liveness.UNKNOWN:
-            print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
-        else:
-            print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+        print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
     # Writers killed mid-write leave their temporary files; an hour-old one has no writer left.
     swept = store.remove_stale_temp_files()
     if swept:
