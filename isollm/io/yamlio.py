@@ -33,6 +33,7 @@ from isollm.errors import YamlError
 from isollm.io.bounded_read import read_at_most
 from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
+from isollm.util.oneline import BIDI_CONTROLS
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -545,6 +546,24 @@ class _Dumper(yaml.SafeDumper):
             if self.analyze_scalar(event.value.replace("\t", " ")).allow_block:
                 return "|"
         return str(super().choose_scalar_style())
+
+    # With allow_unicode PyYAML writes every printable character as it is, the bidirectional
+    # controls too, which make a terminal show text other than what is there: a string
+    # holding one is written double-quoted with escapes, as a terminal escape already is.
+    def analyze_scalar(self, scalar: str) -> Any:
+        return self._escaping(scalar, super().analyze_scalar, scalar)
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        self._escaping(text, super().write_double_quoted, text, split)
+
+    def _escaping(self, text: str, method: Any, *args: Any) -> Any:
+        if not BIDI_CONTROLS.search(text):
+            return method(*args)
+        allowed, self.allow_unicode = self.allow_unicode, False
+        try:
+            return method(*args)
+        finally:
+            self.allow_unicode = allowed
 
     def determine_block_hints(self, text: str) -> str:
         hints = str(super().determine_block_hints(text))
