@@ -9,7 +9,8 @@ import sys
 from typing import Any, Sequence
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.errors import Issue, NoSessionError, StateError, printable_path
+from isollm.errors import MAX_LISTED, Issue, LeftOut, NoSessionError, StateError, first_listed, not_listed, \
+    printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import one_line
 
@@ -20,6 +21,22 @@ def _problem(error: Exception) -> tuple[str, list[Issue]]:
     if issues:
         return path, list(issues)
     return path, [Issue(str(error), keyword="read")]
+
+
+def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) -> None:
+    """Each file's problems, the first ``MAX_LISTED`` across all the files, then one line under
+    the state directory counting the rest, as ``validate`` counts them within one file."""
+    room, more = MAX_LISTED, 0
+    for error in errors:
+        path, issues = _problem(error)
+        listed = first_listed(issues, room)
+        more += not_listed(listed)
+        listed = [issue for issue in listed if not isinstance(issue, LeftOut)]
+        room -= len(listed)
+        if listed:
+            print_issues(path, listed)
+    if more:
+        print_issues(_shown(state_dir), [LeftOut(more)])
 
 
 def _load_session(store: FileState) -> tuple[Session | None, Exception | None]:
@@ -162,8 +179,7 @@ def show(output_format: str = "text") -> int:
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    for error in errors:
-        print_issues(*_problem(error))
+    _print_problems(errors, store.state_dir)
     for line in _session_lines(state, session):
         print(line)
     for line in [*_worker_lines(workers, session), *_task_lines(tasks)]:
@@ -176,8 +192,7 @@ def check() -> int:
     session, _, workers, tasks, errors = _load(store)
     valid = ([store.session_path] if session is not None else []) + \
         [store.worker_path(w.name) for w in workers] + [store.task_path(t.worker_name) for t in tasks]
-    for error in errors:
-        print_issues(*_problem(error))
+    _print_problems(errors, store.state_dir)
     for path in valid:
         print(f"{_shown(path)}: valid")
     if not errors and not valid:
