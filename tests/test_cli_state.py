@@ -193,6 +193,24 @@ def test_clean_sweeps_only_old_temporary_files(isollm, workers: Path) -> None:
     assert sorted(p.name for p in (state / "workers").glob("*.json")) == ["worker-1.json", "worker-2.json"]
 
 
+def test_clean_sweeps_the_go_writers_old_temporary_files(isollm, workers: Path) -> None:
+    # The Go isollm's saveJSON writes NAME.json.tmp, then renames it; a crash in between leaves it.
+    state = workers / ".isollm"
+    old = [state / "session.json.tmp", state / "workers" / "worker-1.json.tmp"]
+    fresh = state / "workers" / "worker-2.json.tmp"
+    kept = [state / "notes.tmp", state / "workers" / "worker-1.json"]
+    for path in (*old, fresh, kept[0]):
+        path.write_text('{"half": ')
+    two_hours_ago = time.time() - 7200
+    for path in (*old, *kept):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = isollm("state", "clean", cwd=workers)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 temporary file(s)" in result.stdout
+    assert not any(path.exists() for path in old)
+    assert fresh.exists() and all(path.exists() for path in kept)
+
+
 @pytest.mark.parametrize("command", ["show", "check", "clean"])
 def test_state_outside_a_project(isollm, tmp_path: Path, command: str) -> None:
     result = isollm("state", command, cwd=tmp_path)

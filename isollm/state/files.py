@@ -162,9 +162,13 @@ def _sync(dir_fd: int, directory: Path) -> None:
         raise StateError(f"{directory}: cannot sync: {_reason(error)}") from error
 
 
+GO_TEMP_SUFFIX = SUFFIX + ".tmp"  # the Go isollm's saveJSON writes NAME.json.tmp, then renames it
+
+
 def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
-    """A temporary file (``.NAME.RANDOM.tmp``, a regular file, not a link) older than ``cutoff``."""
-    if not (name.startswith(".") and name.endswith(".tmp")):
+    """A temporary file older than ``cutoff`` (a regular file, not a link): ours (``.NAME.RANDOM.tmp``)
+    or the Go isollm's (``NAME.json.tmp``), which a writer that crashed before its rename leaves."""
+    if not ((name.startswith(".") and name.endswith(".tmp")) or name.endswith(GO_TEMP_SUFFIX)):
         return False
     try:
         info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
