@@ -4,7 +4,7 @@ Reading (``isollm.io.yamlio``: bytes to text to a located YAML document) comes b
 the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The rules:
 
 - the file's name: isollm never reads an ``isollm.yml``;
-- the document: YAML isollm reads, not empty, a mapping;
+- the document: YAML isollm reads (the Go isollm too: no %YAML 1.2), not empty, a mapping;
 - duplicate keys and the schema (standard keywords, custom formats and keywords, the
   cross-item rules such as duplicate host ports), through ``isollm.schema.check``;
 - a number written with a leading zero; a required key written but left null;
@@ -37,6 +37,10 @@ from isollm.schema.messages import schema_message
 from isollm.util.numbers import whole_numbers
 
 SCHEMA = load_schema("config")
+# The Go isollm's YAML reader (yaml.v3) loads a document with no %YAML directive or with
+# ``%YAML 1.1``, and refuses any other ("found incompatible YAML document"); libyaml here
+# also reads ``%YAML 1.2``, so that one is refused here for it.
+GO_YAML_VERSION = (1, 1)
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
@@ -97,6 +101,11 @@ def read_config(raw: bytes | str, name: str = "") -> Document:
     """The YAML document of a config's bytes or text; ``ConfigError`` located in ``name`` when
     it cannot be read as a config at all (not UTF-8, not YAML, empty, not a mapping)."""
     document = parse_yaml(decode_utf8(raw, path=name) if isinstance(raw, bytes) else raw, path=name)
+    if document.version not in (None, GO_YAML_VERSION):
+        version = ".".join(map(str, document.version or ()))
+        raise ConfigError(f"the Go isollm cannot load a file with a %YAML {version} directive (its YAML "
+                          "reader, yaml.v3, accepts only %YAML 1.1); remove the directive",
+                          path=name, line=document.version_at[0], column=document.version_at[1])
     if document.data is None:
         raise ConfigError("config file is empty", path=name, line=1, column=1)
     if not isinstance(document.data, dict):

@@ -147,6 +147,9 @@ class Document:
     # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
     # wants text. Derived from the text, so not compared.
     texts: Located[str] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False, compare=False)
+    # The %YAML directive's version and where it stands (None without one); not compared.
+    version: tuple[int, int] | None = field(default=None, compare=False)
+    version_at: tuple[int, int] = field(default=(1, 1), compare=False)
     # Filled only by ``parse_yaml(text, spans=True)``; not compared.
     spans: Located[Span] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False,
                                  compare=False)
@@ -438,6 +441,8 @@ def _parse(text: str, spans: bool = False) -> Document:
                 if documents > 1:
                     raise YamlError("expected one YAML document, found more than one",
                                     *_position(event.start_mark))
+                if event.version is not None:
+                    builder.doc.version, builder.doc.version_at = event.version, _position(event.start_mark)
             elif isinstance(event, yaml.StreamEndEvent):
                 break
     except yaml.MarkedYAMLError as error:
