@@ -656,7 +656,7 @@ def test_the_differences_table_covers_each_deliberate_difference() -> None:
     table = "\n".join(" | ".join(row) for row in go_differences.rows(SCHEMA))
     for topic in ("Unknown keys", "`workers: 0`", "`zellij.dashboard`", "leading zero", "wants text",
                   "Duplicate host ports", "`airyra.host`", "Range of `ports`", "`isollm.yml`", "YAML 1.1",
-                  "`workers: 2.5`"):
+                  "`workers: 2.5`", "merge keys"):
         assert topic in table, topic
     for what, go, here, why in go_differences.rows(SCHEMA):
         assert f"| {what} | {go} | {here} | {why} |" in page

@@ -30,6 +30,9 @@ DEFAULT_MESSAGES = {
     "required": "{field} is required",
     "additionalProperties": 'unknown key "{field}"',
     "additionalProperties.suggestion": 'unknown key "{field}" (did you mean "{suggestion}"?)',
+    "additionalProperties.merge": '{field}: YAML merge keys are not supported; write the keys out (the Go isollm '
+                                  'merges them, but editors and check-jsonschema, reading YAML 1.2, see an unknown '
+                                  'key "<<")',
     "type": "{field} must be {expected}",
     "format": "{instance!r}: {reason}",
     "duplicateKey": 'duplicate key "{key}" (first defined on line {first_line})',
