@@ -8,7 +8,8 @@ the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The
 - duplicate keys and the schema (standard keywords, custom formats and keywords, the
   cross-item rules such as duplicate host ports), through ``isollm.schema.check``;
 - a number written with a leading zero; a required key written but left null;
-- warnings: an image without a tag, a modeline naming a schema that was never published.
+- warnings: an image without a tag, a modeline naming a schema that was never published, a
+  number or boolean where text is wanted (YAML 1.2 tools refuse it: quote it).
 
 ``check_config`` takes a file's bytes or an editor's text and a name, never a path it
 reads, so the CLI, the pre-commit hook and a language server judge a config alike;
@@ -70,9 +71,12 @@ def check_config(raw: bytes | str, name: str = "", limit: int | None = MAX_LISTE
         return not_read(name, error)
     data = config_data(document.data, document.texts)
     head = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
-    return Checked(name, [*_misnamed_issues(name), *config_issues(data, document, name, limit)],
-                   [issue.located(path=name) for issue in modeline_issues(head)]
-                   + config_warnings(data, document, name), data, document)
+    errors = [*_misnamed_issues(name), *config_issues(data, document, name, limit)]
+    # A value already in error needs no advice on how to quote it.
+    wrong = {issue.pointer for issue in errors}
+    warnings = [w for w in config_warnings(data, document, name) if w.keyword != "unquoted" or w.pointer not in wrong]
+    return Checked(name, errors, [issue.located(path=name) for issue in modeline_issues(head)] + warnings,
+                   data, document)
 
 
 def not_read(name: str, error: ConfigError) -> Checked:
@@ -132,13 +136,47 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
 
 
 def config_warnings(data: Mapping[str, Any], document: Document | None = None, name: str = "") -> list[Issue]:
-    """The non-fatal problems of a config's data: an image without a tag (it would use ``:latest``)."""
+    """The non-fatal problems of a config's data: an image without a tag (it would use ``:latest``),
+    and text written so that YAML 1.2 tools read a number or a boolean (``_unquoted_warnings``)."""
+    warnings = _unquoted_warnings(document, name) if document is not None and document.texts else []
     image = data.get("image")
     if not isinstance(image, str) or not image or image_pins_version(image):
-        return []
+        return warnings
     line, column = document.locate("/image") if document else (None, None)
     message = schema_message(SCHEMA["properties"]["image"], "warning.untagged", location="/image", instance=image)
-    return [Issue(message, "/image", line, column, "warning", name, "warning")]
+    return [*warnings, Issue(message, "/image", line, column, "warning", name, "warning")]
+
+
+def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
+    """A plain number or boolean where the schema wants text (``base_branch: 1.10``): isollm
+    keeps the text as written, as the Go isollm does, but the editor and check-jsonschema read
+    YAML 1.2, see a number, and refuse it. Quoted, it is text to every tool: say so."""
+    issues = []
+    for where, subschema, value in _text_positions(SCHEMA, document.data):
+        text = document.texts.get(where)
+        if text is None:  # an explicit tag (!!float 1.10): the schema's type error says it
+            continue
+        message = schema_message(subschema, "warning.unquoted", location=where, text=text,
+                                 kind="boolean" if isinstance(value, bool) else "number")
+        issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
+    return issues
+
+
+def _text_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(pointer, subschema, value) of each number or boolean in ``value`` where ``schema`` takes
+    only text (a port, which may be a number, is not one)."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            if key in properties:
+                yield from _text_positions(properties[key], item, pointers.child(pointer, key))
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for index, item in enumerate(value):
+                yield from _text_positions(items, item, pointers.child(pointer, index))
+    elif isinstance(value, (bool, int, float)) and set(schema_types(schema)) - {"null"} == {"string"}:
+        yield pointer, schema, value
 
 
 def _at_null_key(issue: Issue, document: Document | None) -> Issue:

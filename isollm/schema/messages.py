@@ -38,6 +38,8 @@ DEFAULT_MESSAGES = {
     "duplicateKey": 'duplicate key "{key}" (first defined on line {first_line})',
     "leadingZero": "{field}: {text} has a leading zero, which the Go isollm may read as octal and YAML 1.2 "
                    "reads as decimal; write {decimal} (without the zero)",
+    "warning.unquoted": '{field}: {text} is text to isollm and the Go isollm, but a {kind} to YAML 1.2 tools '
+                        '(the editor, check-jsonschema), which refuse it; write "{text}"',
     "": "{field}: {reason}",
 }
 
