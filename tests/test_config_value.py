@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -417,3 +418,6 @@ def test_get_escapes_terminal_controls_as_show_does(project: Path, capsys: pytes
     status, out, _ = run(capsys, lambda: config_show.run())
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     assert parse_yaml(out).data["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact YAML
+    status, out, _ = run(capsys, lambda: config_show.run(output_format="json"))
+    assert status == 0 and not any(char in out for char in RAW), repr(out)
+    assert json.loads(out)["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact JSON

@@ -38,6 +38,16 @@ def printable_text(text: str) -> str:
     return _UNSAFE.sub(lambda match: match.group() if match.group() in "\n\t" else _escape(match), text)
 
 
+def json_text(document: object) -> str:
+    """``document`` as indented JSON for a terminal: text kept readable (not ``\\u`` escaped), but
+    bidirectional controls escaped as control characters already are (they only occur inside
+    strings, where ``\\uXXXX`` means the same character)."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return BIDI_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     """``text`` with unprintable characters escaped, shortened in the middle to ``limit``."""
     if len(text) > 4 * limit:  # escaping can only lengthen: cut first, so cost stays bounded

@@ -3,7 +3,6 @@ the session, the workers and the task files of the Go isollm's worker manager.""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any, Sequence
@@ -12,7 +11,7 @@ from isollm.cli.commands._common import display_path, print_issues, project_root
 from isollm.errors import MAX_LISTED, Issue, LeftOut, NoSessionError, StateError, first_listed, not_listed, \
     printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
-from isollm.util.oneline import one_line
+from isollm.util.oneline import json_text, one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
@@ -177,7 +176,7 @@ def show(output_format: str = "text") -> int:
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
                        for issue in issues],
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(json_text(document))
         return 0
     _print_problems(errors, store.state_dir)
     for line in _session_lines(state, session):
