@@ -4,11 +4,12 @@ Reading (``isollm.io.yamlio``: bytes to text to a located YAML document) comes b
 the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The rules:
 
 - the file's name: isollm never reads an ``isollm.yml``;
-- the document: YAML isollm reads, not empty, a mapping;
+- the document: YAML isollm reads (the Go isollm too: no %YAML 1.2), not empty, a mapping;
 - duplicate keys and the schema (standard keywords, custom formats and keywords, the
   cross-item rules such as duplicate host ports), through ``isollm.schema.check``;
 - a number written with a leading zero; a required key written but left null;
-- warnings: an image without a tag, a modeline naming a schema that was never published.
+- warnings: an image without a tag, a modeline naming a schema that was never published, a
+  number or boolean where text is wanted (YAML 1.2 tools refuse it: quote it).
 
 ``check_config`` takes a file's bytes or an editor's text and a name, never a path it
 reads, so the CLI, the pre-commit hook and a language server judge a config alike;
@@ -37,6 +38,10 @@ from isollm.schema.messages import schema_message
 from isollm.util.numbers import whole_numbers
 
 SCHEMA = load_schema("config")
+# The Go isollm's YAML reader (yaml.v3) loads a document with no %YAML directive or with
+# ``%YAML 1.1``, and refuses any other ("found incompatible YAML document"); libyaml here
+# also reads ``%YAML 1.2``, so that one is refused here for it.
+GO_YAML_VERSION = (1, 1)
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
@@ -66,9 +71,12 @@ def check_config(raw: bytes | str, name: str = "", limit: int | None = MAX_LISTE
         return not_read(name, error)
     data = config_data(document.data, document.texts)
     head = raw if isinstance(raw, bytes) else raw.encode("utf-8", "replace")
-    return Checked(name, [*_misnamed_issues(name), *config_issues(data, document, name, limit)],
-                   [issue.located(path=name) for issue in modeline_issues(head)]
-                   + config_warnings(data, document, name), data, document)
+    errors = [*_misnamed_issues(name), *config_issues(data, document, name, limit)]
+    # A value already in error needs no advice on how to quote it.
+    wrong = {issue.pointer for issue in errors}
+    warnings = [w for w in config_warnings(data, document, name) if w.keyword != "unquoted" or w.pointer not in wrong]
+    return Checked(name, errors, [issue.located(path=name) for issue in modeline_issues(head)] + warnings,
+                   data, document)
 
 
 def not_read(name: str, error: ConfigError) -> Checked:
@@ -97,6 +105,11 @@ def read_config(raw: bytes | str, name: str = "") -> Document:
     """The YAML document of a config's bytes or text; ``ConfigError`` located in ``name`` when
     it cannot be read as a config at all (not UTF-8, not YAML, empty, not a mapping)."""
     document = parse_yaml(decode_utf8(raw, path=name) if isinstance(raw, bytes) else raw, path=name)
+    if document.version not in (None, GO_YAML_VERSION):
+        version = ".".join(map(str, document.version or ()))
+        raise ConfigError(f"the Go isollm cannot load a file with a %YAML {version} directive (its YAML "
+                          "reader, yaml.v3, accepts only %YAML 1.1); remove the directive",
+                          path=name, line=document.version_at[0], column=document.version_at[1])
     if document.data is None:
         raise ConfigError("config file is empty", path=name, line=1, column=1)
     if not isinstance(document.data, dict):
@@ -123,13 +136,47 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
 
 
 def config_warnings(data: Mapping[str, Any], document: Document | None = None, name: str = "") -> list[Issue]:
-    """The non-fatal problems of a config's data: an image without a tag (it would use ``:latest``)."""
+    """The non-fatal problems of a config's data: an image without a tag (it would use ``:latest``),
+    and text written so that YAML 1.2 tools read a number or a boolean (``_unquoted_warnings``)."""
+    warnings = _unquoted_warnings(document, name) if document is not None and document.texts else []
     image = data.get("image")
     if not isinstance(image, str) or not image or image_pins_version(image):
-        return []
+        return warnings
     line, column = document.locate("/image") if document else (None, None)
     message = schema_message(SCHEMA["properties"]["image"], "warning.untagged", location="/image", instance=image)
-    return [Issue(message, "/image", line, column, "warning", name, "warning")]
+    return [*warnings, Issue(message, "/image", line, column, "warning", name, "warning")]
+
+
+def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
+    """A plain number or boolean where the schema wants text (``base_branch: 1.10``): isollm
+    keeps the text as written, as the Go isollm does, but the editor and check-jsonschema read
+    YAML 1.2, see a number, and refuse it. Quoted, it is text to every tool: say so."""
+    issues = []
+    for where, subschema, value in _text_positions(SCHEMA, document.data):
+        text = document.texts.get(where)
+        if text is None:  # an explicit tag (!!float 1.10): the schema's type error says it
+            continue
+        message = schema_message(subschema, "warning.unquoted", location=where, text=text,
+                                 kind="boolean" if isinstance(value, bool) else "number")
+        issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
+    return issues
+
+
+def _text_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(pointer, subschema, value) of each number or boolean in ``value`` where ``schema`` takes
+    only text (a port, which may be a number, is not one)."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            if key in properties:
+                yield from _text_positions(properties[key], item, pointers.child(pointer, key))
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for index, item in enumerate(value):
+                yield from _text_positions(items, item, pointers.child(pointer, index))
+    elif isinstance(value, (bool, int, float)) and set(schema_types(schema)) - {"null"} == {"string"}:
+        yield pointer, schema, value
 
 
 def _at_null_key(issue: Issue, document: Document | None) -> Issue:

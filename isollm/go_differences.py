@@ -87,6 +87,11 @@ def rows(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]:
            "`yes`/`on`/`y` are true; `1_000` is 1000",
            "YAML 1.2: they are text, so a boolean or number field refuses them",
            "editors and check-jsonschema read YAML 1.2; the file must mean one thing to all of them")
+    yield ("YAML merge keys (`<<: *base`, `<<: {layout: grid}`)",
+           "merged into the mapping (yaml.v3 keeps this YAML 1.1 feature)",
+           "an error at the `<<` key: merge keys are not supported; write the keys out",
+           "YAML 1.2 has no merge keys: editors and check-jsonschema see an unknown key `<<`, so a "
+           "merged file would be valid to one tool and not to the others")
     yield ("`isollm.yml`",
            "never read (only `isollm.yaml`)",
            "never read either; every command and the hook that meets one says to rename it",

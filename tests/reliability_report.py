@@ -426,6 +426,11 @@ FINDINGS = [
     ("a planted `isollm.yaml` plus `.isollm/workers` link, then `state clean` below it", "state clean",
      "hour-old `.*.tmp` files in the link's target deleted", "refused in one line, exit 1; nothing deleted",
      "`test_clean_never_sweeps_through_a_planted_workers_link`"),
+    ("a writer replacing a stale `session.json` by a live one while two `state clean` loops run",
+     "state clean", "the live session deleted 7 to 17 times in about 1,000 rounds: clean judged one file "
+     "and unlinked whatever was at the path by then", "the judged file is read from one descriptor, moved "
+     "aside, its identity (device, inode, size, mtime) compared, and put back by hard link if it is another: "
+     "zero live sessions lost", "`test_clean_never_removes_a_live_session_that_replaced_a_stale_one`"),
     ("`.gitignore` a symlink (to a file elsewhere, or dangling)", "init", "appended through it, or created "
      "the dangling link's target", "left unchanged with a warning: git (2.32+) does not follow it either",
      "`test_a_gitignore_symlink_is_not_followed_as_git_does_not`"),

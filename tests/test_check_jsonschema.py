@@ -70,7 +70,9 @@ def _same_under_both_parsers(path: Path) -> bool:
 
 def _corpus(kind: str) -> list[Path]:
     files = sorted((PARITY / kind).glob("*.yaml")) + sorted((EXAMPLES / kind).glob("*.yaml"))
-    return [path for path in files if _same_under_both_parsers(path)]
+    # check-jsonschema's loader keeps a %YAML directive's version for every file after it in
+    # the same run (after %YAML 1.1, `yes` is true): a file with one is left out.
+    return [path for path in files if _same_under_both_parsers(path) and not path.read_bytes().startswith(b"%YAML")]
 
 
 VALID = _corpus("valid")
@@ -159,3 +161,21 @@ def test_every_schema_passes_the_metaschema_check() -> None:
     result = _check_jsonschema("--check-metaschema", *map(str, schemas))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok -- validation done" in result.stdout
+
+
+def test_where_check_jsonschema_refuses_text_isollm_keeps_it_warns(tmp_path: Path) -> None:
+    # The one answer across the tools: what check-jsonschema (YAML 1.2) refuses and isollm keeps
+    # as text, isollm warns about, at the same values, saying how to quote them.
+    config = tmp_path / "isollm.yaml"
+    config.write_text("project: demo\ngit:\n  base_branch: 1.10\nclaude:\n  command: true\n"
+                      "  args: [--max-turns, 50]\nports: [3000]\n")
+    result = _check_jsonschema("-o", "json", "--schemafile", str(SCHEMA),
+                               "--validator-class", "isollm.validator:IsollmValidator", str(config))
+    theirs = set().union(*(_cj_pointers(error) for error in json.loads(result.stdout)["errors"]))
+    from isollm.check import check_config
+
+    checked = check_config(config.read_bytes(), str(config))
+    assert checked.errors == []
+    assert {w.pointer for w in checked.warnings if w.keyword == "unquoted"} == theirs == {
+        "/git/base_branch", "/claude/command", "/claude/args/1"}
+    assert 'write "1.10"' in checked.warnings[0].message

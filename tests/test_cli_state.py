@@ -193,6 +193,24 @@ def test_clean_sweeps_only_old_temporary_files(isollm, workers: Path) -> None:
     assert sorted(p.name for p in (state / "workers").glob("*.json")) == ["worker-1.json", "worker-2.json"]
 
 
+def test_clean_sweeps_the_go_writers_old_temporary_files(isollm, workers: Path) -> None:
+    # The Go isollm's saveJSON writes NAME.json.tmp, then renames it; a crash in between leaves it.
+    state = workers / ".isollm"
+    old = [state / "session.json.tmp", state / "workers" / "worker-1.json.tmp"]
+    fresh = state / "workers" / "worker-2.json.tmp"
+    kept = [state / "notes.tmp", state / "workers" / "worker-1.json"]
+    for path in (*old, fresh, kept[0]):
+        path.write_text('{"half": ')
+    two_hours_ago = time.time() - 7200
+    for path in (*old, *kept):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = isollm("state", "clean", cwd=workers)
+    assert result.returncode == 0, result.stderr
+    assert "Removed 2 temporary file(s)" in result.stdout
+    assert not any(path.exists() for path in old)
+    assert fresh.exists() and all(path.exists() for path in kept)
+
+
 @pytest.mark.parametrize("command", ["show", "check", "clean"])
 def test_state_outside_a_project(isollm, tmp_path: Path, command: str) -> None:
     result = isollm("state", command, cwd=tmp_path)
@@ -255,3 +273,18 @@ def test_show_escapes_control_characters_from_state_files(isollm, project: Path)
     assert "zellij session z\\x1b]0;owned\\x07" in lines[0]
     assert "boom\\n::error file=x::forged\\x1b[2J" in lines[3]
     assert "fix\\u202e1gnp.exe" in lines[3] and "T\\t1 Title\\rOverwritten\\x9b" in lines[3]
+
+
+@pytest.mark.parametrize("command", ["check", "show"])
+def test_problems_across_many_files_are_capped_as_validate_caps_them(isollm, project: Path, command: str) -> None:
+    # Three problems a file, 400 files: the first 100 problems are listed, then one line counts the rest.
+    for number in range(400):
+        _write(project, f"workers/w-{number:03}.json", _worker(f"w-{number:03}", status="x", last_activity="never",
+                                                               started_at="never"))
+    result = isollm("state", command, cwd=project)
+    _clean(result)
+    assert result.returncode == (1 if command == "check" else 0)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 101, lines[-3:]
+    assert lines[-1] == ".isollm: error: ... and 1100 more problems (only the first 100 are listed)"
+    assert lines[0].startswith(".isollm/workers/w-000.json:")

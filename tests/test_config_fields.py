@@ -421,6 +421,28 @@ def test_text_fields_keep_the_text_as_written_cli_and_hook(tmp_path: Path, cli: 
     assert hook_run("isollm.yaml", cwd=tmp_path)[0] == 0
 
 
+def test_text_fields_written_as_numbers_or_booleans_warn_with_the_spelling_every_tool_reads() -> None:
+    # Valid here and in Go, but the editor and check-jsonschema (YAML 1.2) refuse them: say how to quote.
+    from isollm.check import check_config
+
+    checked = check_config(TEXTS, "isollm.yaml")
+    assert checked.errors == []
+    told = [(w.line, w.message) for w in checked.warnings if w.keyword == "unquoted"]
+    expected = [(1, "project", "true", "boolean"), (2, "image", "24.04", "number"), (3, "setup_script", "42", "number"),
+                (5, "git.base_branch", "1.10", "number"), (7, "git.upstream", "1e3", "number"),
+                (9, "claude.command", "007", "number"), (10, "claude.args.1", "50", "number"),
+                (10, "claude.args.3", "true", "boolean"), (10, "claude.args.4", "1.50", "number"),
+                (12, "airyra.project", "0x10", "number")]
+    assert told == [(line, f"{field}: {text} is text to isollm and the Go isollm, but a {kind} to YAML 1.2 tools "
+                           f'(the editor, check-jsonschema), which refuse it; write "{text}"')
+                    for line, field, text, kind in expected]
+    # Where the schema takes a number too (a port), every tool accepts it: nothing to say.
+    assert check_config("project: demo\nports: [3000]\ngit:\n  base_branch: '1.10'\n", "x").warnings == []
+    # Nor where the value is wrong as text too: its error says what to fix.
+    checked = check_config("project: 123\n", "x")
+    assert [e.pointer for e in checked.errors] == ["/project"] and checked.warnings == []
+
+
 def test_an_explicit_number_tag_is_not_text() -> None:
     # The writer asked for a number: a text field refuses it rather than guess.
     assert messages("project: demo\ngit:\n  base_branch: !!float 1.10\n") == ["git.base_branch must be a string"]
@@ -654,7 +676,7 @@ def test_the_differences_table_covers_each_deliberate_difference() -> None:
     table = "\n".join(" | ".join(row) for row in go_differences.rows(SCHEMA))
     for topic in ("Unknown keys", "`workers: 0`", "`zellij.dashboard`", "leading zero", "wants text",
                   "Duplicate host ports", "`airyra.host`", "Range of `ports`", "`isollm.yml`", "YAML 1.1",
-                  "`workers: 2.5`"):
+                  "`workers: 2.5`", "merge keys"):
         assert topic in table, topic
     for what, go, here, why in go_differences.rows(SCHEMA):
         assert f"| {what} | {go} | {here} | {why} |" in page

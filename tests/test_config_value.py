@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -392,3 +393,31 @@ def test_unset_removes_a_key_written_twice(project: Path, capsys: pytest.Capture
     assert run(capsys, lambda: config_value.set_value("image", "c:3"))[0] == 1   # which one? refused
     assert run(capsys, lambda: config_value.unset_value("image")) == (0, "", "")
     assert _config(project) == "project: demo\nworkers: 2\n"
+
+
+# What a hostile config holds reaches the terminal escaped, whichever command prints it.
+HOSTILE = 'project: demo\ngit:\n  upstream: "ori\\e[31mgin"\nclaude:\n  command: "run\\u202Egnp.exe"\n'
+RAW = ("\x1b", "\u202e")
+
+
+@pytest.mark.parametrize(("key", "printed"), [
+    ("git.upstream", "ori\\x1b[31mgin\n"),
+    ("claude.command", "run\\u202egnp.exe\n"),
+    ("git", None),
+    ("claude", None),
+])
+def test_get_escapes_terminal_controls_as_show_does(project: Path, capsys: pytest.CaptureFixture[str],
+                                                    key: str, printed: str | None) -> None:
+    from isollm.cli.commands import config_show
+
+    (project / "isollm.yaml").write_text(HOSTILE)
+    status, out, _ = run(capsys, lambda: config_value.get_value(key))
+    assert status == 0 and not any(char in out for char in RAW), repr(out)
+    if printed is not None:
+        assert out == printed
+    status, out, _ = run(capsys, lambda: config_show.run())
+    assert status == 0 and not any(char in out for char in RAW), repr(out)
+    assert parse_yaml(out).data["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact YAML
+    status, out, _ = run(capsys, lambda: config_show.run(output_format="json"))
+    assert status == 0 and not any(char in out for char in RAW), repr(out)
+    assert json.loads(out)["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact JSON

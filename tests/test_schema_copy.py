@@ -101,7 +101,7 @@ def test_a_config_that_does_not_name_the_copy_gets_none(project: Path, capsys: p
     assert not (project / ".isollm").exists()
 
 
-@pytest.mark.parametrize("head", ["%YAML 1.2\n---\n# my project\n" + MODELINE,
+@pytest.mark.parametrize("head", ["%YAML 1.1\n---\n# my project\n" + MODELINE,
                                   MODELINE.replace("=", "=./"), MODELINE.replace("# ", "#\t")])
 def test_every_header_spelling_the_server_honours_counts(project: Path, capsys: pytest.CaptureFixture[str],
                                                          head: str) -> None:

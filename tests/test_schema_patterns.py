@@ -67,12 +67,15 @@ CASES: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
     "/image": (
         ["ubuntu:24.04", "images:ubuntu/24.04", "ubuntu", "debian/12", "ghcr.io/org/img:1.2", "localhost:5000/img",
          "nginx@sha256:" + "a" * 64, "a" * 64, "0123456789ab", "registry.example.com:5000/team/app:v1",
-         "ghcr.io/org/img@sha512:" + "b" * 128],
+         "ghcr.io/org/img@sha512:" + "b" * 128, "ghcr.io/org/img:1.0@sha256:" + "c" * 64,
+         "localhost:5000/img:v1@sha256:" + "d" * 64, "ubuntu:24.04@sha256:" + "d" * 64],
         [(":", "empty remote"), ("ubuntu:", "empty alias"), (":24.04", "empty remote"), ("ubuntu 24.04", "whitespace"),
          ("ubuntu\t:1", "control character"), ("ghcr.io/Org/img:1", "not an image alias"),
          ("ghcr.io/org/img:", "empty alias or tag"), ("x@sha256:zz", "digest"), ("@sha256:" + "a" * 64, "empty name"),
          ("ghcr.io/org/img:bad tag", "whitespace"), ("ghcr.io//img", "not an image alias"), ("a\x07b", "control"),
-         ("reg.io/x:" + "t" * 129, "not an image alias"), ("", "image is required")],
+         ("reg.io/x:" + "t" * 129, "not an image alias"), ("", "image is required"),
+         ("ghcr.io/org/img:@sha256:" + "c" * 64, "not an image alias"),
+         ("ghcr.io/org/img:1.0@sha256:" + "c" * 63, "digest")],
     ),
     "/ports/0": (
         ["1", "80", "8080:80", "65535", "65535:1"],

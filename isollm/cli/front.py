@@ -146,7 +146,8 @@ class State:
     def clean(self, *, unknown_session: bool = False) -> Run:
         """Remove a stale session (its process is gone); refuses while the session is live.
 
-        Also removes temporary files, older than an hour, left by writes that were killed.
+        Also removes temporary files, older than an hour, left by writes that were killed
+        (this toolkit's and the Go isollm's NAME.json.tmp).
         A session written by an isollm that records no PID (isollm up's session.json) may
         still be running: it is removed only with --unknown-session.
 

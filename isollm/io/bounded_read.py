@@ -25,6 +25,16 @@ def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: b
                  dir_fd: int | None = None) -> bytes:
     """Up to ``limit`` bytes of the regular file at ``path`` (pass limit + 1 to detect 'too large');
     ``path`` relative to the open directory ``dir_fd`` when one is given."""
+    fd = open_regular(path, follow_symlinks=follow_symlinks, dir_fd=dir_fd)
+    try:
+        return read_open(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True, dir_fd: int | None = None) -> int:
+    """A read-only descriptor of the regular file at ``path``; the caller closes it. A directory,
+    a pipe or device, or (unless ``follow_symlinks``) a symlink is refused."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
         flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -41,17 +51,23 @@ def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: b
         if not stat.S_ISREG(mode):
             raise NotRegularFileError(errno.EINVAL, "not a regular file (a pipe, socket or device)",
                                       os.fspath(path))
-        chunks = []
-        remaining = limit
-        while remaining > 0:
-            chunk = os.read(fd, remaining)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def read_open(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from the open file ``fd``."""
+    chunks = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(fd, remaining)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _is_symlink(path: str | os.PathLike[str], dir_fd: int | None) -> bool:

@@ -33,6 +33,7 @@ from isollm.errors import YamlError
 from isollm.io.bounded_read import read_at_most
 from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
+from isollm.util.oneline import BIDI_CONTROLS
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -146,6 +147,9 @@ class Document:
     # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
     # wants text. Derived from the text, so not compared.
     texts: Located[str] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False, compare=False)
+    # The %YAML directive's version and where it stands (None without one); not compared.
+    version: tuple[int, int] | None = field(default=None, compare=False)
+    version_at: tuple[int, int] = field(default=(1, 1), compare=False)
     # Filled only by ``parse_yaml(text, spans=True)``; not compared.
     spans: Located[Span] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False,
                                  compare=False)
@@ -437,6 +441,8 @@ def _parse(text: str, spans: bool = False) -> Document:
                 if documents > 1:
                     raise YamlError("expected one YAML document, found more than one",
                                     *_position(event.start_mark))
+                if event.version is not None:
+                    builder.doc.version, builder.doc.version_at = event.version, _position(event.start_mark)
             elif isinstance(event, yaml.StreamEndEvent):
                 break
     except yaml.MarkedYAMLError as error:
@@ -545,6 +551,24 @@ class _Dumper(yaml.SafeDumper):
             if self.analyze_scalar(event.value.replace("\t", " ")).allow_block:
                 return "|"
         return str(super().choose_scalar_style())
+
+    # With allow_unicode PyYAML writes every printable character as it is, the bidirectional
+    # controls too, which make a terminal show text other than what is there: a string
+    # holding one is written double-quoted with escapes, as a terminal escape already is.
+    def analyze_scalar(self, scalar: str) -> Any:
+        return self._escaping(scalar, super().analyze_scalar, scalar)
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        self._escaping(text, super().write_double_quoted, text, split)
+
+    def _escaping(self, text: str, method: Any, *args: Any) -> Any:
+        if not BIDI_CONTROLS.search(text):
+            return method(*args)
+        allowed, self.allow_unicode = self.allow_unicode, False
+        try:
+            return method(*args)
+        finally:
+            self.allow_unicode = allowed
 
     def determine_block_hints(self, text: str) -> str:
         hints = str(super().determine_block_hints(text))

@@ -33,6 +33,7 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
+MERGE_KEY = "<<"
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
 
 
@@ -41,7 +42,9 @@ def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
     known = list(schema.get("properties", {}))
     child = pointers.child(parent, name)
     close = closest(str(name), known)
-    if close is not None:
+    if name == MERGE_KEY:  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
+        message = schema_message(schema, "additionalProperties.merge", location=child)
+    elif close is not None:
         message = schema_message(schema, "additionalProperties.suggestion", location=child,
                                  suggestion=pointers.dotted(pointers.child(parent, close)))
     else:

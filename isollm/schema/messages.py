@@ -30,11 +30,16 @@ DEFAULT_MESSAGES = {
     "required": "{field} is required",
     "additionalProperties": 'unknown key "{field}"',
     "additionalProperties.suggestion": 'unknown key "{field}" (did you mean "{suggestion}"?)',
+    "additionalProperties.merge": '{field}: YAML merge keys are not supported; write the keys out (the Go isollm '
+                                  'merges them, but editors and check-jsonschema, reading YAML 1.2, see an unknown '
+                                  'key "<<")',
     "type": "{field} must be {expected}",
     "format": "{instance!r}: {reason}",
     "duplicateKey": 'duplicate key "{key}" (first defined on line {first_line})',
     "leadingZero": "{field}: {text} has a leading zero, which the Go isollm may read as octal and YAML 1.2 "
                    "reads as decimal; write {decimal} (without the zero)",
+    "warning.unquoted": '{field}: {text} is text to isollm and the Go isollm, but a {kind} to YAML 1.2 tools '
+                        '(the editor, check-jsonschema), which refuse it; write "{text}"',
     "": "{field}: {reason}",
 }
 

@@ -23,7 +23,7 @@ from isollm.config import STATE_DIR
 from isollm.io.atomic import NOFOLLOW_DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
-from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, read_at_most
+from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
 from isollm.state.codec import TITLES, decode_state, decode_state_versioned, encode_state, located
 from isollm.state.names import check_worker_name
 from isollm.state.process import session_alive, stamp_session
@@ -35,6 +35,7 @@ WORKERS_DIR = "workers"
 TASKS_DIR = "tasks"
 SUFFIX = ".json"
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
+_REMOVE_ATTEMPTS = 5  # a session replaced this often while being removed is left for the user
 
 
 def _reason(error: OSError) -> str:
@@ -92,19 +93,42 @@ def _close(fd: int) -> None:
         pass  # a read-only directory descriptor: nothing can be lost, and it is released either way
 
 
-def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
-    """The file's bytes. A symlink planted at a state path is refused, not followed, and a
+def _open(dir_fd: int, name: str, path: Path, kind: str) -> int:
+    """A descriptor of the file. A symlink planted at a state path is refused, not followed, and a
     pipe or device is refused rather than read (it could block or never end)."""
     try:
-        raw = read_at_most(name, MAX_FILE_BYTES + 1, follow_symlinks=False, dir_fd=dir_fd)
+        return open_regular(name, follow_symlinks=False, dir_fd=dir_fd)
     except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
         # Not a file this store wrote: reported against the file, like one it cannot parse.
         message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
         raise InvalidStateError([Issue(message, keyword="file")], path=str(path), title=TITLES[kind]) from None
+
+
+def _read_open(fd: int, path: Path, kind: str) -> bytes:
+    """The bytes of the open file; one larger than any state file is refused."""
+    raw = read_open(fd, MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise InvalidStateError([Issue(f"file is larger than {MAX_FILE_BYTES} bytes", keyword="size")],
                                 path=str(path), title=TITLES[kind])
     return raw
+
+
+def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
+    """The file's bytes (see ``_open``)."""
+    fd = _open(dir_fd, name, path, kind)
+    try:
+        return _read_open(fd, path, kind)
+    finally:
+        os.close(fd)
+
+
+FileIdentity = tuple[int, int, int, int]
+
+
+def _identity(info: os.stat_result) -> FileIdentity:
+    """Which file this is: device and inode, and size and modification time, which an in-place
+    write would change (not ctime: moving the file aside changes that)."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def _write(dir_fd: int, name: str, path: Path, data: bytes, *, create: bool = False) -> None:
@@ -138,9 +162,13 @@ def _sync(dir_fd: int, directory: Path) -> None:
         raise StateError(f"{directory}: cannot sync: {_reason(error)}") from error
 
 
+GO_TEMP_SUFFIX = SUFFIX + ".tmp"  # the Go isollm's saveJSON writes NAME.json.tmp, then renames it
+
+
 def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
-    """A temporary file (``.NAME.RANDOM.tmp``, a regular file, not a link) older than ``cutoff``."""
-    if not (name.startswith(".") and name.endswith(".tmp")):
+    """A temporary file older than ``cutoff`` (a regular file, not a link): ours (``.NAME.RANDOM.tmp``)
+    or the Go isollm's (``NAME.json.tmp``), which a writer that crashed before its rename leaves."""
+    if not ((name.startswith(".") and name.endswith(".tmp")) or name.endswith(GO_TEMP_SUFFIX)):
         return False
     try:
         info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
@@ -295,13 +323,88 @@ class FileState:
         raw = self._read_file(self._state_directory, self.session_path, "session")
         if raw is None:
             raise NoSessionError()
+        return self._session_from(raw)
+
+    def _session_from(self, raw: bytes) -> Session:
         data, written = decode_state_versioned("session", raw, path=str(self.session_path))
         return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
     def clear_session(self) -> None:
+        """Remove ``session.json``, whatever it holds (``remove_session_if`` removes a judged one)."""
         with self._state_directory() as fd:
             if fd is not None and _unlink(fd, SESSION_FILE, self.session_path):
                 _sync(fd, self.state_dir)
+
+    def remove_session_if(self, removable: Callable[[Session], bool]) -> tuple[Session | None, bool]:
+        """The session (None if there is none) and whether it was removed: removed only when
+        ``removable(session)`` says so, and then only the very file that was judged.
+
+        A writer may replace ``session.json`` between the read and the removal (an
+        orchestrator starting over a stale session); unlinking the path would then
+        delete the live session. So the file is read from one descriptor, whose
+        identity is taken from it (held open, its inode cannot be reused). To remove
+        it, whatever is at the path is renamed aside to a unique name, one atomic step,
+        and the moved file's identity compared with the judged one: the same, it is
+        unlinked; another (the writer's), it is hard-linked back (a link never replaces
+        a file, so one written meanwhile is kept) and the new session read and judged
+        again. Readers may find no session for that instant; none is ever lost.
+        """
+        for _ in range(_REMOVE_ATTEMPTS):
+            with self._state_directory() as dir_fd:
+                if dir_fd is None:
+                    return None, False
+                try:
+                    fd = _open(dir_fd, SESSION_FILE, self.session_path, "session")
+                except FileNotFoundError:
+                    return None, False
+                except OSError as error:
+                    raise StateError(f"{self.session_path}: cannot read: {_reason(error)}") from error
+                try:
+                    raw = _read_open(fd, self.session_path, "session")
+                    judged = _identity(os.fstat(fd))
+                    session = self._session_from(raw)
+                    if not removable(session):
+                        return session, False
+                    if self._remove_if_same(dir_fd, judged):
+                        return session, True
+                except OSError as error:
+                    raise StateError(f"{self.session_path}: cannot read: {_reason(error)}") from error
+                finally:
+                    os.close(fd)
+        raise StateError(f"{self.session_path}: replaced again and again while it was being removed; "
+                         "left as it is")
+
+    def _remove_if_same(self, dir_fd: int, judged: FileIdentity) -> bool:
+        """Remove ``session.json`` if it is still the file ``judged``; False (and nothing lost) if not."""
+        aside = f".{SESSION_FILE}.{os.urandom(6).hex()}.removing"
+        aside_path = self.state_dir / aside
+        try:
+            os.rename(SESSION_FILE, aside, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except FileNotFoundError:
+            return False  # removed meanwhile (by another clean): read again, and find none
+        except OSError as error:
+            raise StateError(f"{self.session_path}: cannot remove: {_reason(error)}") from error
+        try:
+            moved = _identity(os.stat(aside, dir_fd=dir_fd, follow_symlinks=False))
+        except OSError as error:
+            raise StateError(f"{self.session_path}: moved aside to {aside_path}, which cannot be "
+                             f"checked: {_reason(error)}; check it by hand") from error
+        if moved == judged:
+            _unlink(dir_fd, aside, aside_path)
+            _sync(dir_fd, self.state_dir)
+            return True
+        try:
+            os.link(aside, SESSION_FILE, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+        except FileExistsError:
+            # Yet another session was written meanwhile; which one is meant cannot be told here.
+            raise StateError(f"{self.session_path}: replaced while it was being removed, twice; the session "
+                             f"moved aside is kept as {aside_path}: check it and remove it by hand") from None
+        except OSError as error:
+            raise StateError(f"{self.session_path}: replaced while it was being removed, and the session moved "
+                             f"aside cannot be put back ({_reason(error)}): it is kept as {aside_path}") from error
+        _unlink(dir_fd, aside, aside_path)
+        _sync(dir_fd, self.state_dir)
+        return False
 
     def has_active_session(self) -> bool:
         """A session exists and its orchestrator runs; a dead or reused PID means stale (False).

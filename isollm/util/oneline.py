@@ -15,7 +15,9 @@ MAX_MESSAGE_CHARS = 500
 _ELLIPSIS = " ... "
 # C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates, and the
 # bidirectional controls that can make a terminal show text other than what is there.
-_UNSAFE_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+_BIDI_CHARS = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_CHARS = f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI_CHARS}]"
+BIDI_CONTROLS = re.compile(f"[{_BIDI_CHARS}]")
 _UNSAFE = re.compile(_UNSAFE_CHARS)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -26,6 +28,24 @@ def _escape(match: re.Match[str]) -> str:
         return _NAMED[char]
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable_text(text: str) -> str:
+    """``text`` escaped as ``one_line`` escapes it, but whole and with its line breaks and tabs:
+    a value printed for a person (a multi-line ``setup_script`` stays a script)."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(lambda match: match.group() if match.group() in "\n\t" else _escape(match), text)
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON for a terminal: text kept readable (not ``\\u`` escaped), but
+    bidirectional controls escaped as control characters already are (they only occur inside
+    strings, where ``\\uXXXX`` means the same character)."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return BIDI_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:

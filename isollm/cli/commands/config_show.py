@@ -7,7 +7,6 @@ jsonschema (see ``isollm.schema.check``).
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
@@ -15,6 +14,7 @@ import sys
 from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, shown_name
 from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
+from isollm.util.oneline import json_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
         return 1
     resolved = config.to_dict()
     if output_format == "json":
-        print(json.dumps(_json_safe(resolved), indent=2, ensure_ascii=False))
+        print(json_text(_json_safe(resolved)))
     else:
         # The path is escaped: a line break in it would end the comment and break the YAML.
         header = shown if path == STDIN else printable_path(os.path.abspath(path))

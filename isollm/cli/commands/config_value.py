@@ -24,7 +24,7 @@ from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
-from isollm.util.oneline import one_line
+from isollm.util.oneline import one_line, printable_text
 
 
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
@@ -92,6 +92,8 @@ def _print_value(value: Any) -> None:
     if value is None:
         return
     if isinstance(value, str):
+        # Escaped as config show's YAML escapes it: a value can hold terminal escapes and bidi controls.
+        value = printable_text(value)
         sys.stdout.write(value if value.endswith("\n") else value + "\n")
     elif isinstance(value, bool):
         print("true" if value else "false")

@@ -3,15 +3,15 @@ the session, the workers and the task files of the Go isollm's worker manager.""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from typing import Any, Sequence
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.errors import Issue, NoSessionError, StateError, printable_path
+from isollm.errors import MAX_LISTED, Issue, LeftOut, NoSessionError, StateError, first_listed, not_listed, \
+    printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
-from isollm.util.oneline import one_line
+from isollm.util.oneline import json_text, one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
@@ -20,6 +20,22 @@ def _problem(error: Exception) -> tuple[str, list[Issue]]:
     if issues:
         return path, list(issues)
     return path, [Issue(str(error), keyword="read")]
+
+
+def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) -> None:
+    """Each file's problems, the first ``MAX_LISTED`` across all the files, then one line under
+    the state directory counting the rest, as ``validate`` counts them within one file."""
+    room, more = MAX_LISTED, 0
+    for error in errors:
+        path, issues = _problem(error)
+        listed = first_listed(issues, room)
+        more += not_listed(listed)
+        listed = [issue for issue in listed if not isinstance(issue, LeftOut)]
+        room -= len(listed)
+        if listed:
+            print_issues(path, listed)
+    if more:
+        print_issues(_shown(state_dir), [LeftOut(more)])
 
 
 def _load_session(store: FileState) -> tuple[Session | None, Exception | None]:
@@ -160,10 +176,9 @@ def show(output_format: str = "text") -> int:
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
                        for issue in issues],
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(json_text(document))
         return 0
-    for error in errors:
-        print_issues(*_problem(error))
+    _print_problems(errors, store.state_dir)
     for line in _session_lines(state, session):
         print(line)
     for line in [*_worker_lines(workers, session), *_task_lines(tasks)]:
@@ -176,8 +191,7 @@ def check() -> int:
     session, _, workers, tasks, errors = _load(store)
     valid = ([store.session_path] if session is not None else []) + \
         [store.worker_path(w.name) for w in workers] + [store.task_path(t.worker_name) for t in tasks]
-    for error in errors:
-        print_issues(*_problem(error))
+    _print_problems(errors, store.state_dir)
     for path in valid:
         print(f"{_shown(path)}: valid")
     if not errors and not valid:
@@ -188,29 +202,35 @@ def check() -> int:
 def clean(unknown_session: bool = False) -> int:
     store = FileState.for_project(project_root())
     shown = _shown(store.session_path)
-    session, error = _load_session(store)
-    if error is not None:
+    judged: list[Liveness] = []
+
+    def removable(session: Session) -> bool:
+        judged.append(session_liveness(session))
+        return judged[-1] is Liveness.STALE or (judged[-1] is Liveness.UNKNOWN and unknown_session)
+
+    try:
+        session, removed = store.remove_session_if(removable)
+    except StateError as error:
+        if judged:
+            raise  # read and judged, then it could not be removed: the error says why
         print_issues(*_problem(error))
         print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
               "check it and remove it by hand", file=sys.stderr)
         return 1
-    liveness = session_liveness(session) if session is not None else None
-    if session is not None and liveness is Liveness.LIVE:
+    if session is None:
+        print("No session to clean")
+    elif not removed and judged[-1] is Liveness.LIVE:
         print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
         return 1
-    if session is not None and liveness is Liveness.UNKNOWN and not unknown_session:
+    elif not removed:
         print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
               "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
               file=sys.stderr)
         return 1
-    if session is None:
-        print("No session to clean")
+    elif judged[-1] is Liveness.UNKNOWN:
+        print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
     else:
-        store.clear_session()
-        if liveness is Liveness.UNKNOWN:
-            print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
-        else:
-            print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
+        print(f"Removed stale session {shown} (pid {session.pid}, started {_when(session.started_at)})")
     # Writers killed mid-write leave their temporary files; an hour-old one has no writer left.
     swept = store.remove_stale_temp_files()
     if swept:
