@@ -33,6 +33,7 @@ _TYPING_KEY = re.compile(r"([ \t]*)([\w.-]*)")
 _PLAIN = re.compile(r"[A-Za-z][\w./-]*")
 # Words YAML (1.1 or 1.2) may read as something else than text, when written plain.
 _NOT_TEXT = frozenset(["true", "false", "null", "yes", "no", "on", "off", "y", "n"])
+_EMPTY = frozenset(["", "~", "null", "Null", "NULL"])
 _UNQUOTABLE = re.compile(r"[-+]?[\w.]+")
 
 
@@ -45,6 +46,8 @@ def completions(text: str, line: int, character: int, root: Path | None) -> list
     lines = lines_of(text)
     if not 0 <= line < len(lines):
         return []
+    # Past the end of a line means its end (LSP).
+    character = max(0, min(character, len(lines[line])))
     before = lines[line][:character]
     typing = _TYPING_KEY.fullmatch(before)
     if typing is not None:
@@ -179,7 +182,8 @@ def hover(text: str, line: int, character: int) -> lsp.Hover | None:
     if written.indent <= character <= written.key_end:
         required = written.key in _subschema(path).get("required", [])
         parts = ["\n".join(key_entry(".".join(names), schema, required, len(names) + 1)).strip()]
-        parts.extend(_resolution(text, where, only_empty=True))
+        if written.value in _EMPTY:  # else it is not left empty: no need to read the document
+            parts.extend(_resolution(text, where, only_empty=True))
         return _hover("\n\n".join(parts), line, written.indent, written.key_end)
     if written.value and character >= written.value_start:
         parts = list(_resolution(text, where, only_empty=False))
