@@ -218,6 +218,8 @@ FIXED = [
     ("project: demo\ngit:\n  base_brnch: main\n", "additionalProperties", "project: demo\ngit:\n  base_branch: main\n"),
     ("project: demo\nworkers: 010\n", "leadingZero", "project: demo\nworkers: 10\n"),
     ("project: demo\r\nairyra:\r\n  port: 07432\r\n", "leadingZero", "project: demo\r\nairyra:\r\n  port: 7432\r\n"),
+    ("project: demo\nports: ['08080:080']\n", "pattern", "project: demo\nports: ['8080:80']\n"),
+    ("project: demo\nairyra:\n  host: 010.0.0.1\n", "pattern", "project: demo\nairyra:\n  host: 10.0.0.1\n"),
     ('project: demo\nworkers: "3"\n', "type", "project: demo\nworkers: 3\n"),
     ("project: demo\nzellij:\n  dashboard: 'false'  # off\n", "type",
      "project: demo\nzellij:\n  dashboard: false  # off\n"),
@@ -245,6 +247,8 @@ def test_wokers_is_renamed_to_workers():
     "project: demo\nwokers: 3\nworkers: 4\n",  # the rename would write the key twice
     'project: demo\nworkers: "30"\n',  # unquoted, it is out of range: not one obvious fix
     "project: demo\nzellij:\n  dashboard: yes\n",  # yes is text in YAML 1.2: true or a typo?
+    "project: demo\nworkers: -010\n",  # -10 is below the minimum
+    "project: demo\nports: [1.5]\n",  # not a port: which one?
     "project: demo\n  bad: [\n",  # not YAML
 ])
 def test_no_quick_fix_without_one_obvious_fix(text):
@@ -295,3 +299,16 @@ def test_any_text_and_position_get_an_answer_not_an_exception(text, line, charac
 def test_a_position_past_the_end_of_a_line_is_its_end():
     assert features.completions("zellij:\n  ", 1, 99, None) == features.completions("zellij:\n  ", 1, 2, None)
     assert features.completions("zellij:\n  ", 1, 99, None)
+
+
+@pytest.mark.parametrize(("typed", "chosen", "expected"), [
+    ("zellij:\n  lay|out: grid\n", "layout", "zellij:\n  layout: grid\n"),
+    ("zellij:\n  d|\n", "dashboard", "zellij:\n  dashboard: \n"),
+    ("zellij:\n  layout: g|ri  # three\n", "grid", "zellij:\n  layout: grid  # three\n"),
+    ("zellij:\n  layout:|\n", "vertical", "zellij:\n  layout: vertical\n"),
+    ("|\n", "git", "git:\n"),
+])
+def test_an_item_replaces_the_word_it_completes(typed, chosen, expected):
+    text, line, character = _cursor(typed)
+    (item,) = [i for i in features.completions(text, line, character, None) if i.label == chosen]
+    assert _apply(text, [item.text_edit]) == expected

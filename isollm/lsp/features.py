@@ -30,10 +30,16 @@ SCHEMA = load_schema("config")
 GIT_TIMEOUT = 2.0  # seconds; a slow repository gives no branches rather than a stuck editor
 
 _TYPING_KEY = re.compile(r"([ \t]*)([\w.-]*)")
+_WORD = re.compile(r"[\w.-]*")
+_COLON = re.compile(r"[ \t]*:")
+_VALUE_WORD = re.compile(r"[^\s#]*")
 _PLAIN = re.compile(r"[A-Za-z][\w./-]*")
 # Words YAML (1.1 or 1.2) may read as something else than text, when written plain.
 _NOT_TEXT = frozenset(["true", "false", "null", "yes", "no", "on", "off", "y", "n"])
 _EMPTY = frozenset(["", "~", "null", "Null", "NULL"])
+# A scalar of numbers (a port "8080:80", an address), which a leading zero would make ambiguous.
+_NUMBERS = re.compile(r"(['\"]?)[-+]?[0-9][0-9.:]*\1")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _UNQUOTABLE = re.compile(r"[-+]?[\w.]+")
 
 
@@ -64,7 +70,11 @@ def _key_items(lines: list[str], index: int, indent: int, character: int) -> lis
         return []
     section = _subschema(path)
     present = sibling_keys(lines, index, indent)
-    where = lsp.Range(lsp.Position(index, indent), lsp.Position(index, character))
+    # Completing inside a written key replaces the whole key, and keeps its colon.
+    rest = _WORD.match(lines[index], character)
+    end = rest.end() if rest else character
+    colon = _COLON.match(lines[index], end) is not None
+    where = lsp.Range(lsp.Position(index, indent), lsp.Position(index, end))
     items = []
     for order, (name, sub) in enumerate(section.get("properties", {}).items()):
         if name in present:
@@ -76,7 +86,7 @@ def _key_items(lines: list[str], index: int, indent: int, character: int) -> lis
             detail=_detail(sub, name in section.get("required", [])),
             documentation=_markdown(sub.get("markdownDescription", sub.get("description", ""))),
             sort_text=f"{order:03d}",
-            text_edit=lsp.TextEdit(where, f"{name}:" if section_key else f"{name}: ")))
+            text_edit=lsp.TextEdit(where, name if colon else f"{name}:" if section_key else f"{name}: ")))
     return items
 
 
@@ -97,7 +107,8 @@ def _value_items(lines: list[str], index: int, written: KeyLine, character: int,
     start = min(written.value_start, character)
     # Right after the colon, the value needs its space.
     pad = " " if lines[index][start - 1:start] == ":" else ""
-    replaced = lsp.Range(lsp.Position(index, start), lsp.Position(index, character))
+    rest = _VALUE_WORD.match(lines[index], character)
+    replaced = lsp.Range(lsp.Position(index, start), lsp.Position(index, rest.end() if rest else character))
     return [lsp.CompletionItem(label=label, kind=lsp.CompletionItemKind.Value, detail=detail or None,
                                sort_text=f"{order:03d}", filter_text=label,
                                text_edit=lsp.TextEdit(replaced, pad + _yaml_scalar(value)))
@@ -232,8 +243,8 @@ def _hover(markdown: str, line: int, start: int, end: int) -> lsp.Hover:
 
 def code_actions(text: str, uri: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     """The quick fixes of the ``diagnostics`` (as the server publishes them) that have one
-    obvious fix: a mistyped key renamed to the key it is closest to, a number with a leading
-    zero written without it, a quoted number or boolean unquoted where the schema wants one,
+    obvious fix: a mistyped key renamed to the key it is closest to, numbers written without
+    their leading zeros (``workers: 010``, a port ``08080``, an address ``010.0.0.1``), a quoted number or boolean unquoted where the schema wants one,
     and ``isollm.yml`` renamed. A text fix is offered only if the fixed text has the problem no
     more and no new one."""
     actions = []
@@ -264,13 +275,12 @@ class _Fixer:
     """The text of one document, read once, and the fixes of its problems."""
 
     def __init__(self, text: str) -> None:
-        from isollm.check import check_config
         from isollm.errors import IsollmError
         from isollm.io.yamlio import Document, parse_yaml
 
         self.text = text
         self.starts = [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", text)]
-        self.problems = _problems(check_config(text))
+        self.problems: list[tuple[str, str]] | None = None  # read when a fix is to be judged
         self.document: Document | None
         try:
             self.document = parse_yaml(text, spans=True)
@@ -307,9 +317,12 @@ class _Fixer:
         span = document.spans.get(where) if where is not None else None
         if where is None or span is None or span.kind != "scalar":
             return None
-        if diagnostic.code == "leadingZero" and where in document.texts:
-            decimal = str(int(document.texts[where]))
-            return f"Write {decimal}", self._edit(span.start, span.end, decimal)
+        written = self.text[span.start:span.end]
+        if diagnostic.code in ("leadingZero", "pattern") and _NUMBERS.fullmatch(written):
+            # workers: 010, airyra.port: 07432, a port "08080:080", an IPv4 address 010.0.0.1
+            plain = _LEADING_ZEROS.sub("", written)
+            if plain != written:
+                return f"Write {plain}", self._edit(span.start, span.end, plain)
         value = pointers.resolve(document.data, where)
         if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
                 and _UNQUOTABLE.fullmatch(value)):
@@ -332,6 +345,8 @@ class _Fixer:
 
         fixed = (self.text[: self._offset(edit.range.start)] + edit.new_text
                  + self.text[self._offset(edit.range.end):])
+        if self.problems is None:
+            self.problems = _problems(check_config(self.text))
         return _fewer(self.problems, _problems(check_config(fixed)), keyword)
 
 
