@@ -312,3 +312,17 @@ def test_an_item_replaces_the_word_it_completes(typed, chosen, expected):
     text, line, character = _cursor(typed)
     (item,) = [i for i in features.completions(text, line, character, None) if i.label == chosen]
     assert _apply(text, [item.text_edit]) == expected
+
+
+def test_completion_follows_the_schema(monkeypatch):
+    """Keys, layouts and defaults come from the schema alone: change it and the items change."""
+    import copy
+
+    schema = copy.deepcopy(SCHEMA)
+    zellij = schema["properties"]["zellij"]["properties"]
+    zellij["layout"]["enum"].insert(0, "spiral")
+    zellij["theme"] = {"type": "string", "default": "dark", "description": "Colours."}
+    monkeypatch.setattr(features, "SCHEMA", schema)
+    assert _complete("zellij:\n  layout: |\n")[0] == "spiral"
+    (theme,) = [i for i in features.completions("zellij:\n  ", 1, 2, None) if i.label == "theme"]
+    assert (theme.detail, theme.documentation.value) == ('default: "dark"', "Colours.")

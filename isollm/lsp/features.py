@@ -216,6 +216,8 @@ def _resolution(text: str, where: str, *, only_empty: bool) -> Iterator[str]:
     except IsollmError:
         return
     written = pointers.resolve(document.data, where)
+    if written is pointers.MISSING:  # the line is not where the document has it (a text block...)
+        return
     if written is None:
         if resolved is pointers.MISSING or resolved is None:
             yield "**Left empty:** not set (there is no default)."
