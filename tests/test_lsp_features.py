@@ -7,6 +7,7 @@ through the one check stage (``check_config``): the problem is gone and no new o
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from isollm.check import check_config
 from isollm.docgen import render
 from isollm.schema.loader import load_schema
 from tests import dependencies
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REPO
 
 lsp = pytest.importorskip("lsprotocol.types")
 
@@ -326,3 +327,14 @@ def test_completion_follows_the_schema(monkeypatch):
     assert _complete("zellij:\n  layout: |\n")[0] == "spiral"
     (theme,) = [i for i in features.completions("zellij:\n  ", 1, 2, None) if i.label == "theme"]
     assert (theme.detail, theme.documentation.value) == ('default: "dark"', "Colours.")
+
+
+def test_completion_and_hover_import_no_validator():
+    """What runs at every keystroke stays light: jsonschema is for explaining problems."""
+    code = ("import sys\nfrom isollm.lsp import features\n"
+            "features.completions('project: a\\n', 1, 0, None)\n"
+            "features.hover('project: a\\nworkers:\\n', 1, 1)\n"
+            "print('jsonschema' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
