@@ -65,6 +65,15 @@ def _limits(schema: dict[str, Any]) -> Iterator[str]:
 
 
 def _entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
+    yield from key_entry(name, schema, required, depth)
+    children = schema.get("properties", {})
+    for child, sub in children.items():
+        yield from _entry(f"{name}.{child}", sub, child in schema.get("required", []), depth + 1)
+
+
+def key_entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
+    """The lines of the page about the key ``name`` itself (a heading of level ``depth``, its
+    description, type, default and limits): also what the language server shows on hover."""
     title = f" ({schema['title']})" if "title" in schema else ""
     yield f"{'#' * depth} `{name}`{title}\n"
     yield schema.get("markdownDescription", schema.get("description", "")) + "\n"
@@ -83,9 +92,6 @@ def _entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Ite
     if examples:
         yield f"- **Example{'s' if len(examples) > 1 else ''}:** {', '.join(map(_json, examples))}"
     yield ""
-    children = schema.get("properties", {})
-    for child, sub in children.items():
-        yield from _entry(f"{name}.{child}", sub, child in schema.get("required", []), depth + 1)
 
 
 def _example(schema: dict[str, Any]) -> Any:
