@@ -1,0 +1,223 @@
+"""``isollm lsp``: a Language Server over stdio that shows in an editor what the hook would say.
+
+Diagnostics come from the one check stage (``isollm.check.check_config``) on the editor's
+text, so they are the problems ``isollm validate --format json`` reports for the same text:
+the same messages, errors as severity 1 and warnings as 2, each starting at its line and
+column (1-based in an ``Issue``, 0-based in LSP; no line: line 0), ``source`` "isollm",
+``code`` the keyword. The JSON lists the first problems and counts the rest apart
+(``errors_not_listed``); here that count is one more diagnostic at line 0, of severity
+Information (it is not a problem itself), code ``leftOut``, after the listed ones.
+
+Only documents named ``isollm.yaml`` or ``isollm.yml`` (told to be renamed) are served.
+Changes are coalesced rather than debounced: one check at a time per document, in a worker
+thread; when it ends and the text changed meanwhile, the latest text is checked next, so the
+last diagnostics published are always those of the final text and a burst never queues.
+Completion, hover and quick fixes are ``isollm.lsp.features``' pure functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from isollm import __version__
+from isollm.check import Checked, check_config, not_read
+from isollm.errors import ConfigError, Issue, LeftOut
+from isollm.io.yamlio import within_limit
+from isollm.lsp import features
+from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
+
+logger = logging.getLogger(__name__)
+
+SOURCE = "isollm"
+SERVED_NAMES = (CONFIG_FILE_NAME, MISNAMED_CONFIG)
+_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
+# LSP's line breaks (the YAML reader also counts NEL, LS and PS: see README's Editor section).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Where a problem's range ends: its value or key as written, up to a space, a flow
+# separator or a key's colon.
+_TOKEN_END = re.compile(r"\s|[,\]}]|:(?:\s|$)")
+
+
+def document_name(uri: str) -> str:
+    """The name diagnostics use for the document at ``uri``: its path for a file, else the URI."""
+    return to_fs_path(uri) or uri
+
+
+def served(uri: str) -> bool:
+    """Whether the document at ``uri`` is an isollm config (by its name, as the hook finds it)."""
+    return os.path.basename(document_name(uri)) in SERVED_NAMES
+
+
+def check_text(text: str, name: str) -> Checked:
+    """The check of an editor's ``text`` as ``isollm validate`` checks the same file's bytes:
+    larger than a config may be, it is not read."""
+    try:
+        within_limit(text.encode("utf-8", "surrogatepass"), name)
+    except ConfigError as error:
+        return not_read(name, error)
+    return check_config(text, name)
+
+
+def _token_end(line: str, start: int) -> int:
+    """The end of the value or key that starts at ``start`` in ``line`` (quoted: its quotes)."""
+    if start >= len(line):
+        return start
+    quote = line[start]
+    if quote in "'\"":
+        close = line.find(quote, start + 1)
+        return close + 1 if close > start else len(line.rstrip())
+    found = _TOKEN_END.search(line, start + 1)
+    return found.start() if found else len(line.rstrip())
+
+
+def diagnostics(checked: Checked, text: str, units: Any = None) -> list[types.Diagnostic]:
+    """The LSP diagnostics of what the check found in ``text``, in file order.
+
+    ``units`` counts a string in the client's position units (pygls' ``client_num_units``);
+    by default in code points, as the check stage counts columns."""
+    count = units or len
+    lines = _LINE_BREAK.split(text)
+    found = [_diagnostic(issue, lines, count) for issue in [*checked.errors, *checked.warnings]
+             if not isinstance(issue, LeftOut)]
+    found.sort(key=lambda d: (d.range.start.line, d.range.start.character))
+    found += [types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                               message=issue.message, severity=types.DiagnosticSeverity.Information,
+                               source=SOURCE, code=issue.keyword)
+              for issue in checked.errors if isinstance(issue, LeftOut)]
+    return found
+
+
+def _diagnostic(issue: Issue, lines: list[str], count: Any) -> types.Diagnostic:
+    line = (issue.line or 1) - 1
+    column = (issue.column or 1) - 1
+    text = lines[line] if line < len(lines) else ""
+    end = _token_end(text, column)
+    return types.Diagnostic(
+        range=types.Range(types.Position(line, count(text[:column])), types.Position(line, count(text[:end]))),
+        message=issue.message, severity=_SEVERITY.get(issue.severity, types.DiagnosticSeverity.Error),
+        source=SOURCE, code=issue.keyword)
+
+
+class IsollmLanguageServer(LanguageServer):
+    """The server: the open config documents, each checked by one task at a time."""
+
+    def __init__(self) -> None:
+        super().__init__("isollm", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        self.checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="isollm-check")
+        self.checking: dict[str, asyncio.Task[None]] = {}
+        self.shut_down = False
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message the server could not read or handle is logged, never shown as a pop-up."""
+        logger.error("isollm lsp: %s", error)
+
+    def text(self, uri: str) -> str | None:
+        """The editor's text of an open config document, None for any other."""
+        document = self.workspace.text_documents.get(uri)
+        return document.source if document is not None and served(uri) else None
+
+    def check_soon(self, uri: str) -> None:
+        """Check ``uri``'s latest text, unless a check of it is under way (it then checks again)."""
+        if served(uri) and uri not in self.checking:
+            self.checking[uri] = asyncio.ensure_future(self._check(uri))
+
+    async def _check(self, uri: str) -> None:
+        try:
+            while (document := self.workspace.text_documents.get(uri)) is not None:
+                version, text = document.version, document.source
+                checked = await asyncio.get_running_loop().run_in_executor(
+                    self.checker, check_text, text, document_name(uri))
+                if uri not in self.workspace.text_documents:  # closed meanwhile
+                    break
+                found = diagnostics(checked, text, self.workspace.position_codec.client_num_units)
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version))
+                if self.workspace.text_documents[uri].version == version:
+                    break
+        except Exception:  # a bug of ours: said in the log, and the next change is checked again
+            logger.exception("isollm lsp: checking %s failed", uri)
+        finally:
+            self.checking.pop(uri, None)
+
+
+server = IsollmLanguageServer()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: IsollmLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.check_soon(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: IsollmLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.check_soon(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: IsollmLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    if served(params.text_document.uri):
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tuple[str, int, int] | None:
+    """The text of an open config and a position in it in code points (the features' units)."""
+    text = ls.text(uri)
+    if text is None:
+        return None
+    at = ls.workspace.get_text_document(uri).position_from_client_units(position)
+    return text, at.line, at.character
+
+
+@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
+def completion(ls: IsollmLanguageServer, params: types.CompletionParams) -> list[types.CompletionItem]:
+    cursor = _cursor(ls, params.text_document.uri, params.position)
+    if cursor is None:
+        return []
+    path = to_fs_path(params.text_document.uri)
+    return features.completions(*cursor, Path(path).parent if path else None)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: IsollmLanguageServer, params: types.HoverParams) -> types.Hover | None:
+    cursor = _cursor(ls, params.text_document.uri, params.position)
+    return None if cursor is None else features.hover(*cursor)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+def code_action(ls: IsollmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    text = ls.text(params.text_document.uri)
+    if text is None:
+        return []
+    return features.code_actions(text, params.text_document.uri, list(params.context.diagnostics))
+
+
+@server.feature(types.SHUTDOWN)
+def shutdown(ls: IsollmLanguageServer, params: None) -> None:
+    ls.shut_down = True
+
+
+def serve() -> int:
+    """Serve on stdin and stdout until ``exit``: 0 after ``shutdown``, else 1 (as LSP says)."""
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    # The protocol's own stream (pygls closes it at exit); a stray print goes to stderr.
+    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    saved, sys.stdout = sys.stdout, sys.stderr
+    try:
+        server.start_io(sys.stdin.buffer, stdout)
+    finally:
+        sys.stdout = saved
+        server.checker.shutdown(wait=False, cancel_futures=True)
+    return 0 if server.shut_down else 1
