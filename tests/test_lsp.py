@@ -1,0 +1,320 @@
+"""``isollm lsp`` driven over stdio with the protocol's own messages, in a real subprocess.
+
+One server process serves a module's documents (each test opens its own), as one editor would.
+Its diagnostics are held equal, position for position, to ``isollm validate --format json`` on
+the same text, over the example corpus and generated configs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ENTRIES, EXAMPLES, REPO, _env, in_process_runner
+from hypothesis import HealthCheck, given, settings
+from lsp_client import LspClient, LspError
+from schema_strategies import SchemaStrategies
+
+from isollm.schema.loader import load_schema
+
+pytest.importorskip("pygls")
+
+# The editor features are another branch's module; their wire shape is tested here once it is in.
+FEATURES = (REPO / "isollm" / "lsp" / "features.py").exists()
+needs_features = pytest.mark.skipif(not FEATURES, reason="isollm/lsp/features.py not merged yet")
+
+SEVERITY = {"error": 1, "warning": 2}
+VALID = "project: demo\nworkers: 3\nports: ['3000', '8080:80']\n"
+
+
+def start(cwd: Path) -> LspClient:
+    client = LspClient([sys.executable, "-m", "isollm", "lsp"], {}, cwd, env=_env(None))
+    capabilities = client.request("initialize", {"processId": os.getpid(), "rootUri": cwd.as_uri(),
+                                                 "capabilities": {}})["capabilities"]
+    client.notify("initialized", {})
+    assert capabilities["textDocumentSync"]["change"] == 1  # full text
+    return client
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LspClient]:
+    client = start(tmp_path_factory.mktemp("lsp"))
+    yield client
+    client.close()
+
+
+class Doc:
+    """An editor's document on the server: open it, change it, read its diagnostics."""
+
+    def __init__(self, client: LspClient, path: Path) -> None:
+        self.client, self.path, self.uri, self.version = client, path, path.as_uri(), 0
+
+    def published(self, since: int, version: int | None = None) -> list[dict[str, Any]]:
+        found = self.client.wait_for("textDocument/publishDiagnostics",
+                                     lambda p: p["uri"] == self.uri and p.get("version", version) == version,
+                                     since=since, timeout=60)
+        return found["diagnostics"]  # type: ignore[no-any-return]
+
+    def open(self, text: str) -> list[dict[str, Any]]:
+        since, self.version = self.client.seen, 1
+        self.client.notify("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "yaml",
+                                                                     "version": 1, "text": text}})
+        return self.published(since, 1)
+
+    def change(self, text: str, *, wait: bool = True) -> list[dict[str, Any]]:
+        since = self.client.seen
+        self.version += 1
+        self.client.notify("textDocument/didChange", {"textDocument": {"uri": self.uri, "version": self.version},
+                                                      "contentChanges": [{"text": text}]})
+        return self.published(since, self.version) if wait else []
+
+    def at(self, line: int, character: int) -> dict[str, Any]:
+        return {"textDocument": {"uri": self.uri}, "position": {"line": line, "character": character}}
+
+
+def doc(server: LspClient, directory: Path, name: str = "isollm.yaml") -> Doc:
+    directory.mkdir(parents=True, exist_ok=True)
+    return Doc(server, directory / name)
+
+
+def expected(entry: dict[str, Any], text: str) -> list[tuple[int, int, int, str, str]]:
+    """What ``validate --format json`` says of a file, as LSP positions (UTF-16 columns)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    for kind in ("errors", "warnings"):
+        for problem in entry[kind]:
+            line = (problem["line"] or 1) - 1
+            column = (problem["column"] or 1) - 1
+            before = lines[line][:column] if line < len(lines) else ""
+            out.append((line, len(before.encode("utf-16-le")) // 2, SEVERITY[kind[:-1]], problem["message"],
+                        problem["keyword"]))
+    if entry["errors_not_listed"]:
+        out.append((0, 0, 3, f"... and {entry['errors_not_listed']} more problems", "leftOut"))
+    return sorted(out)
+
+
+def shown(diagnostics: list[dict[str, Any]]) -> list[tuple[int, int, int, str, str]]:
+    out = []
+    for d in diagnostics:
+        assert d["source"] == "isollm"
+        message = d["message"].split(" (only the first")[0] if d["code"] == "leftOut" else d["message"]
+        out.append((d["range"]["start"]["line"], d["range"]["start"]["character"], d["severity"], message, d["code"]))
+    return sorted(out)
+
+
+def validate_json(paths: list[Path]) -> dict[str, Any]:
+    result = in_process_runner(ENTRIES["isollm"][1])("validate", "--format", "json", "--", *map(str, paths))
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def corpus() -> list[Path]:
+    return sorted(p for folder in ("valid", "invalid", "go") for p in (EXAMPLES / folder).glob("*.yaml"))
+
+
+# -- diagnostics: the check stage's, as validate reports them -------------------------------
+
+def test_diagnostics_equal_validate_json_over_the_examples(server: LspClient, tmp_path: Path) -> None:
+    texts = {}
+    for example in corpus():
+        try:
+            text = example.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:  # an editor sends text: bytes that are not are not a document
+            continue
+        target = tmp_path / example.parent.name / example.stem / "isollm.yaml"
+        target.parent.mkdir(parents=True)
+        target.write_text(text, encoding="utf-8", newline="")
+        texts[target] = text.removeprefix("\ufeff")
+    assert len(texts) > 30
+    report = validate_json(list(texts))
+    assert any(not entry["valid"] for entry in report["files"]) and any(e["valid"] for e in report["files"])
+    for entry, (path, text) in zip(report["files"], texts.items(), strict=True):
+        assert Path(entry["path"]) == path
+        assert shown(Doc(server, path).open(text)) == expected(entry, text), path
+
+
+STRATEGIES = SchemaStrategies(load_schema("config"))
+
+
+@pytest.fixture(scope="module")
+def generated(server: LspClient, tmp_path_factory: pytest.TempPathFactory) -> Doc:
+    document = doc(server, tmp_path_factory.mktemp("generated"))
+    document.open("")
+    return document
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STRATEGIES.configs())
+def test_diagnostics_equal_validate_json_over_generated_configs(generated: Doc, config: dict[str, Any]) -> None:
+    text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    generated.path.write_text(text, encoding="utf-8", newline="")
+    (entry,) = validate_json([generated.path])["files"]
+    assert shown(generated.change(text)) == expected(entry, text)
+
+
+def test_problems_past_the_listed_ones_are_counted_once_at_the_top(server: LspClient, tmp_path: Path) -> None:
+    text = "project: demo\nports:\n" + "".join(f"  - 'x{i}'\n" for i in range(130))
+    path = tmp_path / "isollm.yaml"
+    path.write_text(text)
+    (entry,) = validate_json([path])["files"]
+    assert entry["errors_not_listed"] > 0  # the probe: more problems than are listed
+    found = Doc(server, path).open(text)
+    assert shown(found) == expected(entry, text)
+    assert found[-1]["code"] == "leftOut" and found[-1]["severity"] == 3
+    assert [d["code"] for d in found].count("leftOut") == 1
+
+
+def test_a_problem_s_range_covers_its_value_or_key(server: LspClient, tmp_path: Path) -> None:
+    found = doc(server, tmp_path).open("project: demo\nwokers: 3\nimage: 'a b'\nworkers: 99\n")
+    ranges = {d["code"]: (d["range"]["start"], d["range"]["end"]) for d in found}
+    assert ranges["additionalProperties"] == ({"line": 1, "character": 0}, {"line": 1, "character": 6})
+    assert ranges["maximum"] == ({"line": 3, "character": 9}, {"line": 3, "character": 11})
+    image = next(d for d in found if d["range"]["start"]["line"] == 2)
+    assert image["range"]["end"] == {"line": 2, "character": 12}  # the quoted value, quotes included
+
+
+def test_columns_are_counted_in_the_client_s_units(server: LspClient, tmp_path: Path) -> None:
+    """UTF-16 by default: an emoji before a problem counts twice."""
+    found = doc(server, tmp_path).open("project: demo\nports: ['😀', 3000, 'x']\n")
+    # 'x' starts at code point 19 of its line, UTF-16 unit 20.
+    assert [d["range"]["start"] for d in found][-1] == {"line": 1, "character": 20}
+
+
+def test_a_misnamed_config_is_told_to_be_renamed_and_other_files_are_not_served(server: LspClient,
+                                                                                 tmp_path: Path) -> None:
+    since = server.seen
+    other = doc(server, tmp_path, "other.yaml")
+    server.notify("textDocument/didOpen", {"textDocument": {"uri": other.uri, "languageId": "yaml", "version": 1,
+                                                            "text": "wokers: 3\n"}})
+    found = doc(server, tmp_path, "isollm.yml").open(VALID)
+    assert [(d["code"], d["range"]["start"]) for d in found] == [("fileName", {"line": 0, "character": 0})]
+    assert "rename isollm.yml to isollm.yaml" in found[0]["message"]
+    assert not [n for n in server._seen[since:] if n["params"].get("uri") == other.uri]
+
+
+def test_every_change_updates_and_a_burst_ends_on_the_final_text(server: LspClient, tmp_path: Path) -> None:
+    document = doc(server, tmp_path)
+    assert document.open(VALID) == []
+    assert [d["code"] for d in document.change(VALID.replace("workers: 3", "workers: 30"))] == ["maximum"]
+    since = server.seen
+    for workers in range(1, 200):  # 199 changes sent without waiting; the last one is valid
+        document.change(VALID.replace("workers: 3", f"workers: {workers if workers < 199 else 4}"), wait=False)
+    last = document.published(since, document.version)
+    assert last == []
+    # Coalesced: far fewer checks published than changes sent, and none after the last version.
+    published = [n for n in server._seen[since:] if n["method"] == "textDocument/publishDiagnostics"
+                 and n["params"]["uri"] == document.uri]
+    assert len(published) < 199 and published[-1]["params"]["version"] == document.version
+
+
+def test_closing_a_document_clears_its_diagnostics(server: LspClient, tmp_path: Path) -> None:
+    document = doc(server, tmp_path)
+    assert document.open("project: demo\nworkers: 99\n")
+    since = server.seen
+    server.notify("textDocument/didClose", {"textDocument": {"uri": document.uri}})
+    cleared = server.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == document.uri, since=since)
+    assert cleared["diagnostics"] == []
+
+
+# -- never down ------------------------------------------------------------------------------
+
+HOSTILE = {
+    "empty": "",
+    "not yaml": "project: [demo\n  : : :\n",
+    "a list": "- a\n- b\n",
+    "binary": "\x00\x01\x02\xff\ufffe" * 100,
+    "lone surrogate": "project: \ud800\n",
+    "alias bomb": "a: &a ['x','x','x','x','x','x','x','x','x']\n"
+                  + "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+                            for p, c in zip("abcdefgh", "bcdefghi")),
+    "deep nesting": "project: " + "[" * 10_000 + "]" * 10_000 + "\n",
+    "deep blocks": "".join("  " * i + f"k{i}:\n" for i in range(500)),
+    "1 MB": "project: demo\nports:\n" + "  - '3000'\n" * (1024 * 1024 // 11 - 2),
+    "over 1 MB": "# " + "x" * (1024 * 1024) + "\nproject: demo\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_documents_get_diagnostics_and_the_server_keeps_serving(server: LspClient, tmp_path: Path,
+                                                                        name: str) -> None:
+    document = doc(server, tmp_path)
+    assert len(HOSTILE["1 MB"].encode()) <= 1024 * 1024 < len(HOSTILE["over 1 MB"].encode())
+    found = document.open(HOSTILE[name])
+    assert found and found[0]["severity"] == 1, found  # each one has a problem to show
+    if name == "over 1 MB":
+        assert "larger than 1024 KiB" in found[0]["message"]
+    assert [d["code"] for d in document.change("project: demo\nworkers: 99\n")] == ["maximum"]
+
+
+def test_malformed_messages_and_unknown_documents_leave_it_serving(server: LspClient, tmp_path: Path) -> None:
+    server.send_raw(b"{not json")
+    server.send_raw(b'{"jsonrpc": "2.0", "id": 900, "method": "textDocument/hover", "params": {"bad": 1}}')
+    server.send_raw(b'{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": 3}')
+    server.send_raw(b"[]")
+    with pytest.raises(LspError):
+        server.request("isollm/noSuchMethod", {})
+    unknown = Doc(server, tmp_path / "never-opened" / "isollm.yaml")
+    assert server.request("textDocument/hover", unknown.at(0, 0)) is None
+    assert server.request("textDocument/completion", unknown.at(0, 0)) == []
+    assert server.request("textDocument/codeAction", {**unknown.at(0, 0), "range": {
+        "start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "context": {"diagnostics": []}}) == []
+    server.notify("textDocument/didChange", {"textDocument": {"uri": unknown.uri, "version": 2},
+                                             "contentChanges": [{"text": "x"}]})
+    server.notify("textDocument/didClose", {"textDocument": {"uri": unknown.uri}})
+    assert [d["code"] for d in doc(server, tmp_path).open("project: demo\nworkers: 99\n")] == ["maximum"]
+
+
+# -- the editor features' wire shape (their content: the features' own tests) -----------------
+
+@needs_features
+def test_completion_hover_and_code_action_answer_in_protocol_shape(server: LspClient, tmp_path: Path) -> None:
+    document = doc(server, tmp_path)
+    found = document.open("project: demo\nwokers: 3\n")
+    items = server.request("textDocument/completion", document.at(2, 0))
+    assert isinstance(items, list) and all("label" in item for item in items)
+    answer = server.request("textDocument/hover", document.at(0, 2))
+    assert answer is None or "contents" in answer
+    actions = server.request("textDocument/codeAction", {**document.at(1, 0), "range": found[0]["range"],
+                                                         "context": {"diagnostics": found}})
+    assert isinstance(actions, list) and all("title" in action for action in actions)
+
+
+# -- the process ------------------------------------------------------------------------------
+
+def test_shutdown_then_exit_ends_it_with_status_0_and_exit_alone_with_1(tmp_path: Path) -> None:
+    client = start(tmp_path)
+    assert client.request("shutdown", None) is None
+    client.notify("exit", None)
+    assert client.process.wait(timeout=30) == 0
+    client = start(tmp_path)
+    client.notify("exit", None)
+    assert client.process.wait(timeout=30) == 1
+
+
+def test_without_the_extra_it_says_how_to_install_it(isollm: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pygls", None)  # what a missing package looks like to import
+    result = isollm("lsp")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "error: isollm lsp needs the lsp extra: pip install 'isollm-toolkit[lsp]'\n"
+
+
+@pytest.mark.parametrize("entry", ["isollm", "hook"])
+def test_validating_never_imports_the_language_server(entry: str, tmp_path: Path) -> None:
+    from conftest import _process_runner
+
+    (tmp_path / "isollm.yaml").write_text(VALID.replace("workers: 3", "workers: 99"))
+    args = ("validate", "isollm.yaml") if entry == "isollm" else ("isollm.yaml",)
+    result = _process_runner(ENTRIES[entry][0])(*args, cwd=tmp_path, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 1
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in result.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "isollm" in imported  # the probe works
+    assert not imported & {"pygls", "lsprotocol", "isollm.lsp"}
+    assert not any(" isollm.lsp" in line for line in result.stderr.splitlines())
