@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         text = Path(file).read_text(encoding="utf-8")
         uri = (Path(file).resolve().parent / f"doc{index}" / "isollm.yaml").as_uri()
 
-        def published(version: int) -> Any:
+        def published(version: int, uri: str = uri) -> Any:
             return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
                               and m["params"]["uri"] == uri and m["params"].get("version") == version)
 
