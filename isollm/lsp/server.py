@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 SOURCE = "isollm"
 SERVED_NAMES = (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
-# LSP's line breaks (the YAML reader also counts NEL, LS and PS: see README's Editor section).
+# LSP's line breaks. The YAML reader also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029):
+# after one of those, outside a quoted value, a problem's line differs from the editor's.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Where a problem's range ends: its value or key as written, up to a space, a flow
 # separator or a key's colon.
