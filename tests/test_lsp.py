@@ -186,6 +186,14 @@ def test_columns_are_counted_in_the_client_s_units(server: LspClient, tmp_path: 
     assert [d["range"]["start"] for d in found][-1] == {"line": 1, "character": 20}
 
 
+def test_lines_are_counted_as_the_editor_counts_them(server: LspClient, tmp_path: Path) -> None:
+    """YAML also breaks lines at U+2028 (LS), U+2029 and U+0085; LSP only at CR and LF."""
+    found = doc(server, tmp_path).open("project: demo\na: 'x\u2028y\u2029z'\r\nworkers: 99\n")
+    assert [(d["code"], d["range"]["start"], d["range"]["end"]) for d in found] == [
+        ("additionalProperties", {"line": 1, "character": 0}, {"line": 1, "character": 1}),
+        ("maximum", {"line": 2, "character": 9}, {"line": 2, "character": 11})]
+
+
 def test_a_misnamed_config_is_told_to_be_renamed_and_other_files_are_not_served(server: LspClient,
                                                                                  tmp_path: Path) -> None:
     since = server.seen

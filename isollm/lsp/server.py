@@ -18,6 +18,7 @@ Completion, hover and quick fixes are ``isollm.lsp.features``' pure functions.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import os
 import re
@@ -42,9 +43,9 @@ logger = logging.getLogger(__name__)
 SOURCE = "isollm"
 SERVED_NAMES = (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
-# LSP's line breaks. The YAML reader also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029):
-# after one of those, outside a quoted value, a problem's line differs from the editor's.
+# Line breaks as LSP counts them, and as the YAML reader counts them (NEL, LS and PS too).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 # Where a problem's range ends: its value or key as written, up to a space, a flow
 # separator or a key's colon.
 _TOKEN_END = re.compile(r"\s|[,\]}]|:(?:\s|$)")
@@ -88,7 +89,7 @@ def diagnostics(checked: Checked, text: str, units: Any = None) -> list[types.Di
     ``units`` counts a string in the client's position units (pygls' ``client_num_units``);
     by default in code points, as the check stage counts columns."""
     count = units or len
-    lines = _LINE_BREAK.split(text)
+    lines = _Lines(text)
     found = [_diagnostic(issue, lines, count) for issue in [*checked.errors, *checked.warnings]
              if not isinstance(issue, LeftOut)]
     found.sort(key=lambda d: (d.range.start.line, d.range.start.character))
@@ -99,10 +100,24 @@ def diagnostics(checked: Checked, text: str, units: Any = None) -> list[types.Di
     return found
 
 
-def _diagnostic(issue: Issue, lines: list[str], count: Any) -> types.Diagnostic:
-    line = (issue.line or 1) - 1
-    column = (issue.column or 1) - 1
-    text = lines[line] if line < len(lines) else ""
+class _Lines:
+    """Where the YAML reader's lines and LSP's lines start in a text, to turn one into the other."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.yaml = [0, *(m.end() for m in _YAML_LINE_BREAK.finditer(text))]
+        self.lsp = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def place(self, line: int, column: int) -> tuple[int, str, int]:
+        """LSP's line, that line's text and the column in it (code points) of a 0-based YAML position."""
+        offset = min(self.yaml[min(line, len(self.yaml) - 1)] + column, len(self.text))
+        at = bisect.bisect_right(self.lsp, offset) - 1
+        end = self.lsp[at + 1] if at + 1 < len(self.lsp) else len(self.text)
+        return at, self.text[self.lsp[at]:end].rstrip("\r\n"), offset - self.lsp[at]
+
+
+def _diagnostic(issue: Issue, lines: _Lines, count: Any) -> types.Diagnostic:
+    line, text, column = lines.place((issue.line or 1) - 1, (issue.column or 1) - 1)
     end = _token_end(text, column)
     return types.Diagnostic(
         range=types.Range(types.Position(line, count(text[:column])), types.Position(line, count(text[:end]))),
