@@ -206,19 +206,35 @@ def test_a_misnamed_config_is_told_to_be_renamed_and_other_files_are_not_served(
     assert not [n for n in server._seen[since:] if n["params"].get("uri") == other.uri]
 
 
+def test_opening_a_config_writes_the_schema_copy_its_modeline_names(server: LspClient, tmp_path: Path) -> None:
+    """After a clone nothing has written .isollm/isollm.schema.json yet: yaml-language-server,
+    beside this server, could not load the schema the modeline names."""
+    from isollm.names import SCHEMA_COPY
+    from isollm.schema.loader import schema_bytes
+
+    assert doc(server, tmp_path / "clone").open(f"# yaml-language-server: $schema={SCHEMA_COPY}\n{VALID}") == []
+    assert (tmp_path / "clone" / SCHEMA_COPY).read_bytes() == schema_bytes("config")
+    assert doc(server, tmp_path / "other").open(VALID) == []  # no modeline: nothing written
+    assert not (tmp_path / "other" / ".isollm").exists()
+
+
 def test_every_change_updates_and_a_burst_ends_on_the_final_text(server: LspClient, tmp_path: Path) -> None:
     document = doc(server, tmp_path)
     assert document.open(VALID) == []
     assert [d["code"] for d in document.change(VALID.replace("workers: 3", "workers: 30"))] == ["maximum"]
+    # A config long enough that checking it takes a while (4,000 ports): 40 changes sent at once,
+    # each one invalid but the last.
+    ports = "ports:\n" + "".join(f"  - '{10000 + i}'\n" for i in range(4000))
     since = server.seen
-    for workers in range(1, 200):  # 199 changes sent without waiting; the last one is valid
-        document.change(VALID.replace("workers: 3", f"workers: {workers if workers < 199 else 4}"), wait=False)
-    last = document.published(since, document.version)
-    assert last == []
-    # Coalesced: far fewer checks published than changes sent, and none after the last version.
-    published = [n for n in server._seen[since:] if n["method"] == "textDocument/publishDiagnostics"
-                 and n["params"]["uri"] == document.uri]
-    assert len(published) < 199 and published[-1]["params"]["version"] == document.version
+    for index in range(40):
+        document.change(f"project: demo\nworkers: {30 + index if index < 39 else 4}\n{ports}", wait=False)
+    assert document.published(since, document.version) == []
+    server.request("textDocument/hover", document.at(0, 0))  # a round trip: anything published is read
+    published = [n["params"]["version"] for n in server._seen[since:]
+                 if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == document.uri]
+    # Coalesced: a check of the latest text after each check, never a queue of stale ones.
+    assert published == sorted(published) and published[-1] == document.version
+    assert len(published) <= 10, published
 
 
 def test_closing_a_document_clears_its_diagnostics(server: LspClient, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from pygls.uris import to_fs_path
 from isollm import __version__
 from isollm.check import Checked, check_config, not_read
 from isollm.errors import ConfigError, Issue, LeftOut
+from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import within_limit
 from isollm.lsp import features
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
@@ -172,7 +173,14 @@ server = IsollmLanguageServer()
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: IsollmLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.check_soon(params.text_document.uri)
+    uri = params.text_document.uri
+    ls.check_soon(uri)
+    path = to_fs_path(uri)
+    if served(uri) and path and os.path.isdir(os.path.dirname(path)):
+        # As validate does: after a clone, yaml-language-server finds the schema its modeline names.
+        warning = refresh_for_config(path, params.text_document.text.encode("utf-8", "replace"))
+        if warning:
+            logger.warning("%s", warning)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
