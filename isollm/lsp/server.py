@@ -200,8 +200,21 @@ def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tup
     text = ls.text(uri)
     if text is None:
         return None
-    at = ls.workspace.get_text_document(uri).position_from_client_units(position)
-    return text, at.line, at.character
+    lines = _LINE_BREAK.split(text)
+    line = lines[position.line] if position.line < len(lines) else ""
+    return text, position.line, _code_points(line, position.character, ls.workspace.position_codec.client_num_units)
+
+
+def _code_points(line: str, units: int, count: Any) -> int:
+    """How many characters of ``line`` the client's first ``units`` units hold."""
+    if line.isascii():
+        return min(units, len(line))
+    seen = 0
+    for index, char in enumerate(line):
+        if seen >= units:
+            return index
+        seen += count(char)
+    return len(line)
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
