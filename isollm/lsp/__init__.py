@@ -1,1 +1,2 @@
-"""``isollm lsp``, the language server (the ``lsp`` extra: pygls); nothing else imports it."""
+"""The language server of ``isollm.yaml`` (``isollm lsp``): the server, and the editor features it
+serves (completion, hover, quick fixes) read from the config schema."""
