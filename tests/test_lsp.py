@@ -310,6 +310,36 @@ def test_completion_hover_and_code_action_answer_in_protocol_shape(server: LspCl
     assert isinstance(actions, list) and all("title" in action for action in actions)
 
 
+def _applied(text: str, edit: dict[str, Any], uri: str) -> str:
+    """``text`` with a WorkspaceEdit's text edits of ``uri`` applied (last first, as LSP says)."""
+    edits = list(edit.get("changes", {}).get(uri, []))
+    edits += [e for change in edit.get("documentChanges", []) if change.get("textDocument", {}).get("uri") == uri
+              for e in change["edits"]]
+    lines = text.splitlines(keepends=True)
+    starts = [sum(len(line) for line in lines[:index]) for index in range(len(lines) + 1)]
+    for e in sorted(edits, key=lambda e: (e["range"]["start"]["line"], e["range"]["start"]["character"]),
+                    reverse=True):
+        start = starts[e["range"]["start"]["line"]] + e["range"]["start"]["character"]
+        end = starts[e["range"]["end"]["line"]] + e["range"]["end"]["character"]
+        text = text[:start] + e["newText"] + text[end:]
+    return text
+
+
+@needs_features
+def test_a_quick_fix_over_the_wire_leaves_a_valid_config(server: LspClient, tmp_path: Path) -> None:
+    """The diagnostics published, handed back in a codeAction request, give the rename the hook
+    would want; applied and sent as the next change, the config is valid."""
+    document = doc(server, tmp_path)
+    text = "project: demo\nwokers: 3\n"
+    (found,) = document.open(text)
+    actions = server.request("textDocument/codeAction", {**document.at(1, 0), "range": found["range"],
+                                                         "context": {"diagnostics": [found]}})
+    (action,) = [a for a in actions if "edit" in a]
+    fixed = _applied(text, action["edit"], document.uri)
+    assert fixed == "project: demo\nworkers: 3\n"
+    assert document.change(fixed) == []
+
+
 # -- the process ------------------------------------------------------------------------------
 
 def test_shutdown_then_exit_ends_it_with_status_0_and_exit_alone_with_1(tmp_path: Path) -> None:
