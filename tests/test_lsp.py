@@ -340,6 +340,20 @@ def test_a_quick_fix_over_the_wire_leaves_a_valid_config(server: LspClient, tmp_
     assert document.change(fixed) == []
 
 
+@needs_features
+def test_completion_reads_the_repository_the_document_is_in(server: LspClient, tmp_path: Path) -> None:
+    """The server hands the features the document's directory: its git branches are offered."""
+    import subprocess
+
+    for args in (["init", "-q", "-b", "main"], ["commit", "-q", "--allow-empty", "-m", "start"],
+                 ["branch", "release-train"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True)
+    document = doc(server, tmp_path)
+    document.open("project: demo\ngit:\n  base_branch: \n")
+    items = server.request("textDocument/completion", document.at(2, 15))
+    assert "release-train" in [item["label"] for item in items]
+
+
 # -- the process ------------------------------------------------------------------------------
 
 def test_shutdown_then_exit_ends_it_with_status_0_and_exit_alone_with_1(tmp_path: Path) -> None:
