@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,6 +294,28 @@ def test_malformed_messages_and_unknown_documents_leave_it_serving(server: LspCl
                                              "contentChanges": [{"text": "x"}]})
     server.notify("textDocument/didClose", {"textDocument": {"uri": unknown.uri}})
     assert [d["code"] for d in doc(server, tmp_path).open("project: demo\nworkers: 99\n")] == ["maximum"]
+
+
+def test_what_it_cannot_read_is_logged_on_one_line_each_without_a_traceback(tmp_path: Path) -> None:
+    def framed(body: bytes) -> bytes:
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    messages = [{"id": 1, "method": "initialize", "params": {"capabilities": {}}}, b"{not json",
+                b'{"jsonrpc": "2.0", "id": 9, "method": "textDocument/hover", "params": {"bad": 1}}', b"[]",
+                {"method": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///x/isollm.yaml",
+                                                                                  "version": 2},
+                                                                 "contentChanges": [{"text": "x"}]}},
+                {"id": 2, "method": "shutdown"}, {"method": "exit"}]
+    data = b"".join(framed(m if isinstance(m, bytes) else json.dumps({"jsonrpc": "2.0", **m}).encode())
+                    for m in messages)
+    result = subprocess.run([sys.executable, "-m", "isollm", "lsp"], input=data, capture_output=True, cwd=tmp_path,
+                            check=False,
+                            env=_env(None), timeout=60)
+    assert result.returncode == 0
+    log = result.stderr.decode().splitlines()
+    assert len(log) >= 4 and all(line.startswith("isollm lsp: ") for line in log), log
+    assert "JSONDecodeError" in log[0]
+    assert b'"id": 2, "jsonrpc": "2.0", "result": null' in result.stdout  # shutdown still answered
 
 
 # -- the editor features' wire shape (their content: the features' own tests) -----------------

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import _env
 from dependencies import program
 
@@ -59,7 +58,7 @@ def test_neovim_shows_the_diagnostics_isollm_validate_reports(isollm: Any, tmp_p
     out = tmp_path / "shown.txt"
     env = _env({"ISOLLM_NVIM_OUT": str(out), "ISOLLM_PYTHON": sys.executable, "HOME": str(tmp_path)})
     subprocess.run(["nvim", "--headless", "--clean", "isollm.yaml", "-c", "luafile attach.lua"], cwd=tmp_path,
-                   env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120)
+                   env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=True)
     first, _, after = out.read_text().partition("--\n")
     assert len(first.splitlines()) == 3  # an error, a warning, another error
     assert first.splitlines() == validate_says(isollm, config)

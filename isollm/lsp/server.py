@@ -38,6 +38,7 @@ from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import within_limit
 from isollm.lsp import features
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
+from isollm.util.oneline import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class IsollmLanguageServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message the server could not read or handle is logged, never shown as a pop-up."""
-        logger.error("isollm lsp: %s", error)
+        logger.warning("%s: %s", type(error).__name__, error)
 
     def text(self, uri: str) -> str | None:
         """The editor's text of an open config document, None for any other."""
@@ -163,7 +164,7 @@ class IsollmLanguageServer(LanguageServer):
                 if self.workspace.text_documents[uri].version == version:
                     break
         except Exception:  # a bug of ours: said in the log, and the next change is checked again
-            logger.exception("isollm lsp: checking %s failed", uri)
+            logger.exception("checking %s failed", uri)
         finally:
             self.checking.pop(uri, None)
 
@@ -246,9 +247,22 @@ def shutdown(ls: IsollmLanguageServer, params: None) -> None:
     ls.shut_down = True
 
 
+class _OneLine(logging.Formatter):
+    """A log record as one line of the editor's server log: what failed and why, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage().split("\n", 1)[0]  # pygls puts a traceback in some messages
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text += f": {type(error).__name__}: {error}"
+        return "isollm lsp: " + one_line(text)
+
+
 def serve() -> int:
     """Serve on stdin and stdout until ``exit``: 0 after ``shutdown``, else 1 (as LSP says)."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_OneLine())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     # The protocol's own stream (pygls closes it at exit); a stray print goes to stderr.
     stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     saved, sys.stdout = sys.stdout, sys.stderr
