@@ -125,12 +125,12 @@ def corpus() -> list[Path]:
 
 def test_diagnostics_equal_validate_json_over_the_examples(server: LspClient, tmp_path: Path) -> None:
     texts = {}
-    for example in corpus():
+    for source in corpus():
         try:
-            text = example.read_bytes().decode("utf-8")
+            text = source.read_bytes().decode("utf-8")
         except UnicodeDecodeError:  # an editor sends text: bytes that are not are not a document
             continue
-        target = tmp_path / example.parent.name / example.stem / "isollm.yaml"
+        target = tmp_path / source.parent.name / source.stem / "isollm.yaml"
         target.parent.mkdir(parents=True)
         target.write_text(text, encoding="utf-8", newline="")
         texts[target] = text.removeprefix("\ufeff")
