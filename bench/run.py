@@ -3,7 +3,7 @@
 Every whole-process pair runs in alternation (order rotated each round) in
 this one run, on data created here in a temporary directory, with this
 checkout on ``PYTHONPATH`` (nothing is installed). The table gives medians and
-the ratio each goal (issues 6, 10 and 16) is about; ``--smoke`` uses tiny sizes and few
+the ratio each goal (issues 6, 10, 16 and 17) is about; ``--smoke`` uses tiny sizes and few
 rounds so CI can prove the benchmark still runs (its numbers mean nothing).
 """
 
@@ -146,11 +146,7 @@ def bench_bulk(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
 
 
 def _json_child(args: list[str], env: dict[str, str]) -> dict[str, object]:
-    run = run_once(py(os.path.join(BENCH, "bench_state.py"), *args), env)
-    if run.returncode != 0:
-        raise SystemExit(f"bench: bench_state.py failed\n{run.stdout}{run.stderr}")
-    result: dict[str, object] = json.loads(run.stdout)
-    return result
+    return _json_child_script("bench_state.py", args, env)
 
 
 def bench_state(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
@@ -196,6 +192,34 @@ def bench_cli(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
         rows.append(Row(f"isollm {name} vs floor", sample.label, v, "import yaml, jsonschema", f, "ms",
                         v / f, "<= 1.3x", v / f <= 1.3))
     return rows
+
+
+def bench_lsp(tmp: str, sizes: Sizes, env: dict[str, str]) -> list[Row]:
+    """Issue 17: from an editor's change to its diagnostics, against one hook process on the same text."""
+    typical = data.write_project(os.path.join(tmp, "lsp"))
+    ports = os.path.join(tmp, "lsp", "ports.yaml")
+    with open(ports, "w", encoding="utf-8") as handle:
+        handle.write("project: many-ports\nports:\n" + "".join(f"  - '{20000 + i}'\n" for i in range(1000)))
+    hooks = [Samples(f"hook, {name}", py(*HOOK_ENTRY, path)) for name, path in (("typical", typical),
+                                                                                  ("1,000 ports", ports))]
+    alternate(hooks, sizes.rounds, env)
+    for s in hooks:
+        _check(s, lambda rc: rc == 0, "expected a valid file")
+    latencies = _json_child_script("bench_lsp.py", ["--rounds", str(max(sizes.rounds * 4, 5)), typical, ports], env)
+    rows = []
+    for (what, target), path, hook in zip((("typical config", 0.25), ("1,000 ports", 0.5)), (typical, ports), hooks):
+        lsp, h = float(latencies[path]) * 1000, hook.median_seconds * 1000  # type: ignore[arg-type]
+        rows.append(Row(f"lsp: change to diagnostics, {what}", "isollm lsp, didChange to publishDiagnostics", lsp,
+                        "isollm-validate, one process", h, "ms", lsp / h, f"<= {target}x", lsp / h <= target))
+    return rows
+
+
+def _json_child_script(script: str, args: list[str], env: dict[str, str]) -> dict[str, object]:
+    run = run_once(py(os.path.join(BENCH, script), *args), env)
+    if run.returncode != 0:
+        raise SystemExit(f"bench: {script} failed\n{run.stdout}{run.stderr}")
+    result: dict[str, object] = json.loads(run.stdout)
+    return result
 
 
 def versions() -> list[str]:
@@ -246,7 +270,7 @@ def table(rows: list[Row]) -> str:
 
 
 SECTIONS: dict[str, Callable[[str, Sizes, dict[str, str]], list[Row]]] = {
-    "hook": bench_hook, "bulk": bench_bulk, "state": bench_state, "cli": bench_cli,
+    "hook": bench_hook, "bulk": bench_bulk, "state": bench_state, "cli": bench_cli, "lsp": bench_lsp,
 }
 
 

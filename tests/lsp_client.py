@@ -33,9 +33,16 @@ class LspClient:
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
 
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        return self._process
+
     # -- framing -----------------------------------------------------------------
     def _send(self, message: dict[str, Any]) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        self.send_raw(json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8"))
+
+    def send_raw(self, body: bytes) -> None:
+        """``body`` framed as a message, whatever it holds (a test's malformed message)."""
         assert self._process.stdin is not None
         self._process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
         self._process.stdin.flush()

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.xdist_group("bench_smoke")
 
 REPO = Path(__file__).resolve().parent.parent
 GOALS = ("hook vs check-jsonschema", "hook vs floor", "hook vs import yaml", "hook peak memory", "bulk:",
-         "save_worker", "load_all_workers", "isollm config show vs floor", "isollm state show vs floor")
+         "save_worker", "load_all_workers", "isollm config show vs floor", "isollm state show vs floor",
+         "lsp: change to diagnostics, typical config", "lsp: change to diagnostics, 1,000 ports")
 
 
 @pytest.fixture(scope="module")

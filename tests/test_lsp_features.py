@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+import lsprotocol.types as lsp
 from hypothesis import strategies as st
 
 from isollm.check import check_config
 from isollm.docgen import render
+from isollm.lsp import features
 from isollm.schema.loader import load_schema
 from tests import dependencies
 from tests.conftest import EXAMPLES, REPO
 
-lsp = pytest.importorskip("lsprotocol.types")
-
-from isollm.lsp import features  # after the skip: it needs lsprotocol
 
 SCHEMA = load_schema("config")
 PROPERTIES = SCHEMA["properties"]

@@ -200,6 +200,17 @@ class Isollm:
 
         return Run(validate.run, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
 
+    def lsp(self) -> Run:
+        """Run the language server on stdin and stdout, for an editor to start (see README's Editor section).
+
+        Editors show the problems isollm validate reports, as you type, with completion, hover
+        and quick fixes, for files named isollm.yaml. Needs the lsp extra:
+        pip install 'isollm-toolkit[lsp]'.
+        """
+        from isollm.cli.commands import lsp
+
+        return Run(lsp.run)
+
     def schema(self, name: str = "config", *, path: bool = False) -> Run:
         """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
 
