@@ -82,7 +82,7 @@ def clean_interpreter_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int
 # Each of these costs a commit a measurable part of its start-up (bench/run.py --clean), and
 # none is needed for a valid file.
 @pytest.mark.parametrize("module", ["pathlib", "ipaddress", "calendar", "tempfile", "jsonschema", "fire", "asyncio",
-                                    "argparse"])
+                                    "argparse", "dataclasses", "inspect"])
 def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_interpreter_run: tuple[int, set[str]],
                                                                        module: str) -> None:
     status, imported = clean_interpreter_run  # one run, checked for each module
@@ -92,7 +92,7 @@ def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_inte
 
 
 def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
-    """What callers rely on from Issue & co. (dataclasses): equality, hashing, repr, immutability."""
+    """What callers rely on from Issue & co. (NamedTuples): equality, hashing, repr, immutability."""
     from isollm.errors import Issue
     from isollm.check import Checked
     from isollm.io.yamlio import Document, DuplicateKey
@@ -109,7 +109,10 @@ def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
         "Issue(message='m', pointer='', line=None, column=None, keyword='', path='', severity='error')")
     assert Issue("a\nb").message == "a\\nb"  # made one printable line as it is built
     assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
-    assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
+    assert Document(1) == Document(1, {}, {}, [])
+    assert not hasattr(Document(1).values, "__setitem__")  # empty defaults are read-only, so shared safely
+    with pytest.raises(AttributeError):
+        Document(1).data = 2  # type: ignore[misc]
     report = Checked("p", [], [])
     assert report.valid and report == Checked("p", [], [])
     with pytest.raises(TypeError):
