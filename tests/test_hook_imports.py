@@ -13,11 +13,12 @@ VALID = "project: demo\nworkers: 3\nports: ['3000', '8080:80']\n"
 
 
 def _imported(stderr: str) -> set[str]:
-    """Top-level packages named by ``python -X importtime``."""
+    """Modules named by ``python -X importtime``, and their top-level packages."""
     names = set()
     for line in stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+            name = line.rsplit("|", 1)[1].strip()
+            names |= {name, name.split(".")[0]}
     return names
 
 
@@ -82,7 +83,7 @@ def clean_interpreter_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int
 # Each of these costs a commit a measurable part of its start-up (bench/run.py --clean), and
 # none is needed for a valid file.
 @pytest.mark.parametrize("module", ["pathlib", "ipaddress", "calendar", "tempfile", "jsonschema", "fire", "asyncio",
-                                    "argparse", "dataclasses", "inspect"])
+                                    "argparse", "dataclasses", "inspect", "difflib", "isollm.config"])
 def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_interpreter_run: tuple[int, set[str]],
                                                                        module: str) -> None:
     status, imported = clean_interpreter_run  # one run, checked for each module

@@ -529,7 +529,6 @@ def within_limit(raw: bytes, path: str, *, what: str = "file", limit: int = MAX_
     return raw
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
@@ -560,8 +559,10 @@ class _Dumper(yaml.SafeDumper):
 
 def check_writable(value: str) -> None:
     """``YamlError`` for text no YAML reader would read back (a lone surrogate)."""
-    if _SURROGATE.search(value):
-        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
+    try:
+        value.encode("utf-8")  # fails exactly on a lone surrogate
+    except UnicodeEncodeError:
+        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts") from None
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
