@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from isollm.check import SCHEMA as _SCHEMA
 from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
-from isollm.check import read_config_bytes as read_config_bytes  # its home is the check stage (the hook reads)
+# Its home is the check stage, which the hook imports without this API; re-exported for callers here.
+from isollm.check import read_config_bytes as read_config_bytes  # noqa: PLC0414
 from isollm.check import copy_data as _copy
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_create, atomic_write

@@ -9,14 +9,13 @@ one kind of problem into another.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from isollm.util.oneline import one_line
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-E = TypeVar("E", bound="LocatedError")
 
 MAX_PATH_CHARS = 4096
 
@@ -169,7 +168,7 @@ class LocatedError(IsollmError):
         self.issues = [issue.located(path=path) for issue in issues]
         super().__init__(str(self))
 
-    def locate(self: E, *, path: str | None = None, line: int | None = None, column: int | None = None) -> E:
+    def locate(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Self:
         """This error, its problems given the file, line and column they lack; for the
         reader that knows more of where the problem is than the code that found it."""
         self.path = self.path or path or ""

@@ -56,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: list[str]) -> int:
-    from isollm.cli.exits import guarded  # imported here, in main's pause of the collector
+    # Imported here, in main's pause of the collector.
+    from isollm.cli.exits import guarded
     from isollm.cli.front import Isollm
 
     read = _read(args)

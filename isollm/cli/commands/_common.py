@@ -27,7 +27,8 @@ def project_root() -> Path:
 
     Finding it also keeps the editor's schema copy current (a warning if it cannot be).
     """
-    from isollm.config import find_project_root  # the API (~0.4 ms): the hook, given paths, needs none of it
+    # The API (~0.4 ms to import): the hook, given paths, needs none of it.
+    from isollm.config import find_project_root
 
     root = find_project_root(os.getcwd())
     refresh_schema_copy(root / CONFIG_FILE_NAME)
