@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from isollm.errors import MAX_LISTED, ConfigError, Issue, first_listed
 from isollm.io.locations import Located
 from isollm.io.schema_copy import modeline_issues
-from isollm.io.yamlio import Document, decode_utf8, parse_yaml
+from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
 from isollm.schema.check import validate_instance
@@ -99,6 +99,22 @@ def misnamed(name: str | os.PathLike[str]) -> str | None:
 def _misnamed_issues(name: str) -> list[Issue]:
     message = misnamed(name)
     return [Issue(message, "", None, None, "fileName", name)] if message else []
+
+
+def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The raw bytes of a config file, bounded and from a regular file only;
+    ``ConfigError`` saying what is wrong when it cannot be read."""
+    name = os.fspath(path)
+    try:
+        return read_limited(name)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {name}", path=name) from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a directory, not a file: {name}", path=name) from None
+    except PermissionError:
+        raise ConfigError(f"config file is not readable (permission denied): {name}", path=name) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {name}: {error.strerror}", path=name) from None
 
 
 def read_config(raw: bytes | str, name: str = "") -> Document:

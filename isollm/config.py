@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from isollm.check import SCHEMA as _SCHEMA
 from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
+# Its home is the check stage, which the hook imports without this API; re-exported for callers here.
+from isollm.check import read_config_bytes as read_config_bytes  # noqa: PLC0414
 from isollm.check import copy_data as _copy
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_create, atomic_write
-from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
+from isollm.io.yamlio import Document, decode_utf8, parse_yaml
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
 from isollm.schema import pointer as pointers
 
@@ -205,22 +207,6 @@ def parse_config_text(text: str | bytes, path: str = "") -> Config:
     not a config at all. Not checked: see ``Config.issues``."""
     document = read_config(text, path)
     return Config(document.data, path=path, document=document)
-
-
-def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The raw bytes of a config file, bounded and from a regular file only;
-    ``ConfigError`` saying what is wrong when it cannot be read."""
-    name = os.fspath(path)
-    try:
-        return read_limited(name)
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {name}", path=name) from None
-    except IsADirectoryError:
-        raise ConfigError(f"config path is a directory, not a file: {name}", path=name) from None
-    except PermissionError:
-        raise ConfigError(f"config file is not readable (permission denied): {name}", path=name) from None
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {name}: {error.strerror}", path=name) from None
 
 
 def load_file(path: str | os.PathLike[str]) -> Config:

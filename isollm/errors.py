@@ -9,12 +9,13 @@ one kind of problem into another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from isollm.util.oneline import one_line
 
-E = TypeVar("E", bound="LocatedError")
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 MAX_PATH_CHARS = 4096
 
@@ -28,8 +29,19 @@ def printable_path(path: str) -> str:
     return one_line(path, limit=MAX_PATH_CHARS)
 
 
-@dataclass(frozen=True)
-class Issue:
+class _IssueFields(NamedTuple):
+    message: str
+    pointer: str = ""
+    line: int | None = None
+    column: int | None = None
+    keyword: str = ""
+    path: str = ""
+    severity: str = "error"
+
+
+# A NamedTuple, not a dataclass: importing dataclasses (inspect, ast, dis...) and building its
+# classes cost the hook about 10 ms of its start-up in a fresh venv (bench/RESULTS.md).
+class Issue(_IssueFields):
     """One problem (or warning) found in a file or a value, and where it is.
 
     ``path`` names the file (empty for a value that came from no file);
@@ -39,17 +51,12 @@ class Issue:
     ``error`` or ``warning``. Immutable and hashable, compared by value.
     """
 
-    message: str
-    pointer: str = ""
-    line: int | None = None
-    column: int | None = None
-    keyword: str = ""
-    path: str = ""
-    severity: str = "error"
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
+    def __new__(cls, message: str, pointer: str = "", line: int | None = None, column: int | None = None,
+                keyword: str = "", path: str = "", severity: str = "error") -> Self:
         # Messages quote user values: keep every one printable on one line.
-        object.__setattr__(self, "message", one_line(self.message))
+        return super().__new__(cls, one_line(message), pointer, line, column, keyword, path, severity)
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
         """This issue with the file, line and column it lacks filled in (what it has is kept)."""
@@ -93,19 +100,23 @@ def _plural(count: int, word: str) -> str:
 
 
 class LeftOut(Issue):
-    """Stands, last in a list of problems, for the ``count`` problems that were not listed."""
+    """Stands, last in a list of problems, for the ``more`` problems that were not listed."""
 
-    count: int
+    more: int
     listed: int
 
-    def __init__(self, count: int, path: str = "", listed: int = MAX_LISTED) -> None:
-        super().__init__(f"... and {_plural(count, 'more problem')} (only the first {listed} are listed)",
-                         keyword="leftOut", path=path)
-        object.__setattr__(self, "count", count)
-        object.__setattr__(self, "listed", listed)
+    def __new__(cls, count: int, path: str = "", listed: int = MAX_LISTED) -> Self:
+        self = super().__new__(cls, f"... and {_plural(count, 'more problem')} (only the first {listed} are listed)",
+                               keyword="leftOut", path=path)
+        self.more = count
+        self.listed = listed
+        return self
+
+    def __getnewargs__(self) -> tuple[int, str, int]:  # type: ignore[override]
+        return (self.more, self.path, self.listed)  # how copy and pickle make it again
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
-        return self if self.path or not path else LeftOut(self.count, path, self.listed)
+        return self if self.path or not path else LeftOut(self.more, path, self.listed)
 
 
 def by_position(issue: Issue) -> tuple[int, int]:
@@ -121,7 +132,7 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
     rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
     ``issues`` counts)."""
     listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
-    more += sum(i.count for i in issues if isinstance(i, LeftOut))
+    more += sum(i.more for i in issues if isinstance(i, LeftOut))
     if limit is not None and len(listed) > limit:
         more += len(listed) - limit
         listed = listed[:limit]
@@ -130,7 +141,7 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
 
 def not_listed(issues: Sequence[Issue]) -> int:
     """How many problems ``issues`` leaves out (0 when it lists them all)."""
-    return sum(i.count for i in issues if isinstance(i, LeftOut))
+    return sum(i.more for i in issues if isinstance(i, LeftOut))
 
 
 class IsollmError(Exception):
@@ -157,7 +168,7 @@ class LocatedError(IsollmError):
         self.issues = [issue.located(path=path) for issue in issues]
         super().__init__(str(self))
 
-    def locate(self: E, *, path: str | None = None, line: int | None = None, column: int | None = None) -> E:
+    def locate(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Self:
         """This error, its problems given the file, line and column they lack; for the
         reader that knows more of where the problem is than the code that found it."""
         self.path = self.path or path or ""

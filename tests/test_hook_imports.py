@@ -16,11 +16,12 @@ VALID = "project: demo\nworkers: 3\nports: ['3000', '8080:80']\n"
 
 
 def _imported(stderr: str) -> set[str]:
-    """Top-level packages named by ``python -X importtime``."""
+    """Modules named by ``python -X importtime``, and their top-level packages."""
     names = set()
     for line in stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+            name = line.rsplit("|", 1)[1].strip()
+            names |= {name, name.split(".")[0]}
     return names
 
 
@@ -85,7 +86,7 @@ def clean_interpreter_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int
 # Each of these costs a commit a measurable part of its start-up (bench/run.py --clean), and
 # none is needed for a valid file.
 @pytest.mark.parametrize("module", ["pathlib", "ipaddress", "calendar", "tempfile", "jsonschema", "fire", "asyncio",
-                                    "argparse"])
+                                    "argparse", "dataclasses", "inspect", "difflib", "isollm.config"])
 def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_interpreter_run: tuple[int, set[str]],
                                                                        module: str) -> None:
     status, imported = clean_interpreter_run  # one run, checked for each module
@@ -95,7 +96,7 @@ def test_valid_file_in_a_clean_interpreter_imports_only_what_it_needs(clean_inte
 
 
 def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
-    """What callers rely on from Issue & co. (dataclasses): equality, hashing, repr, immutability."""
+    """What callers rely on from Issue & co. (NamedTuples): equality, hashing, repr, immutability."""
     from isollm.errors import Issue
     from isollm.check import Checked
     from isollm.io.yamlio import Document, DuplicateKey
@@ -112,7 +113,10 @@ def test_value_classes_compare_hash_and_print_by_their_fields() -> None:
         "Issue(message='m', pointer='', line=None, column=None, keyword='', path='', severity='error')")
     assert Issue("a\nb").message == "a\\nb"  # made one printable line as it is built
     assert DuplicateKey("/a", "a", 2, 1, 1) == DuplicateKey("/a", "a", 2, 1, 1)
-    assert Document(1) == Document(1, {}, {}, []) and Document(1).values is not Document(1).values
+    assert Document(1) == Document(1, {}, {}, [])
+    assert not hasattr(Document(1).values, "__setitem__")  # empty defaults are read-only, so shared safely
+    with pytest.raises(AttributeError):
+        Document(1).data = 2  # type: ignore[misc]
     report = Checked("p", [], [])
     assert report.valid and report == Checked("p", [], [])
     with pytest.raises(TypeError):
@@ -168,7 +172,26 @@ def test_a_caller_s_process_is_not_frozen(isollm: Any, tmp_path: Path) -> None:
     """``main(argv)`` called by a program (the tests, the API) leaves its collector alone."""
     import gc
 
+    from isollm.cli.hook import main as hook_main
+
     (tmp_path / "isollm.yaml").write_text("project: demo\n")
     frozen = gc.get_freeze_count()
     assert isollm("validate", "isollm.yaml", cwd=tmp_path).returncode == 0
+    assert hook_main([str(tmp_path / "isollm.yaml")]) == 0
     assert gc.get_freeze_count() == frozen and gc.isenabled()
+
+
+def test_the_hook_as_the_program_spares_the_collector_its_pass_at_exit(tmp_path: Path) -> None:
+    """Run as ``isollm-validate`` (its own arguments), the hook freezes what it made, its collector
+    running again afterwards (bench/RESULTS.md)."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "isollm.yaml").write_text("project: demo\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    code = "import gc, sys; from isollm.cli.hook import main; status = main(); print(gc.get_freeze_count() > 0, gc.isenabled(), status)"
+    result = subprocess.run([sys.executable, "-c", code, "isollm.yaml"], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.stdout.split() == ["True", "True", "0"], result.stderr

@@ -44,7 +44,7 @@ def test_a_long_list_of_bad_values_lists_the_first_and_counts_the_rest(tmp_path:
     issues = cfg.load_file(path).issues()
     assert len(issues) == MAX_LISTED + 1
     assert [i.line for i in issues[:-1]] == list(range(3, 3 + MAX_LISTED))
-    assert isinstance(issues[-1], LeftOut) and issues[-1].count == 250
+    assert isinstance(issues[-1], LeftOut) and issues[-1].more == 250
     assert issues[-1].message == f"... and 250 more problems (only the first {MAX_LISTED} are listed)"
     assert len(cfg.load_file(path).issues(limit=None)) == MAX_LISTED + 250
 

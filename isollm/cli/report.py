@@ -6,8 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from isollm.check import Checked, check_config, not_read
-from isollm.config import read_config_bytes
+from isollm.check import Checked, check_config, not_read, read_config_bytes
 from isollm.errors import ConfigError, LeftOut, by_position, not_listed
 
 STDIN_NAME = "<stdin>"  # how standard input is named in reports

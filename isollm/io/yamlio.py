@@ -24,8 +24,7 @@ import math
 import os
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
@@ -70,8 +69,9 @@ _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+# The value classes here are NamedTuples, not dataclasses: importing dataclasses and building
+# the classes cost the hook about 10 ms of its start-up in a fresh venv (bench/RESULTS.md).
+class DuplicateKey(NamedTuple):
     pointer: str
     key: str
     line: int
@@ -79,8 +79,7 @@ class DuplicateKey:
     first_line: int
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a value stands in the text, as offsets into it (``text[start:end]``).
 
     ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
@@ -130,29 +129,31 @@ class Duplicates:
         return repr(list(self))
 
 
-@dataclass
-class Document:
+_NOTHING_LOCATED: Located[Any] = Located(NodeTree())
+_NO_DUPLICATES = Duplicates(NodeTree())
+
+
+class Document(NamedTuple):
     """A parsed document: its data, where each value and key stands, and duplicate keys.
 
     ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
     that value; the parser stores them by node (``isollm.io.locations``), so they cost the
-    same per value at any depth.
+    same per value at any depth. What is not given is empty (and read-only, so shared).
     """
 
     data: Any
-    values: Located[tuple[int, int]] | dict[str, tuple[int, int]] = field(default_factory=dict)
-    keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] = field(default_factory=dict)
-    duplicates: Duplicates | list[DuplicateKey] = field(default_factory=list)
+    values: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
+    keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
+    duplicates: Duplicates | list[DuplicateKey] = _NO_DUPLICATES
     # The source text of each plain scalar YAML 1.2 read as a number or a boolean
     # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
-    # wants text. Derived from the text, so not compared.
-    texts: Located[str] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False, compare=False)
-    # The %YAML directive's version and where it stands (None without one); not compared.
-    version: tuple[int, int] | None = field(default=None, compare=False)
-    version_at: tuple[int, int] = field(default=(1, 1), compare=False)
-    # Filled only by ``parse_yaml(text, spans=True)``; not compared.
-    spans: Located[Span] = field(default_factory=lambda: Located(NodeTree()), init=False, repr=False,
-                                 compare=False)
+    # wants text.
+    texts: Located[str] = _NOTHING_LOCATED
+    # The %YAML directive's version and where it stands (None without one).
+    version: tuple[int, int] | None = None
+    version_at: tuple[int, int] = (1, 1)
+    # Filled only by ``parse_yaml(text, spans=True)``.
+    spans: Located[Span] = _NOTHING_LOCATED
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -267,20 +268,24 @@ class _Builder:
         self.texts: dict[int, str] = {}
         self.span_of: dict[int, Span] = {}
         self.duplicates = Duplicates(self.tree)
-        self.doc = Document(None, Located(self.tree, self.positions), Located(self.tree, self.key_positions),
-                            self.duplicates)
-        self.doc.texts = Located(self.tree, self.texts)
-        if spans:
-            self.doc.spans = Located(self.tree, self.span_of)
+        self.data: Any = None
         self.spans = spans
         self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
         self.nodes = 0
         self.chars = 0
+        self.version: tuple[int, int] | None = None  # of a %YAML directive, and where it stands
+        self.version_at = (1, 1)
         # Each frame: [container, node, pending_key, key_position, first_lines, anchor,
         #              nodes_at_start, chars_at_start]
         self.stack: list[list[Any]] = []
+
+    def document(self) -> Document:
+        """What was built, once the parser is done."""
+        return Document(self.data, Located(self.tree, self.positions), Located(self.tree, self.key_positions),
+                        self.duplicates, Located(self.tree, self.texts), self.version, self.version_at,
+                        Located(self.tree, self.span_of) if self.spans else _NOTHING_LOCATED)
 
     def _count(self, amount: int, mark: Any, chars: int = 0) -> None:
         self.nodes += amount
@@ -295,7 +300,7 @@ class _Builder:
     def _attach(self, value: Any, mark: Any, size: int) -> int:
         """Put ``value`` in its place (the top, or the open list or mapping); its node."""
         if not self.stack:
-            self.doc.data = value
+            self.data = value
             node = self.tree.add(-1, "")
             self.positions[node] = _position(mark)
             return node
@@ -442,7 +447,7 @@ def _parse(text: str, spans: bool = False) -> Document:
                     raise YamlError("expected one YAML document, found more than one",
                                     *_position(event.start_mark))
                 if event.version is not None:
-                    builder.doc.version, builder.doc.version_at = event.version, _position(event.start_mark)
+                    builder.version, builder.version_at = event.version, _position(event.start_mark)
             elif isinstance(event, yaml.StreamEndEvent):
                 break
     except yaml.MarkedYAMLError as error:
@@ -466,7 +471,7 @@ def _parse(text: str, spans: bool = False) -> Document:
         dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose is not None:
             dispose()
-    return builder.doc
+    return builder.document()
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -532,7 +537,6 @@ def within_limit(raw: bytes, path: str, *, what: str = "file", limit: int = MAX_
     return raw
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
@@ -581,8 +585,10 @@ class _Dumper(yaml.SafeDumper):
 
 def check_writable(value: str) -> None:
     """``YamlError`` for text no YAML reader would read back (a lone surrogate)."""
-    if _SURROGATE.search(value):
-        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts")
+    try:
+        value.encode("utf-8")  # fails exactly on a lone surrogate
+    except UnicodeEncodeError:
+        raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts") from None
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
