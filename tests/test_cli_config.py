@@ -325,7 +325,8 @@ def test_outside_a_project(isollm, tmp_path: Path) -> None:
     for args in (("config", "show"), ("config", "edit"), ("validate",)):
         result = isollm(*args, cwd=tmp_path, env={"EDITOR": "true"})
         assert result.returncode == 1
-        assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
+        assert result.stderr == (f"error: not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any "
+                                 "directory above it ('isollm init' creates one)\n")
 
 
 def _saved_edit(stderr: str, tmpdir: Path) -> Path:

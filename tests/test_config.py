@@ -473,8 +473,11 @@ def test_find_project_root_from_nested_directories(tmp_path: Path) -> None:
 
 
 def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"^not in an isollm project \(no isollm.yaml found\)$"):
+    # It says where it looked (here and every directory above) and what makes a project.
+    with pytest.raises(ConfigError) as raised:
         cfg.find_project_root(tmp_path)
+    assert raised.value.message == (f"not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any "
+                                    "directory above it ('isollm init' creates one)")
 
 
 def test_create_state_dir_and_exists(tmp_path: Path) -> None:
