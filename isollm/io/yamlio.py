@@ -469,14 +469,17 @@ def _spaces(count: int) -> str:
     return f"{count} space" + ("" if count == 1 else "s")
 
 
+def _indentation(text_line: str) -> int:
+    return len(text_line) - len(text_line.lstrip(" "))
+
+
 def _indentation_hint(text: str, line: int, problem: str) -> str:
     """For libyaml's messages about a key out of place, what indentation the lines above ask of
     ``line`` (1-based); "" when they do not say."""
     lines = text.split("\n")
     if not 0 < line <= len(lines):
         return ""
-    def indent(text_line: str) -> int:
-        return len(text_line) - len(text_line.lstrip(" "))
+    indent = _indentation
     here = indent(lines[line - 1])
     above = [text_line for text_line in lines[:line - 1] if text_line.strip() and not text_line.lstrip().startswith("#")]
     if not above:
