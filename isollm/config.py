@@ -424,7 +424,8 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
         if os.path.lexists(config_path(candidate)):
             return candidate
         _refuse_misnamed(candidate, os.path.relpath(candidate / MISNAMED_CONFIG, start_dir))
-    raise ConfigError(f"not in an isollm project (no {CONFIG_FILE_NAME} found)")
+    raise ConfigError(f"not in an isollm project: no {CONFIG_FILE_NAME} in {current} or any directory above it "
+                      "('isollm init' creates one)")
 
 
 def create_state_dir(directory: str | os.PathLike[str]) -> Path:

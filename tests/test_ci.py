@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -26,13 +30,57 @@ def _script() -> ModuleType:
 lowest = _script()
 
 
-def test_ci_runs_the_readme_test_command_verbatim() -> None:
+VENV = "python3 -m venv .venv && . .venv/bin/activate && "
+
+
+def _quick_start() -> list[str]:
+    """The README's two set-up commands, the first lines of its first shell block."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = readme.split("```sh\n", 1)[1].splitlines()[1]
-    assert command == 'python3 -m pip install -e ".[test]" && python3 -m pytest'
+    return readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    command = _quick_start()[1]
+    assert command == VENV + 'python3 -m pip install -e ".[test]" && python3 -m pytest'
     # As a line of its own (not a comment), verbatim, perhaps followed by "|| status=1".
     assert any(line == command or line.startswith(command + " ")
                for line in RUN.read_text(encoding="utf-8").splitlines())
+    # /work/shared/tools/fresh-clone-test's pattern finds it, and pytest comes last, so
+    # arguments appended to the line reach pytest.
+    assert re.search(r"pip install.*\[test\].*pytest", command) and command.endswith("pytest")
+
+
+def test_each_quick_start_line_stands_alone() -> None:
+    """Each line makes its own venv (pip must not install into a system Python) and leaves the
+    shell in the directory it started from, so the next line pasted after it still works."""
+    install, test = _quick_start()
+    assert install.startswith(VENV) and test.startswith(VENV)
+    # Any cd happens in a subshell.
+    outside = re.sub(r"\((?:[^()]|\$\([^()]*\))*\)", "", install)
+    assert "cd " not in outside and "cd " not in test
+
+
+@pytest.mark.packaging
+def test_quick_start_pasted_together_in_a_fresh_copy(tmp_path: Path) -> None:
+    """Both lines as one paste in a fresh copy of the repository, with no venv yet; pytest given
+    one small test file (as fresh-clone-test appends its own arguments) to keep it short."""
+    copy = tmp_path / "isollm-toolkit"
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=REPO, capture_output=True,
+                           text=True, check=True).stdout.splitlines()
+    for name in files:
+        if (REPO / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, copy / name)
+    install, test = _quick_start()
+    script = f"{install}\n{test} -p no:cacheprovider -q tests/test_oneline.py\n"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("PYTEST_")}
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=copy, env=env, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "isollm.yaml: valid" in result.stdout.splitlines()
+    assert re.search(r"\d+ passed", result.stdout), result.stdout[-3000:]
+    assert not (copy / "isollm.yaml").exists()  # init ran in the temporary directory
 
 
 def test_ci_installs_the_lowest_versions_on_the_oldest_python() -> None:

@@ -302,7 +302,29 @@ def test_invalid_then_fixed_on_a_terminal(project: Path, editor) -> None:  # typ
     assert (project / "isollm.yaml").read_text() == "project: demo\nworkers: 8\n"
     plan = recorded()
     assert plan["calls"] == 2
-    assert plan["seen"][1] == "project: demo\nworkers: 0\n"  # the second round starts from the user's text
+    # The second round starts from the user's text, headed by its errors (at the lines the editor shows).
+    assert plan["seen"][1] == (
+        "# isollm config edit: not saved, because of the errors below. Fix them, save and quit.\n"
+        "#   isollm.yaml:5:10: error: workers must be at least 1\n"
+        "# (isollm removes these lines, down to this one, before it checks and saves the file.)\n"
+        "project: demo\nworkers: 0\n")
+    assert _leftovers(project) == []
+
+
+def test_edit_again_shows_the_errors_and_takes_them_out_when_installed(project: Path, editor) -> None:  # type: ignore[no-untyped-def]
+    env, recorded = editor({"content": "# mine\nproject: demo\nworkers: 0\nimage: ''\n"},
+                           {"replace": ["workers: 0\nimage: ''", "workers: 8"]})
+    pexpect, child = _spawn(project, env)
+    child.expect(r"\(e\)dit again or \(a\)bort\? \[e\] ")
+    child.sendline("e")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    seen = recorded()["seen"][1].splitlines()
+    assert seen[1:3] == ["#   isollm.yaml:7:10: error: workers must be at least 1",
+                         "#   isollm.yaml:8:8: error: image is required"]
+    assert seen[6:8] == ["workers: 0", "image: ''"]  # lines 7 and 8, as the notes say
+    assert (project / "isollm.yaml").read_text() == "# mine\nproject: demo\nworkers: 8\n"
     assert _leftovers(project) == []
 
 
@@ -325,7 +347,8 @@ def test_outside_a_project(isollm, tmp_path: Path) -> None:
     for args in (("config", "show"), ("config", "edit"), ("validate",)):
         result = isollm(*args, cwd=tmp_path, env={"EDITOR": "true"})
         assert result.returncode == 1
-        assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
+        assert result.stderr == (f"error: not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any "
+                                 "directory above it ('isollm init' creates one)\n")
 
 
 def _saved_edit(stderr: str, tmpdir: Path) -> Path:
@@ -529,3 +552,16 @@ def test_a_config_link_pointed_elsewhere_during_the_edit_is_not_written(
     assert "changed on disk while you were editing" in result.stderr
     assert first.read_text() == VALID and second.read_text() == VALID
     assert _saved_edit(result.stderr, tmpdir).read_text() == VALID + "# mine\n"
+
+
+def test_notes_come_out_as_they_went_in_and_nothing_else_is_taken() -> None:
+    from isollm.cli.commands.config_edit import NOTES_END, NOTES_START, with_notes, without_notes
+    from isollm.errors import Issue
+
+    text = b"# a comment of the user's\nproject: demo\n"
+    noted = with_notes(text, "isollm.yaml", [Issue("workers must be at least 1\nand more", "/workers", 2, 10)])
+    assert b"error: workers must be at least 1\\nand more\n" in noted  # one comment line, whatever the message
+    assert without_notes(noted) == text
+    # The user changed a note (deleted it): still the notes, from the first line to the last.
+    assert without_notes(NOTES_START + NOTES_END + text) == text
+    assert without_notes(text) == text and without_notes(NOTES_START + text) == NOTES_START + text

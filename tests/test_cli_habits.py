@@ -63,6 +63,53 @@ def test_orchestrator_commands_say_where_they_belong(isollm, tmp_path: Path, com
     assert "unknown command" not in line
 
 
+def _program(directory: Path, body: str) -> Path:
+    directory.mkdir(exist_ok=True)
+    program = directory / "isollm"
+    program.write_text("#!/bin/sh\n" + body)
+    program.chmod(0o755)
+    return directory
+
+
+@pytest.fixture
+def orchestrator(tmp_path: Path) -> Path:
+    """A stand-in for the Go isollm: prints what it was given, exits 7."""
+    return _program(tmp_path / "go-bin", 'echo "orchestrator: $# $*"; echo "$ISOLLM_TOOLKIT_PASSED_THROUGH" >&2; exit 7\n')
+
+
+@pytest.fixture
+def toolkit_copy(tmp_path: Path) -> Path:
+    """Another isollm of this toolkit on PATH (a second venv's, a pyenv shim): not the orchestrator."""
+    return _program(tmp_path / "toolkit-bin", f'exec "{sys.executable}" -m isollm "$@"\n')
+
+
+def _path(*directories: Path) -> str:
+    return os.pathsep.join([*map(str, directories), "/usr/bin", "/bin"])
+
+
+@pytest.mark.parametrize("command", ORCHESTRATOR_COMMANDS)
+def test_orchestrator_commands_are_passed_on_unchanged(isollm_process, tmp_path: Path, orchestrator: Path,
+                                                       toolkit_copy: Path, command: str) -> None:  # type: ignore[no-untyped-def]
+    # This isollm first, another copy of the toolkit next (skipped), then the orchestrator.
+    result = isollm_process(command, "--detach", "a b", "", cwd=tmp_path,
+                            env={"PATH": _path(toolkit_copy, orchestrator)}, timeout=60)
+    assert (result.returncode, result.stdout) == (7, f"orchestrator: 4 {command} --detach a b \n"), result.stderr
+
+
+def test_without_the_orchestrator_it_says_where_to_get_it_and_never_loops(isollm_process, tmp_path: Path,
+                                                                          toolkit_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    result = isollm_process("up", cwd=tmp_path, env={"PATH": _path(toolkit_copy)}, timeout=60)
+    assert result.returncode == 2
+    assert "https://github.com/pierre-yves-mathieu/isollm" in result.stderr
+    assert result.stderr.count("\n") == 1  # one message: from the copy it went through, once
+
+
+def test_toolkit_commands_are_never_passed_on(isollm_process, tmp_path: Path, orchestrator: Path) -> None:  # type: ignore[no-untyped-def]
+    result = isollm_process("validate", cwd=tmp_path, env={"PATH": _path(orchestrator)})
+    assert result.returncode == 1 and "orchestrator:" not in result.stdout
+    assert "not in an isollm project" in result.stderr
+
+
 # --- did you mean ------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("args", "expected"), [

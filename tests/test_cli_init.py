@@ -320,3 +320,21 @@ def test_a_config_that_appears_during_the_prompts_is_never_replaced(project: Pat
     assert "isollm.yaml appeared while init was running; it was left as it is" in child.before
     assert (project / "isollm.yaml").read_text() == "project: pulled\n"
     assert not (project / ".gitignore").exists()
+
+
+def test_prompt_says_why_the_directory_name_is_no_default(tmp_path: Path) -> None:
+    directory = tmp_path / "My Project"
+    directory.mkdir()
+    pexpect, child = spawn_isollm("init", cwd=directory)
+    child.expect("no default project name: the directory name 'My Project' cannot be one "
+                 r"\(project name must be alphanumeric with hyphens, starting with a letter\)")
+    child.expect(r"Project name: ")
+    child.sendline("my-project")
+    child.expect(r"Workers \[3\]: ")
+    child.sendline("")
+    child.expect(r"Container image \[ubuntu:24.04\]: ")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert load_and_validate(directory).project == "my-project"

@@ -215,7 +215,8 @@ def test_clean_sweeps_the_go_writers_old_temporary_files(isollm, workers: Path) 
 def test_state_outside_a_project(isollm, tmp_path: Path, command: str) -> None:
     result = isollm("state", command, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "error: not in an isollm project (no isollm.yaml found)\n"
+    assert result.stderr == (f"error: not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any "
+                             "directory above it ('isollm init' creates one)\n")
 
 
 def test_state_show_happy_path_does_not_import_jsonschema(isollm_process, workers: Path) -> None:

@@ -133,7 +133,18 @@ def test_validate_branch_prefix_just_slash() -> None:
     assert messages(valid(git={"branch_prefix": "/"})) == ["git.branch_prefix cannot be just '/'"]
 
 
-@pytest.mark.parametrize("branch", ["main branch", "feat~1", "a:b", "x?", "a*", "a[b", "a\\b", "ünï"])
+def test_base_branch_with_a_space_says_so() -> None:
+    assert messages(valid(git={"base_branch": "my branch"})) == [
+        "git.base_branch is not a valid branch name: cannot contain a space (or other whitespace)"]
+
+
+def test_an_oci_image_with_capitals_says_lowercase() -> None:
+    assert messages(valid(image="ghcr.io/Org/img:1.0")) == [
+        'invalid image "ghcr.io/Org/img:1.0": an OCI repository name must be lowercase (registry/name:tag, '
+        'as in ghcr.io/org/img:1.0)']
+
+
+@pytest.mark.parametrize("branch", ["feat~1", "a:b", "x?", "a*", "a[b", "a\\b", "ünï"])
 def test_base_branch_invalid_characters(branch: str) -> None:
     assert messages(valid(git={"base_branch": branch})) == ["git.base_branch contains invalid characters"]
 
@@ -473,8 +484,11 @@ def test_find_project_root_from_nested_directories(tmp_path: Path) -> None:
 
 
 def test_find_project_root_outside_a_project(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match=r"^not in an isollm project \(no isollm.yaml found\)$"):
+    # It says where it looked (here and every directory above) and what makes a project.
+    with pytest.raises(ConfigError) as raised:
         cfg.find_project_root(tmp_path)
+    assert raised.value.message == (f"not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any "
+                                    "directory above it ('isollm init' creates one)")
 
 
 def test_create_state_dir_and_exists(tmp_path: Path) -> None:

@@ -236,7 +236,8 @@ def test_set_outside_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
     assert run(capsys, lambda: config_value.set_value("workers", "4")) == (
-        1, "", "error: not in an isollm project (no isollm.yaml found)\n")
+        1, "", f"error: not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any directory above "
+               "it ('isollm init' creates one)\n")
 
 
 def test_an_edit_that_cannot_be_made_in_place_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import subprocess
 import sys
 import time
@@ -261,6 +262,44 @@ def test_the_server_needed_nothing_from_the_network(initialised) -> None:
     assert "schemas.example.invalid:443" in _tried(net_log)
     # ... and for isollm.yaml nothing was: only the server's own catalog download, which it does not need.
     assert _tried(net_log) - {"schemas.example.invalid:443"} <= CATALOG_HOSTS
+
+
+def test_after_a_clone_the_readme_says_what_to_run(initialised, tmp_path: Path) -> None:
+    """A clone has no schema copy (.isollm/ is not committed): the server's complaint is the one the
+    README quotes, and the command the README gives there makes the file checked again."""
+    client, project, _ = initialised
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    after_cloning = readme.split("## Editor", 1)[1].split("**After cloning**", 1)[1].split("\n- **", 1)[0]
+    (command,) = re.findall(r"```sh\n(.*?)```", after_cloning, re.DOTALL)
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    text = (project / "isollm.yaml").read_text().replace("workers: 3", "workers: 0")
+    (clone / "isollm.yaml").write_text(text)
+    uri, _ = _open_as_written(client, clone / "isollm.yaml")
+    params = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and p["diagnostics"])
+    message = params["diagnostics"][0]["message"]
+    assert re.fullmatch(r"Unable to load schema from '.*/\.isollm/isollm\.schema\.json': No content\.", message), message
+    assert "`Unable to load schema from '.../.isollm/isollm.schema.json': No content.`" in after_cloning
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "isollm").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m isollm "$@"\n')
+    (bin_dir / "isollm").chmod(0o755)
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True, timeout=60)
+    assert (clone / SCHEMA_COPY).read_bytes() == SCHEMA_FILE.read_bytes()
+
+    # The server keeps a schema it could not load as failed: restarted, as the README says, it reads the copy.
+    assert "restart the language server" in " ".join(after_cloning.split())
+    restarted = _start({}, tmp_path, tmp_path / "net.log")
+    try:
+        _open_as_written(restarted, clone / "isollm.yaml")
+        params = restarted.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
+        assert [d["message"] for d in params["diagnostics"]] != []
+        assert str(PROPS["workers"]["minimum"]) in params["diagnostics"][0]["message"]
+    finally:
+        restarted.close()
 
 
 # -- config edit: the copy the editor opens is still associated with the schema ------------

@@ -206,13 +206,13 @@ def test_isollm_schema_path_points_into_the_installed_package(venv: Path, elsewh
 def test_the_readme_first_command_works_in_an_empty_directory(venv: Path, tmp_path: Path) -> None:
     """The README's first set-up line, after its install step, with the venv's scripts first on PATH."""
     first_line = (REPO / "README.md").read_text(encoding="utf-8").split("```sh\n", 1)[1].splitlines()[0]
-    install, rest = first_line.split(" && ", 1)
-    assert install == "python3 -m pip install ."
+    install, rest = first_line.split(" && python3 -m pip install . && ", 1)
+    assert install == "python3 -m venv .venv && . .venv/bin/activate"
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv}{os.pathsep}{env['PATH']}"
     result = subprocess.run(["bash", "-c", f"set -e; {rest}; pwd"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    project = Path(result.stdout.splitlines()[-1])
-    assert project != tmp_path and (project / "isollm.yaml").is_file() and (project / ".isollm").is_dir()
     assert "isollm.yaml: valid" in result.stdout
+    # The project was made in a temporary directory, and the shell is still where it was.
+    assert Path(result.stdout.splitlines()[-1]) == tmp_path and not (tmp_path / "isollm.yaml").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,53 @@ def test_invalid_nested_config_fails_with_located_errors(try_repo) -> None:
     # isollm would never read it under that name: the hook says so first.
     assert ("deep/nested/dir/isollm.yml: error: isollm reads only isollm.yaml; rename isollm.yml to isollm.yaml "
             "(git mv deep/nested/dir/isollm.yml deep/nested/dir/isollm.yaml)") in result.stdout.splitlines()
+
+
+# The README's recipes as written, its clone's path (and a commit of it) replaced by this checkout's.
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CLONE = "/path/to/isollm-toolkit"
+PLACEHOLDER_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _from_readme(text: str) -> str:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    return text.replace(CLONE, str(REPO)).replace(PLACEHOLDER_COMMIT, head)
+
+
+def test_readme_try_repo_command(project: Path) -> None:
+    (line,) = [line for line in README.splitlines() if line.startswith("pre-commit try-repo ")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
+    env.update(PRE_COMMIT_COLOR="never", NO_COLOR="1")
+    result = subprocess.run(["bash", "-c", _from_readme(line)], cwd=project, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"validate isollm\.yaml\.+Passed", result.stdout), result.stdout
+
+
+@pytest.mark.parametrize("recipe", ["repo: /path/to/isollm-toolkit", "entry: isollm-validate",
+                                    "entry: check-jsonschema"])
+def test_readme_configs_for_today_stop_a_broken_config(recipe: str, tmp_path: Path) -> None:
+    """Each ``.pre-commit-config.yaml`` the README offers for today, run by ``pre-commit run``."""
+    (snippet,) = [block for block in re.findall(r"```yaml\n(repos:.*?)```", README, re.DOTALL) if recipe in block]
+    root = tmp_path / "project"
+    root.mkdir()
+    # Valid for standard keywords; the validator class (and isollm-validate) sees the duplicate port.
+    (root / "isollm.yaml").write_text("project: demo\nports: ['3000', '3000:80']\n", encoding="utf-8")
+    (root / ".pre-commit-config.yaml").write_text(_from_readme(snippet), encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    bin_dir = tmp_path / "bin"  # the installed isollm-validate the local system hook runs
+    bin_dir.mkdir()
+    (bin_dir / "isollm-validate").write_text(
+        f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -c '
+        f'"import sys; from isollm.cli.hook import main; sys.exit(main())" "$@"\n')
+    (bin_dir / "isollm-validate").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHONPATH"))}
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "home"), PRE_COMMIT_COLOR="never", NO_COLOR="1",
+               PATH=f"{bin_dir}{os.pathsep}{env['PATH']}")
+    result = subprocess.run(["pre-commit", "run", "--all-files"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert re.search(r"validate isollm\.yaml\.+Failed", result.stdout), result.stdout
+    assert "duplicate port: 3000" in result.stdout, result.stdout

@@ -20,29 +20,62 @@ SNIPPETS = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(repos:.*?)
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 
 
-def _hooks(repo_part: str) -> list[dict[str, object]]:
-    return [hook for snippet in SNIPPETS for repo in snippet["repos"] if repo_part in repo["repo"]
-            for hook in repo["hooks"]]
+CLONE = "/path/to/isollm-toolkit"  # the README's name for a clone of this repository
 
 
-def test_readme_has_both_snippets() -> None:
-    assert _hooks("isollm-toolkit") and _hooks("check-jsonschema")
+def _repos(repo: str) -> list[dict[str, object]]:
+    """The snippets' repository entries whose ``repo`` contains ``repo``."""
+    return [entry for snippet in SNIPPETS for entry in snippet["repos"] if repo in entry["repo"]]
+
+
+def _hooks(repo: str) -> list[dict[str, object]]:
+    return [hook for entry in _repos(repo) for hook in entry["hooks"]]  # type: ignore[attr-defined]
+
+
+def _local_hook(entry: str) -> dict[str, object]:
+    (hook,) = [hook for hook in _hooks("local") if hook["entry"] == entry]
+    return hook
+
+
+def test_readme_has_every_recipe() -> None:
+    """Today's (a clone: by path and commit, or a local hook) and the released ones (tags)."""
+    assert _hooks("github.com/isollm/isollm-toolkit") and _hooks(CLONE)
+    assert _local_hook("isollm-validate") and _local_hook("check-jsonschema")
+    assert _hooks("github.com/python-jsonschema/check-jsonschema")
+    assert f"pre-commit try-repo {CLONE} isollm-validate --files isollm.yaml" in README
+    # A recipe for today never names something unpublished.
+    (by_path,) = _repos(CLONE)
+    assert re.fullmatch(r"[0-9a-f]{40}", str(by_path["rev"]))
 
 
 def test_our_hook_snippet_names_the_defined_hook() -> None:
-    assert {hook["id"] for hook in _hooks("isollm-toolkit")} <= {hook["id"] for hook in HOOKS}
+    for repo in ("github.com/isollm/isollm-toolkit", CLONE):
+        assert {hook["id"] for hook in _hooks(repo)} <= {hook["id"] for hook in HOOKS}
+    local = _local_hook("isollm-validate")
+    assert (local["id"], local["entry"], local["files"]) == (HOOKS[0]["id"], HOOKS[0]["entry"], HOOKS[0]["files"])
+    assert local["language"] == "system"
 
 
-def test_check_jsonschema_snippet_uses_our_schema_class_and_files() -> None:
-    (hook,) = _hooks("check-jsonschema")
+@pytest.mark.parametrize("released", [True, False])
+def test_check_jsonschema_snippet_uses_our_schema_class_and_files(released: bool) -> None:
+    if released:
+        (hook,) = _hooks("check-jsonschema")
+    else:
+        hook = _local_hook("check-jsonschema")
     args = hook["args"]
-    assert args[args.index("--schemafile") + 1] == load_schema("config")["$id"]
+    schemafile = args[args.index("--schemafile") + 1]
+    if released:
+        assert schemafile == load_schema("config")["$id"]
+        assert hook["additional_dependencies"] == [f"isollm-toolkit=={__version__}"]
+    else:
+        assert schemafile.startswith(CLONE + "/")
+        assert (REPO / schemafile.removeprefix(CLONE + "/")).is_file()
+        assert hook["additional_dependencies"] == ["check-jsonschema", CLONE]
     module, _, name = args[args.index("--validator-class") + 1].partition(":")
     assert hasattr(importlib.import_module(module), name)
     # Plain check-jsonschema cannot say "rename isollm.yml": it checks the one name isollm reads.
     assert re.search(hook["files"], "services/api/isollm.yaml") and re.search(HOOKS[0]["files"], "isollm.yaml")
     assert not re.search(hook["files"], "isollm.yml") and re.search(HOOKS[0]["files"], "a/isollm.yml")
-    assert hook["additional_dependencies"] == [f"isollm-toolkit=={__version__}"]
 
 
 @dependencies.program("pre-commit")
@@ -64,8 +97,9 @@ def test_hook_definition_is_valid_for_pre_commit() -> None:
 def test_our_hook_snippet_pins_the_tag_of_this_version() -> None:
     import isollm
 
-    (repo,) = [repo for snippet in SNIPPETS for repo in snippet["repos"] if "isollm-toolkit" in repo["repo"]]
+    (repo,) = _repos("github.com/isollm/isollm-toolkit")
     assert repo["rev"] == "v" + isollm.__version__
+    assert f"the tag `v{isollm.__version__}` on GitHub, not published yet" in README
     assert "isollm.__version__" in README  # and the README says how to pick the tag
 
 

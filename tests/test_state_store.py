@@ -66,6 +66,19 @@ def test_create_session_already_exists(store: Any) -> None:
     assert store.load_session().zellij_session == "isollm-app"
 
 
+def test_create_over_a_stale_session_names_the_file_and_the_way_out(isollm, tmp_path: Path) -> None:
+    (tmp_path / "isollm.yaml").write_text("project: demo\n")
+    store = FileState(tmp_path / ".isollm")
+    store.create_session(session(dead_pid()))  # an orchestrator that died without clearing it
+    with pytest.raises(SessionExistsError) as caught:
+        store.create_session(session(os.getpid()))
+    assert str(caught.value) == (f"session already exists: {tmp_path / '.isollm' / 'session.json'} (if its "
+                                 "orchestrator is not running, 'isollm state clean' removes it)")
+    # The way out it names works.
+    assert isollm("state", "clean", cwd=tmp_path).returncode == 0
+    store.create_session(session(os.getpid()))
+
+
 def test_save_load_session(store: Any) -> None:
     first = session(os.getpid())
     store.create_session(first)

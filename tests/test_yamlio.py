@@ -184,3 +184,24 @@ def test_locations_are_found_by_pointer_and_list_only_what_a_pointer_names() -> 
     assert "/k~1~0/00" not in doc.values and "/k~1~0/1" not in doc.values and "k" not in doc.values
     assert doc.values.get("/k~1~0/0") == (4, 9) and doc.values.get("/nope") is None
     assert doc.texts == {"/a/z": "2", "/k~1~0/0": "1"}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # A key dedented to a column no block above it uses: the columns it could belong to.
+    ("project: demo\ngit:\n  base_branch: main\n remote: origin\n",
+     "4:2: invalid YAML: did not find expected key (line 4 is indented by 1 space, which matches no key above it: "
+     "indent it by 0 or 2 spaces, like the keys it belongs with)"),
+    ("ports:\n    - '1'\n  - '2'\n",
+     "3:3: invalid YAML: did not find expected key (line 3 is indented by 2 spaces, which matches no key above it: "
+     "indent it by 0 or 4 spaces, like the keys it belongs with)"),
+    # A key indented under one whose value is given on its own line.
+    ("project: demo\n  workers: 3\n",
+     "2:10: invalid YAML: mapping values are not allowed in this context (line 2 is indented by 2 spaces, more "
+     "than the key above it, which has its value already: a key beside it is indented by 0 spaces)"),
+    # Not an indentation problem: no hint.
+    ("project: demo\nimage: a: b\n", "2:9: invalid YAML: mapping values are not allowed in this context"),
+])
+def test_a_misindented_key_says_what_indentation_was_expected(text: str, message: str) -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert str(raised.value) == message

@@ -78,6 +78,23 @@ def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
     return restore
 
 
+def _os_error_text(error: OSError) -> str:
+    """What an ``OSError`` means, with the file it names. A bare "No such file or directory"
+    is ``os.getcwd()`` in a directory deleted meanwhile: the shell's ``$PWD`` names it."""
+    import os
+
+    if error.filename:
+        return f"{error.strerror or error}: {error.filename}"
+    if isinstance(error, FileNotFoundError):
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            where = os.environ.get("PWD", "")
+            return (f"the current directory{' ' + where if where else ''} no longer exists (deleted?): "
+                    "cd to one that does")
+    return str(error.strerror or error)
+
+
 def guarded(action: Callable[[], int | None]) -> int:
     """Run ``action``; turn expected failures into a one-line message and a status.
 
@@ -112,8 +129,7 @@ def _run(action: Callable[[], int | None]) -> int:
         if output_error is None and not isinstance(error, BrokenPipeError):
             # A file system failure (permissions, a full disk, a file where a directory
             # belongs) is an operation that failed, not a bug: one line, status 1.
-            where = f": {error.filename}" if error.filename else ""
-            _print_error(f"{error.strerror or error}{where}")
+            _print_error(_os_error_text(error))
     if output_error is None:
         output_error = _flush_stdout()
     if output_error is not None:

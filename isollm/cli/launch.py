@@ -30,13 +30,49 @@ from isollm.cli.front import Isollm, Run, flag, usage_error
 from isollm.errors import UsageError
 
 HELP_FLAGS = ("-h", "--help")
+# The real paths of the isollm programs an orchestrator command was passed through (see _pass_on).
+PASSED_THROUGH = "ISOLLM_TOOLKIT_PASSED_THROUGH"
+ORCHESTRATOR_SOURCE = "https://github.com/pierre-yves-mathieu/isollm"
 VERSION_FLAG = "--version"
 
 
 def main(argv: Sequence[str] | None = None, **options: object) -> int:
-    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid)."""
+    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid).
+
+    Run as a program (no ``argv``), an orchestrator command is passed on to the orchestrator's
+    ``isollm``; called with ``argv`` (the API, tests), it never replaces the calling process.
+    """
+    if argv is None and sys.argv[1:2] and sys.argv[1] in front.ORCHESTRATOR_COMMANDS:
+        _pass_on(sys.argv[1:])
     args = list(sys.argv[1:] if argv is None else argv)
     return guarded(lambda: _run(args, options))
+
+
+def _pass_on(args: list[str]) -> None:
+    """Replace this process by the orchestrator's ``isollm`` (the Go program, a command of the same
+    name) with the same arguments, if one is on PATH; return if none is.
+
+    Every ``isollm`` on PATH that is this program, or one this command came through already
+    (another copy of the toolkit, a pyenv shim), is skipped: PASSED_THROUGH lists their real
+    paths, so a command goes down PATH once and never comes back to where it started.
+    """
+    tried = [path for path in os.environ.get(PASSED_THROUGH, "").split(os.pathsep) if path]
+    skipped = {*tried, os.path.realpath(sys.argv[0])}
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(directory or ".", "isollm")
+        if not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
+            continue
+        real = os.path.realpath(candidate)
+        if real in skipped:
+            continue
+        os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, os.path.realpath(sys.argv[0]), real])
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.execv(candidate, [candidate, *args])
+        except OSError:
+            os.environ[PASSED_THROUGH] = os.pathsep.join(tried)
+            skipped.add(real)  # not runnable after all: the next one
 
 
 def _is_flag(word: str) -> bool:
@@ -62,7 +98,8 @@ def _run(args: list[str], options: dict[str, object]) -> int:
         return 0
     if args[:1] and args[0] in front.ORCHESTRATOR_COMMANDS:
         raise usage_error(f"'{args[0]}' is a command of the isollm orchestrator (the Go program), not of this "
-                          "isollm, which sets up and checks a project's config and state")
+                          "isollm, which sets up and checks a project's config and state; with the orchestrator's "
+                          f"isollm ({ORCHESTRATOR_SOURCE}) on PATH after this one, this one passes it on")
     node: Any = Isollm()
     words: list[str] = []
     for word in args:  # the words naming a group, then a command

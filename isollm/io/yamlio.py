@@ -458,6 +458,8 @@ def _parse(text: str, spans: bool = False) -> Document:
             raise YamlError(_TOO_DEEP, line, column) from None
         if line is not None and column is not None and _char_at(text, line, column) == "\t":
             problem = "a tab cannot indent or start a value in YAML; use spaces"
+        elif line is not None:
+            problem += _indentation_hint(text, line, problem)
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
         raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
@@ -472,6 +474,44 @@ def _parse(text: str, spans: bool = False) -> Document:
         if dispose is not None:
             dispose()
     return builder.document()
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space" + ("" if count == 1 else "s")
+
+
+def _indentation(text_line: str) -> int:
+    return len(text_line) - len(text_line.lstrip(" "))
+
+
+def _indentation_hint(text: str, line: int, problem: str) -> str:
+    """For libyaml's messages about a key out of place, what indentation the lines above ask of
+    ``line`` (1-based); "" when they do not say."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return ""
+    indent = _indentation
+    here = indent(lines[line - 1])
+    above = [text_line for text_line in lines[:line - 1]
+             if text_line.strip() and not text_line.lstrip().startswith("#")]
+    if not above:
+        return ""
+    if problem == "did not find expected key":
+        levels: list[int] = []  # the indentation of each block still open there, innermost first
+        for text_line in reversed(above):
+            if not levels or indent(text_line) < levels[-1]:
+                levels.append(indent(text_line))
+        if here in levels:
+            return ""
+        choices = " or ".join(str(level) for level in sorted(levels)) + (" space" if levels == [1] else " spaces")
+        return (f" (line {line} is indented by {_spaces(here)}, which matches no key above it: indent it by "
+                f"{choices}, like the keys it belongs with)")
+    if problem == "mapping values are not allowed in this context":
+        key_above = above[-1]
+        if here > indent(key_above) and key_above.partition(":")[2].strip():
+            return (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has its value "
+                    f"already: a key beside it is indented by {_spaces(indent(key_above))})")
+    return ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:

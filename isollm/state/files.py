@@ -308,7 +308,8 @@ class FileState:
             try:
                 _write(fd, SESSION_FILE, self.session_path, data, create=True)
             except FileExistsError:
-                raise SessionExistsError() from None
+                raise SessionExistsError(f"session already exists: {self.session_path} (if its orchestrator "
+                                         "is not running, 'isollm state clean' removes it)") from None
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)

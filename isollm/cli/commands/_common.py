@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from isollm.check import Checked, check_config, not_read, read_config_bytes
 from isollm.cli.report import STDIN_NAME, text_lines
-from isollm.errors import ConfigError, Issue
+from isollm.errors import ConfigError, Issue, UsageError
 from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
 from isollm.names import CONFIG_FILE_NAME
@@ -55,6 +55,8 @@ def config_path_argument(where: str | None) -> str:
         from isollm.config import find_project_root
 
         return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
+    if not where:
+        raise UsageError("PATH is empty: name a config file, a directory (its isollm.yaml) or - (standard input)")
     # A directory named like the config is a broken config, reported as what it is, not walked into.
     if where != STDIN and os.path.isdir(where) and os.path.basename(os.path.normpath(where)) != CONFIG_FILE_NAME:
         return CONFIG_FILE_NAME if where in (".", "./") else os.path.join(where, CONFIG_FILE_NAME)

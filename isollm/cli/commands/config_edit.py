@@ -6,7 +6,9 @@ name editors associate with the schema, and a copy of the schema beside it
 writes, which is relative to the file. A valid result
 replaces the config atomically, byte for byte as the user wrote it (never
 re-rendered, so comments and layout survive); an invalid one is reported and
-the user may edit again or abort. ``isollm.yaml`` is never left invalid or
+the user may edit again or abort; editing again reopens it with its errors at the top
+as comments (as ``kubectl edit`` does), taken out again before it is checked or
+installed. ``isollm.yaml`` is never left invalid or
 half-written, nor overwritten when it changed on disk during the edit.
 
 An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
@@ -38,11 +40,34 @@ from typing import Any, Iterator
 from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install
-from isollm.errors import ConfigError, IsollmError
+from isollm.errors import ConfigError, Issue, IsollmError
 from isollm.cli.report import check_config_bytes
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
+from isollm.util.oneline import one_line
 
 DEFAULT_EDITOR = "vi"
+# The first and last lines of the notes an edit reopened after errors starts with.
+NOTES_START = b"# isollm config edit: not saved, because of the errors below. Fix them, save and quit.\n"
+NOTES_END = b"# (isollm removes these lines, down to this one, before it checks and saves the file.)\n"
+
+
+def with_notes(edited: bytes, shown: str, errors: list[Issue]) -> bytes:
+    """``edited`` headed by its ``errors`` as comments, at the lines the editor shows them on."""
+    offset = 2 + len(errors)  # the notes' own lines
+    lines = []
+    for issue in errors:
+        where = f":{issue.line + offset}:{issue.column}" if issue.line is not None and issue.column is not None else ""
+        lines.append(f"#   {shown}{where}: error: {one_line(issue.message)}\n".encode("utf-8", "backslashreplace"))
+    return NOTES_START + b"".join(lines) + NOTES_END + edited
+
+
+def without_notes(edited: bytes) -> bytes:
+    """``edited`` without the notes ``with_notes`` put at its top (as they are, or changed: from the
+    first line down to the last one); unchanged if it does not start with them."""
+    if not edited.startswith(NOTES_START):
+        return edited
+    end = edited.find(b"\n" + NOTES_END)
+    return edited if end < 0 else edited[end + 1 + len(NOTES_END):]
 
 
 def editor_command() -> list[str]:
@@ -184,6 +209,19 @@ class _Edit:
             self.remove()
             raise
 
+    def reopen(self, content: bytes) -> None:
+        """What the editor opens next time; if it cannot be written, the copy stays as the user left it."""
+        fresh = self.copy + ".next"
+        try:
+            with open(fresh, "wb") as handle:
+                handle.write(content)
+            os.replace(fresh, self.copy)
+        except OSError:
+            try:
+                os.unlink(fresh)
+            except OSError:
+                pass
+
     def keep(self, edited: bytes) -> str:
         """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""
         try:
@@ -216,7 +254,7 @@ def run() -> int:
     try:
         while True:
             _run_editor(command, edit.copy)
-            edited = _read_copy(edit.copy)
+            edited = without_notes(_read_copy(edit.copy))
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0
@@ -229,6 +267,7 @@ def run() -> int:
                 print(f"aborted: {shown} left unchanged; your edit is saved in {edit.keep(edited)}",
                       file=sys.stderr)
                 return 1
+            edit.reopen(with_notes(edited, shown, report.errors))
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
         try:
             install(link, edited, original=original, read_from=target, strict=True)  # the one edit path

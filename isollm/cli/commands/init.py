@@ -47,8 +47,11 @@ def _prompt(values: dict[str, Any], given: set[str]) -> bool:
         if key in given:
             continue
         default = values.get(key)
-        if default is not None and _field_issues(values, key):
-            default = None  # do not offer a default that would be refused
+        refused = _field_issues(values, key) if default is not None else []
+        if refused:  # do not offer a default that would be refused; say why there is none
+            default = None
+            source = f"the directory name {values[key]!r}" if key == "project" else repr(values[key])
+            print(f"no default {label.lower()}: {source} cannot be one ({refused[0].message})", file=sys.stderr)
         while True:
             answer = ask(f"{label}{f' [{default}]' if default is not None else ''}: ")
             if answer is None:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
+from isollm.check import misnamed
 from isollm.cli.commands._common import STDIN, config_path_argument, examine
 from isollm.cli.report import github_lines, json_document, text_lines
-from isollm.errors import UsageError, printable_path
+from isollm.errors import ConfigError, UsageError, printable_path
+from isollm.names import MISNAMED_CONFIG
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Sequence
+
+
+def _config_file(where: str | None) -> str:
+    """The file ``validate`` checks for ``where``: as for every command, except that a directory's
+    ``isollm.yml`` (with no ``isollm.yaml``) is checked too, so its report starts with "rename it"
+    in the usual ``PATH: error:`` form, whether the directory was named or searched for."""
+    try:
+        path = config_path_argument(where)
+    except ConfigError as error:
+        if misnamed(error.issue.path):  # the project search stopped at an isollm.yml
+            return error.issue.path
+        raise
+    if where is not None and path != where and not os.path.lexists(path):
+        sibling = os.path.join(os.path.dirname(path), MISNAMED_CONFIG)
+        if os.path.lexists(sibling):
+            return sibling
+    return path
 
 
 def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False) -> int:
@@ -19,7 +39,7 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     if list(paths).count(STDIN) > 1:
         raise UsageError("standard input ('-') can be read only once")
     targets: list[str | None] = [*paths] or [None]
-    files = [config_path_argument(target) for target in targets]
+    files = [_config_file(target) for target in targets]
     # Each file read once: checked, and the editor's schema copy beside it kept current.
     reports = [examine(path) for path in files]
     if output_format == "json":
