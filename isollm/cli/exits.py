@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TextIO
 
 from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Callable, TextIO
 
 EXIT_OK = 0
 EXIT_FAILED = 1

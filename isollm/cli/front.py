@@ -14,12 +14,10 @@ This module imports neither Fire nor the commands: the pre-commit hook calls ``v
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from isollm.errors import UsageError
 from isollm.util.oneline import one_line
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
 
 # Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
 # isollm, they get a message saying where they belong instead of "unknown command".

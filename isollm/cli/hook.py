@@ -10,10 +10,7 @@ without Fire; any other word (help, a flag it does not know, a flag without its 
 from __future__ import annotations
 
 import sys
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from collections.abc import Sequence
 
 
 def _read(args: Sequence[str]) -> tuple[list[str], str] | None:

@@ -10,15 +10,12 @@ from __future__ import annotations
 import math
 import os
 import sys
+from typing import Any
 
 from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, shown_name
 from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
 from isollm.util.oneline import json_text
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def run(path: str | None = None, output_format: str = "yaml") -> int:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 
 from isollm.check import misnamed
 from isollm.cli.commands._common import STDIN, config_path_argument, examine
 from isollm.cli.report import github_lines, json_document, text_lines
 from isollm.errors import ConfigError, UsageError, printable_path
 from isollm.names import MISNAMED_CONFIG
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
-if TYPE_CHECKING:
-    from typing import Sequence
 
 
 def _config_file(where: str | None) -> str:
