@@ -60,12 +60,8 @@ class Issue(_IssueFields):
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
         """This issue with the file, line and column it lacks filled in (what it has is kept)."""
-        new_path = self.path or path or ""
-        new_line = self.line if self.line is not None else line
-        new_column = self.column if self.column is not None else column
-        if (new_path, new_line, new_column) == (self.path, self.line, self.column):
-            return self
-        return Issue(self.message, self.pointer, new_line, new_column, self.keyword, new_path, self.severity)
+        return self._replace(path=self.path or path or "", line=self.line if self.line is not None else line,
+                             column=self.column if self.column is not None else column)
 
     def where(self, path: str | None = None) -> str:
         """``PATH:LINE:COL`` (as much of it as is known; ``path`` overrides the issue's own)."""
@@ -81,13 +77,7 @@ class Issue(_IssueFields):
 
     def to_dict(self) -> dict[str, Any]:
         """The fields ``--format json`` reports for a problem of a file."""
-        return {
-            "message": self.message,
-            "pointer": self.pointer,
-            "line": self.line,
-            "column": self.column,
-            "keyword": self.keyword,
-        }
+        return {field: getattr(self, field) for field in ("message", "pointer", "line", "column", "keyword")}
 
 
 # At most this many problems of one file are listed (the first by position); the rest are
