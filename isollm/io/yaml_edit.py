@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import yaml
 
@@ -82,14 +82,15 @@ class _Text:
         self.text = text
         self.doc: Document = parse_yaml(text, spans=True)
         self.spans = self.doc.spans
-        self.nl = "\r\n" if "\r\n" in text else "\n"
-        self.step, self.seq_offset = self._habits()
+        self.data = self.doc.data
+        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
 
     def column(self, index: int) -> int:
         return index - _line_start(self.text, index)
 
-    def _habits(self) -> tuple[int, int]:
-        """(how far a nested mapping is indented, how far a list under a key is), as written."""
+    def _habits(self, nl: str) -> _Layout:
+        """How new lines are written: how far a nested mapping is indented, and whether a list
+        under a key is, as the text has them."""
         step = seq_offset = None
         for _, span in self.spans.items():
             if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
@@ -100,7 +101,7 @@ class _Text:
             if span.kind == "sequence" and seq_offset is None and offset >= 0:
                 seq_offset = offset
         step = step or 2
-        return step, step if seq_offset is None else seq_offset
+        return _Layout(step, (step if seq_offset is None else seq_offset) > 0, nl)
 
     def inside(self, pointer: str) -> Iterator[tuple[str, Span]]:
         """The spans of ``pointer`` and of everything below it."""
@@ -195,13 +196,6 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _reads_as(text: str, expected: Any) -> bool:
-    try:
-        return same(parse_yaml(text).data, expected)
-    except YamlError:
-        return False
-
-
 # --- writing values -----------------------------------------------------------------------------
 
 class _Hinted(str):
@@ -210,7 +204,12 @@ class _Hinted(str):
     style = ""
 
 
-def _hint(value: Any, style: str | None) -> Any:
+def _nth(styles: list[str], index: int) -> str:
+    """The style of item ``index`` of a list written in ``styles`` (past the end: the last one's)."""
+    return styles[min(index, len(styles) - 1)] if styles else ""
+
+
+def _hint(value: Any, style: str) -> Any:
     if not isinstance(value, str) or style not in ("'", '"', "|", ">"):
         return value
     hinted = _Hinted(value)
@@ -248,19 +247,18 @@ def _represent_hinted(dumper: _Dumper, data: _Hinted) -> yaml.ScalarNode:
 _Dumper.add_representer(_Hinted, _represent_hinted)
 
 
-class _Layout:
+class _Layout(NamedTuple):
     """How new lines are written: indentation step, lists indented under their key or not, line break."""
 
-    def __init__(self, step: int = 2, indent_lists: bool = False, nl: str = "\n") -> None:
-        self.step = min(max(step, 2), 9)  # what PyYAML accepts
-        self.indent_lists = indent_lists
-        self.nl = nl
+    step: int = 2
+    indent_lists: bool = False
+    nl: str = "\n"
 
 
 def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     dumper = _IndentedDumper if layout.indent_lists else _Dumper
     text = yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
-                     indent=layout.step, width=1 << 30)
+                     indent=min(max(layout.step, 2), 9), width=1 << 30)  # PyYAML's bounds
     return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
 
 
@@ -296,22 +294,18 @@ def _entry(key: str, value: Any, indent: int, layout: _Layout) -> str:
 
 # --- the edits ----------------------------------------------------------------------------------
 
-class _Editor:
-    def __init__(self, text: str) -> None:
-        self.t = _Text(text)
-        self.text = text
-        self.data = self.t.doc.data
-        self.layout = _Layout(self.t.step, self.t.seq_offset > 0, self.t.nl)
+class _Editor(_Text):
+    """The edits of one text: each yields candidate texts, best first (see ``_first_reading``)."""
 
     def check_path(self, path: Path, *, removing: bool = False) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
         a section written as an alias of another value, a key written twice (but the one removed)."""
         for level in range(1, len(path)):
-            span = self.t.spans.get(pointers.join(path[:level]))
+            span = self.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind == "alias":
                 raise EditError(f"{_dotted(path[:level])} is an alias ({self.text[span.start:span.end]}) of "
                                 f"a value written elsewhere; write it out in full first")
-        for duplicate in self.t.doc.duplicates:
+        for duplicate in self.doc.duplicates:
             if removing and duplicate.pointer == pointers.join(path):
                 continue
             if (pointers.join(path) + "/").startswith(duplicate.pointer + "/"):
@@ -320,7 +314,7 @@ class _Editor:
 
     def in_flow(self, path: Path) -> bool:
         """Whether the value at ``path`` stands inside a flow collection (``{a: 1}``, ``[a]``)."""
-        return any(getattr(self.t.spans.get(pointers.join(path[:level])), "style", "") == "flow"
+        return any(getattr(self.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
     def styles(self, pointer: str, span: Span) -> list[str]:
@@ -329,42 +323,40 @@ class _Editor:
             return [s.style for name, s in self.children(pointer) if s.kind == "scalar"]
         return [span.style] if span.kind == "scalar" else []
 
-    def hinted(self, value: Any, styles: list[str]) -> Any:
-        """``value`` with its strings in the old value's styles (an item's, or the last item's)."""
-        if isinstance(value, list):
-            return [_hint(item, styles[min(i, len(styles) - 1)] if styles else None) for i, item in enumerate(value)]
-        return _hint(value, styles[0] if styles else None)
-
     def children(self, pointer: str) -> list[tuple[str, Span]]:
-        return [(name, span) for name, span in self.t.inside(pointer)
+        return [(name, span) for name, span in self.inside(pointer)
                 if name != pointer and name.count("/") == pointer.count("/") + 1]
 
     def written(self, pointer: str, span: Span, value: Any) -> list[Any]:
-        """``value`` to write over the value at ``pointer``: in its old styles, then double-quoted."""
-        return [self.hinted(value, self.styles(pointer, span)), _quoted(value)]
+        """``value`` to write over the value at ``pointer``: in its old styles (an item in its
+        item's, or the last item's), then double-quoted."""
+        styles = self.styles(pointer, span)
+        if isinstance(value, list):
+            return [[_hint(item, _nth(styles, i)) for i, item in enumerate(value)], _quoted(value)]
+        return [_hint(value, _nth(styles, 0)), _quoted(value)]
 
     def replace_in_flow(self, pointer: str, value: Any) -> Iterator[str]:
         """The value at ``pointer``, inside a flow collection, rewritten where it stands."""
-        span = self.t.spans[pointer]
+        span = self.spans[pointer]
         lead = " " if span.start == span.end and self.text[span.start - 1:span.start] == ":" else ""
         for each in self.written(pointer, span, value):
             yield self.text[:span.start] + lead + str(_inline(each, flow=True)) + self.text[span.end:]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
         """Texts with the existing value at ``path`` replaced, best first."""
-        text, t = self.text, self.t
+        text = self.text
         pointer = pointers.join(path)
         if self.in_flow(path):
             yield from self.replace_in_flow(pointer, value)
             return
-        span = t.spans[pointer]
-        colon = t.colon(span)
-        key_indent = t.column(span.key_start)
+        span = self.spans[pointer]
+        colon = self.colon(span)
+        key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
         literal = span.kind == "scalar" and span.style in ("|", ">")
         layout = self.layout
         if block and _blank_before(text, span.start):  # the block's own indentation
-            offset = t.column(span.start) - key_indent
+            offset = self.column(span.start) - key_indent
             layout = _Layout(offset or layout.step, offset > 0 if span.kind == "sequence" else layout.indent_lists,
                              layout.nl)
         if block and span.kind == "sequence":
@@ -375,7 +367,7 @@ class _Editor:
             else:
                 inline, lines = _below(each, key_indent, layout)
             if block:
-                start, end = t.content_start(pointer), _next_line(text, t.content_end(pointer))
+                start, end = self.content_start(pointer), _next_line(text, self.content_end(pointer))
                 head = text[:colon + 1] + (" " + inline if inline else "")
                 yield head + text[colon + 1:start] + lines + text[end:]
                 continue
@@ -383,7 +375,7 @@ class _Editor:
                 start = end = colon + 1
                 inline = " " + inline if inline else ""
             else:
-                start, end = span.start, (t.literal_end(span) if literal else span.end)
+                start, end = span.start, (self.literal_end(span) if literal else span.end)
             if not lines:
                 yield text[:start] + inline + text[end:]
                 continue
@@ -399,19 +391,19 @@ class _Editor:
         if not isinstance(value, list) or not value or \
                 any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in value):
             return
-        t, nl = self.t, self.layout.nl
+        nl = self.layout.nl
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
         old = _get(self.data, tuple(pointers.split(pointer)))[1]
-        items = [t.spans[f"{pointer}/{i}"] for i in range(len(old))]
+        items = [self.spans[f"{pointer}/{i}"] for i in range(len(old))]
         if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or not _dash_starts_line(text, s)
                for s in items):
             return
         starts = [_line_start(text, s.start) for s in items]
         ends = [_next_line(text, s.end) for s in items]
-        indent = t.column(text.rindex("-", starts[0], items[0].start))
-        styles = self.styles(pointer, t.spans[pointer])
+        indent = self.column(text.rindex("-", starts[0], items[0].start))
+        styles = self.styles(pointer, self.spans[pointer])
 
         def token(v: Any) -> tuple[str, str]:
             return type(v).__name__, repr(v)
@@ -431,33 +423,32 @@ class _Editor:
                         written = _inline(write(value[j], items[i].style), flow=False, layout=self.layout)
                         out.append(text[starts[i]:items[i].start] + str(written) + text[items[i].end:ends[i]])
                     elif j < j2:
-                        style = styles[min(j, len(styles) - 1)] if styles else ""
-                        written = _inline(write(value[j], style), flow=False, layout=self.layout)
+                        written = _inline(write(value[j], _nth(styles, j)), flow=False, layout=self.layout)
                         out.append(" " * indent + "- " + str(written) + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
         """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
-        text, t = self.text, self.t
+        text = self.text
         parent = pointers.join(path[:depth])
         nested = _nest(path[depth + 1:], value)
         children = self.children(parent)
-        if t.spans[parent].style == "flow":
-            span = t.spans[parent]
+        if self.spans[parent].style == "flow":
+            span = self.spans[parent]
             for each in (nested, _quoted(nested)):
                 entry = str(_inline({path[depth]: each}, flow=True))[1:-1]
                 if not children:
                     yield text[:span.start] + "{" + entry + "}" + text[span.end:]
                     continue
-                at = t.content_end(max(children, key=lambda child: child[1].start)[0])
+                at = self.content_end(max(children, key=lambda child: child[1].start)[0])
                 yield text[:at] + ", " + entry + text[at:]
             return
         first_key = min(span.key_start for _, span in children)
         if not _blank_before(text, first_key):
             raise EditError(f"the keys of {_dotted(path[:depth])} do not start their lines")
-        indent = t.column(first_key)
-        at = _next_line(text, t.content_end(parent))
+        indent = self.column(first_key)
+        at = _next_line(text, self.content_end(parent))
         gap = "" if at > 0 and text[at - 1] in _BREAKS else self.layout.nl
         for each in (nested, _quoted(nested)):
             yield text[:at] + gap + _entry(path[depth], each, indent, self.layout) + text[at:]
@@ -483,9 +474,9 @@ class _Editor:
             raise EditError(f"{_dotted(path[:depth])} is not a mapping")
 
     def unset(self, path: Path) -> Iterator[str]:
-        text, t = self.text, self.t
+        text = self.text
         self.check_path(path, removing=True)
-        if self.in_flow(path) and self.t.spans[pointers.join(path)].key_start >= 0:
+        if self.in_flow(path) and self.spans[pointers.join(path)].key_start >= 0:
             yield self.unset_in_flow(path)
             return
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
@@ -494,21 +485,21 @@ class _Editor:
             yield from self.replace(path[:-1], {})
             return
         pointer = pointers.join(path)
-        span = t.spans[pointer]
+        span = self.spans[pointer]
         if span.key_start < 0:
             raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         start = _line_start(text, span.key_start)
-        end = _next_line(text, max(t.content_end(pointer), span.key_end))
-        yield text[:start] + text[self.comments_below(end, t.column(span.key_start)):]
+        end = _next_line(text, max(self.content_end(pointer), span.key_end))
+        yield text[:start] + text[self.comments_below(end, self.column(span.key_start)):]
 
     def unset_in_flow(self, path: Path) -> str:
         """The text without the entry ``path`` of a flow mapping: with its comma, and with its
         line(s) and comment when it has them to itself; a trailing comma may stay (``{a: 1,}``)."""
-        text, t = self.text, self.t
+        text = self.text
         pointer = pointers.join(path)
-        start, end = t.spans[pointer].key_start, max(t.content_end(pointer), t.spans[pointer].key_end)
+        start, end = self.spans[pointer].key_start, max(self.content_end(pointer), self.spans[pointer].key_end)
         after = end
         while text[after:after + 1] in (" ", "\t"):
             after += 1
@@ -517,7 +508,7 @@ class _Editor:
             while text[end:end + 1] in (" ", "\t"):
                 end += 1
         else:  # the last entry: the comma before it goes, if on the same line
-            before = [t.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
+            before = [self.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
                       if span.start < start]
             if before and _line_end(text, max(before)) >= start:
                 start = max(before)
@@ -539,8 +530,11 @@ class _Editor:
 
 def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     for candidate in candidates:
-        if _reads_as(candidate, expected):
-            return candidate
+        try:
+            if same(parse_yaml(candidate).data, expected):
+                return candidate
+        except YamlError:
+            continue
     raise EditError("it would change other values too (an anchor used elsewhere?)")
 
 
@@ -562,7 +556,7 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
     bom, body = _bom(text)
     editor = _Editor(body)
     depth, old = _get(editor.data, path)
-    aliased = getattr(editor.t.spans.get(pointers.join(path)), "kind", "") == "alias"
+    aliased = getattr(editor.spans.get(pointers.join(path)), "kind", "") == "alias"
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
         for change, new in diff(old, value, path):
             text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
@@ -581,7 +575,7 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     expected = _with(editor.data, path, UNSET)
     if expected == {} and len(path) == 1:
         expected = None  # no key left: an empty document
-    if any(duplicate.pointer == pointers.join(path) for duplicate in editor.t.doc.duplicates):
+    if any(duplicate.pointer == pointers.join(path) for duplicate in editor.doc.duplicates):
         # Written more than once: the last goes, then the others, and what is left must hold.
         return _first_reading(iter([unset_value(bom + next(editor.unset(path)), path)]), expected)
     return bom + _first_reading(editor.unset(path), expected)
