@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import yaml
@@ -74,73 +75,6 @@ def _blank_before(text: str, index: int) -> bool:
     """Whether only indentation stands before ``index`` on its line."""
     return not text[_line_start(text, index):index].strip(" ")
 
-
-class _Text:
-    """A document's text with where each value stands, and its indentation habits."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.doc: Document = parse_yaml(text, spans=True)
-        self.spans = self.doc.spans
-        self.data = self.doc.data
-        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
-
-    def column(self, index: int) -> int:
-        return index - _line_start(self.text, index)
-
-    def _habits(self, nl: str) -> _Layout:
-        """How new lines are written: how far a nested mapping is indented, and whether a list
-        under a key is, as the text has them."""
-        step = seq_offset = None
-        for _, span in self.spans.items():
-            if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
-                continue
-            offset = self.column(span.start) - self.column(span.key_start)
-            if span.kind == "mapping" and step is None and offset > 0:
-                step = offset
-            if span.kind == "sequence" and seq_offset is None and offset >= 0:
-                seq_offset = offset
-        step = step or 2
-        return _Layout(step, (step if seq_offset is None else seq_offset) > 0, nl)
-
-    def inside(self, pointer: str) -> Iterator[tuple[str, Span]]:
-        """The spans of ``pointer`` and of everything below it."""
-        prefix = pointer + "/"
-        for name, span in self.spans.items():
-            if name == pointer or name.startswith(prefix):
-                yield name, span
-
-    def literal_end(self, span: Span) -> int:
-        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
-        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
-        return _line_end(self.text, span.start + len(body) - 1)
-
-    def value_end(self, span: Span) -> int:
-        """Where the text of a value ends; -1 for a block collection (its children say)."""
-        if span.kind in ("mapping", "sequence") and span.style == "block":
-            return -1
-        if span.kind == "scalar" and span.style in ("|", ">"):
-            return self.literal_end(span)
-        return span.end
-
-    def content_end(self, pointer: str) -> int:
-        """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
-        return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
-
-    def content_start(self, pointer: str) -> int:
-        """Where the first line of a block collection's content starts."""
-        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
-                    for name, span in self.inside(pointer) if name != pointer)
-        return _line_start(self.text, first)
-
-    def colon(self, span: Span) -> int:
-        """The offset of the ``:`` after a mapping value's key."""
-        index = span.key_end
-        while index < len(self.text) and self.text[index] in " \t":
-            index += 1
-        if span.key_start < 0 or index >= len(self.text) or self.text[index] != ":":
-            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
-        return index
 
 def _dash_starts_line(text: str, span: Span) -> bool:
     """Whether a list item is written ``- value`` on a line of its own, its value on that line."""
@@ -294,8 +228,71 @@ def _entry(key: str, value: Any, indent: int, layout: _Layout) -> str:
 
 # --- the edits ----------------------------------------------------------------------------------
 
-class _Editor(_Text):
-    """The edits of one text: each yields candidate texts, best first (see ``_first_reading``)."""
+class _Editor:
+    """A document's text, where each value stands and its indentation habits; and the edits,
+    each yielding candidate texts, best first (see ``_first_reading``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.doc: Document = parse_yaml(text, spans=True)
+        self.spans = self.doc.spans
+        self.data = self.doc.data
+        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
+
+    def column(self, index: int) -> int:
+        return index - _line_start(self.text, index)
+
+    def _habits(self, nl: str) -> _Layout:
+        """How new lines are written: how far a nested mapping is indented, and whether a list
+        under a key is, as the text has them."""
+        step = seq_offset = None
+        for _, span in self.spans.items():
+            if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
+                continue
+            offset = self.column(span.start) - self.column(span.key_start)
+            if span.kind == "mapping" and step is None and offset > 0:
+                step = offset
+            if span.kind == "sequence" and seq_offset is None and offset >= 0:
+                seq_offset = offset
+        step = step or 2
+        return _Layout(step, (step if seq_offset is None else seq_offset) > 0, nl)
+
+    def inside(self, pointer: str) -> Iterator[tuple[str, Span]]:
+        """The spans of ``pointer`` and of everything below it."""
+        prefix = pointer + "/"
+        for name, span in self.spans.items():
+            if name == pointer or name.startswith(prefix):
+                yield name, span
+
+    def literal_end(self, span: Span) -> int:
+        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
+        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
+        return _line_end(self.text, span.start + len(body) - 1)
+
+    def value_end(self, span: Span) -> int:
+        """Where the text of a value ends; -1 for a block collection (its children say)."""
+        if span.kind in ("mapping", "sequence") and span.style == "block":
+            return -1
+        if span.kind == "scalar" and span.style in ("|", ">"):
+            return self.literal_end(span)
+        return span.end
+
+    def content_end(self, pointer: str) -> int:
+        """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
+        return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
+
+    def content_start(self, pointer: str) -> int:
+        """Where the first line of a block collection's content starts."""
+        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
+                    for name, span in self.inside(pointer) if name != pointer)
+        return _line_start(self.text, first)
+
+    def colon(self, span: Span) -> int:
+        """The offset of the ``:`` after a mapping value's key."""
+        colon = re.compile(r"[ \t]*:").match(self.text, span.key_end)
+        if span.key_start < 0 or colon is None:
+            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
+        return colon.end() - 1
 
     def check_path(self, path: Path, *, removing: bool = False) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
@@ -335,21 +332,16 @@ class _Editor(_Text):
             return [[_hint(item, _nth(styles, i)) for i, item in enumerate(value)], _quoted(value)]
         return [_hint(value, _nth(styles, 0)), _quoted(value)]
 
-    def replace_in_flow(self, pointer: str, value: Any) -> Iterator[str]:
-        """The value at ``pointer``, inside a flow collection, rewritten where it stands."""
-        span = self.spans[pointer]
-        lead = " " if span.start == span.end and self.text[span.start - 1:span.start] == ":" else ""
-        for each in self.written(pointer, span, value):
-            yield self.text[:span.start] + lead + str(_inline(each, flow=True)) + self.text[span.end:]
-
     def replace(self, path: Path, value: Any) -> Iterator[str]:
         """Texts with the existing value at ``path`` replaced, best first."""
         text = self.text
         pointer = pointers.join(path)
-        if self.in_flow(path):
-            yield from self.replace_in_flow(pointer, value)
-            return
         span = self.spans[pointer]
+        if self.in_flow(path):  # rewritten where it stands
+            lead = " " if span.start == span.end and text[span.start - 1:span.start] == ":" else ""
+            for each in self.written(pointer, span, value):
+                yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
+            return
         colon = self.colon(span)
         key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
@@ -500,13 +492,9 @@ class _Editor(_Text):
         text = self.text
         pointer = pointers.join(path)
         start, end = self.spans[pointer].key_start, max(self.content_end(pointer), self.spans[pointer].key_end)
-        after = end
-        while text[after:after + 1] in (" ", "\t"):
-            after += 1
-        if text[after:after + 1] == ",":
-            end = after + 1
-            while text[end:end + 1] in (" ", "\t"):
-                end += 1
+        comma = re.compile(r"[ \t]*,[ \t]*").match(text, end)
+        if comma:
+            end = comma.end()
         else:  # the last entry: the comma before it goes, if on the same line
             before = [self.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
                       if span.start < start]
