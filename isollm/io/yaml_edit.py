@@ -221,11 +221,6 @@ def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
     return first.strip(), _lines(rest, indent, layout)
 
 
-def _entry(key: str, value: Any, indent: int, layout: _Layout) -> str:
-    """A new ``key: value`` entry of a block mapping at column ``indent``, as lines."""
-    return _lines(_dump({key: value}, layout, flow=False), indent, layout)
-
-
 # --- the edits ----------------------------------------------------------------------------------
 
 class _Editor:
@@ -439,18 +434,18 @@ class _Editor:
         first_key = min(span.key_start for _, span in children)
         if not _blank_before(text, first_key):
             raise EditError(f"the keys of {_dotted(path[:depth])} do not start their lines")
-        indent = self.column(first_key)
-        at = _next_line(text, self.content_end(parent))
-        gap = "" if at > 0 and text[at - 1] in _BREAKS else self.layout.nl
-        for each in (nested, _quoted(nested)):
-            yield text[:at] + gap + _entry(path[depth], each, indent, self.layout) + text[at:]
+        yield from self.append(_next_line(text, self.content_end(parent)), path[depth], nested, self.column(first_key))
+
+    def append(self, at: int, key: str, value: Any, indent: int) -> Iterator[str]:
+        """Texts with a new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
+        gap = "" if at == 0 or self.text[at - 1] in _BREAKS else self.layout.nl
+        for each in (value, _quoted(value)):
+            entry = _lines(_dump({key: each}, self.layout, flow=False), indent, self.layout)
+            yield self.text[:at] + gap + entry + self.text[at:]
 
     def set(self, path: Path, value: Any) -> Iterator[str]:
         if self.data is None:  # nothing but comments: the first key
-            gap = "" if not self.text or self.text[-1] in _BREAKS else self.layout.nl
-            nested = _nest(path[1:], value)
-            for each in (nested, _quoted(nested)):
-                yield self.text + gap + _entry(path[0], each, 0, self.layout)
+            yield from self.append(len(self.text), path[0], _nest(path[1:], value), 0)
             return
         if not isinstance(self.data, dict):
             raise EditError("the document is not a mapping")
