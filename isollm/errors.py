@@ -122,7 +122,7 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
     rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
     ``issues`` counts)."""
     listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
-    more += sum(i.more for i in issues if isinstance(i, LeftOut))
+    more += not_listed(issues)
     if limit is not None and len(listed) > limit:
         more += len(listed) - limit
         listed = listed[:limit]

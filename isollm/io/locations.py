@@ -57,14 +57,12 @@ class NodeTree:
             items = self.items.get(node)
             if items is None:
                 found = self.members.get((node, token))
-                if found is None:
-                    return None
-                node = found
             else:
                 index = pointers.list_index(token, len(items))
-                if index is None:
-                    return None
-                node = items[index]
+                found = None if index is None else items[index]
+            if found is None:
+                return None
+            node = found
         return node
 
     def pointer(self, node: int, *, replaced: bool = False) -> str | None:
