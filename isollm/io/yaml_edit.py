@@ -42,6 +42,7 @@ UNSET: Any = _Unset()
 """The value of a change that removes its key (see ``diff``)."""
 
 _BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as a line break
+_BREAK = re.compile("\r\n|[" + _BREAKS + "]")
 
 
 class EditError(Exception):
@@ -59,16 +60,14 @@ def _line_start(text: str, index: int) -> int:
 
 
 def _line_end(text: str, index: int) -> int:
-    ends = [found for c in _BREAKS if (found := text.find(c, index)) >= 0]
-    return min(ends, default=len(text))
+    found = _BREAK.search(text, index)
+    return found.start() if found else len(text)
 
 
 def _next_line(text: str, index: int) -> int:
     """Where the line after the one holding ``index`` starts (``len(text)`` on the last line)."""
-    end = _line_end(text, index)
-    if end == len(text):
-        return end
-    return end + (2 if text.startswith("\r\n", end) else 1)
+    found = _BREAK.search(text, index)
+    return found.end() if found else len(text)
 
 
 def _blank_before(text: str, index: int) -> bool:
