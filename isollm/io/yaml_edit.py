@@ -339,7 +339,6 @@ class _Editor:
         colon = self.colon(span)
         key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
-        literal = span.kind == "scalar" and span.style in ("|", ">")
         layout = self.layout
         if block and _blank_before(text, span.start):  # the block's own indentation
             offset = self.column(span.start) - key_indent
@@ -361,7 +360,7 @@ class _Editor:
                 start = end = colon + 1
                 inline = " " + inline if inline else ""
             else:
-                start, end = span.start, (self.literal_end(span) if literal else span.end)
+                start, end = span.start, self.value_end(span)
             if not lines:
                 yield text[:start] + inline + text[end:]
                 continue
