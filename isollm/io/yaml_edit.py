@@ -33,13 +33,8 @@ from isollm.schema import pointer as pointers
 Path = tuple[str, ...]
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-"""The value of a change that removes its key (see ``diff``)."""
+UNSET: Any = pointers.MISSING
+"""The value of a change that removes its key (see ``diff``): no value, as for a pointer to nothing."""
 
 _BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as a line break
 _BREAK = re.compile("\r\n|[" + _BREAKS + "]")
