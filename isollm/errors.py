@@ -85,10 +85,6 @@ class Issue(_IssueFields):
 MAX_LISTED = 100
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 class LeftOut(Issue):
     """Stands, last in a list of problems, for the ``more`` problems that were not listed."""
 
@@ -96,7 +92,8 @@ class LeftOut(Issue):
     listed: int
 
     def __new__(cls, count: int, path: str = "", listed: int = MAX_LISTED) -> Self:
-        self = super().__new__(cls, f"... and {_plural(count, 'more problem')} (only the first {listed} are listed)",
+        problems = "problem" if count == 1 else "problems"
+        self = super().__new__(cls, f"... and {count} more {problems} (only the first {listed} are listed)",
                                keyword="leftOut", path=path)
         self.more = count
         self.listed = listed
