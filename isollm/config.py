@@ -10,7 +10,7 @@ schema's defaults filled in where a value is missing, so a value the user wrote
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from isollm.check import SCHEMA as _SCHEMA
@@ -32,6 +32,7 @@ __all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS"
            "default_config", "exists", "find_project_root", "load", "load_and_validate", "save"]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="_Section")
 
 _PROPS = _SCHEMA["properties"]
 MIN_WORKERS: int = _PROPS["workers"]["minimum"]
@@ -105,6 +106,21 @@ class ZellijConfig(_Section):
     dashboard: _Key[bool] = _Key()
 
 
+class _Sub(Generic[S]):
+    """A section of the config, as a view over its dict (the schema's defaults if it is not one)."""
+
+    def __init__(self, cls: type[S]) -> None:
+        self.cls = cls
+
+    def __get__(self, config: Config, owner: type | None = None) -> S:
+        value = config._data.get(self.cls._name)
+        if not isinstance(value, dict):
+            value = apply_defaults(_PROPS[self.cls._name], {})
+        # The schema: airyra.project "Defaults to the isollm project name".
+        fallbacks = {"project": config._data.get("project")} if self.cls is AiryraConfig else None
+        return self.cls(value, fallbacks)
+
+
 class Config:
     """A project config. Build one with ``default_config`` or ``load``."""
 
@@ -123,29 +139,10 @@ class Config:
         self.path = path
         self._document = document
 
-    def _section(self, cls: type[Any]) -> Any:
-        value = self._data.get(cls._name)
-        if not isinstance(value, dict):
-            value = apply_defaults(_PROPS[cls._name], {})
-        # The schema: airyra.project "Defaults to the isollm project name".
-        fallbacks = {"project": self._data.get("project")} if cls is AiryraConfig else None
-        return cls(value, fallbacks)
-
-    @property
-    def git(self) -> GitConfig:
-        return self._section(GitConfig)  # type: ignore[no-any-return]
-
-    @property
-    def claude(self) -> ClaudeConfig:
-        return self._section(ClaudeConfig)  # type: ignore[no-any-return]
-
-    @property
-    def airyra(self) -> AiryraConfig:
-        return self._section(AiryraConfig)  # type: ignore[no-any-return]
-
-    @property
-    def zellij(self) -> ZellijConfig:
-        return self._section(ZellijConfig)  # type: ignore[no-any-return]
+    git = _Sub(GitConfig)
+    claude = _Sub(ClaudeConfig)
+    airyra = _Sub(AiryraConfig)
+    zellij = _Sub(ZellijConfig)
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
@@ -153,8 +150,7 @@ class Config:
         airyra = data.get("airyra")
         if isinstance(airyra, dict) and "project" not in airyra:
             airyra["project"] = data.get("project")
-        ordered: dict[str, Any] = _schema_order(_SCHEMA, data)
-        return ordered
+        return _schema_order(_SCHEMA, data)  # type: ignore[no-any-return]
 
     def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
         """The problems, in file order, located in the file the config was loaded from (if
@@ -288,10 +284,6 @@ def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool =
     return path
 
 
-if TYPE_CHECKING:
-    from typing import Sequence
-
-
 def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], Any]] | bytes, *,
          original: bytes | None = None, read_from: str | os.PathLike[str] | None = None,
          strict: bool = False, expect: Config | None = None) -> list[Issue]:
@@ -314,7 +306,10 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     raw = read_config_bytes(target) if original is None else original
     data = changes if isinstance(changes, bytes) else _edited(raw, changes, name)
     result, after = _problems(data, name)
-    known = set() if strict else _known_problems(raw, name)
+    try:
+        known = set() if strict else {_sameness(issue) for issue in _problems(raw, name)[1]}
+    except ConfigError as error:  # empty, or only comments: keys can still be added
+        known = {_sameness(issue) for issue in error.issues}
     new = [issue for issue in after if issue.severity == "error" and _sameness(issue) not in known]
     if new:
         raise ValidationError(new, path=name)
@@ -327,14 +322,6 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     return after
 
 
-def _known_problems(raw: bytes, name: str) -> set[tuple[str, str, str]]:
-    try:
-        issues = _problems(raw, name)[1]
-    except ConfigError as error:  # empty, or only comments: keys can still be added
-        issues = error.issues
-    return {_sameness(issue) for issue in issues}
-
-
 def _sameness(issue: Issue) -> tuple[str, str, str]:
     """What makes a problem the same one after an edit: where and which rule, and its message
     with numbers left out (a duplicate key names the line of the first)."""
@@ -345,7 +332,7 @@ def _sameness(issue: Issue) -> tuple[str, str, str]:
 
 def _problems(raw: bytes, name: str) -> tuple[Config, list[Issue]]:
     """The config in ``raw`` and its errors and warnings (all of them), located in ``name``."""
-    config = parse_config_text(decode_utf8(raw, path=name), name)
+    config = parse_config_text(raw, name)
     return config, [*config.issues(None), *config.warning_issues()]
 
 

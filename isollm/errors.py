@@ -60,12 +60,8 @@ class Issue(_IssueFields):
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
         """This issue with the file, line and column it lacks filled in (what it has is kept)."""
-        new_path = self.path or path or ""
-        new_line = self.line if self.line is not None else line
-        new_column = self.column if self.column is not None else column
-        if (new_path, new_line, new_column) == (self.path, self.line, self.column):
-            return self
-        return Issue(self.message, self.pointer, new_line, new_column, self.keyword, new_path, self.severity)
+        return self._replace(path=self.path or path or "", line=self.line if self.line is not None else line,
+                             column=self.column if self.column is not None else column)
 
     def where(self, path: str | None = None) -> str:
         """``PATH:LINE:COL`` (as much of it as is known; ``path`` overrides the issue's own)."""
@@ -81,22 +77,12 @@ class Issue(_IssueFields):
 
     def to_dict(self) -> dict[str, Any]:
         """The fields ``--format json`` reports for a problem of a file."""
-        return {
-            "message": self.message,
-            "pointer": self.pointer,
-            "line": self.line,
-            "column": self.column,
-            "keyword": self.keyword,
-        }
+        return {field: getattr(self, field) for field in ("message", "pointer", "line", "column", "keyword")}
 
 
 # At most this many problems of one file are listed (the first by position); the rest are
 # counted. A file of 99,000 bad values is told in a screenful, and explaining stops there.
 MAX_LISTED = 100
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class LeftOut(Issue):
@@ -106,7 +92,8 @@ class LeftOut(Issue):
     listed: int
 
     def __new__(cls, count: int, path: str = "", listed: int = MAX_LISTED) -> Self:
-        self = super().__new__(cls, f"... and {_plural(count, 'more problem')} (only the first {listed} are listed)",
+        problems = "problem" if count == 1 else "problems"
+        self = super().__new__(cls, f"... and {count} more {problems} (only the first {listed} are listed)",
                                keyword="leftOut", path=path)
         self.more = count
         self.listed = listed
@@ -132,7 +119,7 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
     rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
     ``issues`` counts)."""
     listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
-    more += sum(i.more for i in issues if isinstance(i, LeftOut))
+    more += not_listed(issues)
     if limit is not None and len(listed) > limit:
         more += len(listed) - limit
         listed = listed[:limit]

@@ -11,7 +11,8 @@ Memory is then a constant per value, whatever the depth or the length of the key
 
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterator, TypeVar
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
 
 from isollm.schema import pointer as pointers
 
@@ -56,14 +57,12 @@ class NodeTree:
             items = self.items.get(node)
             if items is None:
                 found = self.members.get((node, token))
-                if found is None:
-                    return None
-                node = found
             else:
                 index = pointers.list_index(token, len(items))
-                if index is None:
-                    return None
-                node = items[index]
+                found = None if index is None else items[index]
+            if found is None:
+                return None
+            node = found
         return node
 
     def pointer(self, node: int, *, replaced: bool = False) -> str | None:
@@ -80,7 +79,7 @@ class NodeTree:
         return pointers.join(reversed(tokens))
 
 
-class Located(Generic[V]):
+class Located(Mapping[str, V]):
     """A read-only mapping from pointer to what was recorded for that value (``doc.values["/git"]``)."""
 
     __slots__ = ("tree", "by_node")
@@ -90,50 +89,26 @@ class Located(Generic[V]):
         self.by_node: dict[int, V] = {} if by_node is None else by_node
 
     def __getitem__(self, pointer: str) -> V:
-        node = self.tree.find(pointer) if self.by_node else None
+        node = self.tree.find(pointer) if self.by_node and isinstance(pointer, str) else None
         if node is None or node not in self.by_node:
             raise KeyError(pointer)
         return self.by_node[node]
 
-    def get(self, pointer: str, default: V | None = None) -> V | None:
-        node = self.tree.find(pointer) if self.by_node else None
-        return self.by_node.get(node, default) if node is not None else default
-
-    def __contains__(self, pointer: object) -> bool:
-        if not isinstance(pointer, str) or not self.by_node:
-            return False
-        node = self.tree.find(pointer)
-        return node is not None and node in self.by_node
-
     def __len__(self) -> int:
         return sum(1 for _ in self.items())
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # without building a pointer
         return bool(self.by_node)
 
     def __iter__(self) -> Iterator[str]:
         return (pointer for pointer, _ in self.items())
 
-    def items(self) -> Iterator[tuple[str, V]]:
-        """(pointer, value) in document order; each pointer is built as it is reached."""
-        return self.select(lambda value: True)
-
-    def select(self, keep: Callable[[V], bool]) -> Iterator[tuple[str, V]]:
-        """The items whose value passes ``keep``: only their pointers are built."""
+    def items(self) -> Iterator[tuple[str, V]]:  # type: ignore[override]
+        """(pointer, value) in document order; each pointer is built as it is reached (not looked up)."""
         for node, value in self.by_node.items():
-            if keep(value):
-                pointer = self.tree.pointer(node)
-                if pointer is not None:
-                    yield pointer, value
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Located):
-            other = dict(other.items())
-        if not isinstance(other, dict):
-            return NotImplemented
-        return dict(self.items()) == other
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content, like a dict
+            pointer = self.tree.pointer(node)
+            if pointer is not None:
+                yield pointer, value
 
     def __repr__(self) -> str:
         return f"Located({dict(self.items())!r})"

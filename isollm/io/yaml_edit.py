@@ -20,7 +20,8 @@ from __future__ import annotations
 import copy
 import difflib
 import math
-from typing import Any, Iterator, Mapping, Sequence
+import re
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import yaml
 
@@ -32,15 +33,11 @@ from isollm.schema import pointer as pointers
 Path = tuple[str, ...]
 
 
-class _Unset:
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-"""The value of a change that removes its key (see ``diff``)."""
+UNSET: Any = pointers.MISSING
+"""The value of a change that removes its key (see ``diff``): no value, as for a pointer to nothing."""
 
 _BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as a line break
+_BREAK = re.compile("\r\n|[" + _BREAKS + "]")
 
 
 class EditError(Exception):
@@ -58,88 +55,20 @@ def _line_start(text: str, index: int) -> int:
 
 
 def _line_end(text: str, index: int) -> int:
-    ends = [found for c in _BREAKS if (found := text.find(c, index)) >= 0]
-    return min(ends, default=len(text))
+    found = _BREAK.search(text, index)
+    return found.start() if found else len(text)
 
 
 def _next_line(text: str, index: int) -> int:
     """Where the line after the one holding ``index`` starts (``len(text)`` on the last line)."""
-    end = _line_end(text, index)
-    if end == len(text):
-        return end
-    return end + (2 if text.startswith("\r\n", end) else 1)
+    found = _BREAK.search(text, index)
+    return found.end() if found else len(text)
 
 
 def _blank_before(text: str, index: int) -> bool:
     """Whether only indentation stands before ``index`` on its line."""
     return not text[_line_start(text, index):index].strip(" ")
 
-
-class _Text:
-    """A document's text with where each value stands, and its indentation habits."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.doc: Document = parse_yaml(text, spans=True)
-        self.spans = self.doc.spans
-        self.nl = "\r\n" if "\r\n" in text else "\n"
-        self.step, self.seq_offset = self._habits()
-
-    def column(self, index: int) -> int:
-        return index - _line_start(self.text, index)
-
-    def _habits(self) -> tuple[int, int]:
-        """(how far a nested mapping is indented, how far a list under a key is), as written."""
-        step = seq_offset = None
-        for _, span in self.spans.items():
-            if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
-                continue
-            offset = self.column(span.start) - self.column(span.key_start)
-            if span.kind == "mapping" and step is None and offset > 0:
-                step = offset
-            if span.kind == "sequence" and seq_offset is None and offset >= 0:
-                seq_offset = offset
-        step = step or 2
-        return step, step if seq_offset is None else seq_offset
-
-    def inside(self, pointer: str) -> Iterator[tuple[str, Span]]:
-        """The spans of ``pointer`` and of everything below it."""
-        prefix = pointer + "/"
-        for name, span in self.spans.items():
-            if name == pointer or name.startswith(prefix):
-                yield name, span
-
-    def literal_end(self, span: Span) -> int:
-        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
-        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
-        return _line_end(self.text, span.start + len(body) - 1)
-
-    def value_end(self, span: Span) -> int:
-        """Where the text of a value ends; -1 for a block collection (its children say)."""
-        if span.kind in ("mapping", "sequence") and span.style == "block":
-            return -1
-        if span.kind == "scalar" and span.style in ("|", ">"):
-            return self.literal_end(span)
-        return span.end
-
-    def content_end(self, pointer: str) -> int:
-        """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
-        return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
-
-    def content_start(self, pointer: str) -> int:
-        """Where the first line of a block collection's content starts."""
-        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
-                    for name, span in self.inside(pointer) if name != pointer)
-        return _line_start(self.text, first)
-
-    def colon(self, span: Span) -> int:
-        """The offset of the ``:`` after a mapping value's key."""
-        index = span.key_end
-        while index < len(self.text) and self.text[index] in " \t":
-            index += 1
-        if span.key_start < 0 or index >= len(self.text) or self.text[index] != ":":
-            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
-        return index
 
 def _dash_starts_line(text: str, span: Span) -> bool:
     """Whether a list item is written ``- value`` on a line of its own, its value on that line."""
@@ -195,13 +124,6 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _reads_as(text: str, expected: Any) -> bool:
-    try:
-        return same(parse_yaml(text).data, expected)
-    except YamlError:
-        return False
-
-
 # --- writing values -----------------------------------------------------------------------------
 
 class _Hinted(str):
@@ -210,7 +132,12 @@ class _Hinted(str):
     style = ""
 
 
-def _hint(value: Any, style: str | None) -> Any:
+def _nth(styles: list[str], index: int) -> str:
+    """The style of item ``index`` of a list written in ``styles`` (past the end: the last one's)."""
+    return styles[min(index, len(styles) - 1)] if styles else ""
+
+
+def _hint(value: Any, style: str) -> Any:
     if not isinstance(value, str) or style not in ("'", '"', "|", ">"):
         return value
     hinted = _Hinted(value)
@@ -248,19 +175,18 @@ def _represent_hinted(dumper: _Dumper, data: _Hinted) -> yaml.ScalarNode:
 _Dumper.add_representer(_Hinted, _represent_hinted)
 
 
-class _Layout:
+class _Layout(NamedTuple):
     """How new lines are written: indentation step, lists indented under their key or not, line break."""
 
-    def __init__(self, step: int = 2, indent_lists: bool = False, nl: str = "\n") -> None:
-        self.step = min(max(step, 2), 9)  # what PyYAML accepts
-        self.indent_lists = indent_lists
-        self.nl = nl
+    step: int = 2
+    indent_lists: bool = False
+    nl: str = "\n"
 
 
 def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     dumper = _IndentedDumper if layout.indent_lists else _Dumper
     text = yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
-                     indent=layout.step, width=1 << 30)
+                     indent=min(max(layout.step, 2), 9), width=1 << 30)  # PyYAML's bounds
     return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
 
 
@@ -289,29 +215,83 @@ def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
     return first.strip(), _lines(rest, indent, layout)
 
 
-def _entry(key: str, value: Any, indent: int, layout: _Layout) -> str:
-    """A new ``key: value`` entry of a block mapping at column ``indent``, as lines."""
-    return _lines(_dump({key: value}, layout, flow=False), indent, layout)
-
-
 # --- the edits ----------------------------------------------------------------------------------
 
 class _Editor:
+    """A document's text, where each value stands and its indentation habits; and the edits,
+    each yielding candidate texts, best first (see ``_first_reading``)."""
+
     def __init__(self, text: str) -> None:
-        self.t = _Text(text)
         self.text = text
-        self.data = self.t.doc.data
-        self.layout = _Layout(self.t.step, self.t.seq_offset > 0, self.t.nl)
+        self.doc: Document = parse_yaml(text, spans=True)
+        self.spans = self.doc.spans
+        self.data = self.doc.data
+        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
+
+    def column(self, index: int) -> int:
+        return index - _line_start(self.text, index)
+
+    def _habits(self, nl: str) -> _Layout:
+        """How new lines are written: how far a nested mapping is indented, and whether a list
+        under a key is, as the text has them."""
+        step = seq_offset = None
+        for _, span in self.spans.items():
+            if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
+                continue
+            offset = self.column(span.start) - self.column(span.key_start)
+            if span.kind == "mapping" and step is None and offset > 0:
+                step = offset
+            if span.kind == "sequence" and seq_offset is None and offset >= 0:
+                seq_offset = offset
+        step = step or 2
+        return _Layout(step, (step if seq_offset is None else seq_offset) > 0, nl)
+
+    def inside(self, pointer: str) -> Iterator[tuple[str, Span]]:
+        """The spans of ``pointer`` and of everything below it."""
+        prefix = pointer + "/"
+        for name, span in self.spans.items():
+            if name == pointer or name.startswith(prefix):
+                yield name, span
+
+    def literal_end(self, span: Span) -> int:
+        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
+        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
+        return _line_end(self.text, span.start + len(body) - 1)
+
+    def value_end(self, span: Span) -> int:
+        """Where the text of a value ends; -1 for a block collection (its children say)."""
+        if span.kind in ("mapping", "sequence") and span.style == "block":
+            return -1
+        if span.kind == "scalar" and span.style in ("|", ">"):
+            return self.literal_end(span)
+        return span.end
+
+    def content_end(self, pointer: str) -> int:
+        """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
+        return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
+
+    def content_start(self, pointer: str) -> int:
+        """Where the first line of a block collection's content starts."""
+        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
+                    for name, span in self.inside(pointer) if name != pointer)
+        return _line_start(self.text, first)
+
+    def colon(self, span: Span) -> int:
+        """The offset of the ``:`` after a mapping value's key."""
+        colon = re.compile(r"[ \t]*:").match(self.text, span.key_end)
+        if span.key_start < 0 or colon is None:
+            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
+        return colon.end() - 1
 
     def check_path(self, path: Path, *, removing: bool = False) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
         a section written as an alias of another value, a key written twice (but the one removed)."""
         for level in range(1, len(path)):
-            span = self.t.spans.get(pointers.join(path[:level]))
+            span = self.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind == "alias":
                 raise EditError(f"{_dotted(path[:level])} is an alias ({self.text[span.start:span.end]}) of "
                                 f"a value written elsewhere; write it out in full first")
-        for duplicate in self.t.doc.duplicates:
+        for duplicate in self.doc.duplicates:
             if removing and duplicate.pointer == pointers.join(path):
                 continue
             if (pointers.join(path) + "/").startswith(duplicate.pointer + "/"):
@@ -320,7 +300,7 @@ class _Editor:
 
     def in_flow(self, path: Path) -> bool:
         """Whether the value at ``path`` stands inside a flow collection (``{a: 1}``, ``[a]``)."""
-        return any(getattr(self.t.spans.get(pointers.join(path[:level])), "style", "") == "flow"
+        return any(getattr(self.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
     def styles(self, pointer: str, span: Span) -> list[str]:
@@ -329,42 +309,34 @@ class _Editor:
             return [s.style for name, s in self.children(pointer) if s.kind == "scalar"]
         return [span.style] if span.kind == "scalar" else []
 
-    def hinted(self, value: Any, styles: list[str]) -> Any:
-        """``value`` with its strings in the old value's styles (an item's, or the last item's)."""
-        if isinstance(value, list):
-            return [_hint(item, styles[min(i, len(styles) - 1)] if styles else None) for i, item in enumerate(value)]
-        return _hint(value, styles[0] if styles else None)
-
     def children(self, pointer: str) -> list[tuple[str, Span]]:
-        return [(name, span) for name, span in self.t.inside(pointer)
+        return [(name, span) for name, span in self.inside(pointer)
                 if name != pointer and name.count("/") == pointer.count("/") + 1]
 
     def written(self, pointer: str, span: Span, value: Any) -> list[Any]:
-        """``value`` to write over the value at ``pointer``: in its old styles, then double-quoted."""
-        return [self.hinted(value, self.styles(pointer, span)), _quoted(value)]
-
-    def replace_in_flow(self, pointer: str, value: Any) -> Iterator[str]:
-        """The value at ``pointer``, inside a flow collection, rewritten where it stands."""
-        span = self.t.spans[pointer]
-        lead = " " if span.start == span.end and self.text[span.start - 1:span.start] == ":" else ""
-        for each in self.written(pointer, span, value):
-            yield self.text[:span.start] + lead + str(_inline(each, flow=True)) + self.text[span.end:]
+        """``value`` to write over the value at ``pointer``: in its old styles (an item in its
+        item's, or the last item's), then double-quoted."""
+        styles = self.styles(pointer, span)
+        if isinstance(value, list):
+            return [[_hint(item, _nth(styles, i)) for i, item in enumerate(value)], _quoted(value)]
+        return [_hint(value, _nth(styles, 0)), _quoted(value)]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
         """Texts with the existing value at ``path`` replaced, best first."""
-        text, t = self.text, self.t
+        text = self.text
         pointer = pointers.join(path)
-        if self.in_flow(path):
-            yield from self.replace_in_flow(pointer, value)
+        span = self.spans[pointer]
+        if self.in_flow(path):  # rewritten where it stands
+            lead = " " if span.start == span.end and text[span.start - 1:span.start] == ":" else ""
+            for each in self.written(pointer, span, value):
+                yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
             return
-        span = t.spans[pointer]
-        colon = t.colon(span)
-        key_indent = t.column(span.key_start)
+        colon = self.colon(span)
+        key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
-        literal = span.kind == "scalar" and span.style in ("|", ">")
         layout = self.layout
         if block and _blank_before(text, span.start):  # the block's own indentation
-            offset = t.column(span.start) - key_indent
+            offset = self.column(span.start) - key_indent
             layout = _Layout(offset or layout.step, offset > 0 if span.kind == "sequence" else layout.indent_lists,
                              layout.nl)
         if block and span.kind == "sequence":
@@ -375,7 +347,7 @@ class _Editor:
             else:
                 inline, lines = _below(each, key_indent, layout)
             if block:
-                start, end = t.content_start(pointer), _next_line(text, t.content_end(pointer))
+                start, end = self.content_start(pointer), _next_line(text, self.content_end(pointer))
                 head = text[:colon + 1] + (" " + inline if inline else "")
                 yield head + text[colon + 1:start] + lines + text[end:]
                 continue
@@ -383,7 +355,7 @@ class _Editor:
                 start = end = colon + 1
                 inline = " " + inline if inline else ""
             else:
-                start, end = span.start, (t.literal_end(span) if literal else span.end)
+                start, end = span.start, self.value_end(span)
             if not lines:
                 yield text[:start] + inline + text[end:]
                 continue
@@ -399,19 +371,19 @@ class _Editor:
         if not isinstance(value, list) or not value or \
                 any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in value):
             return
-        t, nl = self.t, self.layout.nl
+        nl = self.layout.nl
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
         old = _get(self.data, tuple(pointers.split(pointer)))[1]
-        items = [t.spans[f"{pointer}/{i}"] for i in range(len(old))]
+        items = [self.spans[f"{pointer}/{i}"] for i in range(len(old))]
         if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or not _dash_starts_line(text, s)
                for s in items):
             return
         starts = [_line_start(text, s.start) for s in items]
         ends = [_next_line(text, s.end) for s in items]
-        indent = t.column(text.rindex("-", starts[0], items[0].start))
-        styles = self.styles(pointer, t.spans[pointer])
+        indent = self.column(text.rindex("-", starts[0], items[0].start))
+        styles = self.styles(pointer, self.spans[pointer])
 
         def token(v: Any) -> tuple[str, str]:
             return type(v).__name__, repr(v)
@@ -431,43 +403,42 @@ class _Editor:
                         written = _inline(write(value[j], items[i].style), flow=False, layout=self.layout)
                         out.append(text[starts[i]:items[i].start] + str(written) + text[items[i].end:ends[i]])
                     elif j < j2:
-                        style = styles[min(j, len(styles) - 1)] if styles else ""
-                        written = _inline(write(value[j], style), flow=False, layout=self.layout)
+                        written = _inline(write(value[j], _nth(styles, j)), flow=False, layout=self.layout)
                         out.append(" " * indent + "- " + str(written) + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
         """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
-        text, t = self.text, self.t
+        text = self.text
         parent = pointers.join(path[:depth])
         nested = _nest(path[depth + 1:], value)
         children = self.children(parent)
-        if t.spans[parent].style == "flow":
-            span = t.spans[parent]
+        if self.spans[parent].style == "flow":
+            span = self.spans[parent]
             for each in (nested, _quoted(nested)):
                 entry = str(_inline({path[depth]: each}, flow=True))[1:-1]
                 if not children:
                     yield text[:span.start] + "{" + entry + "}" + text[span.end:]
                     continue
-                at = t.content_end(max(children, key=lambda child: child[1].start)[0])
+                at = self.content_end(max(children, key=lambda child: child[1].start)[0])
                 yield text[:at] + ", " + entry + text[at:]
             return
         first_key = min(span.key_start for _, span in children)
         if not _blank_before(text, first_key):
             raise EditError(f"the keys of {_dotted(path[:depth])} do not start their lines")
-        indent = t.column(first_key)
-        at = _next_line(text, t.content_end(parent))
-        gap = "" if at > 0 and text[at - 1] in _BREAKS else self.layout.nl
-        for each in (nested, _quoted(nested)):
-            yield text[:at] + gap + _entry(path[depth], each, indent, self.layout) + text[at:]
+        yield from self.append(_next_line(text, self.content_end(parent)), path[depth], nested, self.column(first_key))
+
+    def append(self, at: int, key: str, value: Any, indent: int) -> Iterator[str]:
+        """Texts with a new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
+        gap = "" if at == 0 or self.text[at - 1] in _BREAKS else self.layout.nl
+        for each in (value, _quoted(value)):
+            entry = _lines(_dump({key: each}, self.layout, flow=False), indent, self.layout)
+            yield self.text[:at] + gap + entry + self.text[at:]
 
     def set(self, path: Path, value: Any) -> Iterator[str]:
         if self.data is None:  # nothing but comments: the first key
-            gap = "" if not self.text or self.text[-1] in _BREAKS else self.layout.nl
-            nested = _nest(path[1:], value)
-            for each in (nested, _quoted(nested)):
-                yield self.text + gap + _entry(path[0], each, 0, self.layout)
+            yield from self.append(len(self.text), path[0], _nest(path[1:], value), 0)
             return
         if not isinstance(self.data, dict):
             raise EditError("the document is not a mapping")
@@ -483,9 +454,9 @@ class _Editor:
             raise EditError(f"{_dotted(path[:depth])} is not a mapping")
 
     def unset(self, path: Path) -> Iterator[str]:
-        text, t = self.text, self.t
+        text = self.text
         self.check_path(path, removing=True)
-        if self.in_flow(path) and self.t.spans[pointers.join(path)].key_start >= 0:
+        if self.in_flow(path) and self.spans[pointers.join(path)].key_start >= 0:
             yield self.unset_in_flow(path)
             return
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
@@ -494,30 +465,26 @@ class _Editor:
             yield from self.replace(path[:-1], {})
             return
         pointer = pointers.join(path)
-        span = t.spans[pointer]
+        span = self.spans[pointer]
         if span.key_start < 0:
             raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         start = _line_start(text, span.key_start)
-        end = _next_line(text, max(t.content_end(pointer), span.key_end))
-        yield text[:start] + text[self.comments_below(end, t.column(span.key_start)):]
+        end = _next_line(text, max(self.content_end(pointer), span.key_end))
+        yield text[:start] + text[self.comments_below(end, self.column(span.key_start)):]
 
     def unset_in_flow(self, path: Path) -> str:
         """The text without the entry ``path`` of a flow mapping: with its comma, and with its
         line(s) and comment when it has them to itself; a trailing comma may stay (``{a: 1,}``)."""
-        text, t = self.text, self.t
+        text = self.text
         pointer = pointers.join(path)
-        start, end = t.spans[pointer].key_start, max(t.content_end(pointer), t.spans[pointer].key_end)
-        after = end
-        while text[after:after + 1] in (" ", "\t"):
-            after += 1
-        if text[after:after + 1] == ",":
-            end = after + 1
-            while text[end:end + 1] in (" ", "\t"):
-                end += 1
+        start, end = self.spans[pointer].key_start, max(self.content_end(pointer), self.spans[pointer].key_end)
+        comma = re.compile(r"[ \t]*,[ \t]*").match(text, end)
+        if comma:
+            end = comma.end()
         else:  # the last entry: the comma before it goes, if on the same line
-            before = [t.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
+            before = [self.content_end(name) for name, span in self.children(pointers.join(path[:-1]))
                       if span.start < start]
             if before and _line_end(text, max(before)) >= start:
                 start = max(before)
@@ -539,8 +506,11 @@ class _Editor:
 
 def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     for candidate in candidates:
-        if _reads_as(candidate, expected):
-            return candidate
+        try:
+            if same(parse_yaml(candidate).data, expected):
+                return candidate
+        except YamlError:
+            continue
     raise EditError("it would change other values too (an anchor used elsewhere?)")
 
 
@@ -562,7 +532,7 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
     bom, body = _bom(text)
     editor = _Editor(body)
     depth, old = _get(editor.data, path)
-    aliased = getattr(editor.t.spans.get(pointers.join(path)), "kind", "") == "alias"
+    aliased = getattr(editor.spans.get(pointers.join(path)), "kind", "") == "alias"
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
         for change, new in diff(old, value, path):
             text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
@@ -581,7 +551,7 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     expected = _with(editor.data, path, UNSET)
     if expected == {} and len(path) == 1:
         expected = None  # no key left: an empty document
-    if any(duplicate.pointer == pointers.join(path) for duplicate in editor.t.doc.duplicates):
+    if any(duplicate.pointer == pointers.join(path) for duplicate in editor.doc.duplicates):
         # Written more than once: the last goes, then the others, and what is left must hold.
         return _first_reading(iter([unset_value(bom + next(editor.unset(path)), path)]), expected)
     return bom + _first_reading(editor.unset(path), expected)

@@ -11,16 +11,15 @@ is left byte for byte as it was.
 
 from __future__ import annotations
 
-import math
 import sys
-from pathlib import Path
 from typing import Any
 
 from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
                                         project_root)
-from isollm.config import CONFIG_FILE_NAME, edit, parse_config_text, read_config_bytes
+from isollm.check import read_config
+from isollm.config import CONFIG_FILE_NAME, edit, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
-from isollm.io.yamlio import decode_utf8, dump_yaml, parse_yaml
+from isollm.io.yamlio import dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
@@ -64,12 +63,11 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     as something other than what was typed (``07`` as 7, ``~`` as null) is refused.
     """
     if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
-        quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
-        if quoted:
+        if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
             try:
                 value = parse_yaml(text).data
             except YamlError:
-                value = None
+                return text
             if isinstance(value, str):
                 return value
         return text
@@ -89,20 +87,16 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
 
 
 def _print_value(value: Any) -> None:
-    if value is None:
-        return
+    from isollm.io.yaml_edit import scalar_text
+
     if isinstance(value, str):
         # Escaped as config show's YAML escapes it: a value can hold terminal escapes and bidi controls.
         value = printable_text(value)
         sys.stdout.write(value if value.endswith("\n") else value + "\n")
-    elif isinstance(value, bool):
-        print("true" if value else "false")
-    elif isinstance(value, float) and not math.isfinite(value):
-        print(".nan" if math.isnan(value) else ".inf" if value > 0 else "-.inf")  # as YAML writes them
-    elif isinstance(value, (int, float)):
-        print(value)
-    else:
+    elif isinstance(value, (dict, list)):
         sys.stdout.write(dump_yaml(value))
+    elif value is not None:
+        print(scalar_text(value))  # as YAML writes it: true, .nan
 
 
 def get_value(key: str, directory: str | None = None) -> int:
@@ -119,28 +113,18 @@ def get_value(key: str, directory: str | None = None) -> int:
     return 0
 
 
-def _read(path: Path, shown: str) -> tuple[bytes, str] | None:
-    """The config's bytes and text (without a byte order mark); None, reported, if it is not a config."""
-    try:
-        raw = read_config_bytes(path)
-        text = decode_utf8(raw)
-        parse_config_text(text, shown)
-    except ConfigError as error:
-        print_issues(shown, error.issues)
-        return None
-    return raw, text
-
-
 def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = None) -> int:
     """Make ``change`` through ``isollm.config.edit``; print the problems the file still has.
     ``unknown``: the error for a key the schema does not know, raised unless the file has it."""
     path = project_root() / CONFIG_FILE_NAME
     shown = display_path(path)
-    current = _read(path, shown)
-    if current is None:
+    try:
+        raw = read_config_bytes(path)
+        written = read_config(raw, shown).data
+    except ConfigError as error:  # not a config: nothing to change
+        print_issues(shown, error.issues)
         return 1
-    raw, text = current
-    if unknown is not None and not _written(parse_yaml(text).data, change[0]):
+    if unknown is not None and not _written(written, change[0]):
         raise unknown
     try:
         remaining = edit(shown, [change], original=raw)
