@@ -9,7 +9,7 @@ counted without being explained. Each part is a ``Fault``.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from isollm.schema.decide import check_within
 from isollm.schema.keywords import host_port_conflicts
@@ -24,22 +24,15 @@ _DESCENT = ("properties", "additionalProperties", "items")
 _NOT_OWN = frozenset({*_DESCENT, "hostPortsDistinct"})
 
 
-class Fault:
+class Fault(NamedTuple):
     """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to
     explain it with, the whole schema of that value (``node_schema``), and how (``kind``)."""
 
-    __slots__ = ("tokens", "instance", "schema", "node_schema", "kind")
-
-    def __init__(self, tokens: tuple[str | int, ...], instance: Any, schema: Any, node_schema: Any,
-                 kind: str) -> None:
-        self.tokens = tokens
-        self.instance = instance
-        self.schema = schema
-        self.node_schema = node_schema
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"Fault({self.tokens!r}, {self.kind})"
+    tokens: tuple[str | int, ...]
+    instance: Any
+    schema: Any
+    node_schema: Any
+    kind: str
 
 
 def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
