@@ -86,13 +86,6 @@ def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, 
     return fd
 
 
-def _close(fd: int) -> None:
-    try:
-        os.close(fd)
-    except OSError:
-        pass  # a read-only directory descriptor: nothing can be lost, and it is released either way
-
-
 def _open(dir_fd: int, name: str, path: Path, kind: str) -> int:
     """A descriptor of the file. A symlink planted at a state path is refused, not followed, and a
     pipe or device is refused rather than read (it could block or never end)."""
@@ -177,13 +170,17 @@ def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
 
 
-def _json_files(fd: int, directory: Path) -> list[str]:
-    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
+def _names(fd: int, directory: Path) -> list[str]:
+    """The names in the open ``directory``, sorted."""
     try:
-        with os.scandir(fd) as entries:
-            return sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
+        return sorted(os.listdir(fd))
     except OSError as error:
         raise StateError(f"{directory}: cannot list: {error.strerror}") from error
+
+
+def _json_files(fd: int, directory: Path) -> list[str]:
+    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
+    return [name for name in _names(fd, directory) if name.endswith(SUFFIX) and not name.startswith(".")]
 
 
 Record = TypeVar("Record")
@@ -265,7 +262,7 @@ class FileState:
             yield fd
         finally:
             if fd is not None:
-                _close(fd)
+                os.close(fd)
 
     @contextmanager
     def _subdirectory(self, name: str, shown: Path, what: str, *, create: bool = False) -> Iterator[int | None]:
@@ -277,7 +274,7 @@ class FileState:
                 yield fd
             finally:
                 if fd is not None:
-                    _close(fd)
+                    os.close(fd)
 
     def _workers_directory(self, *, create: bool = False) -> ContextManager[int | None]:
         """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
@@ -500,12 +497,7 @@ class FileState:
         with opener() as fd:
             if fd is None:
                 return []
-            try:
-                with os.scandir(fd) as entries:
-                    names = [entry.name for entry in entries]
-            except OSError as error:
-                raise StateError(f"{directory}: cannot list: {error.strerror}") from error
-            for name in names:
+            for name in _names(fd, directory):
                 if _is_stale_temp(fd, name, cutoff) and _unlink(fd, name, directory / name):
                     removed.append(directory / name)
         return removed

@@ -26,13 +26,6 @@ from isollm.schema.messages import schema_message
 Migration = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def _bump(to: int) -> Migration:
-    """A migration that changes nothing but the version number."""
-    def migrate(data: dict[str, Any], path: str) -> dict[str, Any]:
-        return {**data, "version": to}
-    return migrate
-
-
 def _project_root(path: str) -> str:
     """The project a state file belongs to: the directory holding its state directory."""
     return os.path.dirname(os.path.dirname(os.path.abspath(path))) if path else ""
@@ -56,7 +49,7 @@ def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
 
 MIGRATIONS: dict[str, dict[int, Migration]] = {
     "session": {0: session_from_isollm_up},
-    "worker": {0: _bump(1)},
+    "worker": {0: lambda data, path: {**data, "version": 1}},  # the structure is version 1's
     "task": {},  # version 0 (no version written, as the Go isollm writes it) is the only one so far
 }
 
