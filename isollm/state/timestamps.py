@@ -61,12 +61,8 @@ def format_timestamp(value: Any) -> Any:
         # instant in UTC, rather than an offset cut to the minute naming another instant.
         value = value.astimezone(timezone.utc)
     nanos = value.microsecond * 1000 + (getattr(value, "nanosecond", 0) % 1000)
-    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    text = datetime.isoformat(value.replace(microsecond=0, tzinfo=None))
     if nanos:
         text += "." + f"{nanos:09d}".rstrip("0")
-    offset = value.utcoffset() or timedelta(0)
-    if not offset:
-        return text + "Z"
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return text + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    # isoformat ends with the offset as RFC 3339 writes it (+HH:MM): it has no seconds here.
+    return text + ("Z" if not value.utcoffset() else datetime.isoformat(value)[-6:])
