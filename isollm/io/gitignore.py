@@ -19,11 +19,7 @@ _EQUIVALENT = {STATE_DIR, f"{STATE_DIR}/", f"/{STATE_DIR}", f"/{STATE_DIR}/"}
 
 def has_entry(content: bytes) -> bool:
     """Whether ``content`` (a .gitignore) already ignores the state directory."""
-    for raw in content.splitlines():
-        line = raw.decode("utf-8", "replace").strip()
-        if line in _EQUIVALENT:
-            return True
-    return False
+    return any(line.decode("utf-8", "replace").strip() in _EQUIVALENT for line in content.splitlines())
 
 
 class GitignoreIsSymlinkError(SymlinkRefusedError):
