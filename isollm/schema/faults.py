@@ -20,8 +20,9 @@ OWN = "own"                # a mapping or list against its schema's own rules (i
 UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
 HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
 
-_DESCENT = ("properties", "additionalProperties", "items")
-_NOT_OWN = frozenset({*_DESCENT, "hostPortsDistinct"})
+# The keywords that apply to a value's members (and hostPortsDistinct, told apart): the rest
+# are the rules of the mapping or list itself.
+_NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsDistinct"})
 
 
 class Fault(NamedTuple):
@@ -33,12 +34,6 @@ class Fault(NamedTuple):
     schema: Any
     node_schema: Any
     kind: str
-
-
-def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without the keywords that apply to its members, nor ``hostPortsDistinct``
-    (told apart): the rules of the mapping or list itself."""
-    return {k: v for k, v in schema.items() if k not in _NOT_OWN}
 
 
 def faults(root: dict[str, Any], instance: Any, *, known_invalid: bool = False) -> Iterator[Fault]:
@@ -61,7 +56,7 @@ def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | 
         yield Fault(tokens, instance, schema, schema, WHOLE)
         return
     found = False
-    own = own_rules(schema)
+    own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
         found = True
         yield Fault(tokens, instance, own, schema, OWN)
