@@ -104,12 +104,10 @@ def _example(schema: dict[str, Any]) -> Any:
 def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
     spec = schema.get("hostPortsDistinct")
     if spec:
-        def dotted(location: str) -> str:
-            return "`" + pointer.dotted(location) + "`"
-        reserved = ", ".join(dotted(p) for p in spec.get("reserved", []))
+        reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))
         yield "## Rules across keys\n"
         avoid = f", and differ from {reserved} (its default when not set)" if reserved else ""
-        yield f"- The host ports in {dotted(spec['list'])} are all different{avoid}.\n"
+        yield f"- The host ports in `{pointer.dotted(spec['list'])}` are all different{avoid}.\n"
 
 
 def render(name: str = "config") -> str:

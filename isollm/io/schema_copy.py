@@ -59,11 +59,6 @@ def modeline_schema(raw: bytes) -> tuple[str, int] | None:
     return None
 
 
-def names_copy(value: str) -> bool:
-    """Whether a modeline value is the relative path of the schema copy."""
-    return not value.startswith(("/", "file:", "http")) and os.path.normpath(value) == SCHEMA_COPY
-
-
 def modeline_issues(raw: bytes) -> list[Issue]:
     """A warning for a modeline naming the unpublished URL an earlier ``isollm init`` wrote."""
     found = modeline_schema(raw)
@@ -135,6 +130,7 @@ def refresh_for_config(config_path: str | os.PathLike[str], raw: bytes | None = 
     except OSError:
         return None
     found = modeline_schema(head)
-    if found is None or not names_copy(found[0]):
+    # Only a modeline naming the copy by its relative path.
+    if found is None or found[0].startswith(("/", "file:", "http")) or os.path.normpath(found[0]) != SCHEMA_COPY:
         return None
     return refresh(os.path.dirname(os.fspath(config_path)) or ".")
