@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 
 # File systems without hard links: creation falls back to O_EXCL, which is
 # exclusive but briefly shows an empty file to a reader.
@@ -28,6 +29,41 @@ DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC
 # For a directory the toolkit makes itself (.isollm and below): a symlink there was planted.
 NOFOLLOW_DIRECTORY_FLAGS = DIRECTORY_FLAGS | _NOFOLLOW
 _TEMP_ATTEMPTS = 100
+
+
+def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, *, create: bool = False) -> int | None:
+    """A descriptor of the directory ``name`` (relative to ``dir_fd``), one the toolkit makes itself
+    (``.isollm`` and below): made first, with its parents, when it is missing and ``create``;
+    None when it is missing otherwise.
+
+    Opened without following a symlink (one there was planted), so every later step, relative
+    to the descriptor, uses what was checked however the path changes meanwhile. A symlink or
+    a file there is an ``OSError`` (ELOOP or ENOTDIR) saying which.
+    """
+    try:
+        try:
+            return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
+        except FileNotFoundError:
+            if not create:
+                return None
+        try:
+            if dir_fd is None:
+                os.makedirs(name)
+            else:
+                os.mkdir(name, dir_fd=dir_fd)
+        except FileExistsError:
+            pass  # made by a concurrent writer (or planted: the open below says so)
+        return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        try:
+            linked = stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+        except OSError:
+            linked = False
+        if linked:
+            raise OSError(errno.ELOOP, f"{os.fspath(name)} is a symbolic link (not followed)") from None
+        raise OSError(errno.ENOTDIR, f"{os.fspath(name)} is not a directory") from None
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from isollm.config import STATE_DIR
-from isollm.io.atomic import NOFOLLOW_DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
+from isollm.io.atomic import atomic_create_at, atomic_write_at, open_own_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
@@ -43,48 +43,16 @@ def _reason(error: OSError) -> str:
     return str(error.strerror or error)
 
 
-def _open_directory(shown: Path, name: str | Path, dir_fd: int | None, what: str) -> int | None:
-    """A descriptor of the directory ``name`` (relative to ``dir_fd``), None if it does not exist.
-
-    Opened without following a symlink, and every later step works relative to the
-    descriptor: what was checked is what is used, however the path changes meanwhile.
-    """
-    try:
-        return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        if error.errno in (errno.ENOTDIR, errno.ELOOP):
-            try:
-                mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
-            except FileNotFoundError:
-                return None  # removed since the open
-            except OSError:
-                mode = 0
-            if stat.S_ISLNK(mode):
-                raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
-            raise StateError(f"{shown}: is not a directory") from None
-        raise StateError(f"{shown}: cannot open: {_reason(error)}") from error
-
-
 def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, create: bool) -> int | None:
-    """``_open_directory``, making the directory first when it is missing and ``create``."""
-    fd = _open_directory(shown, name, dir_fd, what)
-    if fd is not None or not create:
-        return fd
+    """``open_own_directory``, its refusals said as ``StateError``s."""
     try:
-        if dir_fd is None:
-            Path(name).mkdir(parents=True, exist_ok=True)
-        else:
-            os.mkdir(name, 0o777, dir_fd=dir_fd)
-    except FileExistsError:
-        pass  # made by a concurrent writer (or planted: the open below says so)
+        return open_own_directory(name, dir_fd, create=create)
     except OSError as error:
-        raise StateError(f"{shown}: cannot create: {_reason(error)}") from error
-    fd = _open_directory(shown, name, dir_fd, what)
-    if fd is None:
-        raise StateError(f"{shown}: removed while it was being created")
-    return fd
+        if error.errno == errno.ELOOP:
+            raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
+        if error.errno == errno.ENOTDIR:
+            raise StateError(f"{shown}: is not a directory") from None
+        raise StateError(f"{shown}: cannot {'make or ' if create else ''}open: {_reason(error)}") from error
 
 
 def _open(dir_fd: int, name: str, path: Path, kind: str) -> int:
