@@ -16,10 +16,7 @@ from isollm.util.oneline import json_text, one_line
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
     path = display_path(getattr(error, "path", "") or ".")
-    issues = getattr(error, "issues", None)
-    if issues:
-        return path, list(issues)
-    return path, [Issue(str(error), keyword="read")]
+    return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
 
 def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) -> None:
