@@ -76,7 +76,6 @@ def _read_open(fd: int, path: Path, kind: str) -> bytes:
 
 
 def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
-    """The file's bytes (see ``_open``)."""
     fd = _open(dir_fd, name, path, kind)
     try:
         return _read_open(fd, path, kind)
@@ -140,7 +139,6 @@ def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
 
 
 def _names(fd: int, directory: Path) -> list[str]:
-    """The names in the open ``directory``, sorted."""
     try:
         return sorted(os.listdir(fd))
     except OSError as error:
@@ -341,22 +339,19 @@ class FileState:
         except OSError as error:
             raise StateError(f"{self.session_path}: moved aside to {aside_path}, which cannot be "
                              f"checked: {_reason(error)}; check it by hand") from error
-        if moved == judged:
-            _unlink(dir_fd, aside, aside_path)
-            _sync(dir_fd, self.state_dir)
-            return True
-        try:
-            os.link(aside, SESSION_FILE, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
-        except FileExistsError:
-            # Yet another session was written meanwhile; which one is meant cannot be told here.
-            raise StateError(f"{self.session_path}: replaced while it was being removed, twice; the session "
-                             f"moved aside is kept as {aside_path}: check it and remove it by hand") from None
-        except OSError as error:
-            raise StateError(f"{self.session_path}: replaced while it was being removed, and the session moved "
-                             f"aside cannot be put back ({_reason(error)}): it is kept as {aside_path}") from error
+        if moved != judged:  # another session: put back, then the aside name goes
+            try:
+                os.link(aside, SESSION_FILE, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            except FileExistsError:
+                # Yet another session was written meanwhile; which one is meant cannot be told here.
+                raise StateError(f"{self.session_path}: replaced while it was being removed, twice; the session "
+                                 f"moved aside is kept as {aside_path}: check it and remove it by hand") from None
+            except OSError as error:
+                kept = f"the session moved aside cannot be put back ({_reason(error)}): it is kept as {aside_path}"
+                raise StateError(f"{self.session_path}: replaced while it was being removed, and {kept}") from error
         _unlink(dir_fd, aside, aside_path)
         _sync(dir_fd, self.state_dir)
-        return False
+        return moved == judged
 
     def has_active_session(self) -> bool:
         """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
