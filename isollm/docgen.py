@@ -12,7 +12,7 @@ from typing import Any, Iterator, Sequence
 
 from isollm import go_differences
 from isollm.schema import pointer
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_types
 from isollm.io.yamlio import dump_yaml
 
 _HEADER = """# Configuration reference: `isollm.yaml`
@@ -27,8 +27,7 @@ def _json(value: Any) -> str:
 
 
 def _type(schema: dict[str, Any]) -> str:
-    kinds = schema.get("type", "any")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
+    kinds = schema_types(schema) or ["any"]
     if "array" in kinds and isinstance(schema.get("items"), dict):
         return f"list of {_type(schema['items'])}"
     names = {"object": "mapping", "integer": "whole number", "boolean": "true or false"}
@@ -105,12 +104,10 @@ def _example(schema: dict[str, Any]) -> Any:
 def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
     spec = schema.get("hostPortsDistinct")
     if spec:
-        def dotted(location: str) -> str:
-            return "`" + pointer.dotted(location) + "`"
-        reserved = ", ".join(dotted(p) for p in spec.get("reserved", []))
+        reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))
         yield "## Rules across keys\n"
         avoid = f", and differ from {reserved} (its default when not set)" if reserved else ""
-        yield f"- The host ports in {dotted(spec['list'])} are all different{avoid}.\n"
+        yield f"- The host ports in `{pointer.dotted(spec['list'])}` are all different{avoid}.\n"
 
 
 def render(name: str = "config") -> str:

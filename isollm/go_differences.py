@@ -12,12 +12,10 @@ from typing import Any, Iterator
 
 TITLE = "Where this toolkit differs from the Go isollm"
 
-INTRO = (
-    "The Go isollm (`internal/config`) reads `isollm.yaml` with yaml.v3, replaces zero values by "
-    "defaults and then runs `Validate()`, which only `config show` and `config edit` call. The "
-    "configs of its docs and tests pass `isollm validate` (tests/examples/go). Where the two read "
-    "a config differently, it is on purpose:"
-)
+INTRO = ("The Go isollm (`internal/config`) reads `isollm.yaml` with yaml.v3, replaces zero values by "
+         "defaults and then runs `Validate()`, which only `config show` and `config edit` call. The "
+         "configs of its docs and tests pass `isollm validate` (tests/examples/go). Where the two read "
+         "a config differently, it is on purpose:")
 
 
 def rows(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]:

@@ -226,6 +226,24 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert store.load_worker("worker-1").last_error == "attempt 19"
 
 
+def test_create_session_without_hard_links_creates_it_exclusively(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system without hard links: created with O_EXCL, complete, no temporary file left."""
+    import errno
+
+    def no_links(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    store = FileState(tmp_path)
+    store.create_session(session(os.getpid()))
+    with pytest.raises(SessionExistsError):
+        store.create_session(session(os.getpid()))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.json"]
+    assert (tmp_path / "session.json").stat().st_mode & 0o777 == 0o644
+    assert store.load_session().pid == os.getpid()
+
+
 @pytest.mark.parametrize("change, message", [
     ({"status": "sleepy"}, "status must be one of: creating, idle, busy, stopping, stopped, error"),
     ({"name": "../escape"}, 'worker name "../escape" must start with a letter or digit'),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 
 # File systems without hard links: creation falls back to O_EXCL, which is
 # exclusive but briefly shows an empty file to a reader.
@@ -30,6 +31,41 @@ NOFOLLOW_DIRECTORY_FLAGS = DIRECTORY_FLAGS | _NOFOLLOW
 _TEMP_ATTEMPTS = 100
 
 
+def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, *, create: bool = False) -> int | None:
+    """A descriptor of the directory ``name`` (relative to ``dir_fd``), one the toolkit makes itself
+    (``.isollm`` and below): made first, with its parents, when it is missing and ``create``;
+    None when it is missing otherwise.
+
+    Opened without following a symlink (one there was planted), so every later step, relative
+    to the descriptor, uses what was checked however the path changes meanwhile. A symlink or
+    a file there is an ``OSError`` (ELOOP or ENOTDIR) saying which.
+    """
+    try:
+        try:
+            return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
+        except FileNotFoundError:
+            if not create:
+                return None
+        try:
+            if dir_fd is None:
+                os.makedirs(name)
+            else:
+                os.mkdir(name, dir_fd=dir_fd)
+        except FileExistsError:
+            pass  # made by a concurrent writer (or planted: the open below says so)
+        return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        try:
+            linked = stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+        except OSError:
+            linked = False
+        if linked:
+            raise OSError(errno.ELOOP, f"{os.fspath(name)} is a symbolic link (not followed)") from None
+        raise OSError(errno.ENOTDIR, f"{os.fspath(name)} is not a directory") from None
+
+
 def write_all(fd: int, data: bytes) -> None:
     """All of ``data`` to ``fd`` (``os.write`` may write less than it is given)."""
     view = memoryview(data)
@@ -38,22 +74,10 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _open_temp(dir_fd: int, name: str) -> tuple[int, str]:
-    """A new, empty temporary file ``.NAME.RANDOM.tmp`` in the directory (as mkstemp makes one)."""
-    for _ in range(_TEMP_ATTEMPTS):
-        temp_name = f".{name}.{os.urandom(6).hex()}.tmp"
-        try:
-            fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600,
-                         dir_fd=dir_fd)
-        except FileExistsError:
-            continue
-        return fd, temp_name
-    raise FileExistsError(errno.EEXIST, "no unused temporary file name", name)
-
-
-def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> str:
-    """A complete, fsynced temporary copy of ``data`` beside ``name``; its name."""
-    fd, temp_name = _open_temp(dir_fd, name)
+def _write_new(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> None:
+    """Create ``name`` in the directory holding ``data`` (``FileExistsError`` if anything is there);
+    on any failure after its creation it is removed again."""
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dir_fd)
     try:
         try:
             write_all(fd, data)
@@ -63,9 +87,21 @@ def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -
         finally:
             os.close(fd)
     except BaseException:
-        _unlink_quietly(dir_fd, temp_name)
+        _unlink_quietly(dir_fd, name)
         raise
-    return temp_name
+
+
+def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> str:
+    """A complete, fsynced temporary copy ``.NAME.RANDOM.tmp`` of ``data`` beside ``name`` (unique, as
+    mkstemp makes one); its name."""
+    for _ in range(_TEMP_ATTEMPTS):
+        temp_name = f".{name}.{os.urandom(6).hex()}.tmp"
+        try:
+            _write_new(dir_fd, temp_name, data, mode, durable)
+        except FileExistsError:
+            continue
+        return temp_name
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", name)
 
 
 def _unlink_quietly(dir_fd: int, name: str) -> None:
@@ -101,24 +137,11 @@ def atomic_create_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, 
         except OSError as error:
             if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
                 raise
-            _create_exclusive(dir_fd, name, data, mode, durable)
+            _write_new(dir_fd, name, data, mode, durable)
     finally:
         _unlink_quietly(dir_fd, temp_name)
     if durable:
         os.fsync(dir_fd)
-
-
-def _create_exclusive(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> None:
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode, dir_fd=dir_fd)
-    try:
-        write_all(fd, data)
-        if durable:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        _unlink_quietly(dir_fd, name)
-        raise
-    os.close(fd)
 
 
 def _in_directory_of(path: str | os.PathLike[str], write: str, data: bytes, mode: int, durable: bool) -> None:

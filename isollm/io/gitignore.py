@@ -19,11 +19,7 @@ _EQUIVALENT = {STATE_DIR, f"{STATE_DIR}/", f"/{STATE_DIR}", f"/{STATE_DIR}/"}
 
 def has_entry(content: bytes) -> bool:
     """Whether ``content`` (a .gitignore) already ignores the state directory."""
-    for raw in content.splitlines():
-        line = raw.decode("utf-8", "replace").strip()
-        if line in _EQUIVALENT:
-            return True
-    return False
+    return any(line.decode("utf-8", "replace").strip() in _EQUIVALENT for line in content.splitlines())
 
 
 class GitignoreIsSymlinkError(SymlinkRefusedError):
@@ -53,15 +49,8 @@ def ensure_ignored(directory: str | os.PathLike[str]) -> bool:
     if has_entry(content):
         return False
     newline = b"\r\n" if b"\r\n" in content else b"\n"
-    addition = b""
-    if content and not content.endswith(b"\n"):
-        addition += newline
-    addition += ENTRY.encode("ascii") + newline
-    _append(path, addition)
-    return True
-
-
-def _append(path: Path, addition: bytes) -> None:
+    # A last line without a newline is ended first.
+    addition = (newline if content and not content.endswith(b"\n") else b"") + ENTRY.encode("ascii") + newline
     flags = (os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
              | getattr(os, "O_CLOEXEC", 0))
     try:
@@ -76,3 +65,4 @@ def _append(path: Path, addition: bytes) -> None:
         write_all(fd, addition)
     finally:
         os.close(fd)
+    return True

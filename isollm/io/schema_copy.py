@@ -19,13 +19,11 @@ comparison: no parser, no temporary file.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 
 from isollm.errors import Issue
-from isollm.io.atomic import DIRECTORY_FLAGS, NOFOLLOW_DIRECTORY_FLAGS, atomic_write_at
+from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at, open_own_directory
 from isollm.io.bounded_read import read_at_most
 from isollm.names import SCHEMA_COPY, STATE_DIR
 from isollm.schema.loader import schema_bytes
@@ -59,11 +57,6 @@ def modeline_schema(raw: bytes) -> tuple[str, int] | None:
     return None
 
 
-def names_copy(value: str) -> bool:
-    """Whether a modeline value is the relative path of the schema copy."""
-    return not value.startswith(("/", "file:", "http")) and os.path.normpath(value) == SCHEMA_COPY
-
-
 def modeline_issues(raw: bytes) -> list[Issue]:
     """A warning for a modeline naming the unpublished URL an earlier ``isollm init`` wrote."""
     found = modeline_schema(raw)
@@ -72,26 +65,6 @@ def modeline_issues(raw: bytes) -> list[Issue]:
     return [Issue(f"the schema line names {found[0]}, which is not published, so editors cannot "
                   f"load it; replace the line with '# yaml-language-server: $schema={SCHEMA_COPY}'",
                   "", found[1], 1, "modeline", severity="warning")]
-
-
-def _open_state_dir(root_fd: int) -> int:
-    """``.isollm`` of the project, made if missing, opened without following a link."""
-    flags = NOFOLLOW_DIRECTORY_FLAGS
-    try:
-        try:
-            return os.open(STATE_DIR, flags, dir_fd=root_fd)
-        except FileNotFoundError:
-            try:
-                os.mkdir(STATE_DIR, dir_fd=root_fd)
-            except FileExistsError:
-                pass  # made meanwhile: open whatever is there, still without following a link
-            return os.open(STATE_DIR, flags, dir_fd=root_fd)
-    except OSError as error:
-        if error.errno not in (errno.ELOOP, errno.ENOTDIR):
-            raise
-        linked = stat.S_ISLNK(os.stat(STATE_DIR, dir_fd=root_fd, follow_symlinks=False).st_mode)
-        raise OSError(error.errno, f"{STATE_DIR} is " + ("a symbolic link (not followed)" if linked
-                                                         else "not a directory")) from None
 
 
 def _current(state_fd: int, schema: bytes) -> bool:
@@ -110,7 +83,8 @@ def refresh(directory: str | os.PathLike[str]) -> str | None:
     try:
         root_fd = os.open(os.fspath(directory) or ".", DIRECTORY_FLAGS)
         try:
-            state_fd = _open_state_dir(root_fd)
+            state_fd = open_own_directory(STATE_DIR, root_fd, create=True)
+            assert state_fd is not None  # made when missing
             try:
                 if not _current(state_fd, schema):
                     atomic_write_at(state_fd, _COPY_NAME, schema, durable=False)
@@ -135,6 +109,7 @@ def refresh_for_config(config_path: str | os.PathLike[str], raw: bytes | None = 
     except OSError:
         return None
     found = modeline_schema(head)
-    if found is None or not names_copy(found[0]):
+    # Only a modeline naming the copy by its relative path.
+    if found is None or found[0].startswith(("/", "file:", "http")) or os.path.normpath(found[0]) != SCHEMA_COPY:
         return None
     return refresh(os.path.dirname(os.fspath(config_path)) or ".")

@@ -13,20 +13,6 @@ from isollm.schema.messages import schema_message
 from isollm.schema.pointer import subschema
 
 
-def duplicate_key_issues(name: str, document: Document | None, limit: int | None = None) -> list[Issue]:
-    """The document's duplicate keys as problems: the first ``limit`` (all when None), then a
-    ``LeftOut`` for the rest."""
-    if document is None:
-        return []
-    schema = load_schema(name)
-    shown = document.duplicates if limit is None else islice(document.duplicates, limit)
-    issues = [Issue(schema_message(subschema(schema, d.pointer), "duplicateKey", location=d.pointer, key=d.key,
-                                   first_line=d.first_line),
-                    d.pointer, d.line, d.column, "duplicateKey")
-              for d in shown]
-    return first_listed(issues, limit, more=len(document.duplicates) - len(issues))
-
-
 def validate_instance(name: str, instance: Any, document: Document | None = None,
                       limit: int | None = MAX_LISTED) -> list[Issue]:
     """The problems of ``instance`` against the named schema, in file order: the first
@@ -35,11 +21,18 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     The compiled check decides; jsonschema (slow to import) runs only to
     explain a failure, and only until ``limit`` problems are told.
     """
-    issues = duplicate_key_issues(name, document, limit)
+    issues: list[Issue] = []
     more = 0
+    if document is not None:  # its duplicate keys first
+        shown = document.duplicates if limit is None else islice(document.duplicates, limit)
+        issues = [Issue(schema_message(subschema(load_schema(name), d.pointer), "duplicateKey", location=d.pointer,
+                                       key=d.key, first_line=d.first_line), d.pointer, d.line, d.column, "duplicateKey")
+                  for d in shown]
+        more = len(document.duplicates) - len(issues)
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 
-        explained, more = explain(name, instance, document, limit, known_invalid=True)
+        explained, unexplained = explain(name, instance, document, limit, known_invalid=True)
         issues.extend(explained)
+        more += unexplained
     return first_listed(issues, limit, more=more)

@@ -9,6 +9,7 @@ consulted only to explain a failure (see ``isollm.schema.explain``).
 from __future__ import annotations
 
 import math
+import operator
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -67,6 +68,22 @@ def _every(checks: list[Check]) -> Check:
     return check
 
 
+# keyword: (the type of the values it bounds, what of them it bounds, how that compares with the bound)
+_BOUNDS: dict[str, tuple[str, Callable[[Any], Any] | None, Callable[[Any, Any], bool]]] = {
+    "minimum": ("number", None, operator.ge), "maximum": ("number", None, operator.le),
+    "exclusiveMinimum": ("number", None, operator.gt), "exclusiveMaximum": ("number", None, operator.lt),
+    "minLength": ("string", len, operator.ge), "maxLength": ("string", len, operator.le),
+    "minItems": ("array", len, operator.ge), "maxItems": ("array", len, operator.le),
+}
+
+
+def _bound(limit: Any, kind: str, measure: Callable[[Any], Any] | None, compare: Callable[[Any, Any], bool]) -> Check:
+    applies = _TYPE_CHECKS[kind]
+    if measure is None:
+        return lambda instance: not applies(instance) or compare(instance, limit)
+    return lambda instance: not applies(instance) or compare(measure(instance), limit)
+
+
 class _Compiler:
     def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
@@ -80,6 +97,9 @@ class _Compiler:
         checks: list[Check] = []
         for keyword, value in schema.items():
             if keyword in ANNOTATIONS:
+                continue
+            if keyword in _BOUNDS:
+                checks.append(_bound(value, *_BOUNDS[keyword]))
                 continue
             builder = getattr(self, "_kw_" + keyword.replace("$", "dollar_"), None)
             if builder is None:
@@ -109,26 +129,6 @@ class _Compiler:
     def _kw_const(self, value: Any, schema: Any) -> Check:
         return lambda instance: _equal(instance, value)
 
-    def _kw_minimum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: (not isinstance(instance, (int, float)) or isinstance(instance, bool)
-                                 or instance >= value)
-
-    def _kw_maximum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: (not isinstance(instance, (int, float)) or isinstance(instance, bool)
-                                 or instance <= value)
-
-    def _kw_exclusiveMinimum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not _is_number(instance) or instance > value
-
-    def _kw_exclusiveMaximum(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not _is_number(instance) or instance < value
-
-    def _kw_minLength(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not isinstance(instance, str) or len(instance) >= value
-
-    def _kw_maxLength(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not isinstance(instance, str) or len(instance) <= value
-
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
         # Compiled at its first string: the grammars are long patterns, and Python's re
         # takes milliseconds to compile one, which a config without that key never pays.
@@ -147,12 +147,6 @@ class _Compiler:
             except ValueError:
                 return False
         return check
-
-    def _kw_minItems(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not isinstance(instance, list) or len(instance) >= value
-
-    def _kw_maxItems(self, value: Any, schema: Any) -> Check:
-        return lambda instance: not isinstance(instance, list) or len(instance) <= value
 
     def _kw_items(self, value: Any, schema: Any) -> Check:
         item = self.compile(value)

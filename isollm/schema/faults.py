@@ -9,7 +9,7 @@ counted without being explained. Each part is a ``Fault``.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from isollm.schema.decide import check_within
 from isollm.schema.keywords import host_port_conflicts
@@ -20,32 +20,20 @@ OWN = "own"                # a mapping or list against its schema's own rules (i
 UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
 HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
 
-_DESCENT = ("properties", "additionalProperties", "items")
-_NOT_OWN = frozenset({*_DESCENT, "hostPortsDistinct"})
+# The keywords that apply to a value's members (and hostPortsDistinct, told apart): the rest
+# are the rules of the mapping or list itself.
+_NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsDistinct"})
 
 
-class Fault:
+class Fault(NamedTuple):
     """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to
     explain it with, the whole schema of that value (``node_schema``), and how (``kind``)."""
 
-    __slots__ = ("tokens", "instance", "schema", "node_schema", "kind")
-
-    def __init__(self, tokens: tuple[str | int, ...], instance: Any, schema: Any, node_schema: Any,
-                 kind: str) -> None:
-        self.tokens = tokens
-        self.instance = instance
-        self.schema = schema
-        self.node_schema = node_schema
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"Fault({self.tokens!r}, {self.kind})"
-
-
-def own_rules(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` without the keywords that apply to its members, nor ``hostPortsDistinct``
-    (told apart): the rules of the mapping or list itself."""
-    return {k: v for k, v in schema.items() if k not in _NOT_OWN}
+    tokens: tuple[str | int, ...]
+    instance: Any
+    schema: Any
+    node_schema: Any
+    kind: str
 
 
 def faults(root: dict[str, Any], instance: Any, *, known_invalid: bool = False) -> Iterator[Fault]:
@@ -68,7 +56,7 @@ def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | 
         yield Fault(tokens, instance, schema, schema, WHOLE)
         return
     found = False
-    own = own_rules(schema)
+    own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
         found = True
         yield Fault(tokens, instance, own, schema, OWN)

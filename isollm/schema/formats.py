@@ -133,10 +133,7 @@ def format_check(name: str, subschema: Mapping[str, Any]) -> FormatCheck | None:
     if entry is None:
         return None
     check, keywords = entry
-    if not keywords:
-        return check
     missing = [keyword for keyword in keywords if keyword not in subschema]
     if missing:
         raise ValueError(f"format {name!r} needs {', '.join(missing)} beside it in the schema")
-    bound: FormatCheck = partial(check, **{keyword: subschema[keyword] for keyword in keywords})
-    return bound
+    return partial(check, **{keyword: subschema[keyword] for keyword in keywords}) if keywords else check

@@ -12,18 +12,8 @@ from isollm.state.memory import MemoryState
 from isollm.state.migrations import MIGRATIONS
 from isollm.state.process import Liveness, session_liveness
 from isollm.state.protocol import State
-from isollm.state.types import (
-    CURRENT_SESSION_VERSION,
-    CURRENT_WORKER_VERSION,
-    LoadResult,
-    Session,
-    SessionStatus,
-    TaskAssignment,
-    TaskLoadResult,
-    TaskRef,
-    WorkerState,
-    WorkerStatus,
-)
+from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, SessionStatus, \
+    TaskAssignment, TaskLoadResult, TaskRef, WorkerState, WorkerStatus
 
 __all__ = [
     "CURRENT_SESSION_VERSION", "CURRENT_WORKER_VERSION", "FileState", "InvalidStateError", "Liveness", "LoadResult",

@@ -19,15 +19,15 @@ from isollm.schema.decide import checker_for
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child
-from isollm.state.migrations import described_as_written, file_version, migrate
+from isollm.state.migrations import described_as_written, migrate
 from isollm.util.numbers import whole_numbers
 from isollm.util.oneline import one_line
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state", "task": "invalid task file"}
 
 # Go's encoder escapes these inside strings (HTML safety, JavaScript line separators).
-_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_GO_TABLE = str.maketrans(_GO_ESCAPES)
+_GO_TABLE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                           "\u2029": "\\u2029"})
 
 
 def _explain(kind: str, data: Any, text: str | None) -> list[Issue]:
@@ -93,8 +93,7 @@ def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
             raise
         issue = Issue(f"{found[1]!r} is not a JSON number", found[0], keyword="type")
         raise ValidationError([issue], path=path, title=TITLES[kind]) from None
-    if any(c in text for c in _GO_ESCAPES):
-        text = text.translate(_GO_TABLE)
+    text = text.translate(_GO_TABLE)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -132,7 +131,7 @@ def decode_state_versioned(kind: str, raw: bytes, *, path: str = "") -> tuple[di
     if not isinstance(data, dict):
         raise _fail(kind, path, schema_message(load_schema(kind), "type", location="", instance=data), "type", 1, 1)
     data = whole_numbers(load_schema(kind), data)
-    written = file_version(data)
+    written = data.get("version", 0)  # none written: 0, as the Go decoder reads it
     if described_as_written(kind, written) and not checker_for(kind)(data):
         # An older file the schema describes is judged as written, before any migration.
         raise InvalidStateError(_explain(kind, data, text), path=path, title=TITLES[kind])

@@ -15,12 +15,12 @@ import errno
 import os
 import stat
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Callable, ContextManager, Iterator, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from isollm.config import STATE_DIR
-from isollm.io.atomic import NOFOLLOW_DIRECTORY_FLAGS, atomic_create_at, atomic_write_at
+from isollm.io.atomic import atomic_create_at, atomic_write_at, open_own_directory
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
@@ -33,6 +33,7 @@ from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, 
 SESSION_FILE = "session.json"
 WORKERS_DIR = "workers"
 TASKS_DIR = "tasks"
+_KEPT_IN = {WORKERS_DIR: "worker state", TASKS_DIR: "task files"}  # for the messages
 SUFFIX = ".json"
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
 _REMOVE_ATTEMPTS = 5  # a session replaced this often while being removed is left for the user
@@ -42,55 +43,16 @@ def _reason(error: OSError) -> str:
     return str(error.strerror or error)
 
 
-def _open_directory(shown: Path, name: str | Path, dir_fd: int | None, what: str) -> int | None:
-    """A descriptor of the directory ``name`` (relative to ``dir_fd``), None if it does not exist.
-
-    Opened without following a symlink, and every later step works relative to the
-    descriptor: what was checked is what is used, however the path changes meanwhile.
-    """
-    try:
-        return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        if error.errno in (errno.ENOTDIR, errno.ELOOP):
-            try:
-                mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
-            except FileNotFoundError:
-                return None  # removed since the open
-            except OSError:
-                mode = 0
-            if stat.S_ISLNK(mode):
-                raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
-            raise StateError(f"{shown}: is not a directory") from None
-        raise StateError(f"{shown}: cannot open: {_reason(error)}") from error
-
-
 def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, create: bool) -> int | None:
-    """``_open_directory``, making the directory first when it is missing and ``create``."""
-    fd = _open_directory(shown, name, dir_fd, what)
-    if fd is not None or not create:
-        return fd
+    """``open_own_directory``, its refusals said as ``StateError``s."""
     try:
-        if dir_fd is None:
-            Path(name).mkdir(parents=True, exist_ok=True)
-        else:
-            os.mkdir(name, 0o777, dir_fd=dir_fd)
-    except FileExistsError:
-        pass  # made by a concurrent writer (or planted: the open below says so)
+        return open_own_directory(name, dir_fd, create=create)
     except OSError as error:
-        raise StateError(f"{shown}: cannot create: {_reason(error)}") from error
-    fd = _open_directory(shown, name, dir_fd, what)
-    if fd is None:
-        raise StateError(f"{shown}: removed while it was being created")
-    return fd
-
-
-def _close(fd: int) -> None:
-    try:
-        os.close(fd)
-    except OSError:
-        pass  # a read-only directory descriptor: nothing can be lost, and it is released either way
+        if error.errno == errno.ELOOP:
+            raise StateError(f"{shown}: is a symbolic link; refusing to keep {what} through it") from None
+        if error.errno == errno.ENOTDIR:
+            raise StateError(f"{shown}: is not a directory") from None
+        raise StateError(f"{shown}: cannot {'make or ' if create else ''}open: {_reason(error)}") from error
 
 
 def _open(dir_fd: int, name: str, path: Path, kind: str) -> int:
@@ -114,7 +76,6 @@ def _read_open(fd: int, path: Path, kind: str) -> bytes:
 
 
 def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
-    """The file's bytes (see ``_open``)."""
     fd = _open(dir_fd, name, path, kind)
     try:
         return _read_open(fd, path, kind)
@@ -177,13 +138,16 @@ def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff
 
 
-def _json_files(fd: int, directory: Path) -> list[str]:
-    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
+def _names(fd: int, directory: Path) -> list[str]:
     try:
-        with os.scandir(fd) as entries:
-            return sorted(e.name for e in entries if e.name.endswith(SUFFIX) and not e.name.startswith("."))
+        return sorted(os.listdir(fd))
     except OSError as error:
         raise StateError(f"{directory}: cannot list: {error.strerror}") from error
+
+
+def _json_files(fd: int, directory: Path) -> list[str]:
+    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
+    return [name for name in _names(fd, directory) if name.endswith(SUFFIX) and not name.startswith(".")]
 
 
 Record = TypeVar("Record")
@@ -258,35 +222,21 @@ class FileState:
         return self.tasks_dir / (check_worker_name(name) + SUFFIX)
 
     @contextmanager
-    def _state_directory(self, *, create: bool = False) -> Iterator[int | None]:
-        """A descriptor of ``state_dir`` (made first when ``create``); None if there is none."""
-        fd = _open_or_make(self.state_dir, self.state_dir, None, "state", create)
-        try:
-            yield fd
-        finally:
+    def _directory(self, name: str = "", *, create: bool = False) -> Iterator[int | None]:
+        """A descriptor of the state directory, or of its subdirectory ``name`` opened inside the
+        state directory's descriptor (each made first when ``create``); None if there is none."""
+        with ExitStack() as opened:
+            fd = _open_or_make(self.state_dir, self.state_dir, None, "state", create)
+            if fd is not None and name:
+                opened.callback(os.close, fd)
+                fd = _open_or_make(self.state_dir / name, name, fd, _KEPT_IN[name], create)
             if fd is not None:
-                _close(fd)
+                opened.callback(os.close, fd)
+            yield fd
 
-    @contextmanager
-    def _subdirectory(self, name: str, shown: Path, what: str, *, create: bool = False) -> Iterator[int | None]:
-        """A descriptor of the state directory's ``name`` (shown as ``shown``), opened inside
-        the state directory's descriptor (made first when ``create``); None if there is none."""
-        with self._state_directory(create=create) as state_fd:
-            fd = _open_or_make(shown, name, state_fd, what, create) if state_fd is not None else None
-            try:
-                yield fd
-            finally:
-                if fd is not None:
-                    _close(fd)
-
-    def _workers_directory(self, *, create: bool = False) -> ContextManager[int | None]:
-        """A descriptor of ``workers/``, opened inside the state directory's descriptor."""
-        return self._subdirectory(WORKERS_DIR, self.workers_dir, "worker state", create=create)
-
-    @staticmethod
-    def _read_file(opener: Callable[[], ContextManager[int | None]], path: Path, kind: str) -> bytes | None:
-        """The bytes of the file ``path`` in the directory ``opener`` opens; None if either is missing."""
-        with opener() as fd:
+    def _read_file(self, directory: str, path: Path, kind: str) -> bytes | None:
+        """The bytes of the file ``path`` in the ``directory`` (see ``_directory``); None if either is missing."""
+        with self._directory(directory) as fd:
             if fd is None:
                 return None
             try:
@@ -303,7 +253,7 @@ class FileState:
         records the orchestrator's identity on ``session``."""
         stamp_session(session, creating=True)
         data = encode_state("session", session.to_dict(), path=str(self.session_path))
-        with self._state_directory(create=True) as fd:
+        with self._directory(create=True) as fd:
             assert fd is not None
             try:
                 _write(fd, SESSION_FILE, self.session_path, data, create=True)
@@ -314,14 +264,14 @@ class FileState:
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
         data = encode_state("session", session.to_dict(), path=str(self.session_path))
-        with self._state_directory(create=True) as fd:
+        with self._directory(create=True) as fd:
             assert fd is not None
             _write(fd, SESSION_FILE, self.session_path, data)
 
     def load_session(self) -> Session:
         """The session; a file from an older isollm (``isollm up``'s included) is migrated
         in memory and left as it is on disk."""
-        raw = self._read_file(self._state_directory, self.session_path, "session")
+        raw = self._read_file("", self.session_path, "session")
         if raw is None:
             raise NoSessionError()
         return self._session_from(raw)
@@ -332,7 +282,7 @@ class FileState:
 
     def clear_session(self) -> None:
         """Remove ``session.json``, whatever it holds (``remove_session_if`` removes a judged one)."""
-        with self._state_directory() as fd:
+        with self._directory() as fd:
             if fd is not None and _unlink(fd, SESSION_FILE, self.session_path):
                 _sync(fd, self.state_dir)
 
@@ -351,7 +301,7 @@ class FileState:
         again. Readers may find no session for that instant; none is ever lost.
         """
         for _ in range(_REMOVE_ATTEMPTS):
-            with self._state_directory() as dir_fd:
+            with self._directory() as dir_fd:
                 if dir_fd is None:
                     return None, False
                 try:
@@ -390,22 +340,19 @@ class FileState:
         except OSError as error:
             raise StateError(f"{self.session_path}: moved aside to {aside_path}, which cannot be "
                              f"checked: {_reason(error)}; check it by hand") from error
-        if moved == judged:
-            _unlink(dir_fd, aside, aside_path)
-            _sync(dir_fd, self.state_dir)
-            return True
-        try:
-            os.link(aside, SESSION_FILE, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
-        except FileExistsError:
-            # Yet another session was written meanwhile; which one is meant cannot be told here.
-            raise StateError(f"{self.session_path}: replaced while it was being removed, twice; the session "
-                             f"moved aside is kept as {aside_path}: check it and remove it by hand") from None
-        except OSError as error:
-            raise StateError(f"{self.session_path}: replaced while it was being removed, and the session moved "
-                             f"aside cannot be put back ({_reason(error)}): it is kept as {aside_path}") from error
+        if moved != judged:  # another session: put back, then the aside name goes
+            try:
+                os.link(aside, SESSION_FILE, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            except FileExistsError:
+                # Yet another session was written meanwhile; which one is meant cannot be told here.
+                raise StateError(f"{self.session_path}: replaced while it was being removed, twice; the session "
+                                 f"moved aside is kept as {aside_path}: check it and remove it by hand") from None
+            except OSError as error:
+                kept = f"the session moved aside cannot be put back ({_reason(error)}): it is kept as {aside_path}"
+                raise StateError(f"{self.session_path}: replaced while it was being removed, and {kept}") from error
         _unlink(dir_fd, aside, aside_path)
         _sync(dir_fd, self.state_dir)
-        return False
+        return moved == judged
 
     def has_active_session(self) -> bool:
         """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
@@ -426,13 +373,13 @@ class FileState:
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
         data = encode_state("worker", worker.to_dict(), path=str(path))
-        with self._workers_directory(create=True) as fd:
+        with self._directory(WORKERS_DIR, create=True) as fd:
             assert fd is not None
             _write(fd, path.name, path, data)
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
-        raw = self._read_file(self._workers_directory, path, "worker")
+        raw = self._read_file(WORKERS_DIR, path, "worker")
         if raw is None:
             raise WorkerNotFoundError(name)
         return self._worker_from(raw, path, name)
@@ -445,19 +392,19 @@ class FileState:
 
     def load_all_workers(self) -> LoadResult:
         """Every worker file that loads, and one error (naming the file) for each that does not."""
-        with self._workers_directory() as fd:
+        with self._directory(WORKERS_DIR) as fd:
             workers, errors = _load_each(fd, self.workers_dir, "worker", self._worker_from)
         return LoadResult(workers, errors)
 
     def delete_worker(self, name: str) -> None:
         path = self.worker_path(name)
-        with self._workers_directory() as fd:
+        with self._directory(WORKERS_DIR) as fd:
             if fd is not None and _unlink(fd, path.name, path):
                 _sync(fd, self.workers_dir)
 
     def clear_all_workers(self) -> None:
         """Remove every worker file. The directory stays, so a concurrent writer never loses it."""
-        with self._workers_directory() as fd:
+        with self._directory(WORKERS_DIR) as fd:
             if fd is None:
                 return
             removed = False
@@ -468,9 +415,6 @@ class FileState:
 
     # -- tasks (the Go isollm's worker manager writes them; read only) ----
 
-    def _tasks_directory(self) -> ContextManager[int | None]:
-        return self._subdirectory(TASKS_DIR, self.tasks_dir, "task files")
-
     @staticmethod
     def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
         task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path)))
@@ -480,33 +424,26 @@ class FileState:
     def load_task(self, name: str) -> TaskAssignment | None:
         """Worker ``name``'s task file (``tasks/<name>.json``), or None if it has none."""
         path = self.task_path(name)
-        raw = self._read_file(self._tasks_directory, path, "task")
+        raw = self._read_file(TASKS_DIR, path, "task")
         return None if raw is None else self._task_from(raw, path, name)
 
     def load_all_tasks(self) -> TaskLoadResult:
         """Every task file that loads, and one error (naming the file) for each that does not."""
-        with self._tasks_directory() as fd:
+        with self._directory(TASKS_DIR) as fd:
             tasks, errors = _load_each(fd, self.tasks_dir, "task", self._task_from)
         return TaskLoadResult(tasks, errors)
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""
         cutoff = time.time() - older_than
-        removed = self._sweep(self._state_directory, self.state_dir, cutoff)
-        return removed + self._sweep(self._workers_directory, self.workers_dir, cutoff)
+        return self._sweep("", self.state_dir, cutoff) + self._sweep(WORKERS_DIR, self.workers_dir, cutoff)
 
-    @staticmethod
-    def _sweep(opener: Callable[[], ContextManager[int | None]], directory: Path, cutoff: float) -> list[Path]:
+    def _sweep(self, name: str, directory: Path, cutoff: float) -> list[Path]:
         removed = []
-        with opener() as fd:
+        with self._directory(name) as fd:
             if fd is None:
                 return []
-            try:
-                with os.scandir(fd) as entries:
-                    names = [entry.name for entry in entries]
-            except OSError as error:
-                raise StateError(f"{directory}: cannot list: {error.strerror}") from error
-            for name in names:
+            for name in _names(fd, directory):
                 if _is_stale_temp(fd, name, cutoff) and _unlink(fd, name, directory / name):
                     removed.append(directory / name)
         return removed

@@ -26,18 +26,6 @@ from isollm.schema.messages import schema_message
 Migration = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
-def _bump(to: int) -> Migration:
-    """A migration that changes nothing but the version number."""
-    def migrate(data: dict[str, Any], path: str) -> dict[str, Any]:
-        return {**data, "version": to}
-    return migrate
-
-
-def _project_root(path: str) -> str:
-    """The project a state file belongs to: the directory holding its state directory."""
-    return os.path.dirname(os.path.dirname(os.path.abspath(path))) if path else ""
-
-
 def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
     """Version 0 (``isollm up``'s session.json) to version 1.
 
@@ -48,15 +36,17 @@ def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
     workers, airyra_port, base_branch) are kept, as is anything unknown.
     """
     migrated = {key: value for key, value in data.items() if key != "version"}
+    # The project is the directory holding the state directory.
+    project_root = os.path.dirname(os.path.dirname(os.path.abspath(path))) if path else ""
     migrated.update(version=1, status="running", started_at=data["started_at"], pid=0,
-                    project_root=_project_root(path), bare_repo_path="",
+                    project_root=project_root, bare_repo_path="",
                     zellij_session=data.get("zellij_session", ""))
     return migrated
 
 
 MIGRATIONS: dict[str, dict[int, Migration]] = {
     "session": {0: session_from_isollm_up},
-    "worker": {0: _bump(1)},
+    "worker": {0: lambda data, path: {**data, "version": 1}},  # the structure is version 1's
     "task": {},  # version 0 (no version written, as the Go isollm writes it) is the only one so far
 }
 
@@ -73,11 +63,6 @@ def records_no_process(version: int) -> bool:
     return described is not None and "pid" not in described.get("required", [])
 
 
-def file_version(data: dict[str, Any]) -> Any:
-    """The version a document says it is at (0 when it says none, as the Go decoder reads it)."""
-    return data.get("version", 0)
-
-
 def described_as_written(kind: str, version: Any) -> bool:
     """Whether the schema describes documents of this older ``version`` as they are written."""
     if isinstance(version, bool) or not isinstance(version, int) or version >= current_version(kind):
@@ -92,7 +77,7 @@ def migrate(kind: str, data: dict[str, Any], *, path: str = "") -> tuple[dict[st
     """
     version_schema = load_schema(kind)["properties"]["version"]
     current = current_version(kind)
-    version = file_version(data)
+    version = data.get("version", 0)  # none written: 0, as the Go decoder reads it
     if isinstance(version, bool) or not isinstance(version, int) or version == current:
         return data, None
     if version > current:

@@ -15,16 +15,15 @@ its session runs cannot be told: its liveness is ``UNKNOWN``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from isollm.state.types import CURRENT_SESSION_VERSION, Session
 
 _BOOT_ID = "/proc/sys/kernel/random/boot_id"
 
 
-@dataclass(frozen=True)
-class ProcessInfo:
+class ProcessInfo(NamedTuple):
     state: str
     start_time: int
 
@@ -66,12 +65,6 @@ def pid_alive(pid: int) -> bool:
         return False
     info = process_info(pid)
     return info is None or info.state not in ("Z", "X")
-
-
-def identity(pid: int) -> tuple[int | None, str | None]:
-    """(start time, boot ID) to record for a live ``pid``; Nones where unknown."""
-    info = process_info(pid)
-    return (info.start_time if info else None), boot_id()
 
 
 def is_same_process(pid: int, start_time: int | None, recorded_boot_id: str | None) -> bool:
@@ -126,7 +119,7 @@ def stamp_session(session: Session, *, creating: bool) -> None:
     if session.pid_start_time is not None or isinstance(session.pid, bool) or not isinstance(session.pid, int):
         return
     if (creating and pid_alive(session.pid)) or session.pid == os.getpid():
-        start_time, current_boot = identity(session.pid)
-        if start_time is not None:
-            session.pid_start_time = start_time
-            session.boot_id = session.boot_id or current_boot or ""
+        info = process_info(session.pid)
+        if info is not None:
+            session.pid_start_time = info.start_time
+            session.boot_id = session.boot_id or boot_id() or ""

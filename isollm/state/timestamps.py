@@ -32,17 +32,10 @@ def is_zero(value: datetime) -> bool:
 
 
 def parse_timestamp(text: str) -> datetime:
-    """A ``Timestamp`` from RFC 3339 text (already checked by the schema's ``date-time`` format)."""
-    match = rfc3339_parts(text)
-    digits = (match["fraction"] or "")[:9].ljust(9, "0")
-    if match["sign"]:
-        offset = timedelta(hours=int(match["zhour"]), minutes=int(match["zminute"]))
-        zone = timezone(-offset if match["sign"] == "-" else offset)
-    else:
-        zone = timezone.utc
-    value = Timestamp(int(match["year"]), int(match["month"]), int(match["day"]), int(match["hour"]),
-                      int(match["minute"]), int(match["second"]), int(digits[:6]), tzinfo=zone)
-    value.nanosecond = int(digits[6:])
+    """A ``Timestamp`` from RFC 3339 text in Go's spelling (the state schemas' format and pattern
+    have checked it; ``fromisoformat`` reads that spelling, but keeps only microseconds)."""
+    value = Timestamp.fromisoformat(text)
+    value.nanosecond = int((rfc3339_parts(text)["fraction"] or "")[6:9].ljust(3, "0"))
     return value
 
 
@@ -61,12 +54,8 @@ def format_timestamp(value: Any) -> Any:
         # instant in UTC, rather than an offset cut to the minute naming another instant.
         value = value.astimezone(timezone.utc)
     nanos = value.microsecond * 1000 + (getattr(value, "nanosecond", 0) % 1000)
-    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    text = datetime.isoformat(value.replace(microsecond=0, tzinfo=None))
     if nanos:
         text += "." + f"{nanos:09d}".rstrip("0")
-    offset = value.utcoffset() or timedelta(0)
-    if not offset:
-        return text + "Z"
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return text + f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    # isoformat ends with the offset as RFC 3339 writes it (+HH:MM): it has no seconds here.
+    return text + ("Z" if not value.utcoffset() else datetime.isoformat(value)[-6:])

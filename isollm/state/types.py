@@ -1,17 +1,18 @@
 """The state records: a session, a worker and its task, with their JSON forms.
 
-``to_dict`` produces exactly the JSON the Go isollm writes (its field order,
-``omitempty`` fields left out when empty, Go's zero time for an unset
-``error_time``); ``from_dict`` reads a dict the schema has already accepted.
-Fields a newer isollm added are kept in ``extra`` and written back.
+``to_dict`` produces exactly the JSON the Go isollm writes: the fields in the
+order they are declared here (Go's field order), ``omitempty`` fields left out
+when empty, Go's zero time for an unset time that Go never omits; ``from_dict``
+reads a dict the schema has already accepted. Fields a newer isollm added are
+kept in ``extra`` and written back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
 from isollm.errors import StateError
 from isollm.state.migrations import current_version, records_no_process
@@ -20,6 +21,13 @@ from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, p
 
 CURRENT_SESSION_VERSION: int = current_version("session")
 CURRENT_WORKER_VERSION: int = current_version("worker")
+
+# How a field is written (dataclass field metadata):
+_OMIT = {"omitempty": True}  # Go's omitempty: left out when "" or None
+_TIME = {"time": True}  # an RFC 3339 timestamp
+_ZERO = {"time": True, "zero": True}  # a time Go writes as its zero time when unset (None here)
+_TASK = {"omitempty": True, "task": True}  # a TaskRef
+_NOT_JSON = ("extra", "migrated_from")
 
 
 class SessionStatus(str, Enum):
@@ -41,10 +49,6 @@ class WorkerStatus(str, Enum):
     ERROR = "error"
 
 
-def _enum_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 def _as_enum(kind: type[Enum], value: Any) -> Any:
     # An unknown value stays as given, for validation to report in the schema's words.
     try:
@@ -53,39 +57,58 @@ def _as_enum(kind: type[Enum], value: Any) -> Any:
         return value
 
 
-def _extra(data: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k not in known}
+class _Record:
+    """``to_dict`` and ``from_dict`` for a record dataclass, read from its fields' metadata."""
 
+    extra: dict[str, Any]
 
-def _put(out: dict[str, Any], key: str, value: Any) -> None:
-    """Go's ``omitempty``: leave out an empty string or a missing value."""
-    if value is not None and value != "":
-        out[key] = value
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for spec in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, spec.name)
+            if spec.name in _NOT_JSON or (spec.metadata.get("omitempty") and (value is None or value == "")):
+                continue
+            if spec.metadata.get("zero") and value is None:
+                value = ZERO_TIME
+            elif spec.metadata.get("time"):
+                value = format_timestamp(value)
+            elif isinstance(value, (Enum, _Record)):
+                value = value.to_dict() if isinstance(value, _Record) else value.value
+            out[spec.name] = value
+        out.update(self.extra)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], **options: Any) -> Self:
+        values: dict[str, Any] = {}
+        for spec in fields(cls):  # type: ignore[arg-type]
+            if spec.name in _NOT_JSON or spec.name not in data:
+                continue  # a field left out keeps its default
+            value = data[spec.name]
+            if spec.metadata.get("time"):
+                value = parse_timestamp(value)
+                if spec.metadata.get("zero") and is_zero(value):
+                    value = None
+            elif spec.metadata.get("task") and value is not None:
+                value = TaskRef.from_dict(value)
+            values[spec.name] = value
+        known = {"version", *values}
+        values["extra"] = {k: v for k, v in data.items() if k not in known}
+        return cls(**values, **options)
 
 
 @dataclass(kw_only=True)
-class TaskRef:
+class TaskRef(_Record):
     """A cache of the task a worker is on (airyra is the source of truth)."""
 
     id: str
     title: str
-    claimed_at: datetime = field(default_factory=now)
+    claimed_at: datetime = field(default_factory=now, metadata=_TIME)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    _FIELDS = ("id", "title", "claimed_at")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "claimed_at": format_timestamp(self.claimed_at),
-                **self.extra}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TaskRef:
-        return cls(id=data["id"], title=data["title"], claimed_at=parse_timestamp(data["claimed_at"]),
-                   extra=_extra(data, cls._FIELDS))
 
 
 @dataclass(kw_only=True)
-class Session:
+class Session(_Record):
     """The running session. ``pid_start_time`` and ``boot_id`` tell the orchestrator
     apart from a later process that reused its PID; the store records them.
 
@@ -99,24 +122,21 @@ class Session:
     means "not running", so set ``pid`` first if it runs.
     """
 
+    version: int = CURRENT_SESSION_VERSION
     status: SessionStatus
+    started_at: datetime = field(default_factory=now, metadata=_TIME)
     pid: int
     project_root: str
-    started_at: datetime = field(default_factory=now)
     bare_repo_path: str = ""
     zellij_session: str = ""
-    pid_start_time: int | None = None
-    boot_id: str = ""
-    project: str = ""
-    workers: list[str] | None = None
-    airyra_port: int | None = None
-    base_branch: str = ""
-    version: int = CURRENT_SESSION_VERSION
+    pid_start_time: int | None = field(default=None, metadata=_OMIT)
+    boot_id: str = field(default="", metadata=_OMIT)
+    project: str = field(default="", metadata=_OMIT)
+    workers: list[str] | None = field(default=None, metadata=_OMIT)
+    airyra_port: int | None = field(default=None, metadata=_OMIT)
+    base_branch: str = field(default="", metadata=_OMIT)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
     migrated_from: int | None = field(default=None, compare=False, repr=False)
-
-    _FIELDS = ("version", "status", "started_at", "pid", "pid_start_time", "boot_id", "project_root",
-               "bare_repo_path", "zellij_session", "project", "workers", "airyra_port", "base_branch")
 
     def __post_init__(self) -> None:
         self.status = _as_enum(SessionStatus, self.status)
@@ -129,112 +149,40 @@ class Session:
         """Whether the file named the orchestrator's process at all (``isollm up``'s does not)."""
         return self.migrated_from is None or not records_no_process(self.migrated_from)
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"version": self.version, "status": _enum_value(self.status),
-                               "started_at": format_timestamp(self.started_at), "pid": self.pid,
-                               "project_root": self.project_root, "bare_repo_path": self.bare_repo_path,
-                               "zellij_session": self.zellij_session}
-        _put(out, "pid_start_time", self.pid_start_time)
-        _put(out, "boot_id", self.boot_id)
-        _put(out, "project", self.project)
-        _put(out, "workers", self.workers)
-        _put(out, "airyra_port", self.airyra_port)
-        _put(out, "base_branch", self.base_branch)
-        out.update(self.extra)
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], *, migrated_from: int | None = None) -> Session:
-        return cls(version=data["version"], status=data["status"], started_at=parse_timestamp(data["started_at"]),
-                   pid=data["pid"], project_root=data["project_root"], bare_repo_path=data["bare_repo_path"],
-                   zellij_session=data["zellij_session"], pid_start_time=data.get("pid_start_time"),
-                   boot_id=data.get("boot_id", ""), project=data.get("project", ""),
-                   workers=data.get("workers"), airyra_port=data.get("airyra_port"),
-                   base_branch=data.get("base_branch", ""), extra=_extra(data, cls._FIELDS),
-                   migrated_from=migrated_from)
-
 
 @dataclass(kw_only=True)
-class WorkerState:
+class WorkerState(_Record):
     """The state of one worker; ``error_time`` is None when there was no error."""
 
-    name: str
-    status: WorkerStatus
-    container_id: str = ""
-    ip: str = ""
-    current_task: TaskRef | None = None
-    current_branch: str = ""
-    started_at: datetime = field(default_factory=now)
-    last_activity: datetime = field(default_factory=now)
-    last_error: str = ""
-    error_time: datetime | None = None
     version: int = CURRENT_WORKER_VERSION
+    name: str
+    container_id: str = field(default="", metadata=_OMIT)
+    status: WorkerStatus
+    ip: str = field(default="", metadata=_OMIT)
+    current_task: TaskRef | None = field(default=None, metadata=_TASK)
+    current_branch: str = field(default="", metadata=_OMIT)
+    started_at: datetime = field(default_factory=now, metadata=_TIME)
+    last_activity: datetime = field(default_factory=now, metadata=_TIME)
+    last_error: str = field(default="", metadata=_OMIT)
+    error_time: datetime | None = field(default=None, metadata=_ZERO)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    _FIELDS = ("version", "name", "container_id", "status", "ip", "current_task", "current_branch",
-               "started_at", "last_activity", "last_error", "error_time")
 
     def __post_init__(self) -> None:
         self.status = _as_enum(WorkerStatus, self.status)
         self.version = as_whole(self.version)
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"version": self.version, "name": self.name}
-        _put(out, "container_id", self.container_id)
-        out["status"] = _enum_value(self.status)
-        _put(out, "ip", self.ip)
-        task = self.current_task
-        _put(out, "current_task", task.to_dict() if isinstance(task, TaskRef) else task)
-        _put(out, "current_branch", self.current_branch)
-        out["started_at"] = format_timestamp(self.started_at)
-        out["last_activity"] = format_timestamp(self.last_activity)
-        _put(out, "last_error", self.last_error)
-        # Go's omitempty never omits a time.Time: an unset one is written as the zero time.
-        out["error_time"] = ZERO_TIME if self.error_time is None else format_timestamp(self.error_time)
-        out.update(self.extra)
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> WorkerState:
-        task = data.get("current_task")
-        error_time = parse_timestamp(data["error_time"]) if "error_time" in data else None
-        return cls(version=data["version"], name=data["name"], container_id=data.get("container_id", ""),
-                   status=data["status"], ip=data.get("ip", ""),
-                   current_task=TaskRef.from_dict(task) if task is not None else None,
-                   current_branch=data.get("current_branch", ""), started_at=parse_timestamp(data["started_at"]),
-                   last_activity=parse_timestamp(data["last_activity"]), last_error=data.get("last_error", ""),
-                   error_time=None if error_time is None or is_zero(error_time) else error_time,
-                   extra=_extra(data, cls._FIELDS))
-
 
 @dataclass(kw_only=True)
-class TaskAssignment:
+class TaskAssignment(_Record):
     """The task the Go isollm's worker manager gave a worker (``.isollm/tasks/<worker>.json``,
     internal/worker TaskState). Read, never written, by the toolkit; ``claimed_at`` is None
     for Go's zero time (no claim)."""
 
     worker_name: str
-    task_id: str = ""
-    branch: str = ""
-    claimed_at: datetime | None = None
+    task_id: str = field(default="", metadata=_OMIT)
+    branch: str = field(default="", metadata=_OMIT)
+    claimed_at: datetime | None = field(default=None, metadata=_ZERO)
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    _FIELDS = ("version", "worker_name", "task_id", "branch", "claimed_at")
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON the Go isollm writes for it (``omitempty`` strings left out, the zero time for no claim)."""
-        out: dict[str, Any] = {"worker_name": self.worker_name}
-        _put(out, "task_id", self.task_id)
-        _put(out, "branch", self.branch)
-        out["claimed_at"] = ZERO_TIME if self.claimed_at is None else format_timestamp(self.claimed_at)
-        out.update(self.extra)
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TaskAssignment:
-        claimed_at = parse_timestamp(data["claimed_at"])
-        return cls(worker_name=data["worker_name"], task_id=data.get("task_id", ""), branch=data.get("branch", ""),
-                   claimed_at=None if is_zero(claimed_at) else claimed_at, extra=_extra(data, cls._FIELDS))
 
 
 @dataclass

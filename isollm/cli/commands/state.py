@@ -16,10 +16,7 @@ from isollm.util.oneline import json_text, one_line
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
     path = display_path(getattr(error, "path", "") or ".")
-    issues = getattr(error, "issues", None)
-    if issues:
-        return path, list(issues)
-    return path, [Issue(str(error), keyword="read")]
+    return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
 
 def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) -> None:
@@ -36,23 +33,6 @@ def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) ->
             print_issues(path, listed)
     if more:
         print_issues(_shown(state_dir), [LeftOut(more)])
-
-
-def _load_session(store: FileState) -> tuple[Session | None, Exception | None]:
-    try:
-        return store.load_session(), None
-    except NoSessionError:
-        return None, None
-    except StateError as error:
-        return None, error
-
-
-def _session_state(session: Session | None, error: Exception | None) -> str:
-    if error is not None:
-        return "invalid"
-    if session is None:
-        return "none"
-    return session_liveness(session).value
 
 
 def _value(value: Any) -> str:
@@ -80,19 +60,16 @@ def _recorded(session: Session, *, unknown: bool = False) -> list[str]:
     return [f"  {name}: {one_line(str(value))}" for name, value in fields if value is not None]
 
 
-def _unknown_session_lines(session: Session) -> list[str]:
-    """A session whose file names no process: what it says, and how to remove it if it is over."""
-    hint = f" ('zellij list-sessions' shows no {one_line(session.zellij_session)})" if session.zellij_session else ""
-    return ["Session: liveness unknown: written by an isollm without a PID (isollm up's session file)",
-            *_recorded(session, unknown=True),
-            f"  If it no longer runs{hint}, remove it with 'isollm state clean --unknown-session'"]
-
-
 def _session_lines(state: str, session: Session | None) -> list[str]:
     if session is None:
         return ["Session: invalid (see the errors above)" if state == "invalid" else "Session: none"]
     if state == Liveness.UNKNOWN:
-        return _unknown_session_lines(session)
+        # The file names no process: what it says, and how to remove it if it is over.
+        zellij = session.zellij_session
+        hint = f" ('zellij list-sessions' shows no {one_line(zellij)})" if zellij else ""
+        return ["Session: liveness unknown: written by an isollm without a PID (isollm up's session file)",
+                *_recorded(session, unknown=True),
+                f"  If it no longer runs{hint}, remove it with 'isollm state clean --unknown-session'"]
     # What state files hold was written by another process (or planted): escaped before printing.
     details = f"pid {session.pid}, {one_line(_value(session.status))}, started {_when(session.started_at)}"
     if session.zellij_session:
@@ -106,25 +83,11 @@ def _session_lines(state: str, session: Session | None) -> list[str]:
     return [head, *_recorded(session)]
 
 
-def _session_document(session: Session) -> dict[str, Any]:
-    """The session as ``state show --format json`` gives it: its current-version fields, and
-    the version of the file it was read from when that was older."""
-    document = session.to_dict()
-    if session.migrated_from is not None:
-        document["migrated_from"] = session.migrated_from
-    return document
-
-
-def _task(worker: WorkerState) -> str:
-    task = worker.current_task
-    if task is None:
-        return "-"
-    return f"{task.id} {task.title}".strip()
-
-
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+def _table(title: str, rows: Sequence[Sequence[str]]) -> list[str]:
+    """The title, then the rows (escaped: state files are written by other processes) in columns."""
+    rows = [[one_line(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return [title, *("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)]
 
 
 def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> list[str]:
@@ -136,9 +99,10 @@ def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> li
         status = _value(worker.status)
         if worker.last_error:
             status += f" ({worker.last_error})"
-        rows.append((worker.name, status, _task(worker), worker.current_branch or "-",
-                     _when(worker.last_activity)))
-    return [f"Workers ({len(workers)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
+        task = worker.current_task
+        rows.append((worker.name, status, f"{task.id} {task.title}".strip() if task else "-",
+                     worker.current_branch or "-", _when(worker.last_activity)))
+    return _table(f"Workers ({len(workers)}):", rows)
 
 
 def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
@@ -149,15 +113,22 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
     for task in tasks:  # sorted by worker (_load)
         rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
                      _when(task.claimed_at) if task.claimed_at is not None else "-"))
-    return [f"Tasks ({len(tasks)}):", *_table([[one_line(cell) for cell in row] for row in rows])]
+    return _table(f"Tasks ({len(tasks)}):", rows)
 
 
 def _load(store: FileState) -> tuple[Session | None, Exception | None, list[WorkerState], list[TaskAssignment],
                                      list[Exception]]:
     """Everything in the state directory: the session (or its error), workers, tasks, and every error."""
-    session, session_error = _load_session(store)
+    session: Session | None = None
+    session_error: Exception | None = None
+    try:
+        session = store.load_session()
+    except NoSessionError:
+        pass
+    except StateError as error:
+        session_error = error
     workers, tasks = store.load_all_workers(), store.load_all_tasks()
-    errors = ([session_error] if session_error is not None else []) + list(workers.errors) + list(tasks.errors)
+    errors: list[Exception] = [*([session_error] if session_error else []), *workers.errors, *tasks.errors]
     return (session, session_error, sorted(workers.workers, key=lambda w: w.name),
             sorted(tasks.tasks, key=lambda t: t.worker_name), errors)
 
@@ -166,11 +137,13 @@ def show(output_format: str = "text") -> int:
     root = project_root()
     store = FileState.for_project(root)
     session, session_error, workers, tasks, errors = _load(store)
-    state = _session_state(session, session_error)
+    state = "invalid" if session_error else "none" if session is None else session_liveness(session).value
     if output_format == "json":
+        # The session's current-version fields, and the version of the file when that was older.
+        migrated = {"migrated_from": session.migrated_from} if session and session.migrated_from is not None else {}
         document = {
             "project_root": str(root),
-            "session": {"state": state, **(_session_document(session) if session is not None else {})},
+            "session": {"state": state, **(session.to_dict() if session is not None else {}), **migrated},
             "workers": [w.to_dict() for w in workers],
             "tasks": [t.to_dict() for t in tasks],
             "errors": [{"path": path, **issue.to_dict()} for path, issues in map(_problem, errors)
@@ -179,10 +152,7 @@ def show(output_format: str = "text") -> int:
         print(json_text(document))
         return 0
     _print_problems(errors, store.state_dir)
-    for line in _session_lines(state, session):
-        print(line)
-    for line in [*_worker_lines(workers, session), *_task_lines(tasks)]:
-        print(line)
+    print("\n".join([*_session_lines(state, session), *_worker_lines(workers, session), *_task_lines(tasks)]))
     return 0
 
 
