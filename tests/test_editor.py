@@ -62,8 +62,9 @@ def _own_network_namespace() -> list[str]:
 def _start(settings: dict[str, Any], cwd: Path, net_log: Path) -> LspClient:
     if not SERVER.exists():
         # The README's test command is all a fresh machine runs: install the pinned server here.
-        subprocess.run(["npm", "ci", "--prefix", str(SERVER.parents[3]), "--no-audit", "--no-fund"],
-                       check=True, capture_output=True, timeout=300)
+        npm = subprocess.run(["npm", "ci", "--prefix", str(SERVER.parents[3]), "--no-audit", "--no-fund"],
+                             capture_output=True, text=True, timeout=300)
+        assert npm.returncode == 0, f"npm ci failed ({npm.returncode}):\n{npm.stdout}{npm.stderr}"
     assert SERVER.exists(), "yaml-language-server did not install: run `npm ci --prefix tests/editor`"
     command = [*_own_network_namespace(), "node", "--require", str(OFFLINE), str(SERVER), "--stdio"]
     client = LspClient(command, settings, cwd, env={**os.environ, "ISOLLM_NET_LOG": str(net_log)})

@@ -207,10 +207,16 @@ _UNSET = object()
 
 @contextlib.contextmanager
 def _project(raw: bytes) -> Any:
-    with tempfile.TemporaryDirectory() as directory, contextlib.chdir(directory):
-        path = Path(directory) / cfg.CONFIG_FILE_NAME
-        path.write_bytes(raw)
-        yield path
+    # contextlib.chdir is Python 3.11's; the suite runs on 3.10 too.
+    previous = os.getcwd()
+    with tempfile.TemporaryDirectory() as directory:
+        os.chdir(directory)
+        try:
+            path = Path(directory) / cfg.CONFIG_FILE_NAME
+            path.write_bytes(raw)
+            yield path
+        finally:
+            os.chdir(previous)
 
 
 def _check(before: bytes, after: bytes, status: int, parts: tuple[str, ...], value: Any) -> None:
