@@ -12,12 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any
 
 from isollm.errors import StateError
 from isollm.state.migrations import current_version, records_no_process
 from isollm.util.numbers import as_whole
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing's from Python 3.11
 
 CURRENT_SESSION_VERSION: int = current_version("session")
 CURRENT_WORKER_VERSION: int = current_version("worker")
