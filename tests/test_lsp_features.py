@@ -223,6 +223,8 @@ FIXED = [
     ('project: demo\nworkers: "3"\n', "type", "project: demo\nworkers: 3\n"),
     ("project: demo\nzellij:\n  dashboard: 'false'  # off\n", "type",
      "project: demo\nzellij:\n  dashboard: false  # off\n"),
+    ("project: demo\ngit:\n  base_branch: 1.10\n", "unquoted", 'project: demo\ngit:\n  base_branch: "1.10"\n'),
+    ("project: demo\nclaude:\n  command: true  # c\n", "unquoted", 'project: demo\nclaude:\n  command: "true"  # c\n'),
 ]
 
 

@@ -7,6 +7,7 @@ and no other one appears. Positions are LSP's: 0-based lines, characters as code
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from typing import Any
@@ -108,6 +109,10 @@ class _Fixer:
             plain = _LEADING_ZEROS.sub("", written)
             if plain != written:
                 return f"Write {plain}", self._edit(span.start, span.end, plain)
+        if diagnostic.code == "unquoted" and span.style == "":
+            # base_branch: 1.10 -> "1.10": the one spelling YAML 1.2 tools read as text too
+            quoted = json.dumps(written)
+            return f"Write {quoted}", self._edit(span.start, span.end, quoted)
         value = pointers.resolve(document.data, where)
         if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
                 and _UNQUOTABLE.fullmatch(value)):
