@@ -180,10 +180,6 @@ _NON_STRING_START = frozenset("~nNtTfF+-.0123456789")
 def _plain_scalar(text: str) -> Any:
     if text and text[0] not in _NON_STRING_START:
         return text
-    return _resolve_plain(text)
-
-
-def _resolve_plain(text: str) -> Any:
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -466,21 +462,25 @@ def _parse(text: str, spans: bool = False) -> Document:
     except UnicodeEncodeError as error:
         # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
         # from a decoded file) cannot be encoded for it.
-        line = text.count("\n", 0, error.start) + 1
-        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
-        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text", line, column) from None
+        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text",
+                        *_line_column(text, error.start)) from None
     finally:
-        dispose = getattr(parser, "dispose", None) if parser is not None else None
-        if dispose is not None:
-            dispose()
+        if parser is not None:
+            parser.dispose()
     return builder.document()
+
+
+def _line_column(text: str | bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, index) + 1, index - text.rfind(newline, 0, index)  # type: ignore[arg-type]
 
 
 def _spaces(count: int) -> str:
     return f"{count} space" + ("" if count == 1 else "s")
 
 
-def _indentation(text_line: str) -> int:
+def _indent(text_line: str) -> int:
     return len(text_line) - len(text_line.lstrip(" "))
 
 
@@ -490,8 +490,7 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
     lines = text.split("\n")
     if not 0 < line <= len(lines):
         return ""
-    indent = _indentation
-    here = indent(lines[line - 1])
+    here = _indent(lines[line - 1])
     above = [text_line for text_line in lines[:line - 1]
              if text_line.strip() and not text_line.lstrip().startswith("#")]
     if not above:
@@ -499,8 +498,8 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
     if problem == "did not find expected key":
         levels: list[int] = []  # the indentation of each block still open there, innermost first
         for text_line in reversed(above):
-            if not levels or indent(text_line) < levels[-1]:
-                levels.append(indent(text_line))
+            if not levels or _indent(text_line) < levels[-1]:
+                levels.append(_indent(text_line))
         if here in levels:
             return ""
         choices = " or ".join(str(level) for level in sorted(levels)) + (" space" if levels == [1] else " spaces")
@@ -508,21 +507,16 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
                 f"{choices}, like the keys it belongs with)")
     if problem == "mapping values are not allowed in this context":
         key_above = above[-1]
-        if here > indent(key_above) and key_above.partition(":")[2].strip():
+        if here > _indent(key_above) and key_above.partition(":")[2].strip():
             return (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has its value "
-                    f"already: a key beside it is indented by {_spaces(indent(key_above))})")
+                    f"already: a key beside it is indented by {_spaces(_indent(key_above))})")
     return ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 1-based line and column (libyaml names it only sometimes)."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
-    index = start + column - 1
-    return text[index] if index < len(text) else ""
+    lines = text.split("\n", line)
+    return lines[line - 1][column - 1:column] if line <= len(lines) else ""
 
 
 def _reader_problem(error: yaml.YAMLError) -> str:
@@ -542,8 +536,7 @@ def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int 
     if getattr(error, "encoding", "unicode") != "unicode":
         # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
         position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-    line = text.count("\n", 0, position) + 1
-    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+    return _line_column(text, position)
 
 
 def decode_utf8(raw: bytes, *, path: str = "") -> str:
@@ -556,9 +549,7 @@ def decode_utf8(raw: bytes, *, path: str = "") -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column,
+        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", *_line_column(raw, error.start),
                         path=path) from None
 
 
