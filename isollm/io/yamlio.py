@@ -293,32 +293,27 @@ class _Builder:
             raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
-    def _attach(self, value: Any, mark: Any, size: int) -> int:
+    def _attach(self, value: Any, mark: Any) -> int:
         """Put ``value`` in its place (the top, or the open list or mapping); its node."""
         if not self.stack:
             self.data = value
             node = self.tree.add(-1, "")
-            self.positions[node] = _position(mark)
-            return node
-        frame = self.stack[-1]
-        container = frame[0]
-        if isinstance(container, list):
-            node = self.tree.add(frame[1], len(container))
-            self.positions[node] = _position(mark)
+        elif isinstance(self.stack[-1][0], list):
+            container, parent_node = self.stack[-1][:2]
+            node = self.tree.add(parent_node, len(container))
             container.append(value)
-            return node
-        key = frame[2]
-        node = self.tree.add(frame[1], key)
-        self.positions[node] = _position(mark)
-        first_lines = frame[4]
-        if key in container:
-            line, column = frame[3]
-            self.duplicates.found.append((node, key, line, column, first_lines[key]))
         else:
-            first_lines[key] = frame[3][0]
-        container[key] = value
-        frame[2] = None
-        self.key_positions[node] = frame[3]
+            frame = self.stack[-1]
+            container, parent_node, key, key_position, first_lines = frame[:5]
+            node = self.tree.add(parent_node, key)
+            if key in container:
+                self.duplicates.found.append((node, key, *key_position, first_lines[key]))
+            else:
+                first_lines[key] = key_position[0]
+            container[key] = value
+            frame[2] = None
+            self.key_positions[node] = key_position
+        self.positions[node] = _position(mark)
         return node
 
     def _span(self, node: int, event: Any, kind: str, style: str, key_marks: tuple[int, int]) -> None:
@@ -349,15 +344,13 @@ class _Builder:
                 line, column = _position(event.start_mark)
                 raise error.locate(line=line, column=column) from None
         if self._expecting_key():
-            if isinstance(value, float) and not math.isfinite(value):
-                value = event.value
-            self.stack[-1][2] = event.value if not isinstance(value, str) else value
+            self.stack[-1][2] = event.value  # a key is a name, whatever it reads as
             self.stack[-1][3] = _position(event.start_mark)
             if self.spans:
                 self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
         key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark, 1)
+        node = self._attach(value, event.start_mark)
         if self.spans:
             self._span(node, event, "scalar", event.style or "", key_marks)
         if has_text:
@@ -376,7 +369,7 @@ class _Builder:
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
         key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark, size)
+        node = self._attach(value, event.start_mark)
         if event.anchor in self.anchor_texts:
             self.texts[node] = self.anchor_texts[event.anchor]
         if self.spans:
@@ -390,7 +383,7 @@ class _Builder:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
         key_marks = self._key_marks()
-        node = self._attach(container, event.start_mark, 1)
+        node = self._attach(container, event.start_mark)
         if self.spans:
             self._span(node, event, "mapping" if isinstance(container, dict) else "sequence",
                        "flow" if event.flow_style else "block", key_marks)
