@@ -293,8 +293,9 @@ class _Builder:
             raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
-    def _attach(self, value: Any, mark: Any) -> int:
-        """Put ``value`` in its place (the top, or the open list or mapping); its node."""
+    def _attach(self, value: Any, event: Any, kind: str, style: str) -> int:
+        """Put ``value`` in its place (the top, or the open list or mapping); its node. ``kind``
+        and ``style`` are its span's."""
         if not self.stack:
             self.data = value
             node = self.tree.add(-1, "")
@@ -313,16 +314,12 @@ class _Builder:
             container[key] = value
             frame[2] = None
             self.key_positions[node] = key_position
-        self.positions[node] = _position(mark)
+        self.positions[node] = _position(event.start_mark)
+        if self.spans:
+            in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
+            self.span_of[node] = Span(event.start_mark.index, event.end_mark.index, kind, style,
+                                      *(self.key_marks if in_mapping else (-1, -1)))
         return node
-
-    def _span(self, node: int, event: Any, kind: str, style: str, key_marks: tuple[int, int]) -> None:
-        self.span_of[node] = Span(event.start_mark.index, event.end_mark.index, kind, style, *key_marks)
-
-    def _key_marks(self) -> tuple[int, int]:
-        """Where the key of the value about to be attached stands (-1, -1 outside a mapping)."""
-        in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
-        return self.key_marks if in_mapping else (-1, -1)
 
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
@@ -349,10 +346,7 @@ class _Builder:
             if self.spans:
                 self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
-        key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark)
-        if self.spans:
-            self._span(node, event, "scalar", event.style or "", key_marks)
+        node = self._attach(value, event, "scalar", event.style or "")
         if has_text:
             self.texts[node] = event.value
         if event.anchor:
@@ -368,12 +362,9 @@ class _Builder:
         self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
-        key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark)
+        node = self._attach(value, event, "alias", "*")
         if event.anchor in self.anchor_texts:
             self.texts[node] = self.anchor_texts[event.anchor]
-        if self.spans:
-            self._span(node, event, "alias", "*", key_marks)
 
     def start(self, event: Any, container: Any) -> None:
         if self._expecting_key():
@@ -382,19 +373,14 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
-        key_marks = self._key_marks()
-        node = self._attach(container, event.start_mark)
-        if self.spans:
-            self._span(node, event, "mapping" if isinstance(container, dict) else "sequence",
-                       "flow" if event.flow_style else "block", key_marks)
+        node = self._attach(container, event, "mapping" if isinstance(container, dict) else "sequence",
+                            "flow" if event.flow_style else "block")
         self.stack.append([container, node, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
-    def end(self, event: Any = None) -> None:
+    def end(self, event: Any) -> None:
         frame = self.stack.pop()
-        if self.spans and event is not None:
-            span = self.span_of[frame[1]]
-            self.span_of[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
-                                          span.key_start, span.key_end)
+        if self.spans:
+            self.span_of[frame[1]] = self.span_of[frame[1]]._replace(end=event.end_mark.index)
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
