@@ -121,9 +121,7 @@ class Duplicates:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Duplicates, list)):
             return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+        return NotImplemented  # and unhashable, as a class that defines __eq__ alone is
 
     def __repr__(self) -> str:
         return repr(list(self))
@@ -220,14 +218,6 @@ def _printable(value: int, text: str) -> int:
     return value
 
 
-def _as_float(value: int) -> float:
-    """The float nearest ``value``; beyond the largest double an infinity, as ``1e400`` reads."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-
-
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
@@ -242,7 +232,12 @@ def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return _as_float(value) if kind == "float" and isinstance(value, int) else value
+    if kind == "float" and isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:  # beyond the largest double an infinity, as ``1e400`` reads
+            return math.inf if value > 0 else -math.inf
+    return value
 
 
 def _short_tag(tag: str) -> str:

@@ -12,9 +12,9 @@ from isollm.schema.pointer import subschema
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_NAMES = ("config", "session", "worker", "task")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
                "worker": "worker.schema.json", "task": "task.schema.json"}
+SCHEMA_NAMES = tuple(_FILE_NAMES)
 
 
 def _schema_file(name: str) -> str:
