@@ -244,11 +244,6 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-def _check_collection_tag(tag: str | None, kind: str, mark: Any) -> None:
-    if tag not in (None, "!", _TAG + kind):
-        raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
-
-
 class _Builder:
     """Turns parser events into values; an explicit stack keeps deep input off the C stack."""
 
@@ -362,6 +357,8 @@ class _Builder:
             self.texts[node] = self.anchor_texts[event.anchor]
 
     def start(self, event: Any, container: Any) -> None:
+        if event.tag not in (None, "!", _TAG + ("map" if isinstance(container, dict) else "seq")):
+            raise YamlError(f"unsupported YAML tag {_short_tag(event.tag)}", *_position(event.start_mark))
         if self._expecting_key():
             raise YamlError("mapping keys must be plain values, not lists or mappings",
                             *_position(event.start_mark))
@@ -402,10 +399,8 @@ def _parse(text: str, spans: bool = False) -> Document:
             if isinstance(event, yaml.ScalarEvent):
                 builder.scalar(event)
             elif isinstance(event, yaml.MappingStartEvent):
-                _check_collection_tag(event.tag, "map", event.start_mark)
                 builder.start(event, {})
             elif isinstance(event, yaml.SequenceStartEvent):
-                _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 builder.end(event)
