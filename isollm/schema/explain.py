@@ -33,6 +33,12 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
+# A problem is not told when the same value has one that says it better: a format's reason is
+# more precise than the pattern (or `not` pattern) that shadows it; a name with characters it may
+# not hold is told that, its length after; a value of the wrong type gets the type's message
+# alone, its range means nothing.
+_SHADOWED_BY = {"pattern": "format", "not": "format", "minLength": "pattern", "maxLength": "pattern",
+                "minimum": "type", "maximum": "type", "exclusiveMinimum": "type", "exclusiveMaximum": "type"}
 MERGE_KEY = "<<"
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
 
@@ -95,15 +101,7 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
     kept = []
     for item in found:
         pointer, message, keyword, at_key = item
-        keywords = by_pointer[pointer]
-        # A format's reason is more precise than the pattern (or `not` pattern) that shadows it.
-        if keyword in ("pattern", "not") and "format" in keywords:
-            continue
-        # A name with characters it may not hold is told that; its length comes after.
-        if keyword in ("minLength", "maxLength") and "pattern" in keywords:
-            continue
-        # A value of the wrong type gets the type's message alone: its range means nothing.
-        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
+        if _SHADOWED_BY.get(keyword) in by_pointer[pointer]:
             continue
         # An empty string where a value is required reads as "is required".
         sub = subschema(schema, pointer)
