@@ -427,7 +427,7 @@ def _parse(text: str, spans: bool = False) -> Document:
             problem += _indentation_hint(text, line, problem)
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
-        raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+        raise _reader_error(text, error) from None
     except UnicodeEncodeError as error:
         # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
         # from a decoded file) cannot be encoded for it.
@@ -488,24 +488,23 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line - 1][column - 1:column] if line <= len(lines) else ""
 
 
-def _reader_problem(error: yaml.YAMLError) -> str:
+def _reader_error(text: str, error: yaml.YAMLError) -> YamlError:
+    """A reader's complaint (a character YAML does not allow), located."""
     character = getattr(error, "character", None)
     if isinstance(character, int):  # the pure-Python reader gives the code point
         character = chr(character)
     if isinstance(character, str):
         reason = getattr(error, "reason", None) or "this character is not allowed in YAML"
-        return f"{reason}: U+{ord(character):04X}"
-    return str(error).splitlines()[0] if str(error) else "unreadable input"
-
-
-def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int | None]:
+        problem = f"invalid YAML: {reason}: U+{ord(character):04X}"
+    else:
+        problem = "invalid YAML: " + (str(error).splitlines()[0] if str(error) else "unreadable input")
     position = getattr(error, "position", None)
     if not isinstance(position, int):
-        return None, None
+        return YamlError(problem)
     if getattr(error, "encoding", "unicode") != "unicode":
         # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
         position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-    return _line_column(text, position)
+    return YamlError(problem, *_line_column(text, position))
 
 
 def decode_utf8(raw: bytes, *, path: str = "") -> str:
