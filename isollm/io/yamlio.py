@@ -62,11 +62,9 @@ _TAG = "tag:yaml.org,2002:"
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_OCT_HEX = re.compile(r"0(?:o[0-7]+|x[0-9a-fA-F]+)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 
 
 # The value classes here are NamedTuples, not dataclasses: importing dataclasses and building
@@ -187,16 +185,12 @@ def _plain_scalar(text: str) -> Any:
             return int(text)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
-    if _OCT.match(text):
-        return _printable(int(text[2:], 8), text)
-    if _HEX.match(text):
-        return _printable(int(text[2:], 16), text)
+    if _OCT_HEX.match(text):
+        return _printable(int(text, 0), text)
     if _FLOAT.match(text):
         return float(text)
-    if _INF.match(text):
-        return -math.inf if text.startswith("-") else math.inf
-    if _NAN.match(text):
-        return math.nan
+    if _INF_NAN.match(text):
+        return float(text.replace(".", "", 1))  # float() reads inf and nan, without YAML's dot
     return text
 
 
