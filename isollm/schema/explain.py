@@ -39,7 +39,6 @@ def _validator(name: str) -> Any:
 # alone, its range means nothing.
 _SHADOWED_BY = {"pattern": "format", "not": "format", "minLength": "pattern", "maxLength": "pattern",
                 "minimum": "type", "maximum": "type", "exclusiveMinimum": "type", "exclusiveMaximum": "type"}
-MERGE_KEY = "<<"
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
 
 
@@ -48,7 +47,7 @@ def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
     known = list(schema.get("properties", {}))
     child = pointers.child(parent, name)
     close = closest(str(name), known)
-    if name == MERGE_KEY:  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
+    if name == "<<":  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
         message = schema_message(schema, "additionalProperties.merge", location=child)
     elif close is not None:
         message = schema_message(schema, "additionalProperties.suggestion", location=child,
