@@ -34,18 +34,8 @@ from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
 from isollm.util.oneline import BIDI_CONTROLS
 
-try:
-    from yaml._yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml.parser import Parser as _BaseParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _BaseParser.__init__(self)
+# Only the parser's events are read, never its constructor: libyaml's parser when PyYAML has it.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
