@@ -168,9 +168,11 @@ def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
     keeps the text as written, as the Go isollm does, but the editor and check-jsonschema read
     YAML 1.2, see a number, and refuse it. Quoted, it is text to every tool: say so."""
     issues = []
-    for where, subschema, value in _text_positions(SCHEMA, document.data):
+    for where, subschema, value in _scalars(SCHEMA, document.data):
         text = document.texts.get(where)
-        if text is None:  # an explicit tag (!!float 1.10): the schema's type error says it
+        # Only text the schema wants (a port, which may be a number, is not); no text is kept
+        # under an explicit tag (!!float 1.10), whose type error the schema tells.
+        if text is None or set(schema_types(subschema)) - {"null"} != {"string"}:
             continue
         message = schema_message(subschema, "warning.unquoted", location=where, text=text,
                                  kind="boolean" if isinstance(value, bool) else "number")
@@ -178,20 +180,20 @@ def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
     return issues
 
 
-def _text_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """(pointer, subschema, value) of each number or boolean in ``value`` where ``schema`` takes
-    only text (a port, which may be a number, is not one)."""
+def _scalars(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(pointer, subschema, value) of each scalar in ``value`` at a position ``schema`` knows,
+    following ``properties`` and ``items``: few, and shallow."""
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         for key, item in value.items():
             if key in properties:
-                yield from _text_positions(properties[key], item, pointers.child(pointer, key))
+                yield from _scalars(properties[key], item, pointers.child(pointer, key))
     elif isinstance(value, list):
         items = schema.get("items")
         if isinstance(items, dict):
             for index, item in enumerate(value):
-                yield from _text_positions(items, item, pointers.child(pointer, index))
-    elif isinstance(value, (bool, int, float)) and set(schema_types(schema)) - {"null"} == {"string"}:
+                yield from _scalars(items, item, pointers.child(pointer, index))
+    else:
         yield pointer, schema, value
 
 
@@ -214,30 +216,13 @@ def _leading_zero_issues(document: Document) -> list[Issue]:
     """A number written with a leading zero where the schema wants a number (``workers: 010``):
     the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
     issues = []
-    for where in _number_positions(SCHEMA, document.data):
+    for where, subschema, _ in _scalars(SCHEMA, document.data):
         text = document.texts.get(where)
-        if text is None or not _LEADING_ZERO.fullmatch(text):
+        if text is None or not _LEADING_ZERO.fullmatch(text) or not subschema or "string" in schema_types(subschema):
             continue
         message = schema_message(SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
         issues.append(Issue(message, where, *document.locate(where), "leadingZero"))
     return issues
-
-
-def _number_positions(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[str]:
-    """The pointers of the scalars in ``value`` where ``schema`` does not take text,
-    following ``properties`` and ``items``: only positions the schema knows (few, and shallow)."""
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if key in properties:
-                yield from _number_positions(properties[key], item, pointers.child(pointer, key))
-    elif isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, dict):
-            for index, item in enumerate(value):
-                yield from _number_positions(items, item, pointers.child(pointer, index))
-    elif schema and "string" not in schema_types(schema):
-        yield pointer
 
 
 def config_data(data: Mapping[str, Any], texts: Located[str] | None = None) -> dict[str, Any]:

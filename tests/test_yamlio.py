@@ -100,6 +100,9 @@ def test_libyaml_nesting_limit_reads_as_ours(monkeypatch: pytest.MonkeyPatch) ->
             raise yaml.scanner.ScannerError("while increasing flow level", self.mark,
                                             "exceeded maximum nesting depth", self.mark)
 
+        def dispose(self) -> None:  # as both of PyYAML's parsers have
+            pass
+
     monkeypatch.setattr(yamlio, "_Parser", DeepParser)
     with pytest.raises(YamlError) as raised:
         parse_yaml("[" * 2_000)

@@ -34,18 +34,8 @@ from isollm.io.locations import Located, NodeTree
 from isollm.schema.pointer import parent
 from isollm.util.oneline import BIDI_CONTROLS
 
-try:
-    from yaml._yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml.parser import Parser as _BaseParser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, _BaseParser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            _BaseParser.__init__(self)
+# Only the parser's events are read, never its constructor: libyaml's parser when PyYAML has it.
+_Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -62,11 +52,9 @@ _TAG = "tag:yaml.org,2002:"
 _NULL = re.compile(r"(?:~|null|Null|NULL|)\Z")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_OCT_HEX = re.compile(r"0(?:o[0-7]+|x[0-9a-fA-F]+)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 
 
 # The value classes here are NamedTuples, not dataclasses: importing dataclasses and building
@@ -121,9 +109,7 @@ class Duplicates:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Duplicates, list)):
             return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
+        return NotImplemented  # and unhashable, as a class that defines __eq__ alone is
 
     def __repr__(self) -> str:
         return repr(list(self))
@@ -180,10 +166,6 @@ _NON_STRING_START = frozenset("~nNtTfF+-.0123456789")
 def _plain_scalar(text: str) -> Any:
     if text and text[0] not in _NON_STRING_START:
         return text
-    return _resolve_plain(text)
-
-
-def _resolve_plain(text: str) -> Any:
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -193,16 +175,12 @@ def _resolve_plain(text: str) -> Any:
             return int(text)
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
-    if _OCT.match(text):
-        return _printable(int(text[2:], 8), text)
-    if _HEX.match(text):
-        return _printable(int(text[2:], 16), text)
+    if _OCT_HEX.match(text):
+        return _printable(int(text, 0), text)
     if _FLOAT.match(text):
         return float(text)
-    if _INF.match(text):
-        return -math.inf if text.startswith("-") else math.inf
-    if _NAN.match(text):
-        return math.nan
+    if _INF_NAN.match(text):
+        return float(text.replace(".", "", 1))  # float() reads inf and nan, without YAML's dot
     return text
 
 
@@ -224,14 +202,6 @@ def _printable(value: int, text: str) -> int:
     return value
 
 
-def _as_float(value: int) -> float:
-    """The float nearest ``value``; beyond the largest double an infinity, as ``1e400`` reads."""
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-
-
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
     "int": int, "float": (int, float), "bool": bool, "null": type(None)}
 
@@ -246,16 +216,16 @@ def _tagged_scalar(tag: str, text: str, mark: Any) -> Any:
         raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
     if not isinstance(value, expected) or (kind != "bool" and isinstance(value, bool)):
         raise YamlError(f"{text!r} is not a valid !!{kind}", *_position(mark))
-    return _as_float(value) if kind == "float" and isinstance(value, int) else value
+    if kind == "float" and isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:  # beyond the largest double an infinity, as ``1e400`` reads
+            return math.inf if value > 0 else -math.inf
+    return value
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
-
-
-def _check_collection_tag(tag: str | None, kind: str, mark: Any) -> None:
-    if tag not in (None, "!", _TAG + kind):
-        raise YamlError(f"unsupported YAML tag {_short_tag(tag)}", *_position(mark))
 
 
 class _Builder:
@@ -297,41 +267,33 @@ class _Builder:
             raise YamlError(f"aliases expand the document to more than {MAX_EXPANDED_CHARS} characters",
                             *_position(mark))
 
-    def _attach(self, value: Any, mark: Any, size: int) -> int:
-        """Put ``value`` in its place (the top, or the open list or mapping); its node."""
+    def _attach(self, value: Any, event: Any, kind: str, style: str) -> int:
+        """Put ``value`` in its place (the top, or the open list or mapping); its node. ``kind``
+        and ``style`` are its span's."""
         if not self.stack:
             self.data = value
             node = self.tree.add(-1, "")
-            self.positions[node] = _position(mark)
-            return node
-        frame = self.stack[-1]
-        container = frame[0]
-        if isinstance(container, list):
-            node = self.tree.add(frame[1], len(container))
-            self.positions[node] = _position(mark)
+        elif isinstance(self.stack[-1][0], list):
+            container, parent_node = self.stack[-1][:2]
+            node = self.tree.add(parent_node, len(container))
             container.append(value)
-            return node
-        key = frame[2]
-        node = self.tree.add(frame[1], key)
-        self.positions[node] = _position(mark)
-        first_lines = frame[4]
-        if key in container:
-            line, column = frame[3]
-            self.duplicates.found.append((node, key, line, column, first_lines[key]))
         else:
-            first_lines[key] = frame[3][0]
-        container[key] = value
-        frame[2] = None
-        self.key_positions[node] = frame[3]
+            frame = self.stack[-1]
+            container, parent_node, key, key_position, first_lines = frame[:5]
+            node = self.tree.add(parent_node, key)
+            if key in container:
+                self.duplicates.found.append((node, key, *key_position, first_lines[key]))
+            else:
+                first_lines[key] = key_position[0]
+            container[key] = value
+            frame[2] = None
+            self.key_positions[node] = key_position
+        self.positions[node] = _position(event.start_mark)
+        if self.spans:
+            in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
+            self.span_of[node] = Span(event.start_mark.index, event.end_mark.index, kind, style,
+                                      *(self.key_marks if in_mapping else (-1, -1)))
         return node
-
-    def _span(self, node: int, event: Any, kind: str, style: str, key_marks: tuple[int, int]) -> None:
-        self.span_of[node] = Span(event.start_mark.index, event.end_mark.index, kind, style, *key_marks)
-
-    def _key_marks(self) -> tuple[int, int]:
-        """Where the key of the value about to be attached stands (-1, -1 outside a mapping)."""
-        in_mapping = bool(self.stack) and isinstance(self.stack[-1][0], dict)
-        return self.key_marks if in_mapping else (-1, -1)
 
     def _expecting_key(self) -> bool:
         return bool(self.stack) and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None
@@ -353,17 +315,12 @@ class _Builder:
                 line, column = _position(event.start_mark)
                 raise error.locate(line=line, column=column) from None
         if self._expecting_key():
-            if isinstance(value, float) and not math.isfinite(value):
-                value = event.value
-            self.stack[-1][2] = event.value if not isinstance(value, str) else value
+            self.stack[-1][2] = event.value  # a key is a name, whatever it reads as
             self.stack[-1][3] = _position(event.start_mark)
             if self.spans:
                 self.key_marks = (event.start_mark.index, event.end_mark.index)
             return
-        key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark, 1)
-        if self.spans:
-            self._span(node, event, "scalar", event.style or "", key_marks)
+        node = self._attach(value, event, "scalar", event.style or "")
         if has_text:
             self.texts[node] = event.value
         if event.anchor:
@@ -379,33 +336,27 @@ class _Builder:
         self._count(size, event.start_mark, chars)
         if self._expecting_key():
             raise YamlError("an alias cannot be a mapping key", *_position(event.start_mark))
-        key_marks = self._key_marks()
-        node = self._attach(value, event.start_mark, size)
+        node = self._attach(value, event, "alias", "*")
         if event.anchor in self.anchor_texts:
             self.texts[node] = self.anchor_texts[event.anchor]
-        if self.spans:
-            self._span(node, event, "alias", "*", key_marks)
 
     def start(self, event: Any, container: Any) -> None:
+        if event.tag not in (None, "!", _TAG + ("map" if isinstance(container, dict) else "seq")):
+            raise YamlError(f"unsupported YAML tag {_short_tag(event.tag)}", *_position(event.start_mark))
         if self._expecting_key():
             raise YamlError("mapping keys must be plain values, not lists or mappings",
                             *_position(event.start_mark))
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
-        key_marks = self._key_marks()
-        node = self._attach(container, event.start_mark, 1)
-        if self.spans:
-            self._span(node, event, "mapping" if isinstance(container, dict) else "sequence",
-                       "flow" if event.flow_style else "block", key_marks)
+        node = self._attach(container, event, "mapping" if isinstance(container, dict) else "sequence",
+                            "flow" if event.flow_style else "block")
         self.stack.append([container, node, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
-    def end(self, event: Any = None) -> None:
+    def end(self, event: Any) -> None:
         frame = self.stack.pop()
-        if self.spans and event is not None:
-            span = self.span_of[frame[1]]
-            self.span_of[frame[1]] = Span(span.start, event.end_mark.index, span.kind, span.style,
-                                          span.key_start, span.key_end)
+        if self.spans:
+            self.span_of[frame[1]] = self.span_of[frame[1]]._replace(end=event.end_mark.index)
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
@@ -432,10 +383,8 @@ def _parse(text: str, spans: bool = False) -> Document:
             if isinstance(event, yaml.ScalarEvent):
                 builder.scalar(event)
             elif isinstance(event, yaml.MappingStartEvent):
-                _check_collection_tag(event.tag, "map", event.start_mark)
                 builder.start(event, {})
             elif isinstance(event, yaml.SequenceStartEvent):
-                _check_collection_tag(event.tag, "seq", event.start_mark)
                 builder.start(event, [])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 builder.end(event)
@@ -462,25 +411,29 @@ def _parse(text: str, spans: bool = False) -> Document:
             problem += _indentation_hint(text, line, problem)
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
-        raise YamlError(f"invalid YAML: {_reader_problem(error)}", *_reader_position(text, error)) from None
+        raise _reader_error(text, error) from None
     except UnicodeEncodeError as error:
         # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
         # from a decoded file) cannot be encoded for it.
-        line = text.count("\n", 0, error.start) + 1
-        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
-        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text", line, column) from None
+        raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text",
+                        *_line_column(text, error.start)) from None
     finally:
-        dispose = getattr(parser, "dispose", None) if parser is not None else None
-        if dispose is not None:
-            dispose()
+        if parser is not None:
+            parser.dispose()
     return builder.document()
+
+
+def _line_column(text: str | bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[index]``."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, index) + 1, index - text.rfind(newline, 0, index)  # type: ignore[arg-type]
 
 
 def _spaces(count: int) -> str:
     return f"{count} space" + ("" if count == 1 else "s")
 
 
-def _indentation(text_line: str) -> int:
+def _indent(text_line: str) -> int:
     return len(text_line) - len(text_line.lstrip(" "))
 
 
@@ -490,8 +443,7 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
     lines = text.split("\n")
     if not 0 < line <= len(lines):
         return ""
-    indent = _indentation
-    here = indent(lines[line - 1])
+    here = _indent(lines[line - 1])
     above = [text_line for text_line in lines[:line - 1]
              if text_line.strip() and not text_line.lstrip().startswith("#")]
     if not above:
@@ -499,8 +451,8 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
     if problem == "did not find expected key":
         levels: list[int] = []  # the indentation of each block still open there, innermost first
         for text_line in reversed(above):
-            if not levels or indent(text_line) < levels[-1]:
-                levels.append(indent(text_line))
+            if not levels or _indent(text_line) < levels[-1]:
+                levels.append(_indent(text_line))
         if here in levels:
             return ""
         choices = " or ".join(str(level) for level in sorted(levels)) + (" space" if levels == [1] else " spaces")
@@ -508,42 +460,35 @@ def _indentation_hint(text: str, line: int, problem: str) -> str:
                 f"{choices}, like the keys it belongs with)")
     if problem == "mapping values are not allowed in this context":
         key_above = above[-1]
-        if here > indent(key_above) and key_above.partition(":")[2].strip():
+        if here > _indent(key_above) and key_above.partition(":")[2].strip():
             return (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has its value "
-                    f"already: a key beside it is indented by {_spaces(indent(key_above))})")
+                    f"already: a key beside it is indented by {_spaces(_indent(key_above))})")
     return ""
 
 
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 1-based line and column (libyaml names it only sometimes)."""
-    start = 0
-    for _ in range(line - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
-    index = start + column - 1
-    return text[index] if index < len(text) else ""
+    lines = text.split("\n", line)
+    return lines[line - 1][column - 1:column] if line <= len(lines) else ""
 
 
-def _reader_problem(error: yaml.YAMLError) -> str:
+def _reader_error(text: str, error: yaml.YAMLError) -> YamlError:
+    """A reader's complaint (a character YAML does not allow), located."""
     character = getattr(error, "character", None)
     if isinstance(character, int):  # the pure-Python reader gives the code point
         character = chr(character)
     if isinstance(character, str):
         reason = getattr(error, "reason", None) or "this character is not allowed in YAML"
-        return f"{reason}: U+{ord(character):04X}"
-    return str(error).splitlines()[0] if str(error) else "unreadable input"
-
-
-def _reader_position(text: str, error: yaml.YAMLError) -> tuple[int | None, int | None]:
+        problem = f"invalid YAML: {reason}: U+{ord(character):04X}"
+    else:
+        problem = "invalid YAML: " + (str(error).splitlines()[0] if str(error) else "unreadable input")
     position = getattr(error, "position", None)
     if not isinstance(position, int):
-        return None, None
+        return YamlError(problem)
     if getattr(error, "encoding", "unicode") != "unicode":
         # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
         position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
-    line = text.count("\n", 0, position) + 1
-    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+    return YamlError(problem, *_line_column(text, position))
 
 
 def decode_utf8(raw: bytes, *, path: str = "") -> str:
@@ -556,9 +501,7 @@ def decode_utf8(raw: bytes, *, path: str = "") -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", line, column,
+        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[error.start]:02x})", *_line_column(raw, error.start),
                         path=path) from None
 
 

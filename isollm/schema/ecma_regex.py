@@ -24,20 +24,16 @@ def ecma_to_python(pattern: str) -> str:
     """
     if "$" not in pattern:
         return pattern
-    out: list[str] = []
-    start = 0
     in_class = False
-    for token in _TOKENS.finditer(pattern):
+
+    def replace(token: re.Match[str]) -> str:
+        nonlocal in_class
         text = token.group()
-        if text == "[":
-            in_class = True
-        elif text == "]":
-            in_class = False
-        elif text == "$" and not in_class:
-            out += (pattern[start:token.start()], r"\Z")
-            start = token.end()
-    out.append(pattern[start:])
-    return "".join(out)
+        if text in ("[", "]"):
+            in_class = text == "["
+        return r"\Z" if text == "$" and not in_class else text
+
+    return _TOKENS.sub(replace, pattern)
 
 
 @lru_cache(maxsize=None)

@@ -33,7 +33,12 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-MERGE_KEY = "<<"
+# A problem is not told when the same value has one that says it better: a format's reason is
+# more precise than the pattern (or `not` pattern) that shadows it; a name with characters it may
+# not hold is told that, its length after; a value of the wrong type gets the type's message
+# alone, its range means nothing.
+_SHADOWED_BY = {"pattern": "format", "not": "format", "minLength": "pattern", "maxLength": "pattern",
+                "minimum": "type", "maximum": "type", "exclusiveMinimum": "type", "exclusiveMaximum": "type"}
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
 
 
@@ -42,7 +47,7 @@ def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
     known = list(schema.get("properties", {}))
     child = pointers.child(parent, name)
     close = closest(str(name), known)
-    if name == MERGE_KEY:  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
+    if name == "<<":  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
         message = schema_message(schema, "additionalProperties.merge", location=child)
     elif close is not None:
         message = schema_message(schema, "additionalProperties.suggestion", location=child,
@@ -95,15 +100,7 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
     kept = []
     for item in found:
         pointer, message, keyword, at_key = item
-        keywords = by_pointer[pointer]
-        # A format's reason is more precise than the pattern (or `not` pattern) that shadows it.
-        if keyword in ("pattern", "not") and "format" in keywords:
-            continue
-        # A name with characters it may not hold is told that; its length comes after.
-        if keyword in ("minLength", "maxLength") and "pattern" in keywords:
-            continue
-        # A value of the wrong type gets the type's message alone: its range means nothing.
-        if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") and "type" in keywords:
+        if _SHADOWED_BY.get(keyword) in by_pointer[pointer]:
             continue
         # An empty string where a value is required reads as "is required".
         sub = subschema(schema, pointer)

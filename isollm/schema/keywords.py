@@ -6,7 +6,6 @@ from typing import Any, Iterator
 
 from isollm.schema import pointer
 from isollm.schema.formats import host_port
-from isollm.schema.loader import schema_default
 from isollm.schema.messages import schema_message
 
 
@@ -38,7 +37,7 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
     for where in spec.get("reserved", []):
         value = pointer.resolve(instance, where)
         if value is pointer.MISSING:
-            value = schema_default(schema, where)
+            value = pointer.subschema(schema, where).get("default")
         port = host_port(value, **bounds)
         if port is not None:
             reserved.setdefault(port, pointer.dotted(where))

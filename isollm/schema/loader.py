@@ -7,14 +7,12 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
-from isollm.schema.pointer import subschema
-
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_NAMES = ("config", "session", "worker", "task")
 _FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
                "worker": "worker.schema.json", "task": "task.schema.json"}
+SCHEMA_NAMES = tuple(_FILE_NAMES)
 
 
 def _schema_file(name: str) -> str:
@@ -61,8 +59,3 @@ def schema_types(schema: Mapping[str, Any]) -> list[str]:
     """The JSON types a (sub)schema's ``type`` allows, as a list (none: any)."""
     kinds = schema.get("type", [])
     return kinds if isinstance(kinds, list) else [kinds]
-
-
-def schema_default(schema: dict[str, Any], location: str) -> Any:
-    """The ``default`` the schema declares for the document location ``location``, or None."""
-    return subschema(schema, location).get("default")

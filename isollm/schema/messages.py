@@ -61,17 +61,13 @@ class _Fields(dict):  # type: ignore[type-arg]
         if key == "field" and self._location is not None:
             return pointers.dotted(self._location) if self._location else "the config"
         if key == "instance" and instance is not _UNSET:
-            return instance if isinstance(instance, str) else _as_json(instance, ensure_ascii=True)
+            return instance if isinstance(instance, str) else json.dumps(instance, default=str)
         if key == "instance_json" and instance is not _UNSET:
-            return _as_json(instance, ensure_ascii=False)
+            return json.dumps(instance, default=str, ensure_ascii=False)
         if key == "enum_list" and isinstance(self._subschema.get("enum"), list):
             # null in an enum means "left empty": not one of the values to choose from.
             return ", ".join(str(value) for value in self._subschema["enum"] if value is not None)
         return "{" + key + "}"
-
-
-def _as_json(value: Any, *, ensure_ascii: bool) -> str:
-    return json.dumps(value, default=str, ensure_ascii=ensure_ascii)
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:
