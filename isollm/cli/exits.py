@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -25,7 +27,7 @@ def _say(text: str) -> None:
 def _print_error(text: str) -> None:
     # Messages quote what the user typed or wrote: each line is escaped and bounded.
     # str(ValidationError) is a title and one "  - message" line per problem.
-    lines = str(text).split("\n")
+    lines = text.split("\n")
     _say("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line) for i, line in enumerate(lines)))
 
 
@@ -33,8 +35,6 @@ def _discard(stream: TextIO | None) -> None:
     """Point ``stream``'s file descriptor at /dev/null (Python's advice for SIGPIPE): what is still
     buffered for a reader that went away is dropped there, not re-raised at exit as
     "Exception ignored ... BrokenPipeError"."""
-    import os
-
     try:
         fd = stream.fileno()  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):  # no stream, or not a file (a test's capture)
@@ -58,8 +58,6 @@ def _flush_stdout() -> OSError | None:
 
 def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
     """Make stdout and stderr safe to print to; what to put back afterwards."""
-    import os
-
     restore: list[tuple[Callable[..., None], str]] = []
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
@@ -79,8 +77,6 @@ def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
 def _os_error_text(error: OSError) -> str:
     """What an ``OSError`` means, with the file it names. A bare "No such file or directory"
     is ``os.getcwd()`` in a directory deleted meanwhile: the shell's ``$PWD`` names it."""
-    import os
-
     if error.filename:
         return f"{error.strerror or error}: {error.filename}"
     if isinstance(error, FileNotFoundError):
@@ -105,10 +101,8 @@ def guarded(action: Callable[[], int | None]) -> int:
         return _run(action)
     finally:
         for reconfigure, errors in restore:
-            try:
-                reconfigure(errors=errors)  # flushes first: a closed pipe must not raise here
-            except (OSError, ValueError):
-                pass
+            with contextlib.suppress(OSError, ValueError):  # it flushes first: a closed pipe must not raise here
+                reconfigure(errors=errors)
 
 
 def _run(action: Callable[[], int | None]) -> int:

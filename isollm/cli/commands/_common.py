@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from isollm.check import Checked, check_config, not_read, read_config_bytes
 from isollm.cli.report import STDIN_NAME, text_lines
@@ -38,7 +38,11 @@ def project_root() -> Path:
 def refresh_schema_copy(config_path: str | os.PathLike[str], raw: bytes | None = None) -> None:
     """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current
     (``raw``: the config's bytes, when they were read already)."""
-    warning = refresh_for_config(config_path, raw)
+    warn(refresh_for_config(config_path, raw))
+
+
+def warn(warning: str | None) -> None:
+    """Print a warning, if there is one, on stderr."""
     if warning:
         print(warning, file=sys.stderr)
 
@@ -105,12 +109,10 @@ def load_and_report(path: str) -> Config | None:
     return None if checked.data is None else Config(checked.data, path=checked.path, document=checked.document)
 
 
-def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
-                 stream: TextIO | None = None) -> None:
-    """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""
-    out = stream or sys.stderr
+def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = ()) -> None:
+    """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order, on stderr."""
     for line in text_lines(Checked(path, list(errors), list(warnings))):
-        print(line, file=out)
+        print(line, file=sys.stderr)
 
 
 def ask(prompt: str) -> str | None:

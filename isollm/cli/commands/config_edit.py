@@ -1,15 +1,12 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The editor works on a copy, ``.isollm/edit-XXXX/isollm.yaml``: it keeps the
-name editors associate with the schema, and a copy of the schema beside it
-(``.isollm/edit-XXXX/.isollm/isollm.schema.json``) serves the modeline ``init``
-writes, which is relative to the file. A valid result
-replaces the config atomically, byte for byte as the user wrote it (never
-re-rendered, so comments and layout survive); an invalid one is reported and
-the user may edit again or abort; editing again reopens it with its errors at the top
-as comments (as ``kubectl edit`` does), taken out again before it is checked or
-installed. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit.
+The copy, ``.isollm/edit-XXXX/isollm.yaml``, keeps the name editors associate with the
+schema, and a schema copy beside it serves the modeline ``init`` writes (relative to the
+file). A valid result replaces the config atomically, byte for byte as the user wrote it
+(comments and layout survive); an invalid one may be edited again, reopened with its errors
+at the top as comments (as ``kubectl edit`` does), which are taken out before it is checked.
+``isollm.yaml`` is never left invalid or half-written, nor overwritten when it changed on
+disk during the edit.
 
 An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
 terminal sends to isollm and the editor alike) are ignored here, as git and
@@ -26,6 +23,7 @@ change on disk.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -37,11 +35,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
+from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root, warn
+from isollm.check import check_config
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install
 from isollm.errors import ConfigError, Issue, IsollmError
-from isollm.cli.report import check_config_bytes
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 from isollm.util.oneline import one_line
 
@@ -91,17 +89,14 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _let_it_pass(number: int, frame: Any) -> None:
-    """Ignore the signal here (the editor, in the same process group, received it too)."""
-
-
 @contextmanager
 def _interrupts_ignored() -> Iterator[None]:
     """Ignore Ctrl-C and Ctrl-\\ in isollm (while the editor runs, or an edit is being saved),
     then restore the handlers.
 
-    A handler that does nothing, not ``SIG_IGN``: exec resets a caught signal to its
-    default but keeps an ignored one, so the editor starts with its usual handling.
+    A handler that does nothing (the editor, in the same process group, received the signal
+    too), not ``SIG_IGN``: exec resets a caught signal to its default but keeps an ignored one,
+    so the editor starts with its usual handling.
     """
     previous: dict[int, Any] = {}
     for name in ("SIGINT", "SIGQUIT"):
@@ -109,7 +104,7 @@ def _interrupts_ignored() -> Iterator[None]:
         if number is None or signal.getsignal(number) is signal.SIG_IGN:
             continue  # ignored already (nohup, a background job): the editor inherits that
         try:
-            handler = signal.signal(number, _let_it_pass)
+            handler = signal.signal(number, lambda number, frame: None)
         except ValueError:  # not the main thread: signals go to the main thread anyway
             continue
         previous[number] = signal.SIG_DFL if handler is None else handler
@@ -125,17 +120,15 @@ def _run_editor(command: list[str], path: str) -> None:
         with _interrupts_ignored():
             status = subprocess.call([*command, path])
     except FileNotFoundError:
-        raise IsollmError(f"editor not found: {command[0]} (set $VISUAL or $EDITOR); "
-                          f"{CONFIG_FILE_NAME} left unchanged") from None
+        problem = f"editor not found: {command[0]} (set $VISUAL or $EDITOR)"
     except PermissionError:
-        raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
-                          f"{CONFIG_FILE_NAME} left unchanged") from None
-    if status < 0:
-        raise IsollmError(f"editor {command[0]} was killed by {_signal_name(-status)}; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-    if status != 0:
-        raise IsollmError(f"editor {command[0]} exited with status {status}; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
+        problem = f"editor cannot be run (permission denied): {command[0]}"
+    else:
+        if status == 0:
+            return
+        problem = (f"editor {command[0]} was killed by {_signal_name(-status)}" if status < 0 else
+                   f"editor {command[0]} exited with status {status}")
+    raise IsollmError(f"{problem}; {CONFIG_FILE_NAME} left unchanged")
 
 
 def _read_copy(name: str) -> bytes:
@@ -152,10 +145,8 @@ def _save_elsewhere(edited: bytes) -> str:
         with os.fdopen(fd, "wb") as handle:
             handle.write(edited)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(name)
-        except OSError:
-            pass
         raise
     return name
 
@@ -189,9 +180,7 @@ def _edit_directory(root: Path) -> tuple[str, bool]:
     except OSError as error:
         raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
                           f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
-    warning = refresh_schema_copy_in(edit_dir)
-    if warning:
-        print(warning, file=sys.stderr)
+    warn(refresh_schema_copy_in(edit_dir))
     return edit_dir, made
 
 
@@ -217,10 +206,8 @@ class _Edit:
                 handle.write(content)
             os.replace(fresh, self.copy)
         except OSError:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(fresh)
-            except OSError:
-                pass
 
     def keep(self, edited: bytes) -> str:
         """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""
@@ -234,11 +221,9 @@ class _Edit:
         if self.kept:
             return
         shutil.rmtree(self.directory, ignore_errors=True)  # with whatever the editor left there (swap files)
-        if self._made_state_dir:
-            try:
-                os.rmdir(os.path.dirname(self.directory))  # made for the edit alone: leave no trace
-            except OSError:
-                pass  # something else (state, the schema copy) lives there now
+        if self._made_state_dir:  # made for the edit alone: leave no trace, unless something else lives there now
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(self.directory))
 
 
 def run() -> int:
@@ -258,7 +243,7 @@ def run() -> int:
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0
-            report = check_config_bytes(edited, shown)
+            report = check_config(edited, shown)
             print_issues(shown, report.errors, report.warnings)
             if report.valid:
                 break
