@@ -15,18 +15,18 @@ from isollm.errors import Issue
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
-# The flags and prompts of init, by the config key they set.
-_FIELDS = (("project", "--name", "Project name"), ("workers", "--workers", "Workers"),
-           ("image", "--image", "Container image"))
+# The prompts of init, by the config key they set.
+_FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Container image"))
 
 
-def as_whole_number(text: str) -> int | str:
-    """The int the user typed, or the text unchanged so the schema can say what is wrong with it.
+def _typed(key: str, text: str) -> int | str:
+    """The value ``text`` gives ``key``: for workers the int the user typed, else the text unchanged
+    so the schema can say what is wrong with it.
 
     Only ASCII decimal digits count: ``0x10``, ``3.5``, ``True`` or ``٣`` stay text
     and are refused with the schema's own message.
     """
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else text
+    return int(text) if key == "workers" and _WHOLE_NUMBER.fullmatch(text) else text
 
 
 def _build(values: dict[str, Any]) -> Config:
@@ -41,9 +41,9 @@ def _field_issues(values: dict[str, Any], key: str) -> list[Issue]:
     return [i for i in _build(values).issues() if i.pointer.split("/")[1:2] == [key]]
 
 
-def _prompt(values: dict[str, Any], given: set[str]) -> bool:
+def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
     """Ask for every value not given as a flag; False if the user gave up (end of input)."""
-    for key, _flag, label in _FIELDS:
+    for key, label in _FIELDS:
         if key in given:
             continue
         default = values.get(key)
@@ -59,7 +59,7 @@ def _prompt(values: dict[str, Any], given: set[str]) -> bool:
             answer = answer.strip()
             if not answer and default is not None:
                 break
-            values[key] = as_whole_number(answer) if key == "workers" else answer
+            values[key] = _typed(key, answer)
             problems = _field_issues(values, key)
             if not problems:
                 break
@@ -89,18 +89,15 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         return 1
     defaults = default_config(root.name)
     values: dict[str, Any] = {"project": root.name, "workers": defaults.workers, "image": defaults.image}
-    given = set()
-    for key, value in (("project", name), ("workers", workers), ("image", image)):
-        if value is not None:
-            values[key] = as_whole_number(value) if key == "workers" else value
-            given.add(key)
+    given = {key: _typed(key, value) for key, value in (("project", name), ("workers", workers), ("image", image))
+             if value is not None}
+    values.update(given)
     if interactive() and not _prompt(values, given):
         print("aborted: nothing written", file=sys.stderr)
         return 1
     config = _build(values)
-    issues = config.issues()
-    if issues:
-        for issue in issues:
+    if config.issues():
+        for issue in config.issues():
             if issue.pointer == "/project" and "project" not in given:
                 print(f"error: the directory name {root.name!r} is not a valid project name: "
                       f"{issue.message}; choose one with --name NAME", file=sys.stderr)

@@ -109,10 +109,9 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
     """The task files of the Go isollm's worker manager, if there are any."""
     if not tasks:
         return []
-    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED")]
-    for task in tasks:  # sorted by worker (_load)
-        rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
-                     _when(task.claimed_at) if task.claimed_at is not None else "-"))
+    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED"),
+            *((task.worker_name, task.task_id or "-", task.branch or "-", _when(task.claimed_at or "-"))
+              for task in tasks)]  # sorted by worker (_load)
     return _table(f"Tasks ({len(tasks)}):", rows)
 
 
