@@ -97,15 +97,6 @@ def guarded(action: Callable[[], int | None]) -> int:
     pipe: its reader chose to stop), never a traceback or an "Exception ignored" at exit.
     """
     restore = _prepare_streams()
-    try:
-        return _run(action)
-    finally:
-        for reconfigure, errors in restore:
-            with contextlib.suppress(OSError, ValueError):  # it flushes first: a closed pipe must not raise here
-                reconfigure(errors=errors)
-
-
-def _run(action: Callable[[], int | None]) -> int:
     output_error: OSError | None = None
     try:
         status = action() or EXIT_OK
@@ -122,8 +113,11 @@ def _run(action: Callable[[], int | None]) -> int:
             # A file system failure (permissions, a full disk, a file where a directory
             # belongs) is an operation that failed, not a bug: one line, status 1.
             _print_error(_os_error_text(error))
-    if output_error is None:
-        output_error = _flush_stdout()
+    finally:
+        output_error = output_error or _flush_stdout()
+        for reconfigure, errors in restore:
+            with contextlib.suppress(OSError, ValueError):  # it flushes first: a closed pipe must not raise here
+                reconfigure(errors=errors)
     if output_error is not None:
         if not isinstance(output_error, BrokenPipeError):
             _print_error(f"cannot write the output: {output_error.strerror or output_error}")
