@@ -74,10 +74,9 @@ def editor_command() -> list[str]:
         value = os.environ.get(variable, "")
         if value.strip():
             try:
-                words = shlex.split(value)
+                return shlex.split(value)
             except ValueError as error:
                 raise IsollmError(f"cannot understand ${variable} ({value!r}): {error}") from None
-            return words
     return [DEFAULT_EDITOR]
 
 
@@ -166,29 +165,23 @@ def _again() -> bool:
             return False
 
 
-def _edit_directory(root: Path) -> tuple[str, bool]:
-    """A new private directory for the copy, ``.isollm/edit-XXXX/``, with the schema copy in it;
-    and whether ``.isollm`` was made for it."""
-    state_dir = root / STATE_DIR
-    if state_dir.is_symlink():
-        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-    made = not state_dir.exists()
-    try:
-        state_dir.mkdir(exist_ok=True)
-        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
-    except OSError as error:
-        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
-                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
-    warn(refresh_schema_copy_in(edit_dir))
-    return edit_dir, made
-
-
 class _Edit:
     """The copy the editor works on, and what to do with an edit that was not installed."""
 
-    def __init__(self, directory: Path, original: bytes) -> None:
-        self.directory, self._made_state_dir = _edit_directory(directory)
+    def __init__(self, root: Path, original: bytes) -> None:
+        """The copy in a new private directory, ``.isollm/edit-XXXX/``, with the schema copy beside it."""
+        state_dir = root / STATE_DIR
+        if state_dir.is_symlink():
+            raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+                              f"{CONFIG_FILE_NAME} left unchanged")
+        self._made_state_dir = not state_dir.exists()
+        try:
+            state_dir.mkdir(exist_ok=True)
+            self.directory = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+        except OSError as error:
+            raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+                              f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+        warn(refresh_schema_copy_in(self.directory))
         self.copy = os.path.join(self.directory, CONFIG_FILE_NAME)
         self.kept = False
         try:
