@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import inspect
 import io
 import os
@@ -196,9 +197,7 @@ def help_text(words: Sequence[str]) -> str:
     every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
     ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
     """
-    node: Any = Isollm()
-    for word in words:
-        node = getattr(node, word)
+    node = functools.reduce(getattr, words, Isollm())
     with _fire_quietly() as captured:
         try:
             fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")

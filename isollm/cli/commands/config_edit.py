@@ -40,6 +40,7 @@ from isollm.check import check_config
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install
 from isollm.errors import ConfigError, Issue, IsollmError
+from isollm.io.atomic import atomic_write
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 from isollm.util.oneline import one_line
 
@@ -193,14 +194,8 @@ class _Edit:
 
     def reopen(self, content: bytes) -> None:
         """What the editor opens next time; if it cannot be written, the copy stays as the user left it."""
-        fresh = self.copy + ".next"
-        try:
-            with open(fresh, "wb") as handle:
-                handle.write(content)
-            os.replace(fresh, self.copy)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(fresh)
+        with contextlib.suppress(OSError):
+            atomic_write(self.copy, content, durable=False)
 
     def keep(self, edited: bytes) -> str:
         """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""

@@ -11,6 +11,7 @@ is left byte for byte as it was.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Any
 
@@ -64,12 +65,9 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     """
     if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-            try:
+            with contextlib.suppress(YamlError):
                 value = parse_yaml(text).data
-            except YamlError:
-                return text
-            if isinstance(value, str):
-                return value
+                return value if isinstance(value, str) else text
         return text
     try:
         value = parse_yaml(text).data
