@@ -31,14 +31,8 @@ def project_root() -> Path:
     from isollm.config import find_project_root
 
     root = find_project_root(os.getcwd())
-    refresh_schema_copy(root / CONFIG_FILE_NAME)
+    warn(refresh_for_config(root / CONFIG_FILE_NAME))
     return root
-
-
-def refresh_schema_copy(config_path: str | os.PathLike[str], raw: bytes | None = None) -> None:
-    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current
-    (``raw``: the config's bytes, when they were read already)."""
-    warn(refresh_for_config(config_path, raw))
 
 
 def warn(warning: str | None) -> None:
@@ -67,11 +61,6 @@ def config_path_argument(where: str | None) -> str:
     return where
 
 
-def shown_name(path: str) -> str:
-    """How diagnostics name ``path`` (standard input has no name of its own)."""
-    return STDIN_NAME if path == STDIN else path
-
-
 def read_stdin() -> bytes:
     """Standard input, bounded as a config file is; ``ConfigError`` when it cannot be read."""
     stream = getattr(sys.stdin, "buffer", None)
@@ -87,14 +76,14 @@ def read_stdin() -> bytes:
 def examine(path: str) -> Checked:
     """The config ``path`` names (``-``: standard input) read once and checked. The editor's
     schema copy beside a file is kept current from the same bytes."""
-    name = shown_name(path)
+    name = STDIN_NAME if path == STDIN else path  # standard input has no name of its own
     try:
         raw = read_stdin() if path == STDIN else read_config_bytes(path)
     except ConfigError as error:
         return not_read(name, error)
     checked = check_config(raw, name)
     if path != STDIN:
-        refresh_schema_copy(path, raw)
+        warn(refresh_for_config(path, raw))
     return checked
 
 
@@ -126,7 +115,4 @@ def ask(prompt: str) -> str | None:
 
 def interactive() -> bool:
     """Whether a person can answer questions: stdin is a terminal."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # stdin closed
-        return False
+    return sys.stdin is not None and sys.stdin.isatty()

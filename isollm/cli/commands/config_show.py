@@ -12,7 +12,8 @@ import os
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, shown_name
+from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report
+from isollm.cli.report import STDIN_NAME
 from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
 from isollm.util.oneline import json_text
@@ -22,7 +23,6 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
     """Show the config ``path`` names (a file, a directory's isollm.yaml, ``-`` for standard
     input; by default the project's)."""
     path = config_path_argument(path)
-    shown = shown_name(path)
     config = load_and_report(path)  # keeps the editor's schema copy beside the config current
     if config is None:
         return 1
@@ -31,7 +31,7 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
         print(json_text(_json_safe(resolved)))
     else:
         # The path is escaped: a line break in it would end the comment and break the YAML.
-        header = shown if path == STDIN else printable_path(os.path.abspath(path))
+        header = STDIN_NAME if path == STDIN else printable_path(os.path.abspath(path))
         sys.stdout.write(f"# Configuration: {header}\n# (defaults applied for missing values)\n\n")
         sys.stdout.write(dump_yaml(resolved))
     return 0

@@ -12,6 +12,7 @@ from isollm.cli.commands._common import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue
+from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
@@ -120,20 +121,14 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
     _ignore_state_dir(root)
-    _copy_schema(root)
+    not_copied = refresh_schema_copy(root)
+    if not_copied:
+        print(not_copied, file=sys.stderr)
+    else:
+        print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
+              f"it is not committed: after cloning, run 'isollm validate' once to write it")
     print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
     return 0
-
-
-def _copy_schema(root: Path) -> None:
-    from isollm.io.schema_copy import refresh
-
-    warning = refresh(root)
-    if warning:
-        print(warning, file=sys.stderr)
-        return
-    print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
-          f"it is not committed: after cloning, run 'isollm validate' once to write it")
 
 
 def _ignore_state_dir(root: Path) -> None:
