@@ -131,26 +131,6 @@ def _run_editor(command: list[str], path: str) -> None:
     raise IsollmError(f"{problem}; {CONFIG_FILE_NAME} left unchanged")
 
 
-def _read_copy(name: str) -> bytes:
-    try:
-        return read_config_bytes(name)
-    except ConfigError as error:
-        raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
-
-
-def _save_elsewhere(edited: bytes) -> str:
-    """Save an edit that was not installed where the user can find it (kubectl edit does the same)."""
-    fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(edited)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return name
-
-
 def _again() -> bool:
     """Ask whether to edit again; only a person at a terminal can say yes."""
     if not interactive():
@@ -164,6 +144,18 @@ def _again() -> bool:
             return True
         if choice in ("a", "abort", "q", "quit", "n", "no"):
             return False
+
+
+def _save_elsewhere(edited: bytes) -> str:
+    fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(edited)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return name
 
 
 class _Edit:
@@ -198,7 +190,8 @@ class _Edit:
             atomic_write(self.copy, content, durable=False)
 
     def keep(self, edited: bytes) -> str:
-        """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""
+        """Where ``edited``, not installed, is now saved for the user to find (as kubectl edit does):
+        the temporary directory, else (a full disk) the copy itself."""
         try:
             return _save_elsewhere(edited)
         except OSError:
@@ -227,7 +220,10 @@ def run() -> int:
     try:
         while True:
             _run_editor(command, edit.copy)
-            edited = without_notes(_read_copy(edit.copy))
+            try:
+                edited = without_notes(read_config_bytes(edit.copy))
+            except ConfigError as error:
+                raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0

@@ -1,12 +1,8 @@
 """``isollm config get KEY`` / ``config set KEY VALUE`` / ``config unset KEY``.
 
-Keys are dotted (``git.base_branch``) and checked against the schema, so a
-mistyped one is refused with a suggestion (``unset`` removes any key the file
-has). ``get`` reads the resolved config (defaults count). ``set`` and ``unset``
-go through ``isollm.config.edit``: only that value changes in the file
-(comments, order, quoting and blank lines stay), and only when it adds no
-problem; otherwise, or when the file changed on disk meanwhile, ``isollm.yaml``
-is left byte for byte as it was.
+Keys are dotted (``git.base_branch``) and checked against the schema. ``set`` and ``unset`` go
+through ``isollm.config.edit``, the one edit path: only that value changes in the file, and only
+when it adds no problem; otherwise ``isollm.yaml`` is left byte for byte as it was.
 """
 
 from __future__ import annotations
