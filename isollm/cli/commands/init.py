@@ -11,7 +11,7 @@ from typing import Any
 from isollm.cli.commands._common import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
-from isollm.errors import Issue
+from isollm.errors import Issue, IsollmError
 from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
@@ -69,25 +69,18 @@ def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
     return True
 
 
-def run(*, name: str | None = None, workers: str | None = None, image: str | None = None,
-        directory: str | os.PathLike[str] | None = None) -> int:
-    root = Path(directory if directory is not None else os.getcwd()).resolve()
+def run(*, name: str | None = None, workers: str | None = None, image: str | None = None) -> int:
+    root = Path.cwd().resolve()
     if os.path.lexists(root / CONFIG_FILE_NAME):  # anything of that name, a dangling link too
-        print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'")
     other = root / MISNAMED_CONFIG
     if os.path.lexists(other):
-        print(f"error: {other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config")
     state_dir = root / STATE_DIR
     if state_dir.is_symlink():
-        print(f"error: {state_dir}: is a symbolic link; refusing to keep state through it", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
     if state_dir.exists() and not state_dir.is_dir():
-        print(f"error: {state_dir} exists and is not a directory; move it away first", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{state_dir} exists and is not a directory; move it away first")
     defaults = default_config(root.name)
     values: dict[str, Any] = {"project": root.name, "workers": defaults.workers, "image": defaults.image}
     given = {key: _typed(key, value) for key, value in (("project", name), ("workers", workers), ("image", image))
@@ -111,9 +104,8 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         # another terminal) stays as it is.
         path = save(root, config, exclusive=True)
     except FileExistsError:
-        print(f"error: {root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
-              "(nothing written)", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
+                          "(nothing written)") from None
     create_state_dir(root)
     print(f"Created {path.name} for project {config.project!r} "
           f"({config.workers} workers, image {config.image})")

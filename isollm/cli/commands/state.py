@@ -4,12 +4,11 @@ the session, the workers and the task files of the Go isollm's worker manager.""
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any, Sequence
 
 from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.errors import MAX_LISTED, Issue, LeftOut, NoSessionError, StateError, first_listed, not_listed, \
-    printable_path
+from isollm.errors import MAX_LISTED, Issue, IsollmError, LeftOut, NoSessionError, StateError, first_listed, \
+    not_listed, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import json_text, one_line
 
@@ -183,19 +182,16 @@ def clean(unknown_session: bool = False) -> int:
         if judged:
             raise  # read and judged, then it could not be removed: the error says why
         print_issues(*_problem(error))
-        print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
-              "check it and remove it by hand", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{shown} is invalid, so whether its session is live cannot be told; "
+                          "check it and remove it by hand") from None
     if session is None:
         print("No session to clean")
     elif not removed and judged[-1] is Liveness.LIVE:
-        print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
-        return 1
+        raise IsollmError(f"the session is live (pid {session.pid}); stop it before cleaning")
     elif not removed:
-        print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
-              "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{shown} was written by an isollm without a PID (isollm up), so whether its session "
+                          "still runs cannot be told; if it does not, remove it with "
+                          "'isollm state clean --unknown-session'")
     elif judged[-1] is Liveness.UNKNOWN:
         print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
     else:
