@@ -27,8 +27,7 @@ def _say(text: str) -> None:
 def _print_error(text: str) -> None:
     # Messages quote what the user typed or wrote: each line is escaped and bounded.
     # str(ValidationError) is a title and one "  - message" line per problem.
-    lines = text.split("\n")
-    _say("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line) for i, line in enumerate(lines)))
+    _say("error: " + "\n".join(one_line(line) for line in text.split("\n")))
 
 
 def _discard(stream: TextIO | None) -> None:
@@ -48,8 +47,7 @@ def _flush_stdout() -> OSError | None:
     """Flush stdout now; the error if it cannot take the output (its reader went away, a full
     disk), after which it is discarded."""
     try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
+        sys.stdout.flush()  # never None here: _prepare_streams put /dev/null in its place
     except OSError as error:
         _discard(sys.stdout)
         return error
