@@ -1,9 +1,4 @@
-"""``isollm config show``: the resolved config (defaults filled in), problems on stderr.
-
-It prints whatever it could read, valid or not, and exits 0; only a file that
-cannot be read as a config at all exits 1. On a valid file it never imports
-jsonschema (see ``isollm.schema.check``).
-"""
+"""``isollm config show``: the resolved config (defaults filled in), problems on stderr."""
 
 from __future__ import annotations
 
