@@ -30,16 +30,8 @@ def _typed(key: str, text: str) -> int | str:
     return int(text) if key == "workers" and _WHOLE_NUMBER.fullmatch(text) else text
 
 
-def _build(values: dict[str, Any]) -> Config:
-    config = default_config(values["project"])
-    for key in ("workers", "image"):
-        if key in values:
-            setattr(config, key, values[key])
-    return config
-
-
 def _field_issues(values: dict[str, Any], key: str) -> list[Issue]:
-    return [i for i in _build(values).issues() if i.pointer.split("/")[1:2] == [key]]
+    return [i for i in Config(values).issues() if i.pointer.split("/")[1:2] == [key]]
 
 
 def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
@@ -89,7 +81,7 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     if interactive() and not _prompt(values, given):
         print("aborted: nothing written", file=sys.stderr)
         return 1
-    config = _build(values)
+    config = Config(values)
     if config.issues():
         for issue in config.issues():
             if issue.pointer == "/project" and "project" not in given:
