@@ -93,8 +93,7 @@ def load_and_report(path: str) -> Config | None:
     from isollm.config import Config
 
     checked = examine(path)
-    for line in text_lines(checked):
-        print(line, file=sys.stderr)
+    print_issues(checked.path, checked.errors, checked.warnings)
     return None if checked.data is None else Config(checked.data, path=checked.path, document=checked.document)
 
 

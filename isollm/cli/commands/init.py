@@ -12,6 +12,7 @@ from isollm.cli.commands._common import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue, IsollmError
+from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
 from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
@@ -104,20 +105,6 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     for warning in config.warnings():
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
-    _ignore_state_dir(root)
-    not_copied = refresh_schema_copy(root)
-    if not_copied:
-        print(not_copied, file=sys.stderr)
-    else:
-        print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
-              f"it is not committed: after cloning, run 'isollm validate' once to write it")
-    print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
-    return 0
-
-
-def _ignore_state_dir(root: Path) -> None:
-    from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
-
     try:
         if ensure_ignored(root):
             print(f"Added {ENTRY} to .gitignore")
@@ -126,3 +113,11 @@ def _ignore_state_dir(root: Path) -> None:
               f"(add {ENTRY} to a regular .gitignore yourself)", file=sys.stderr)
     except OSError as error:
         print(f"warning: could not update .gitignore: {error.strerror or error}", file=sys.stderr)
+    not_copied = refresh_schema_copy(root)
+    if not_copied:
+        print(not_copied, file=sys.stderr)
+    else:
+        print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
+              f"it is not committed: after cloning, run 'isollm validate' once to write it")
+    print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
+    return 0
