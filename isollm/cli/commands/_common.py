@@ -81,10 +81,9 @@ def examine(path: str) -> Checked:
         raw = read_stdin() if path == STDIN else read_config_bytes(path)
     except ConfigError as error:
         return not_read(name, error)
-    checked = check_config(raw, name)
     if path != STDIN:
         warn(refresh_for_config(path, raw))
-    return checked
+    return check_config(raw, name)
 
 
 def load_and_report(path: str) -> Config | None:

@@ -114,28 +114,27 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
     return _table(f"Tasks ({len(tasks)}):", rows)
 
 
-def _load(store: FileState) -> tuple[Session | None, Exception | None, list[WorkerState], list[TaskAssignment],
-                                     list[Exception]]:
-    """Everything in the state directory: the session (or its error), workers, tasks, and every error."""
+def _load(store: FileState) -> tuple[Session | None, str, list[WorkerState], list[TaskAssignment], list[Exception]]:
+    """Everything in the state directory: the session and its state (live, stale, unknown, none or
+    invalid), workers, tasks, and every error."""
     session: Session | None = None
-    session_error: Exception | None = None
+    errors: list[Exception] = []
     try:
         session = store.load_session()
     except NoSessionError:
         pass
     except StateError as error:
-        session_error = error
+        errors.append(error)
+    state = "invalid" if errors else "none" if session is None else session_liveness(session).value
     workers, tasks = store.load_all_workers(), store.load_all_tasks()
-    errors: list[Exception] = [*([session_error] if session_error else []), *workers.errors, *tasks.errors]
-    return (session, session_error, sorted(workers.workers, key=lambda w: w.name),
-            sorted(tasks.tasks, key=lambda t: t.worker_name), errors)
+    return (session, state, sorted(workers.workers, key=lambda w: w.name),
+            sorted(tasks.tasks, key=lambda t: t.worker_name), [*errors, *workers.errors, *tasks.errors])
 
 
 def show(output_format: str = "text") -> int:
     root = project_root()
     store = FileState.for_project(root)
-    session, session_error, workers, tasks, errors = _load(store)
-    state = "invalid" if session_error else "none" if session is None else session_liveness(session).value
+    session, state, workers, tasks, errors = _load(store)
     if output_format == "json":
         # The session's current-version fields, and the version of the file when that was older.
         migrated = {"migrated_from": session.migrated_from} if session and session.migrated_from is not None else {}
