@@ -8,17 +8,10 @@ at the top as comments (as ``kubectl edit`` does), which are taken out before it
 ``isollm.yaml`` is never left invalid or half-written, nor overwritten when it changed on
 disk during the edit.
 
-An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
-terminal sends to isollm and the editor alike) are ignored here, as git and
-visudo do: the editor alone decides what they mean. A rejected, interrupted or
-unwritable edit is saved in the temporary directory and named; if even that
-copy cannot be written (a full disk), the editor's own copy is kept and named.
-
-When ``isollm.yaml`` is a symbolic link (a dotfile manager's, say), its target
-is edited: the new content replaces the target atomically inside the target's
-own directory, and the link stays as it is. If the link is pointed elsewhere
-during the edit, nothing is written and the edit is saved, as for any other
-change on disk.
+An edit is never lost: Ctrl-C and Ctrl-\\ are the editor's alone while it runs (as git and
+visudo do), and a rejected, interrupted or unwritable edit is saved and named. When
+``isollm.yaml`` is a symbolic link (a dotfile manager's), its target is replaced and the link
+stays; one pointed elsewhere during the edit counts as a change on disk.
 """
 
 from __future__ import annotations
