@@ -41,18 +41,13 @@ def warn(warning: str | None) -> None:
         print(warning, file=sys.stderr)
 
 
-def display_path(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the current directory, as ``isollm validate`` shows it."""
-    return os.path.relpath(path)
-
-
 def config_path_argument(where: str | None) -> str:
     """The config file a command line's ``PATH|DIR|-`` names: a directory's ``isollm.yaml``,
     ``-`` for standard input, or (no argument) the config of the project the user is in."""
     if where is None:
         from isollm.config import find_project_root
 
-        return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
+        return os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
     if not where:
         raise UsageError("PATH is empty: name a config file, a directory (its isollm.yaml) or - (standard input)")
     # A directory named like the config is a broken config, reported as what it is, not walked into.

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root, warn
+from isollm.cli.commands._common import ask, interactive, print_issues, project_root, warn
 from isollm.check import check_config
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install
@@ -158,14 +158,14 @@ class _Edit:
         """The copy in a new private directory, ``.isollm/edit-XXXX/``, with the schema copy beside it."""
         state_dir = root / STATE_DIR
         if state_dir.is_symlink():
-            raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
+            raise IsollmError(f"{os.path.relpath(state_dir)} is a symbolic link; refusing to edit through it; "
                               f"{CONFIG_FILE_NAME} left unchanged")
         self._made_state_dir = not state_dir.exists()
         try:
             state_dir.mkdir(exist_ok=True)
             self.directory = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
         except OSError as error:
-            raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
+            raise IsollmError(f"cannot make a directory for the copy in {os.path.relpath(state_dir)}: "
                               f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
         warn(refresh_schema_copy_in(self.directory))
         self.copy = os.path.join(self.directory, CONFIG_FILE_NAME)
@@ -202,7 +202,7 @@ class _Edit:
 
 def run() -> int:
     link = project_root() / CONFIG_FILE_NAME
-    shown = display_path(link)
+    shown = os.path.relpath(link)
     command = editor_command()
     target = write_target(link)
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on

@@ -7,12 +7,12 @@ when it adds no problem; otherwise ``isollm.yaml`` is left byte for byte as it w
 
 from __future__ import annotations
 
+import os
 import contextlib
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
-                                        project_root)
+from isollm.cli.commands._common import config_path_argument, load_and_report, print_issues, project_root
 from isollm.check import read_config
 from isollm.config import CONFIG_FILE_NAME, edit, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
@@ -111,7 +111,7 @@ def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = Non
     """Make ``change`` through ``isollm.config.edit``; print the problems the file still has.
     ``unknown``: the error for a key the schema does not know, raised unless the file has it."""
     path = project_root() / CONFIG_FILE_NAME
-    shown = display_path(path)
+    shown = os.path.relpath(path)
     try:
         raw = read_config_bytes(path)
         written = read_config(raw, shown).data

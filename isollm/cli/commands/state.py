@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import display_path, print_issues, project_root
+from isollm.cli.commands._common import print_issues, project_root
 from isollm.errors import MAX_LISTED, Issue, IsollmError, LeftOut, NoSessionError, StateError, first_listed, \
     not_listed, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
@@ -14,7 +14,7 @@ from isollm.util.oneline import json_text, one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
-    path = display_path(getattr(error, "path", "") or ".")
+    path = os.path.relpath(getattr(error, "path", "") or ".")
     return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
 
@@ -40,7 +40,7 @@ def _value(value: Any) -> str:
 
 def _shown(path: str | os.PathLike[str]) -> str:
     """A path as the diagnostics show it: relative, escaped (a directory name can hold anything)."""
-    return printable_path(display_path(path))
+    return printable_path(os.path.relpath(path))
 
 
 def _when(value: Any) -> str:
