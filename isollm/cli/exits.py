@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -25,16 +27,13 @@ def _say(text: str) -> None:
 def _print_error(text: str) -> None:
     # Messages quote what the user typed or wrote: each line is escaped and bounded.
     # str(ValidationError) is a title and one "  - message" line per problem.
-    lines = str(text).split("\n")
-    _say("\n".join(f"error: {one_line(line)}" if i == 0 else one_line(line) for i, line in enumerate(lines)))
+    _say("error: " + "\n".join(one_line(line) for line in text.split("\n")))
 
 
 def _discard(stream: TextIO | None) -> None:
     """Point ``stream``'s file descriptor at /dev/null (Python's advice for SIGPIPE): what is still
     buffered for a reader that went away is dropped there, not re-raised at exit as
     "Exception ignored ... BrokenPipeError"."""
-    import os
-
     try:
         fd = stream.fileno()  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):  # no stream, or not a file (a test's capture)
@@ -48,8 +47,7 @@ def _flush_stdout() -> OSError | None:
     """Flush stdout now; the error if it cannot take the output (its reader went away, a full
     disk), after which it is discarded."""
     try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
+        sys.stdout.flush()  # never None here: _prepare_streams put /dev/null in its place
     except OSError as error:
         _discard(sys.stdout)
         return error
@@ -58,8 +56,6 @@ def _flush_stdout() -> OSError | None:
 
 def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
     """Make stdout and stderr safe to print to; what to put back afterwards."""
-    import os
-
     restore: list[tuple[Callable[..., None], str]] = []
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
@@ -79,8 +75,6 @@ def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
 def _os_error_text(error: OSError) -> str:
     """What an ``OSError`` means, with the file it names. A bare "No such file or directory"
     is ``os.getcwd()`` in a directory deleted meanwhile: the shell's ``$PWD`` names it."""
-    import os
-
     if error.filename:
         return f"{error.strerror or error}: {error.filename}"
     if isinstance(error, FileNotFoundError):
@@ -101,17 +95,6 @@ def guarded(action: Callable[[], int | None]) -> int:
     pipe: its reader chose to stop), never a traceback or an "Exception ignored" at exit.
     """
     restore = _prepare_streams()
-    try:
-        return _run(action)
-    finally:
-        for reconfigure, errors in restore:
-            try:
-                reconfigure(errors=errors)  # flushes first: a closed pipe must not raise here
-            except (OSError, ValueError):
-                pass
-
-
-def _run(action: Callable[[], int | None]) -> int:
     output_error: OSError | None = None
     try:
         status = action() or EXIT_OK
@@ -128,8 +111,11 @@ def _run(action: Callable[[], int | None]) -> int:
             # A file system failure (permissions, a full disk, a file where a directory
             # belongs) is an operation that failed, not a bug: one line, status 1.
             _print_error(_os_error_text(error))
-    if output_error is None:
-        output_error = _flush_stdout()
+    finally:
+        output_error = output_error or _flush_stdout()
+        for reconfigure, errors in restore:
+            with contextlib.suppress(OSError, ValueError):  # it flushes first: a closed pipe must not raise here
+                reconfigure(errors=errors)
     if output_error is not None:
         if not isinstance(output_error, BrokenPipeError):
             _print_error(f"cannot write the output: {output_error.strerror or output_error}")

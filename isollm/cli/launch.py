@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import inspect
 import io
 import os
+import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -59,12 +61,10 @@ def _pass_on(args: list[str]) -> None:
     tried = [path for path in os.environ.get(PASSED_THROUGH, "").split(os.pathsep) if path]
     skipped = {*tried, os.path.realpath(sys.argv[0])}
     for directory in os.environ.get("PATH", "").split(os.pathsep):
-        candidate = os.path.join(directory or ".", "isollm")
-        if not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
+        candidate = shutil.which("isollm", path=directory or ".")
+        if candidate is None or os.path.realpath(candidate) in skipped:
             continue
         real = os.path.realpath(candidate)
-        if real in skipped:
-            continue
         os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, os.path.realpath(sys.argv[0]), real])
         try:
             sys.stdout.flush()
@@ -196,9 +196,7 @@ def help_text(words: Sequence[str]) -> str:
     every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
     ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
     """
-    node: Any = Isollm()
-    for word in words:
-        node = getattr(node, word)
+    node = functools.reduce(getattr, words, Isollm())
     with _fire_quietly() as captured:
         try:
             fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
 
 from isollm.check import Checked, check_config, not_read, read_config_bytes
 from isollm.errors import ConfigError, LeftOut, by_position, not_listed
 
 STDIN_NAME = "<stdin>"  # how standard input is named in reports
-
-# The edit commands judge an edit's bytes by the check stage under this name.
-check_config_bytes = check_config
 
 
 def check_config_file(path: str | os.PathLike[str]) -> Checked:
@@ -37,26 +33,18 @@ def _escape_github(text: str, *, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def _repository_root(directory: str) -> str | None:
-    """The nearest directory at or above ``directory`` holding ``.git`` (a directory, or a
-    file in a worktree or submodule), found without running git."""
-    while True:
-        if os.path.lexists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
-
-
 def repository_path(path: str) -> str:
-    """``path`` relative to the root of the git repository that holds it, as GitHub names the
-    file an annotation belongs to; relative to the current directory outside a repository."""
+    """``path`` relative to the root of the git repository that holds it (the nearest directory
+    above it with a ``.git``, found without running git), as GitHub names the file an annotation
+    belongs to; relative to the current directory outside a repository."""
     if path == STDIN_NAME:
         return path
-    absolute = os.path.abspath(path)
-    root = _repository_root(os.path.dirname(absolute))
-    return os.path.relpath(absolute, root) if root is not None else os.path.relpath(absolute)
+    absolute = root = os.path.abspath(path)
+    while root != os.path.dirname(root):
+        root = os.path.dirname(root)
+        if os.path.lexists(os.path.join(root, ".git")):
+            return os.path.relpath(absolute, root)
+    return os.path.relpath(absolute)
 
 
 def github_lines(report: Checked) -> list[str]:
@@ -64,11 +52,8 @@ def github_lines(report: Checked) -> list[str]:
     out = []
     name = _escape_github(repository_path(report.path), property_value=True)
     for issue in [*report.errors, *report.warnings]:
-        props = [f"file={name}"]
-        if issue.line is not None:
-            props.append(f"line={issue.line}")
-        if issue.column is not None:
-            props.append(f"col={issue.column}")
+        props = [f"file={name}", *(f"{key}={value}" for key, value in (("line", issue.line), ("col", issue.column))
+                                   if value is not None)]
         out.append(f"::{issue.severity} {','.join(props)}::{_escape_github(issue.message)}")
     return out
 
@@ -76,14 +61,9 @@ def github_lines(report: Checked) -> list[str]:
 def json_document(reports: Sequence[Checked]) -> str:
     import json  # only for --format json: the hook prints text
 
-    return json.dumps({"valid": all(r.valid for r in reports),
-                       "files": [_json_entry(r) for r in reports]}, indent=2, ensure_ascii=False)
-
-
-def _json_entry(report: Checked) -> dict[str, Any]:
-    """A file's entry in ``--format json``: its problems, and how many more it has that are
-    not listed (``errors_not_listed``: after the first ``MAX_LISTED``)."""
-    return {"path": report.path, "valid": report.valid,
-            "errors": [i.to_dict() for i in report.errors if not isinstance(i, LeftOut)],
-            "errors_not_listed": not_listed(report.errors),
-            "warnings": [i.to_dict() for i in report.warnings]}
+    # errors_not_listed: how many errors a file has after the first MAX_LISTED.
+    files = [{"path": r.path, "valid": r.valid,
+              "errors": [i.to_dict() for i in r.errors if not isinstance(i, LeftOut)],
+              "errors_not_listed": not_listed(r.errors),
+              "warnings": [i.to_dict() for i in r.warnings]} for r in reports]
+    return json.dumps({"valid": all(r.valid for r in reports), "files": files}, indent=2, ensure_ascii=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from isollm.check import Checked, check_config, not_read, read_config_bytes
 from isollm.cli.report import STDIN_NAME, text_lines
@@ -31,21 +31,14 @@ def project_root() -> Path:
     from isollm.config import find_project_root
 
     root = find_project_root(os.getcwd())
-    refresh_schema_copy(root / CONFIG_FILE_NAME)
+    warn(refresh_for_config(root / CONFIG_FILE_NAME))
     return root
 
 
-def refresh_schema_copy(config_path: str | os.PathLike[str], raw: bytes | None = None) -> None:
-    """Keep ``.isollm/isollm.schema.json`` beside a config whose modeline names it current
-    (``raw``: the config's bytes, when they were read already)."""
-    warning = refresh_for_config(config_path, raw)
+def warn(warning: str | None) -> None:
+    """Print a warning, if there is one, on stderr."""
     if warning:
         print(warning, file=sys.stderr)
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """``path`` relative to the current directory, as ``isollm validate`` shows it."""
-    return os.path.relpath(path)
 
 
 def config_path_argument(where: str | None) -> str:
@@ -54,18 +47,13 @@ def config_path_argument(where: str | None) -> str:
     if where is None:
         from isollm.config import find_project_root
 
-        return display_path(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
+        return os.path.relpath(find_project_root(os.getcwd()) / CONFIG_FILE_NAME)
     if not where:
         raise UsageError("PATH is empty: name a config file, a directory (its isollm.yaml) or - (standard input)")
     # A directory named like the config is a broken config, reported as what it is, not walked into.
     if where != STDIN and os.path.isdir(where) and os.path.basename(os.path.normpath(where)) != CONFIG_FILE_NAME:
         return CONFIG_FILE_NAME if where in (".", "./") else os.path.join(where, CONFIG_FILE_NAME)
     return where
-
-
-def shown_name(path: str) -> str:
-    """How diagnostics name ``path`` (standard input has no name of its own)."""
-    return STDIN_NAME if path == STDIN else path
 
 
 def read_stdin() -> bytes:
@@ -83,15 +71,14 @@ def read_stdin() -> bytes:
 def examine(path: str) -> Checked:
     """The config ``path`` names (``-``: standard input) read once and checked. The editor's
     schema copy beside a file is kept current from the same bytes."""
-    name = shown_name(path)
+    name = STDIN_NAME if path == STDIN else path  # standard input has no name of its own
     try:
         raw = read_stdin() if path == STDIN else read_config_bytes(path)
     except ConfigError as error:
         return not_read(name, error)
-    checked = check_config(raw, name)
     if path != STDIN:
-        refresh_schema_copy(path, raw)
-    return checked
+        warn(refresh_for_config(path, raw))
+    return check_config(raw, name)
 
 
 def load_and_report(path: str) -> Config | None:
@@ -100,17 +87,14 @@ def load_and_report(path: str) -> Config | None:
     from isollm.config import Config
 
     checked = examine(path)
-    for line in text_lines(checked):
-        print(line, file=sys.stderr)
+    print_issues(checked.path, checked.errors, checked.warnings)
     return None if checked.data is None else Config(checked.data, path=checked.path, document=checked.document)
 
 
-def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = (),
-                 stream: TextIO | None = None) -> None:
-    """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order."""
-    out = stream or sys.stderr
+def print_issues(path: str, errors: Sequence[Issue], warnings: Sequence[Issue] = ()) -> None:
+    """``PATH:LINE:COL: error: MESSAGE`` lines (and warnings) in file order, on stderr."""
     for line in text_lines(Checked(path, list(errors), list(warnings))):
-        print(line, file=out)
+        print(line, file=sys.stderr)
 
 
 def ask(prompt: str) -> str | None:
@@ -124,7 +108,4 @@ def ask(prompt: str) -> str | None:
 
 def interactive() -> bool:
     """Whether a person can answer questions: stdin is a terminal."""
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except ValueError:  # stdin closed
-        return False
+    return sys.stdin is not None and sys.stdin.isatty()

@@ -1,31 +1,22 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The editor works on a copy, ``.isollm/edit-XXXX/isollm.yaml``: it keeps the
-name editors associate with the schema, and a copy of the schema beside it
-(``.isollm/edit-XXXX/.isollm/isollm.schema.json``) serves the modeline ``init``
-writes, which is relative to the file. A valid result
-replaces the config atomically, byte for byte as the user wrote it (never
-re-rendered, so comments and layout survive); an invalid one is reported and
-the user may edit again or abort; editing again reopens it with its errors at the top
-as comments (as ``kubectl edit`` does), taken out again before it is checked or
-installed. ``isollm.yaml`` is never left invalid or
-half-written, nor overwritten when it changed on disk during the edit.
+The copy, ``.isollm/edit-XXXX/isollm.yaml``, keeps the name editors associate with the
+schema, and a schema copy beside it serves the modeline ``init`` writes (relative to the
+file). A valid result replaces the config atomically, byte for byte as the user wrote it
+(comments and layout survive); an invalid one may be edited again, reopened with its errors
+at the top as comments (as ``kubectl edit`` does), which are taken out before it is checked.
+``isollm.yaml`` is never left invalid or half-written, nor overwritten when it changed on
+disk during the edit.
 
-An edit is never lost. While the editor runs, Ctrl-C and Ctrl-\\ (which the
-terminal sends to isollm and the editor alike) are ignored here, as git and
-visudo do: the editor alone decides what they mean. A rejected, interrupted or
-unwritable edit is saved in the temporary directory and named; if even that
-copy cannot be written (a full disk), the editor's own copy is kept and named.
-
-When ``isollm.yaml`` is a symbolic link (a dotfile manager's, say), its target
-is edited: the new content replaces the target atomically inside the target's
-own directory, and the link stays as it is. If the link is pointed elsewhere
-during the edit, nothing is written and the edit is saved, as for any other
-change on disk.
+An edit is never lost: Ctrl-C and Ctrl-\\ are the editor's alone while it runs (as git and
+visudo do), and a rejected, interrupted or unwritable edit is saved and named. When
+``isollm.yaml`` is a symbolic link (a dotfile manager's), its target is replaced and the link
+stays; one pointed elsewhere during the edit counts as a change on disk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -37,11 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.cli.commands._common import ask, display_path, interactive, print_issues, project_root
+from isollm.cli.commands._common import ask, interactive, print_issues, project_root, warn
+from isollm.check import check_config
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install
 from isollm.errors import ConfigError, Issue, IsollmError
-from isollm.cli.report import check_config_bytes
+from isollm.io.atomic import atomic_write
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 from isollm.util.oneline import one_line
 
@@ -76,10 +68,9 @@ def editor_command() -> list[str]:
         value = os.environ.get(variable, "")
         if value.strip():
             try:
-                words = shlex.split(value)
+                return shlex.split(value)
             except ValueError as error:
                 raise IsollmError(f"cannot understand ${variable} ({value!r}): {error}") from None
-            return words
     return [DEFAULT_EDITOR]
 
 
@@ -91,17 +82,14 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _let_it_pass(number: int, frame: Any) -> None:
-    """Ignore the signal here (the editor, in the same process group, received it too)."""
-
-
 @contextmanager
 def _interrupts_ignored() -> Iterator[None]:
     """Ignore Ctrl-C and Ctrl-\\ in isollm (while the editor runs, or an edit is being saved),
     then restore the handlers.
 
-    A handler that does nothing, not ``SIG_IGN``: exec resets a caught signal to its
-    default but keeps an ignored one, so the editor starts with its usual handling.
+    A handler that does nothing (the editor, in the same process group, received the signal
+    too), not ``SIG_IGN``: exec resets a caught signal to its default but keeps an ignored one,
+    so the editor starts with its usual handling.
     """
     previous: dict[int, Any] = {}
     for name in ("SIGINT", "SIGQUIT"):
@@ -109,7 +97,7 @@ def _interrupts_ignored() -> Iterator[None]:
         if number is None or signal.getsignal(number) is signal.SIG_IGN:
             continue  # ignored already (nohup, a background job): the editor inherits that
         try:
-            handler = signal.signal(number, _let_it_pass)
+            handler = signal.signal(number, lambda number, frame: None)
         except ValueError:  # not the main thread: signals go to the main thread anyway
             continue
         previous[number] = signal.SIG_DFL if handler is None else handler
@@ -125,39 +113,15 @@ def _run_editor(command: list[str], path: str) -> None:
         with _interrupts_ignored():
             status = subprocess.call([*command, path])
     except FileNotFoundError:
-        raise IsollmError(f"editor not found: {command[0]} (set $VISUAL or $EDITOR); "
-                          f"{CONFIG_FILE_NAME} left unchanged") from None
+        problem = f"editor not found: {command[0]} (set $VISUAL or $EDITOR)"
     except PermissionError:
-        raise IsollmError(f"editor cannot be run (permission denied): {command[0]}; "
-                          f"{CONFIG_FILE_NAME} left unchanged") from None
-    if status < 0:
-        raise IsollmError(f"editor {command[0]} was killed by {_signal_name(-status)}; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-    if status != 0:
-        raise IsollmError(f"editor {command[0]} exited with status {status}; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-
-
-def _read_copy(name: str) -> bytes:
-    try:
-        return read_config_bytes(name)
-    except ConfigError as error:
-        raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
-
-
-def _save_elsewhere(edited: bytes) -> str:
-    """Save an edit that was not installed where the user can find it (kubectl edit does the same)."""
-    fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(edited)
-    except BaseException:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
-        raise
-    return name
+        problem = f"editor cannot be run (permission denied): {command[0]}"
+    else:
+        if status == 0:
+            return
+        problem = (f"editor {command[0]} was killed by {_signal_name(-status)}" if status < 0 else
+                   f"editor {command[0]} exited with status {status}")
+    raise IsollmError(f"{problem}; {CONFIG_FILE_NAME} left unchanged")
 
 
 def _again() -> bool:
@@ -175,31 +139,35 @@ def _again() -> bool:
             return False
 
 
-def _edit_directory(root: Path) -> tuple[str, bool]:
-    """A new private directory for the copy, ``.isollm/edit-XXXX/``, with the schema copy in it;
-    and whether ``.isollm`` was made for it."""
-    state_dir = root / STATE_DIR
-    if state_dir.is_symlink():
-        raise IsollmError(f"{display_path(state_dir)} is a symbolic link; refusing to edit through it; "
-                          f"{CONFIG_FILE_NAME} left unchanged")
-    made = not state_dir.exists()
+def _save_elsewhere(edited: bytes) -> str:
+    fd, name = tempfile.mkstemp(prefix="isollm-edit-", suffix=".yaml")
     try:
-        state_dir.mkdir(exist_ok=True)
-        edit_dir = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
-    except OSError as error:
-        raise IsollmError(f"cannot make a directory for the copy in {display_path(state_dir)}: "
-                          f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
-    warning = refresh_schema_copy_in(edit_dir)
-    if warning:
-        print(warning, file=sys.stderr)
-    return edit_dir, made
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(edited)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return name
 
 
 class _Edit:
     """The copy the editor works on, and what to do with an edit that was not installed."""
 
-    def __init__(self, directory: Path, original: bytes) -> None:
-        self.directory, self._made_state_dir = _edit_directory(directory)
+    def __init__(self, root: Path, original: bytes) -> None:
+        """The copy in a new private directory, ``.isollm/edit-XXXX/``, with the schema copy beside it."""
+        state_dir = root / STATE_DIR
+        if state_dir.is_symlink():
+            raise IsollmError(f"{os.path.relpath(state_dir)} is a symbolic link; refusing to edit through it; "
+                              f"{CONFIG_FILE_NAME} left unchanged")
+        self._made_state_dir = not state_dir.exists()
+        try:
+            state_dir.mkdir(exist_ok=True)
+            self.directory = tempfile.mkdtemp(dir=state_dir, prefix="edit-")
+        except OSError as error:
+            raise IsollmError(f"cannot make a directory for the copy in {os.path.relpath(state_dir)}: "
+                              f"{error.strerror or error}; {CONFIG_FILE_NAME} left unchanged") from None
+        warn(refresh_schema_copy_in(self.directory))
         self.copy = os.path.join(self.directory, CONFIG_FILE_NAME)
         self.kept = False
         try:
@@ -211,19 +179,12 @@ class _Edit:
 
     def reopen(self, content: bytes) -> None:
         """What the editor opens next time; if it cannot be written, the copy stays as the user left it."""
-        fresh = self.copy + ".next"
-        try:
-            with open(fresh, "wb") as handle:
-                handle.write(content)
-            os.replace(fresh, self.copy)
-        except OSError:
-            try:
-                os.unlink(fresh)
-            except OSError:
-                pass
+        with contextlib.suppress(OSError):
+            atomic_write(self.copy, content, durable=False)
 
     def keep(self, edited: bytes) -> str:
-        """Where ``edited`` is now saved: the temporary directory, else (a full disk) the copy itself."""
+        """Where ``edited``, not installed, is now saved for the user to find (as kubectl edit does):
+        the temporary directory, else (a full disk) the copy itself."""
         try:
             return _save_elsewhere(edited)
         except OSError:
@@ -234,16 +195,14 @@ class _Edit:
         if self.kept:
             return
         shutil.rmtree(self.directory, ignore_errors=True)  # with whatever the editor left there (swap files)
-        if self._made_state_dir:
-            try:
-                os.rmdir(os.path.dirname(self.directory))  # made for the edit alone: leave no trace
-            except OSError:
-                pass  # something else (state, the schema copy) lives there now
+        if self._made_state_dir:  # made for the edit alone: leave no trace, unless something else lives there now
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(self.directory))
 
 
 def run() -> int:
     link = project_root() / CONFIG_FILE_NAME
-    shown = display_path(link)
+    shown = os.path.relpath(link)
     command = editor_command()
     target = write_target(link)
     original = read_config_bytes(target)  # a FIFO or a huge file is refused, not waited on
@@ -254,11 +213,14 @@ def run() -> int:
     try:
         while True:
             _run_editor(command, edit.copy)
-            edited = without_notes(_read_copy(edit.copy))
+            try:
+                edited = without_notes(read_config_bytes(edit.copy))
+            except ConfigError as error:
+                raise IsollmError(f"cannot read the edited copy: {error}; {CONFIG_FILE_NAME} left unchanged") from None
             if edited == original:
                 print(f"No changes made to {shown}")
                 return 0
-            report = check_config_bytes(edited, shown)
+            report = check_config(edited, shown)
             print_issues(shown, report.errors, report.warnings)
             if report.valid:
                 break

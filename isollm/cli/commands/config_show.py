@@ -1,9 +1,4 @@
-"""``isollm config show``: the resolved config (defaults filled in), problems on stderr.
-
-It prints whatever it could read, valid or not, and exits 0; only a file that
-cannot be read as a config at all exits 1. On a valid file it never imports
-jsonschema (see ``isollm.schema.check``).
-"""
+"""``isollm config show``: the resolved config (defaults filled in), problems on stderr."""
 
 from __future__ import annotations
 
@@ -12,7 +7,8 @@ import os
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report, shown_name
+from isollm.cli.commands._common import STDIN, config_path_argument, load_and_report
+from isollm.cli.report import STDIN_NAME
 from isollm.errors import printable_path
 from isollm.io.yamlio import dump_yaml
 from isollm.util.oneline import json_text
@@ -22,7 +18,6 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
     """Show the config ``path`` names (a file, a directory's isollm.yaml, ``-`` for standard
     input; by default the project's)."""
     path = config_path_argument(path)
-    shown = shown_name(path)
     config = load_and_report(path)  # keeps the editor's schema copy beside the config current
     if config is None:
         return 1
@@ -31,7 +26,7 @@ def run(path: str | None = None, output_format: str = "yaml") -> int:
         print(json_text(_json_safe(resolved)))
     else:
         # The path is escaped: a line break in it would end the comment and break the YAML.
-        header = shown if path == STDIN else printable_path(os.path.abspath(path))
+        header = STDIN_NAME if path == STDIN else printable_path(os.path.abspath(path))
         sys.stdout.write(f"# Configuration: {header}\n# (defaults applied for missing values)\n\n")
         sys.stdout.write(dump_yaml(resolved))
     return 0

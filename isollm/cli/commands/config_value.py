@@ -1,21 +1,18 @@
 """``isollm config get KEY`` / ``config set KEY VALUE`` / ``config unset KEY``.
 
-Keys are dotted (``git.base_branch``) and checked against the schema, so a
-mistyped one is refused with a suggestion (``unset`` removes any key the file
-has). ``get`` reads the resolved config (defaults count). ``set`` and ``unset``
-go through ``isollm.config.edit``: only that value changes in the file
-(comments, order, quoting and blank lines stay), and only when it adds no
-problem; otherwise, or when the file changed on disk meanwhile, ``isollm.yaml``
-is left byte for byte as it was.
+Keys are dotted (``git.base_branch``) and checked against the schema. ``set`` and ``unset`` go
+through ``isollm.config.edit``, the one edit path: only that value changes in the file, and only
+when it adds no problem; otherwise ``isollm.yaml`` is left byte for byte as it was.
 """
 
 from __future__ import annotations
 
+import os
+import contextlib
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import (config_path_argument, display_path, load_and_report, print_issues,
-                                        project_root)
+from isollm.cli.commands._common import config_path_argument, load_and_report, print_issues, project_root
 from isollm.check import read_config
 from isollm.config import CONFIG_FILE_NAME, edit, read_config_bytes
 from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
@@ -64,12 +61,9 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     """
     if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-            try:
+            with contextlib.suppress(YamlError):
                 value = parse_yaml(text).data
-            except YamlError:
-                return text
-            if isinstance(value, str):
-                return value
+                return value if isinstance(value, str) else text
         return text
     try:
         value = parse_yaml(text).data
@@ -117,7 +111,7 @@ def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = Non
     """Make ``change`` through ``isollm.config.edit``; print the problems the file still has.
     ``unknown``: the error for a key the schema does not know, raised unless the file has it."""
     path = project_root() / CONFIG_FILE_NAME
-    shown = display_path(path)
+    shown = os.path.relpath(path)
     try:
         raw = read_config_bytes(path)
         written = read_config(raw, shown).data

@@ -11,39 +11,33 @@ from typing import Any
 from isollm.cli.commands._common import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
-from isollm.errors import Issue
+from isollm.errors import Issue, IsollmError
+from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
+from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
-# The flags and prompts of init, by the config key they set.
-_FIELDS = (("project", "--name", "Project name"), ("workers", "--workers", "Workers"),
-           ("image", "--image", "Container image"))
+# The prompts of init, by the config key they set.
+_FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Container image"))
 
 
-def as_whole_number(text: str) -> int | str:
-    """The int the user typed, or the text unchanged so the schema can say what is wrong with it.
+def _typed(key: str, text: str) -> int | str:
+    """The value ``text`` gives ``key``: for workers the int the user typed, else the text unchanged
+    so the schema can say what is wrong with it.
 
     Only ASCII decimal digits count: ``0x10``, ``3.5``, ``True`` or ``٣`` stay text
     and are refused with the schema's own message.
     """
-    return int(text) if _WHOLE_NUMBER.fullmatch(text) else text
-
-
-def _build(values: dict[str, Any]) -> Config:
-    config = default_config(values["project"])
-    for key in ("workers", "image"):
-        if key in values:
-            setattr(config, key, values[key])
-    return config
+    return int(text) if key == "workers" and _WHOLE_NUMBER.fullmatch(text) else text
 
 
 def _field_issues(values: dict[str, Any], key: str) -> list[Issue]:
-    return [i for i in _build(values).issues() if i.pointer.split("/")[1:2] == [key]]
+    return [i for i in Config(values).issues() if i.pointer.split("/")[1:2] == [key]]
 
 
-def _prompt(values: dict[str, Any], given: set[str]) -> bool:
+def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
     """Ask for every value not given as a flag; False if the user gave up (end of input)."""
-    for key, _flag, label in _FIELDS:
+    for key, label in _FIELDS:
         if key in given:
             continue
         default = values.get(key)
@@ -59,7 +53,7 @@ def _prompt(values: dict[str, Any], given: set[str]) -> bool:
             answer = answer.strip()
             if not answer and default is not None:
                 break
-            values[key] = as_whole_number(answer) if key == "workers" else answer
+            values[key] = _typed(key, answer)
             problems = _field_issues(values, key)
             if not problems:
                 break
@@ -68,39 +62,29 @@ def _prompt(values: dict[str, Any], given: set[str]) -> bool:
     return True
 
 
-def run(*, name: str | None = None, workers: str | None = None, image: str | None = None,
-        directory: str | os.PathLike[str] | None = None) -> int:
-    root = Path(directory if directory is not None else os.getcwd()).resolve()
+def run(*, name: str | None = None, workers: str | None = None, image: str | None = None) -> int:
+    root = Path.cwd().resolve()
     if os.path.lexists(root / CONFIG_FILE_NAME):  # anything of that name, a dangling link too
-        print(f"error: {root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{root / CONFIG_FILE_NAME} already exists; change it with 'isollm config edit'")
     other = root / MISNAMED_CONFIG
     if os.path.lexists(other):
-        print(f"error: {other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config")
     state_dir = root / STATE_DIR
     if state_dir.is_symlink():
-        print(f"error: {state_dir}: is a symbolic link; refusing to keep state through it", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
     if state_dir.exists() and not state_dir.is_dir():
-        print(f"error: {state_dir} exists and is not a directory; move it away first", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{state_dir} exists and is not a directory; move it away first")
     defaults = default_config(root.name)
     values: dict[str, Any] = {"project": root.name, "workers": defaults.workers, "image": defaults.image}
-    given = set()
-    for key, value in (("project", name), ("workers", workers), ("image", image)):
-        if value is not None:
-            values[key] = as_whole_number(value) if key == "workers" else value
-            given.add(key)
+    given = {key: _typed(key, value) for key, value in (("project", name), ("workers", workers), ("image", image))
+             if value is not None}
+    values.update(given)
     if interactive() and not _prompt(values, given):
         print("aborted: nothing written", file=sys.stderr)
         return 1
-    config = _build(values)
-    issues = config.issues()
-    if issues:
-        for issue in issues:
+    config = Config(values)
+    if config.issues():
+        for issue in config.issues():
             if issue.pointer == "/project" and "project" not in given:
                 print(f"error: the directory name {root.name!r} is not a valid project name: "
                       f"{issue.message}; choose one with --name NAME", file=sys.stderr)
@@ -113,35 +97,14 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         # another terminal) stays as it is.
         path = save(root, config, exclusive=True)
     except FileExistsError:
-        print(f"error: {root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
-              "(nothing written)", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
+                          "(nothing written)") from None
     create_state_dir(root)
     print(f"Created {path.name} for project {config.project!r} "
           f"({config.workers} workers, image {config.image})")
     for warning in config.warnings():
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
-    _ignore_state_dir(root)
-    _copy_schema(root)
-    print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
-    return 0
-
-
-def _copy_schema(root: Path) -> None:
-    from isollm.io.schema_copy import refresh
-
-    warning = refresh(root)
-    if warning:
-        print(warning, file=sys.stderr)
-        return
-    print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
-          f"it is not committed: after cloning, run 'isollm validate' once to write it")
-
-
-def _ignore_state_dir(root: Path) -> None:
-    from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
-
     try:
         if ensure_ignored(root):
             print(f"Added {ENTRY} to .gitignore")
@@ -150,3 +113,11 @@ def _ignore_state_dir(root: Path) -> None:
               f"(add {ENTRY} to a regular .gitignore yourself)", file=sys.stderr)
     except OSError as error:
         print(f"warning: could not update .gitignore: {error.strerror or error}", file=sys.stderr)
+    not_copied = refresh_schema_copy(root)
+    if not_copied:
+        print(not_copied, file=sys.stderr)
+    else:
+        print(f"Created {SCHEMA_COPY}, the schema editors read (offline) for {CONFIG_FILE_NAME}; "
+              f"it is not committed: after cloning, run 'isollm validate' once to write it")
+    print("Next: 'isollm validate' checks it, 'isollm config edit' changes it")
+    return 0

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from isollm.errors import IsollmError
 
-INSTALL_HINT = "isollm lsp needs the lsp extra: pip install 'isollm-toolkit[lsp]'"
-
-
 def run() -> int:
     """Serve the Language Server Protocol on stdin and stdout until the editor says exit."""
     try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
+        import pygls  # noqa: F401  (which brings lsprotocol, its dependency)
     except ImportError:
-        raise IsollmError(INSTALL_HINT) from None
+        raise IsollmError("isollm lsp needs the lsp extra: pip install 'isollm-toolkit[lsp]'") from None
     from isollm.lsp.server import serve
 
     return serve()

@@ -4,18 +4,17 @@ the session, the workers and the task files of the Go isollm's worker manager.""
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import display_path, print_issues, project_root
-from isollm.errors import MAX_LISTED, Issue, LeftOut, NoSessionError, StateError, first_listed, not_listed, \
-    printable_path
+from isollm.cli.commands._common import print_issues, project_root
+from isollm.errors import MAX_LISTED, Issue, IsollmError, LeftOut, NoSessionError, StateError, first_listed, \
+    not_listed, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import json_text, one_line
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
     """The file and the located issues of a state error (one plain issue if it has none)."""
-    path = display_path(getattr(error, "path", "") or ".")
+    path = os.path.relpath(getattr(error, "path", "") or ".")
     return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
 
@@ -41,7 +40,7 @@ def _value(value: Any) -> str:
 
 def _shown(path: str | os.PathLike[str]) -> str:
     """A path as the diagnostics show it: relative, escaped (a directory name can hold anything)."""
-    return printable_path(display_path(path))
+    return printable_path(os.path.relpath(path))
 
 
 def _when(value: Any) -> str:
@@ -109,35 +108,33 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
     """The task files of the Go isollm's worker manager, if there are any."""
     if not tasks:
         return []
-    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED")]
-    for task in tasks:  # sorted by worker (_load)
-        rows.append((task.worker_name, task.task_id or "-", task.branch or "-",
-                     _when(task.claimed_at) if task.claimed_at is not None else "-"))
+    rows = [("WORKER", "TASK", "BRANCH", "CLAIMED"),
+            *((task.worker_name, task.task_id or "-", task.branch or "-", _when(task.claimed_at or "-"))
+              for task in tasks)]  # sorted by worker (_load)
     return _table(f"Tasks ({len(tasks)}):", rows)
 
 
-def _load(store: FileState) -> tuple[Session | None, Exception | None, list[WorkerState], list[TaskAssignment],
-                                     list[Exception]]:
-    """Everything in the state directory: the session (or its error), workers, tasks, and every error."""
+def _load(store: FileState) -> tuple[Session | None, str, list[WorkerState], list[TaskAssignment], list[Exception]]:
+    """Everything in the state directory: the session and its state (live, stale, unknown, none or
+    invalid), workers, tasks, and every error."""
     session: Session | None = None
-    session_error: Exception | None = None
+    errors: list[Exception] = []
     try:
         session = store.load_session()
     except NoSessionError:
         pass
     except StateError as error:
-        session_error = error
+        errors.append(error)
+    state = "invalid" if errors else "none" if session is None else session_liveness(session).value
     workers, tasks = store.load_all_workers(), store.load_all_tasks()
-    errors: list[Exception] = [*([session_error] if session_error else []), *workers.errors, *tasks.errors]
-    return (session, session_error, sorted(workers.workers, key=lambda w: w.name),
-            sorted(tasks.tasks, key=lambda t: t.worker_name), errors)
+    return (session, state, sorted(workers.workers, key=lambda w: w.name),
+            sorted(tasks.tasks, key=lambda t: t.worker_name), [*errors, *workers.errors, *tasks.errors])
 
 
 def show(output_format: str = "text") -> int:
     root = project_root()
     store = FileState.for_project(root)
-    session, session_error, workers, tasks, errors = _load(store)
-    state = "invalid" if session_error else "none" if session is None else session_liveness(session).value
+    session, state, workers, tasks, errors = _load(store)
     if output_format == "json":
         # The session's current-version fields, and the version of the file when that was older.
         migrated = {"migrated_from": session.migrated_from} if session and session.migrated_from is not None else {}
@@ -184,19 +181,16 @@ def clean(unknown_session: bool = False) -> int:
         if judged:
             raise  # read and judged, then it could not be removed: the error says why
         print_issues(*_problem(error))
-        print(f"error: {shown} is invalid, so whether its session is live cannot be told; "
-              "check it and remove it by hand", file=sys.stderr)
-        return 1
+        raise IsollmError(f"{shown} is invalid, so whether its session is live cannot be told; "
+                          "check it and remove it by hand") from None
     if session is None:
         print("No session to clean")
     elif not removed and judged[-1] is Liveness.LIVE:
-        print(f"error: the session is live (pid {session.pid}); stop it before cleaning", file=sys.stderr)
-        return 1
+        raise IsollmError(f"the session is live (pid {session.pid}); stop it before cleaning")
     elif not removed:
-        print(f"error: {shown} was written by an isollm without a PID (isollm up), so whether its session "
-              "still runs cannot be told; if it does not, remove it with 'isollm state clean --unknown-session'",
-              file=sys.stderr)
-        return 1
+        raise IsollmError(f"{shown} was written by an isollm without a PID (isollm up), so whether its session "
+                          "still runs cannot be told; if it does not, remove it with "
+                          "'isollm state clean --unknown-session'")
     elif judged[-1] is Liveness.UNKNOWN:
         print(f"Removed session {shown} of unknown liveness (isollm up, started {_when(session.started_at)})")
     else:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Sequence
 
 from isollm.check import misnamed
-from isollm.cli.commands._common import STDIN, config_path_argument, examine
-from isollm.cli.report import github_lines, json_document, text_lines
+from isollm.cli.commands._common import STDIN, config_path_argument, examine, print_issues
+from isollm.cli.report import github_lines, json_document
 from isollm.errors import ConfigError, UsageError, printable_path
 from isollm.names import MISNAMED_CONFIG
 
@@ -47,8 +46,7 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
                 print(line)
     else:
         for report in reports:
-            for line in text_lines(report):
-                print(line, file=sys.stderr)
+            print_issues(report.path, report.errors, report.warnings)
             if report.valid and not quiet_valid:
                 print(f"{printable_path(report.path)}: valid")
     return 0 if all(report.valid for report in reports) else 1
