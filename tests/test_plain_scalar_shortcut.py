@@ -1,16 +1,38 @@
-"""The shortcut that reads most plain scalars as strings without trying every pattern
-must give exactly what trying them gives (YAML 1.2 core schema resolution)."""
+"""The reader's plain-scalar resolution (a shortcut for most strings, octal and hex through
+``int(text, 0)``, infinity and NaN through ``float``) must give exactly what the YAML 1.2 core
+schema's table gives, tried pattern by pattern as the specification lists them (10.3.2)."""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from isollm.io.yamlio import _plain_scalar, _resolve_plain
+from isollm.io.yamlio import _plain_scalar
+
+# The core schema's tag resolution, one regular expression per row of its table.
+_CORE = [
+    (re.compile(r"(?:null|Null|NULL|~|)\Z"), lambda text: None),
+    (re.compile(r"(?:true|True|TRUE)\Z"), lambda text: True),
+    (re.compile(r"(?:false|False|FALSE)\Z"), lambda text: False),
+    (re.compile(r"[-+]?[0-9]+\Z"), int),
+    (re.compile(r"0o[0-7]+\Z"), lambda text: int(text[2:], 8)),
+    (re.compile(r"0x[0-9a-fA-F]+\Z"), lambda text: int(text[2:], 16)),
+    (re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z"), float),
+    (re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z"), lambda text: -math.inf if text.startswith("-") else math.inf),
+    (re.compile(r"\.(?:nan|NaN|NAN)\Z"), lambda text: math.nan),
+]
+
+
+def _resolve_plain(text: str) -> Any:
+    for pattern, value in _CORE:
+        if pattern.match(text):
+            return value(text)
+    return text
 
 SUFFIXES = ["", "rue", "RUE", "alse", "ull", "ULL", "inf", "nan", "NaN", "0", "1", "9", ".5", "e3", "x1F", "o17",
             "_1", " x", "abc", "-", ".", ":80"]
