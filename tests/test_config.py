@@ -298,7 +298,7 @@ def test_whole_number_floats_read_as_integers(tmp_path: Path) -> None:
     config = cfg.load(tmp_path)
     assert config.issues() == []
     assert (config.workers, config.airyra.port) == (3, 9000)
-    assert all(type(v) is int for v in (config.workers, config.airyra.port))
+    assert all(isinstance(v, int) and not isinstance(v, bool) for v in (config.workers, config.airyra.port))
     # Through the API a port is a number or its text; Config.ports holds text.
     assert cfg.Config(valid(ports=[1e3, 2000.0, "3000"])).ports == ["1000", "2000", "3000"]
     assert messages(valid(workers=3.5)) == ["workers must be a whole number"]

@@ -151,7 +151,7 @@ def test_integers_just_under_the_limit_still_read() -> None:
                          ids=["float-tag", "negative-float-tag", "exponent", "float-tag-hex"])
 def test_floats_beyond_a_double_are_infinite_as_in_every_notation(text: str, value: float) -> None:
     data = parse_yaml(f"a: {text}\n").data["a"]
-    assert data == value and type(data) is float
+    assert data == value and isinstance(data, float)
 
 
 @pytest.mark.parametrize("key", ["!!float 1" + "0" * 400, "0x" + "f" * 5_000, "9" * 5_000, "1e400"],
