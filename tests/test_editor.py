@@ -11,12 +11,15 @@ beside it. Other tests associate the schema by the ``yaml.schemas`` setting.
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
 import itertools
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -59,12 +62,24 @@ def _own_network_namespace() -> list[str]:
     return ["unshare", "-rn"] if works else []
 
 
-def _start(settings: dict[str, Any], cwd: Path, net_log: Path) -> LspClient:
-    if not SERVER.exists():
-        # The README's test command is all a fresh machine runs: install the pinned server here.
-        npm = subprocess.run(["npm", "ci", "--prefix", str(SERVER.parents[3]), "--no-audit", "--no-fund"],
+def _install_server() -> None:
+    """The README's test command is all a fresh machine runs: install the pinned server here.
+
+    One install at a time (a lock outside the checkout): npm ci empties node_modules first, so
+    a second pytest process seeing no server yet must wait for the first, not start its own."""
+    prefix = SERVER.parents[3]
+    lock = Path(tempfile.gettempdir()) / f"isollm-editor-npm-{hashlib.sha1(str(prefix).encode()).hexdigest()[:12]}.lock"
+    with open(lock, "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if SERVER.exists():
+            return
+        npm = subprocess.run(["npm", "ci", "--prefix", str(prefix), "--no-audit", "--no-fund"],
                              capture_output=True, text=True, timeout=300)
         assert npm.returncode == 0, f"npm ci failed ({npm.returncode}):\n{npm.stdout}{npm.stderr}"
+
+
+def _start(settings: dict[str, Any], cwd: Path, net_log: Path) -> LspClient:
+    _install_server()
     assert SERVER.exists(), "yaml-language-server did not install: run `npm ci --prefix tests/editor`"
     command = [*_own_network_namespace(), "node", "--require", str(OFFLINE), str(SERVER), "--stdio"]
     client = LspClient(command, settings, cwd, env={**os.environ, "ISOLLM_NET_LOG": str(net_log)})
