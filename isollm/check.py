@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from isollm.errors import MAX_LISTED, ConfigError, Issue, first_listed
@@ -168,33 +168,18 @@ def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
     keeps the text as written, as the Go isollm does, but the editor and check-jsonschema read
     YAML 1.2, see a number, and refuse it. Quoted, it is text to every tool: say so."""
     issues = []
-    for where, subschema, value in _scalars(SCHEMA, document.data):
-        text = document.texts.get(where)
+    # Only the scalars YAML read as a number or a boolean have a text: few, so no walk of the data.
+    for where, text in document.texts.items():
+        subschema = pointers.subschema(SCHEMA, where)
         # Only text the schema wants (a port, which may be a number, is not); no text is kept
         # under an explicit tag (!!float 1.10), whose type error the schema tells.
-        if text is None or set(schema_types(subschema)) - {"null"} != {"string"}:
+        if set(schema_types(subschema)) - {"null"} != {"string"}:
             continue
+        value = pointers.resolve(document.data, where)
         message = schema_message(subschema, "warning.unquoted", location=where, text=text,
                                  kind="boolean" if isinstance(value, bool) else "number")
         issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
     return issues
-
-
-def _scalars(schema: Mapping[str, Any], value: Any, pointer: str = "") -> Iterator[tuple[str, Any, Any]]:
-    """(pointer, subschema, value) of each scalar in ``value`` at a position ``schema`` knows,
-    following ``properties`` and ``items``: few, and shallow."""
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if key in properties:
-                yield from _scalars(properties[key], item, pointers.child(pointer, key))
-    elif isinstance(value, list):
-        items = schema.get("items")
-        if isinstance(items, dict):
-            for index, item in enumerate(value):
-                yield from _scalars(items, item, pointers.child(pointer, index))
-    else:
-        yield pointer, schema, value
 
 
 def _at_null_key(issue: Issue, document: Document | None) -> Issue:
@@ -216,9 +201,11 @@ def _leading_zero_issues(document: Document) -> list[Issue]:
     """A number written with a leading zero where the schema wants a number (``workers: 010``):
     the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
     issues = []
-    for where, subschema, _ in _scalars(SCHEMA, document.data):
-        text = document.texts.get(where)
-        if text is None or not _LEADING_ZERO.fullmatch(text) or not subschema or "string" in schema_types(subschema):
+    for where, text in document.texts.items():
+        if not _LEADING_ZERO.fullmatch(text):
+            continue
+        subschema = pointers.subschema(SCHEMA, where)
+        if not subschema or "string" in schema_types(subschema):
             continue
         message = schema_message(SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
         issues.append(Issue(message, where, *document.locate(where), "leadingZero"))
