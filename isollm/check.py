@@ -147,7 +147,8 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
         written = _leading_zero_issues(document)
         # The leading zero is the problem: what the number then breaks is not another.
         told = {issue.pointer for issue in written}
-        issues = first_listed([*written, *(i for i in issues if i.pointer not in told)], limit)
+        issues = first_listed([*written, *(i for i in issues
+                                           if i.pointer not in told or i.keyword == "duplicateKey")], limit)
     return [issue.located(path=name) for issue in issues] if name else issues
 
 
