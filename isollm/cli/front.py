@@ -83,9 +83,10 @@ class Config:
         """Set one value in isollm.yaml, changing nothing else (comments, order and quoting stay).
 
         VALUE is read for the key's type: `workers 5`, `ports '["3000", "8080:80"]'`; a string
-        key takes the text as typed. The whole resulting config must be valid: if it is not, or
-        isollm.yaml changed on disk meanwhile, the file is left as it was (exit 1).
-        Write -- before a value that starts with '-': isollm config set claude.args -- --model.
+        key takes the text as typed. A change that adds a problem, or one to an isollm.yaml
+        changed on disk meanwhile, is refused and the file left as it was (exit 1); on a file
+        with other problems, a change that adds none is made and the problems left are listed.
+        Write -- before a value that starts with '-': isollm config set claude.command -- -x.
 
         Args:
             key: Dotted key, e.g. workers or git.base_branch.
