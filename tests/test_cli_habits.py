@@ -389,3 +389,15 @@ def test_config_show_and_get_report_a_file_as_validate_does(isollm, tmp_path: Pa
     assert validated.returncode == 1 and shown.returncode == 0
     assert shown.stderr == validated.stderr
     assert [line.split(": ")[1] for line in shown.stderr.splitlines()] == ["error", "warning", "error"]
+
+
+@pytest.mark.parametrize("error", [BrokenPipeError(32, "Broken pipe"), OSError(28, "No space left on device")])
+def test_init_makes_the_whole_project_when_its_output_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        error: OSError) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdout", _Refusing(error))
+    assert launch.main(["init", "--name", "demo"]) == 1
+    assert "could not update .gitignore" not in capsys.readouterr().err  # the output failed, not the file
+    assert (tmp_path / "isollm.yaml").is_file() and (tmp_path / ".isollm" / "isollm.schema.json").is_file()
+    assert ".isollm/" in (tmp_path / ".gitignore").read_text().splitlines()

@@ -99,21 +99,26 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     except FileExistsError:
         raise IsollmError(f"{root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
                           "(nothing written)") from None
+    # Every file first, then what is said: output nobody can take (a closed pipe, a full disk)
+    # must not leave a project half made.
     create_state_dir(root)
+    ignored = ""
+    try:
+        if ensure_ignored(root):
+            ignored = f"Added {ENTRY} to .gitignore"
+    except GitignoreIsSymlinkError:
+        ignored = (f"warning: .gitignore is a symbolic link, which git does not follow; left unchanged "
+                   f"(add {ENTRY} to a regular .gitignore yourself)")
+    except OSError as error:
+        ignored = f"warning: could not update .gitignore: {error.strerror or error}"
+    not_copied = refresh_schema_copy(root)
     print(f"Created {path.name} for project {config.project!r} "
           f"({config.workers} workers, image {config.image})")
     for warning in config.warnings():
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Created {STATE_DIR}/ for runtime state")
-    try:
-        if ensure_ignored(root):
-            print(f"Added {ENTRY} to .gitignore")
-    except GitignoreIsSymlinkError:
-        print(f"warning: .gitignore is a symbolic link, which git does not follow; left unchanged "
-              f"(add {ENTRY} to a regular .gitignore yourself)", file=sys.stderr)
-    except OSError as error:
-        print(f"warning: could not update .gitignore: {error.strerror or error}", file=sys.stderr)
-    not_copied = refresh_schema_copy(root)
+    if ignored:
+        print(ignored, file=sys.stderr if ignored.startswith("warning:") else sys.stdout)
     if not_copied:
         print(not_copied, file=sys.stderr)
     else:
