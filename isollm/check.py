@@ -6,7 +6,7 @@ the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The
 - the file's name: isollm never reads an ``isollm.yml``;
 - the document: YAML isollm reads (the Go isollm too: no %YAML 1.2), not empty, a mapping;
 - duplicate keys and the schema (standard keywords, custom formats and keywords, the
-  cross-item rules such as duplicate host ports), through ``isollm.schema.check``;
+  cross-item rules such as duplicate host ports), through ``isollm.schema.decide``;
 - a number written with a leading zero; a required key written but left null;
 - warnings: an image without a tag, a modeline naming a schema that was never published, a
   number or boolean where text is wanted (YAML 1.2 tools refuse it: quote it).
@@ -31,7 +31,7 @@ from isollm.io.schema_copy import modeline_issues
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
-from isollm.schema.check import validate_instance
+from isollm.schema.decide import validate_instance
 from isollm.schema.formats import image_pins_version
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import schema_message

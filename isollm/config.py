@@ -239,7 +239,7 @@ def schema_modeline() -> str:
 
 def render(config: Config) -> str:
     """The text of ``config`` as a file: the modeline, then every key with its comment."""
-    from isollm.config_template import commented_config
+    from isollm.docgen import commented_config
 
     return schema_modeline() + commented_config(config._data, _SCHEMA)
 

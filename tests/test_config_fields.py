@@ -597,7 +597,7 @@ def _keys(schema: dict[str, Any], prefix: str = "") -> Any:
 
 
 def test_init_writes_every_key_with_its_comment(tmp_path: Path, cli: Any, hook_run: Any) -> None:
-    from isollm.config_template import comment_text
+    from isollm.docgen import comment_text
 
     assert cli("init", "--name", "my-project", cwd=tmp_path)[0] == 0
     text = (tmp_path / "isollm.yaml").read_text(encoding="utf-8")
@@ -627,7 +627,7 @@ def test_init_writes_every_key_with_its_comment(tmp_path: Path, cli: Any, hook_r
 def test_the_comments_follow_the_schema() -> None:
     import copy
 
-    from isollm.config_template import commented_config
+    from isollm.docgen import commented_config
 
     data = cfg.default_config("demo")._data
     changed = copy.deepcopy(SCHEMA)
@@ -671,26 +671,26 @@ def test_every_commented_out_key_is_valid_once_uncommented() -> None:
 # --- the documented differences from the Go isollm --------------------------------------------
 
 def test_the_differences_table_covers_each_deliberate_difference() -> None:
-    from isollm import go_differences
+    from isollm import docgen
 
     page = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert f"## {go_differences.TITLE}" in page
-    table = "\n".join(" | ".join(row) for row in go_differences.rows(SCHEMA))
+    assert f"## {docgen.DIFFERENCES_TITLE}" in page
+    table = "\n".join(" | ".join(row) for row in docgen.go_differences(SCHEMA))
     for topic in ("Unknown keys", "`workers: 0`", "`zellij.dashboard`", "leading zero", "wants text",
                   "Duplicate host ports", "`airyra.host`", "Range of `ports`", "`isollm.yml`", "YAML 1.1",
                   "`workers: 2.5`", "merge keys"):
         assert topic in table, topic
-    for what, go, here, why in go_differences.rows(SCHEMA):
+    for what, go, here, why in docgen.go_differences(SCHEMA):
         assert f"| {what} | {go} | {here} | {why} |" in page
 
 
 def test_the_differences_table_reads_its_numbers_from_the_schema() -> None:
     import copy
 
-    from isollm import go_differences
+    from isollm import docgen
 
     changed = copy.deepcopy(SCHEMA)
     changed["properties"]["airyra"]["properties"]["port"]["minimum"] = 2000
     changed["properties"]["zellij"]["properties"]["dashboard"]["default"] = False
-    table = "\n".join(" | ".join(row) for row in go_differences.rows(changed))
+    table = "\n".join(" | ".join(row) for row in docgen.go_differences(changed))
     assert "`airyra.port` 2000 to 65535" in table and "`false`, the schema's default" in table

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from isollm.schema.decide import checker_for
 from isollm.config import apply_defaults
 from isollm.schema.loader import load_schema
-from isollm.schema.validator_class import IsollmValidator
+from isollm.validator import IsollmValidator
 from isollm.io.yamlio import YamlError, decode_utf8, parse_yaml, read_limited
 from schema_strategies import WRONG_TYPES, SchemaStrategies
 

@@ -96,7 +96,7 @@ def test_a_check_takes_its_range_from_the_subschema_that_uses_it(ranged_format: 
 
 def test_both_validators_use_the_range_of_the_schema_they_are_given(ranged_format: str) -> None:
     from isollm.schema.decide import compile_schema
-    from isollm.schema.validator_class import IsollmValidator
+    from isollm.validator import IsollmValidator
 
     schema = {"type": "array", "items": {"type": ["integer", "string"], "minimum": 1000, "maximum": 2000,
                                          "format": ranged_format}}

@@ -106,8 +106,8 @@ def test_explain_imports_no_private_name() -> None:
 
 def test_a_changed_template_changes_the_message_every_validator_gives() -> None:
     from isollm.schema.decide import compile_schema
-    from isollm.schema.validator_class import IsollmValidator
-    from isollm.schema.keywords import host_port_conflicts
+    from isollm.validator import IsollmValidator
+    from isollm.schema.formats import host_port_conflicts
 
     schema = {"type": "object", "hostPortsDistinct": {"list": "/ports"},
               "properties": {"ports": {"type": "array", "items": {"minimum": 1, "maximum": 9}}},

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from isollm.schema import pointer
-from isollm.schema.check import validate_instance
+from isollm.schema.decide import validate_instance
 from isollm.io.yamlio import parse_yaml
 
 AWKWARD_KEYS = ["a/b", "~", "~1", "~0", "/", "a~/b", "", "0", "01", "é/ü", "~~//"]

@@ -2,7 +2,7 @@
 
 A file of thousands of bad values is told in a screenful, and explaining stops
 once that many are found: jsonschema (about 80 us per error) runs only on the
-failing parts the fast checks find (``isollm.schema.faults``), and only on the
+failing parts the fast checks find (``isollm.schema.explain``), and only on the
 first ones. The explanation by parts says what one jsonschema walk of the whole
 value says (checked against that walk, on generated values).
 """
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from isollm import config as cfg
 from isollm.errors import MAX_LISTED, LeftOut, ValidationError, not_listed
 from isollm.schema import explain
-from isollm.schema.check import validate_instance
+from isollm.schema.decide import validate_instance
 from isollm.schema.loader import load_schema
 from isollm.util.oneline import one_line
 from tests.inprocess import LAUNCH, run

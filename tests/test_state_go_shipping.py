@@ -22,7 +22,7 @@ from isollm.cli.launch import main
 from isollm.errors import InvalidStateError
 from isollm.schema.decide import checker_for
 from isollm.schema.loader import load_schema, schema_path
-from isollm.schema.validator_class import IsollmValidator
+from isollm.validator import IsollmValidator
 from isollm.state import FileState
 from isollm.state.timestamps import format_timestamp, parse_timestamp
 from tests.state_helpers import EXAMPLES

@@ -2,8 +2,8 @@
 
 It understands exactly the keywords our schemas use and refuses to compile a
 schema with any other, so a schema change can never be silently ignored here.
-Importing it costs a few milliseconds, against ~75 ms for jsonschema, which is
-consulted only to explain a failure (see ``isollm.schema.explain``).
+Importing it costs a few milliseconds, against ~75 ms for jsonschema, which
+``validate_instance`` imports only to explain a failure (``isollm.schema.explain``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,18 @@ from __future__ import annotations
 import math
 import operator
 from functools import lru_cache
-from typing import Any, Callable
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Callable
 
-from isollm.schema.formats import format_check
+from isollm.errors import MAX_LISTED, Issue, first_listed
 from isollm.schema.ecma_regex import compile_pattern
-from isollm.schema.keywords import host_port_conflicts, port_bounds
+from isollm.schema.formats import format_check, host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
-from isollm.schema.pointer import MISSING, resolve
+from isollm.schema.messages import schema_message
+from isollm.schema.pointer import MISSING, resolve, subschema
+
+if TYPE_CHECKING:
+    from isollm.io.yamlio import Document
 
 Check = Callable[[Any], bool]
 
@@ -264,3 +269,25 @@ def check_within(root: dict[str, Any], schema: Any) -> Check:
     """The compiled check for ``schema``, a part of the schema ``root`` (its ``$ref``s resolve
     against the whole)."""
     return _Compiler(root).compile(schema)
+
+
+def validate_instance(name: str, instance: Any, document: Document | None = None,
+                      limit: int | None = MAX_LISTED) -> list[Issue]:
+    """The problems of ``instance`` against the named schema (its ``document``'s duplicate keys
+    first), in file order: the first ``limit`` (all when None), then a ``LeftOut`` counting the rest.
+    jsonschema (slow to import) runs only to explain a failure, until ``limit`` problems are told."""
+    issues: list[Issue] = []
+    more = 0
+    if document is not None:
+        shown = document.duplicates if limit is None else islice(document.duplicates, limit)
+        issues = [Issue(schema_message(subschema(load_schema(name), d.pointer), "duplicateKey", location=d.pointer,
+                                       key=d.key, first_line=d.first_line), d.pointer, d.line, d.column, "duplicateKey")
+                  for d in shown]
+        more = len(document.duplicates) - len(issues)
+    if not checker_for(name)(instance):
+        from isollm.schema.explain import explain
+
+        explained, unexplained = explain(name, instance, document, limit, known_invalid=True)
+        issues.extend(explained)
+        more += unexplained
+    return first_listed(issues, limit, more=more)

@@ -1,6 +1,7 @@
-"""Checks for what standard JSON Schema keywords cannot say.
+"""Checks for what standard JSON Schema keywords cannot say: formats, and the
+``hostPortsDistinct`` keyword, shared by both validators.
 
-Each check returns True when the value is fine or is not a string (the ``type``
+Each format check returns True when the value is fine or is not a string (the ``type``
 keyword speaks for those) and raises ``ValueError`` with a short reason when it
 is not. A check is a pure function of its arguments: what it needs from the
 schema (the port range...) it takes as keyword arguments, which ``format_check``
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import cache, partial
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
+from isollm.schema import pointer
+from isollm.schema.messages import schema_message
 from isollm.util.numbers import as_whole
 
 FormatCheck = Callable[[object], bool]
@@ -60,6 +63,55 @@ def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
     except ValueError:
         return None
     return str(int(text.split(":")[0]))
+
+
+def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:
+    """The port range of the entries at ``entries``: their own schema's minimum and maximum."""
+    items = pointer.subschema(schema, entries).get("items", {})
+    missing = [keyword for keyword in ("minimum", "maximum") if keyword not in items]
+    if missing:
+        raise ValueError(f"hostPortsDistinct: the entries of {entries} need {' and '.join(missing)} in their schema")
+    return {"minimum": int(items["minimum"]), "maximum": int(items["maximum"])}
+
+
+def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any],
+                        bounds: dict[str, int] | None = None) -> Iterator[tuple[str, str]]:
+    """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
+
+    ``spec`` names the list of port entries and the pointers of fields whose port
+    the list must avoid; an absent field counts with its schema ``default``.
+    ``bounds``: the entries' ``port_bounds``, when the caller has them already.
+    """
+    if not isinstance(instance, dict):
+        return
+    entries = pointer.resolve(instance, spec["list"])
+    if not isinstance(entries, list):
+        return
+    if bounds is None:  # a port counts in the range its entry's schema allows
+        bounds = port_bounds(schema, spec["list"])
+    reserved: dict[str, str] = {}
+    for where in spec.get("reserved", []):
+        value = pointer.resolve(instance, where)
+        if value is pointer.MISSING:
+            value = pointer.subschema(schema, where).get("default")
+        port = host_port(value, **bounds)
+        if port is not None:
+            reserved.setdefault(port, pointer.dotted(where))
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        port = host_port(entry, **bounds)
+        if port is None:
+            continue
+        where = pointer.child(spec["list"], index)
+        if port in seen:
+            # A repeat is told as a repeat; its first use already says whatever else is wrong.
+            yield where, schema_message(schema, "hostPortsDistinct.duplicate", location=where, instance=entry,
+                                        port=port)
+            continue
+        seen.add(port)
+        if port in reserved:
+            yield where, schema_message(schema, "hostPortsDistinct.reserved", location=where, instance=entry,
+                                        port=port, reserved=reserved[port])
 
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{12,64}")

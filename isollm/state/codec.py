@@ -14,8 +14,7 @@ from typing import Any
 
 from isollm.errors import InvalidStateError, Issue, ValidationError
 from isollm.io.yamlio import Document, parse_yaml
-from isollm.schema.check import validate_instance
-from isollm.schema.decide import checker_for
+from isollm.schema.decide import checker_for, validate_instance
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child

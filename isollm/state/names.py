@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from isollm.errors import ValidationError
-from isollm.schema.check import validate_instance
-from isollm.schema.decide import Check, compile_schema
+from isollm.schema.decide import Check, compile_schema, validate_instance
 from isollm.schema.loader import load_schema
 
 
