@@ -1,21 +1,13 @@
 """The one check stage of a config: every rule an ``isollm.yaml`` is judged by.
 
-Reading (``isollm.io.yamlio``: bytes to text to a located YAML document) comes before it,
-the report (text, JSON, GitHub annotations: ``isollm.cli.report``) after it. The rules:
+The rules: the file's name (never an ``isollm.yml``); a document the Go isollm reads too (no
+%YAML 1.2), not empty, a mapping; duplicate keys and the schema (``isollm.schema.decide``); a
+number with a leading zero; a required key left null; warnings (an image without a tag, a
+modeline naming an unpublished schema, a number or boolean where text is wanted).
 
-- the file's name: isollm never reads an ``isollm.yml``;
-- the document: YAML isollm reads (the Go isollm too: no %YAML 1.2), not empty, a mapping;
-- duplicate keys and the schema (standard keywords, custom formats and keywords, the
-  cross-item rules such as duplicate host ports), through ``isollm.schema.decide``;
-- a number written with a leading zero; a required key written but left null;
-- warnings: an image without a tag, a modeline naming a schema that was never published, a
-  number or boolean where text is wanted (YAML 1.2 tools refuse it: quote it).
-
-``check_config`` takes a file's bytes or an editor's text and a name, never a path it
-reads, so the CLI, the pre-commit hook and a language server judge a config alike;
-``Config.issues()`` and ``warnings()`` run the same rules (``config_issues``,
-``config_warnings``) on a config's data. What is checked is the document with the
-schema's defaults filled in: a key whose value is null counts as not written.
+``check_config`` takes bytes or an editor's text and a name, never a path it reads, so the CLI,
+the hook and the language server judge a config alike; ``Config.issues()`` and ``warnings()``
+run the same rules on a config's data: the document with the schema's defaults filled in.
 """
 
 from __future__ import annotations
@@ -38,17 +30,13 @@ from isollm.schema.messages import schema_message
 from isollm.util.numbers import whole_numbers
 
 SCHEMA = load_schema("config")
-# The Go isollm's YAML reader (yaml.v3) loads a document with no %YAML directive or with
-# ``%YAML 1.1``, and refuses any other ("found incompatible YAML document"); libyaml here
-# also reads ``%YAML 1.2``, so that one is refused here for it.
+# The Go isollm's yaml.v3 refuses a %YAML directive other than 1.1; libyaml here reads 1.2 too.
 GO_YAML_VERSION = (1, 1)
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+")
 
 
 class Checked(NamedTuple):
-    """What the check found in one config, reported under ``path`` (the name it was given):
-    errors and warnings, and, when it could be read as a config, its data (``config_data``)
-    and its document."""
+    """What the check found in one config named ``path``; its data and document when it was read."""
 
     path: str
     errors: list[Issue]
@@ -62,9 +50,8 @@ class Checked(NamedTuple):
 
 
 def check_config(raw: bytes | str, name: str = "", limit: int | None = MAX_LISTED) -> Checked:
-    """Every error and warning of the config ``raw`` (a file's bytes, or its text), located
-    under ``name``, in file order: the first ``limit`` errors (all when None), then a ``LeftOut``
-    counting the rest. The file-name rule comes first and is not counted."""
+    """Every error and warning of the config ``raw`` (bytes or text) named ``name``, in file order:
+    the first ``limit`` errors (all when None), then a ``LeftOut`` counting the rest."""
     try:
         document = read_config(raw, name)
     except ConfigError as error:
@@ -80,14 +67,12 @@ def check_config(raw: bytes | str, name: str = "", limit: int | None = MAX_LISTE
 
 
 def not_read(name: str, error: ConfigError) -> Checked:
-    """The check of a config that could not be read (``error`` says why; a missing file, one
-    that is not YAML...): that error, after the file-name rule."""
+    """The check of a config that could not be read: ``error``, after the file-name rule."""
     return Checked(name, [*_misnamed_issues(name), *error.issues], [])
 
 
 def misnamed(name: str | os.PathLike[str]) -> str | None:
-    """What to do about a config file named ``isollm.yml``, which isollm never reads
-    (None for any other name)."""
+    """What to do about a config named ``isollm.yml``, which isollm never reads (else None)."""
     name = os.fspath(name)
     if os.path.basename(name) != MISNAMED_CONFIG:
         return None
@@ -102,8 +87,7 @@ def _misnamed_issues(name: str) -> list[Issue]:
 
 
 def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The raw bytes of a config file, bounded and from a regular file only;
-    ``ConfigError`` saying what is wrong when it cannot be read."""
+    """A config file's bytes, bounded, from a regular file only; else ``ConfigError`` saying why."""
     name = os.fspath(path)
     try:
         return read_limited(name)
@@ -118,8 +102,8 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def read_config(raw: bytes | str, name: str = "") -> Document:
-    """The YAML document of a config's bytes or text; ``ConfigError`` located in ``name`` when
-    it cannot be read as a config at all (not UTF-8, not YAML, empty, not a mapping)."""
+    """The YAML document of a config; ``ConfigError`` when it is not one at all (not UTF-8, not
+    YAML, empty, not a mapping)."""
     document = parse_yaml(decode_utf8(raw, path=name) if isinstance(raw, bytes) else raw, path=name)
     if document.version not in (None, GO_YAML_VERSION):
         version = ".".join(map(str, document.version or ()))
@@ -131,7 +115,6 @@ def read_config(raw: bytes | str, name: str = "") -> Document:
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
         line, column = document.locate("")
-        # The schema's own message for a document of the wrong type, with what this one is.
         raise ConfigError(f"{schema_message(SCHEMA, 'type', location='')}, not {kind}",
                           path=name, line=line, column=column)
     return document
@@ -139,9 +122,7 @@ def read_config(raw: bytes | str, name: str = "") -> Document:
 
 def config_issues(data: Mapping[str, Any], document: Document | None = None, name: str = "",
                   limit: int | None = MAX_LISTED) -> list[Issue]:
-    """The problems of a config's data (``config_data``), in file order, located in the
-    ``document`` it was read from (if any) under ``name``: the first ``limit`` of them (all
-    when None), then a ``LeftOut`` counting the rest."""
+    """The problems of a config's data (``config_data``), as ``check_config`` gives them."""
     issues = [_at_null_key(issue, document) for issue in validate_instance("config", data, document, limit)]
     if document is not None and document.texts:
         written = _leading_zero_issues(document)
@@ -153,8 +134,7 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
 
 
 def config_warnings(data: Mapping[str, Any], document: Document | None = None, name: str = "") -> list[Issue]:
-    """The non-fatal problems of a config's data: an image without a tag (it would use ``:latest``),
-    and text written so that YAML 1.2 tools read a number or a boolean (``_unquoted_warnings``)."""
+    """The warnings of a config's data: an untagged image (``:latest``), and ``_unquoted_warnings``."""
     warnings = _unquoted_warnings(document, name) if document is not None and document.texts else []
     image = data.get("image")
     if not isinstance(image, str) or not image or image_pins_version(image):
@@ -165,15 +145,13 @@ def config_warnings(data: Mapping[str, Any], document: Document | None = None, n
 
 
 def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
-    """A plain number or boolean where the schema wants text (``base_branch: 1.10``): isollm
-    keeps the text as written, as the Go isollm does, but the editor and check-jsonschema read
-    YAML 1.2, see a number, and refuse it. Quoted, it is text to every tool: say so."""
+    """A plain number or boolean where the schema wants only text (``base_branch: 1.10``): isollm
+    keeps the text, as the Go isollm does, but YAML 1.2 tools see a number and refuse it."""
     issues = []
     # Only the scalars YAML read as a number or a boolean have a text: few, so no walk of the data.
+    # (No text is kept under an explicit tag, !!float 1.10, whose type error the schema tells.)
     for where, text in document.texts.items():
         subschema = pointers.subschema(SCHEMA, where)
-        # Only text the schema wants (a port, which may be a number, is not); no text is kept
-        # under an explicit tag (!!float 1.10), whose type error the schema tells.
         if set(schema_types(subschema)) - {"null"} != {"string"}:
             continue
         value = pointers.resolve(document.data, where)
@@ -184,8 +162,7 @@ def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
 
 
 def _at_null_key(issue: Issue, document: Document | None) -> Issue:
-    """A required key written but left null is missing (see ``apply_defaults``): say so
-    where it is written, not at the top of its section."""
+    """A required key written but left null is missing: say so where it is written."""
     if issue.keyword != "required" or document is None:
         return issue
     section = pointers.subschema(SCHEMA, issue.pointer)
@@ -199,8 +176,8 @@ def _at_null_key(issue: Issue, document: Document | None) -> Issue:
 
 
 def _leading_zero_issues(document: Document) -> list[Issue]:
-    """A number written with a leading zero where the schema wants a number (``workers: 010``):
-    the Go isollm's YAML reads it as octal (8), YAML 1.2 as decimal (10). Never silently."""
+    """A number with a leading zero where the schema wants a number (``workers: 010``): octal (8)
+    to the Go isollm's YAML, decimal (10) to YAML 1.2."""
     issues = []
     for where, text in document.texts.items():
         if not _LEADING_ZERO.fullmatch(text):
@@ -214,8 +191,7 @@ def _leading_zero_issues(document: Document) -> list[Issue]:
 
 
 def config_data(data: Mapping[str, Any], texts: Located[str] | None = None) -> dict[str, Any]:
-    """A config's data as it is checked and held: the schema's defaults filled in
-    (``apply_defaults``), text wherever the schema wants text (``as_written``)."""
+    """A config's data as it is checked and held: ``apply_defaults``, then ``as_written``."""
     resolved: dict[str, Any] = as_written(SCHEMA, apply_defaults(SCHEMA, dict(data)), texts)
     return resolved
 
@@ -234,14 +210,9 @@ def copy_data(value: Any) -> Any:
 
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
-    """A copy of ``value`` with the schema's ``default`` filled in wherever a key is missing,
-    and whole-number floats at integer positions read as integers.
-
-    A known key whose value is null (``workers:`` left empty, ``~``, a section whose
-    entries are all commented out) counts as not written: it is dropped, so its
-    default applies, or a required key is reported missing. An unknown key stays,
-    null or not, to be reported as unknown.
-    """
+    """A copy of ``value`` with the schema's ``default`` wherever a key is missing, and whole-number
+    floats at integer positions made ints. A known key whose value is null counts as not written
+    (dropped: its default applies); an unknown key stays, to be reported."""
     if not isinstance(value, dict):
         return copy_data(value)
     properties = schema.get("properties", {})
@@ -259,14 +230,10 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
 
 def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str] | None = None,
                pointer: str = "") -> Any:
-    """``value`` with text wherever the schema wants text and YAML read a number or a boolean.
-
-    The text as written where ``texts`` (``Document.texts``: source text by pointer) has it:
-    ``base_branch: 1.10`` is ``"1.10"``, ``- 3000`` under ``ports`` is ``"3000"``, as the Go
-    isollm reads them into its string fields. Else an int given where a number or its text
-    will do becomes its text, so ``Config.ports`` is always a list of str. Only positions the
-    schema knows change; a null stays null (not written).
-    """
+    """``value`` with text wherever the schema wants text and YAML read a number or a boolean: the
+    text as written where ``texts`` (``Document.texts``) has it (``base_branch: 1.10`` is ``"1.10"``,
+    as the Go isollm reads it); else an int where its text will do becomes its text (so
+    ``Config.ports`` is a list of str)."""
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         return {key: as_written(properties[key], item, texts, pointers.child(pointer, key))

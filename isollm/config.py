@@ -1,10 +1,7 @@
-"""The project config (``isollm.yaml``): the API over reading, checking and saving it.
+"""The project config (``isollm.yaml``): the API over reading, checking (``isollm.check``) and saving it.
 
-Every rule a config is judged by lives in the check stage (``isollm.check``); every
-limit, default, pattern and message comes from ``schemas/isollm.schema.json``. A
-``Config`` is a typed view over one dict holding the document as written with the
-schema's defaults filled in where a value is missing, so a value the user wrote
-(even ``workers: 0`` or ``workers: "3"``) is validated as written.
+A ``Config`` is a typed view over one dict: the document as written, the schema's defaults filled
+in where a value is missing, so a value the user wrote (even ``workers: "3"``) is validated as written.
 """
 
 from __future__ import annotations
@@ -15,9 +12,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from isollm.check import SCHEMA as _SCHEMA
 from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
-# Its home is the check stage, which the hook imports without this API; re-exported for callers here.
-from isollm.check import read_config_bytes as read_config_bytes  # noqa: PLC0414
 from isollm.check import copy_data as _copy
+from isollm.check import read_config_bytes as read_config_bytes  # re-exported: the CLI edits through this API
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_create, atomic_write
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml
@@ -44,7 +40,8 @@ MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
 
 class _Key(Generic[T]):
-    """An attribute that reads and writes one key of the view's dict."""
+    """An attribute that reads and writes one key of the view's dict (as in a file, None is not
+    written: the default applies)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -56,25 +53,21 @@ class _Key(Generic[T]):
         return value
 
     def __set__(self, view: Any, value: T) -> None:
-        if value is None:  # as in a file: None is not written, and the default applies
+        schema = view._schema["properties"][self.name]
+        written = _copy(schema.get("default")) if value is None else as_written(schema, value)
+        if written is None:
             view._data.pop(self.name, None)
-            default = view._schema["properties"][self.name].get("default")
-            if default is not None:
-                view._data[self.name] = _copy(default)
-            return
-        view._data[self.name] = as_written(view._schema["properties"][self.name], value)
+        else:
+            view._data[self.name] = written
 
 
 class _Section:
     _name = ""
 
-    @property
-    def _schema(self) -> Any:
-        return _PROPS[self._name]
-
     def __init__(self, data: dict[str, Any], fallbacks: dict[str, Any] | None = None) -> None:
         self._data = data
         self._fallbacks = fallbacks or {}
+        self._schema = _PROPS[self._name]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._data!r})"
@@ -153,8 +146,8 @@ class Config:
         return _schema_order(_SCHEMA, data)  # type: ignore[no-any-return]
 
     def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
-        """The problems, in file order, located in the file the config was loaded from (if
-        any): the first ``limit`` of them (all when None), then a ``LeftOut`` counting the rest."""
+        """The problems, in file order, located in the file it was loaded from (if any): the first
+        ``limit`` of them (all when None), then a ``LeftOut`` counting the rest."""
         return config_issues(self._data, self._document, self.path or "", limit)
 
     def validate(self) -> None:
@@ -164,11 +157,9 @@ class Config:
             raise ValidationError(issues, path=self.path or "")
 
     def warning_issues(self) -> list[Issue]:
-        """Non-fatal problems, located as ``issues`` are."""
         return config_warnings(self._data, self._document, self.path or "")
 
     def warnings(self) -> list[str]:
-        """Non-fatal problems, as messages."""
         return [issue.message for issue in self.warning_issues()]
 
     def __repr__(self) -> str:
@@ -199,21 +190,19 @@ def config_path(directory: str | os.PathLike[str]) -> Path:
 
 
 def parse_config_text(text: str | bytes, path: str = "") -> Config:
-    """A ``Config`` from YAML text (or a file's bytes); ``ConfigError`` (with a line) if it is
-    not a config at all. Not checked: see ``Config.issues``."""
+    """A ``Config`` from YAML text or bytes (not checked); ``ConfigError`` if it is not a config at all."""
     document = read_config(text, path)
     return Config(document.data, path=path, document=document)
 
 
 def load_file(path: str | os.PathLike[str]) -> Config:
-    """Read one config file (any name); ``ConfigError`` if it cannot be read as a config."""
+    """Read one config file (any name); ``ConfigError`` if it is not a config at all."""
     name = os.fspath(path)
     return parse_config_text(read_config_bytes(name), name)
 
 
 def _refuse_misnamed(directory: str | os.PathLike[str], shown: str | os.PathLike[str]) -> None:
-    """``ConfigError`` when ``directory`` holds an ``isollm.yml`` and no ``isollm.yaml``;
-    the message names it as ``shown``."""
+    """``ConfigError`` (naming the file ``shown``) when ``directory`` holds only an ``isollm.yml``."""
     if not os.path.lexists(config_path(directory)) and os.path.lexists(os.path.join(directory, MISNAMED_CONFIG)):
         raise ConfigError(misnamed(shown) or "", path=os.fspath(shown))
 
@@ -225,15 +214,13 @@ def load(directory: str | os.PathLike[str]) -> Config:
 
 
 def load_and_validate(directory: str | os.PathLike[str]) -> Config:
-    """``load`` and ``Config.validate`` in one."""
     config = load(directory)
     config.validate()
     return config
 
 
 def schema_modeline() -> str:
-    """The comment that tells YAML editors which schema describes the file: the project's
-    copy of the installed schema, by a path relative to the file (portable, works offline)."""
+    """The comment naming the file's schema for YAML editors: the project's copy (works offline)."""
     return f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
 
 
@@ -245,8 +232,7 @@ def render(config: Config) -> str:
 
 
 def write_target(path: str | os.PathLike[str]) -> Path:
-    """The file that writing the config at ``path`` replaces: ``path``, or the file a symlink
-    there points to (a dotfile manager's link stays a link; its target gets the new content)."""
+    """The file that writing the config at ``path`` replaces: a symlink's target (the link stays)."""
     from pathlib import Path
 
     return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
@@ -255,17 +241,9 @@ def write_target(path: str | os.PathLike[str]) -> Path:
 def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
     """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
 
-    An invalid config raises ``ValidationError`` and nothing is written. A new
-    file is written whole (``render``). An existing one goes through ``edit``:
-    only the values that differ from it change, each in place, and a key still
-    at its default that the file leaves out stays out. When that cannot be done
-    (an anchor used elsewhere, a file that is not a config, one whose other
-    problems would stay), ``ConfigError`` or ``ValidationError`` and the file is
-    left byte for byte as it was: never rewritten whole.
-
-    A symlink there is kept and its target replaced (see ``write_target``). With
-    ``exclusive``, only create the file: ``FileExistsError`` if anything of that name
-    is there by then (the check and the creation are one step, so nothing is replaced).
+    A new file is written whole (``render``); an existing one goes through ``edit``: only the
+    values that differ change, in place, or it is left as it was (never rewritten whole). With
+    ``exclusive``, only create the file (``FileExistsError`` if anything of that name is there).
     """
     config.validate()
     path = config_path(directory)
@@ -289,17 +267,11 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
          strict: bool = False, expect: Config | None = None) -> list[Issue]:
     """The one way an existing config file changes: ``config set``, ``unset``, ``edit`` and ``save``.
 
-    ``changes`` are (keys, value) pairs, ``yaml_edit.UNSET`` removing the key, each made in
-    place with every other byte kept (``isollm.io.yaml_edit``); or, from ``config edit``, the
-    new content whole, as the user wrote it. ``original``: the bytes the change was made
-    from (read from the file when not given). The result must add no problem the file did
-    not have (compared by pointer, rule and message, so a problem fixed goes and the others
-    may stay); with ``strict``, it must have none at all, and with ``expect`` it must read as
-    that config. Returns the problems (errors and warnings) the file then has.
-
-    Refusals leave the file byte for byte as it was: ``ValidationError`` with the new
-    problems; ``ConfigError`` when the file is not a config, a change cannot be made in
-    place, or the file changed on disk meanwhile (see ``write_if_unchanged``).
+    ``changes`` are (keys, value) pairs (``yaml_edit.UNSET`` removes the key), each made in place
+    with every other byte kept; or the new content whole (``config edit``). ``original``: the bytes
+    the change was made from. The result must add no problem the file did not have; with
+    ``strict``, have none; with ``expect``, read as that config. Returns its errors and warnings.
+    A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was.
     """
     name = os.fspath(path)
     target = write_target(path) if read_from is None else read_from
@@ -318,26 +290,24 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
     if expect is not None and not same(result.to_dict(), expect.to_dict()):
         raise ConfigError("cannot save in place: the edited file would not read as the config", path=name)
     if data != raw:
-        write_if_unchanged(path, raw, data, read_from=target)
+        _write_if_unchanged(path, raw, data, target)
     return after
 
 
 def _sameness(issue: Issue) -> tuple[str, str, str]:
-    """What makes a problem the same one after an edit: where and which rule, and its message
-    with numbers left out (a duplicate key names the line of the first)."""
+    """What makes a problem the same after an edit: where, which rule, its message without numbers
+    (a duplicate key names the line of the first)."""
     import re
 
     return issue.pointer, issue.keyword, re.sub(r"[0-9]+", "#", issue.message)
 
 
 def _problems(raw: bytes, name: str) -> tuple[Config, list[Issue]]:
-    """The config in ``raw`` and its errors and warnings (all of them), located in ``name``."""
     config = parse_config_text(raw, name)
     return config, [*config.issues(None), *config.warning_issues()]
 
 
 def _edited(raw: bytes, changes: Sequence[tuple[Sequence[str], Any]], name: str) -> bytes:
-    """``raw`` with each change made in place, in turn; ``ConfigError`` when one cannot be."""
     from isollm.io import yaml_edit
 
     text = decode_utf8(raw, path=name)
@@ -354,15 +324,13 @@ def _edited(raw: bytes, changes: Sequence[tuple[Sequence[str], Any]], name: str)
 
 
 def _without_nulls(value: Any) -> Any:
-    """``value`` without the keys whose value is null (a null counts as not written)."""
     if isinstance(value, dict):
         return {k: _without_nulls(v) for k, v in value.items() if v is not None}
     return value
 
 
 def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...], Any]]:
-    """The changes, key by key, that make the file in ``raw`` read as ``config``: a value at its
-    default that the file leaves out stays out. ``ConfigError`` if the file is not a config."""
+    """The changes that make the file in ``raw`` read as ``config``: a default it leaves out stays out."""
     from isollm.io.yaml_edit import UNSET, diff
 
     text = decode_utf8(raw, path=name)
@@ -374,19 +342,17 @@ def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...
             if value is not UNSET or pointers.resolve(written, pointers.join(keys)) is not pointers.MISSING]
 
 
-def write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes, *,
-                       read_from: str | os.PathLike[str] | None = None) -> None:
-    """Replace the config at ``path`` (through a symlink: its target) with ``data``, atomically
-    and keeping its permissions, unless it no longer holds ``original``: then ``ConfigError``
-    and nothing written (someone changed it since it was read). ``read_from``: the file
-    ``original`` was read from, when a symlink at ``path`` may have been pointed elsewhere since."""
+def _write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes,
+                        read_from: str | os.PathLike[str]) -> None:
+    """Replace the config at ``path`` (a symlink's target) with ``data``, keeping its permissions,
+    unless it no longer holds ``original`` read from ``read_from`` (a link may point elsewhere since)."""
     name = os.fspath(path)
     target = os.path.realpath(name)
     try:
         current = read_config_bytes(target)
     except ConfigError:
         current = None
-    if current != original or (read_from is not None and os.path.realpath(read_from) != target):
+    if current != original or os.path.realpath(read_from) != target:
         raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
     atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 
@@ -398,11 +364,8 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
     """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``.
 
-    Any entry of that name counts, even a directory, a FIFO or a dangling symlink: the
-    reader then says what is wrong with it, instead of the search silently walking past
-    it to some other project's config higher up. For the same reason a directory with an
-    ``isollm.yml`` (and no ``isollm.yaml``) stops the search: ``ConfigError`` says to
-    rename it.
+    Any entry of that name counts (a directory, a dangling symlink...), and an ``isollm.yml``
+    stops the search with a ``ConfigError``: never a silent walk on to another project's config.
     """
     from pathlib import Path
 
@@ -416,7 +379,6 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
 
 
 def create_state_dir(directory: str | os.PathLike[str]) -> Path:
-    """Create ``directory/.isollm`` if needed; return it."""
     from pathlib import Path
 
     path = Path(directory) / STATE_DIR

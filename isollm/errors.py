@@ -1,10 +1,7 @@
-"""The one exception family of the toolkit, and the located problem it reports.
+"""The one exception family of the toolkit, and the located problem it reports (``Issue``).
 
-Whatever goes wrong with a file (it is not YAML, it is not a config, a value
-breaks the schema) is an ``Issue``: a message, and where it is (file, line,
-column, JSON pointer). The errors that report problems carry them as
-``.issues`` and print each one as ``PATH:LINE:COL: message``; nothing converts
-one kind of problem into another.
+Whatever goes wrong with a file (not YAML, not a config, a value against the schema) is an
+``Issue``; the errors that report problems carry them as ``.issues``.
 """
 
 from __future__ import annotations
@@ -17,16 +14,10 @@ from isollm.util.oneline import one_line
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-MAX_PATH_CHARS = 4096
-
 
 def printable_path(path: str) -> str:
-    """``path`` as diagnostics show it: one line, control characters escaped.
-
-    A file name may hold a newline, which would start a line of its own (a
-    GitHub Actions ``::error`` command, a YAML key) wherever it is printed.
-    """
-    return one_line(path, limit=MAX_PATH_CHARS)
+    """``path`` on one line: a newline in a file name would start a diagnostic line of its own."""
+    return one_line(path, limit=4096)
 
 
 class _IssueFields(NamedTuple):
@@ -42,14 +33,9 @@ class _IssueFields(NamedTuple):
 # A NamedTuple, not a dataclass: importing dataclasses (inspect, ast, dis...) and building its
 # classes cost the hook about 10 ms of its start-up in a fresh venv (bench/RESULTS.md).
 class Issue(_IssueFields):
-    """One problem (or warning) found in a file or a value, and where it is.
-
-    ``path`` names the file (empty for a value that came from no file);
-    ``line`` and ``column`` are 1-based, set when the value came from a file;
-    ``pointer`` is a JSON pointer into the document; ``keyword`` says which rule
-    failed (a schema keyword, ``load``, ``duplicateKey``...); ``severity`` is
-    ``error`` or ``warning``. Immutable and hashable, compared by value.
-    """
+    """One problem (or warning) and where it is: ``path`` (empty for a value from no file),
+    1-based ``line`` and ``column`` (from a file), a JSON ``pointer``; ``keyword`` names the rule
+    (a schema keyword, ``load``, ``duplicateKey``...), ``severity`` is ``error`` or ``warning``."""
 
     __slots__ = ()
 
@@ -59,7 +45,7 @@ class Issue(_IssueFields):
         return super().__new__(cls, one_line(message), pointer, line, column, keyword, path, severity)
 
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
-        """This issue with the file, line and column it lacks filled in (what it has is kept)."""
+        """This issue with the file, line and column it lacks filled in."""
         return self._replace(path=self.path or path or "", line=self.line if self.line is not None else line,
                              column=self.column if self.column is not None else column)
 
@@ -86,7 +72,7 @@ MAX_LISTED = 100
 
 
 class LeftOut(Issue):
-    """Stands, last in a list of problems, for the ``more`` problems that were not listed."""
+    """Stands, last in a list of problems, for the ``more`` problems not listed."""
 
     more: int
     listed: int
@@ -99,16 +85,12 @@ class LeftOut(Issue):
         self.listed = listed
         return self
 
-    def __getnewargs__(self) -> tuple[int, str, int]:  # type: ignore[override]
-        return (self.more, self.path, self.listed)  # how copy and pickle make it again
-
     def located(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Issue:
         return self if self.path or not path else LeftOut(self.more, path, self.listed)
 
 
 def by_position(issue: Issue) -> tuple[int, int]:
-    """Sort key: file order. A problem of the whole file (no line) comes first, what stands
-    for the problems left out last."""
+    """Sort key: file order; a problem of the whole file (no line) first, a ``LeftOut`` last."""
     if isinstance(issue, LeftOut):
         return (1 << 62, 0)
     return (issue.line or 0, issue.column or 0)
@@ -140,11 +122,7 @@ class UsageError(IsollmError):
 
 
 class LocatedError(IsollmError):
-    """An error that is a list of located problems (``.issues``), all of them.
-
-    ``str()`` gives each problem as ``PATH:LINE:COL: message``, under ``title``
-    when there is one.
-    """
+    """An error that is a list of located problems (``.issues``), all of them, shown under ``title``."""
 
     title = ""
 
@@ -156,8 +134,7 @@ class LocatedError(IsollmError):
         super().__init__(str(self))
 
     def locate(self, *, path: str | None = None, line: int | None = None, column: int | None = None) -> Self:
-        """This error, its problems given the file, line and column they lack; for the
-        reader that knows more of where the problem is than the code that found it."""
+        """This error, its problems given the file, line and column they lack (``Issue.located``)."""
         self.path = self.path or path or ""
         self.issues = [issue.located(path=path, line=line, column=column) for issue in self.issues]
         self.args = (str(self),)
@@ -175,30 +152,23 @@ class LocatedError(IsollmError):
 
 
 class ConfigError(LocatedError):
-    """A file cannot be read as a config at all (missing, not YAML, not a mapping...).
-
-    One problem; ``str()`` is ``PATH:LINE:COL: message`` when it is located.
-    """
+    """A file cannot be read as a config at all (missing, not YAML, not a mapping...): one problem."""
 
     def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None,
                  keyword: str = "load") -> None:
         super().__init__([Issue(message, "", line, column, keyword, path)], path=path)
 
     @property
-    def issue(self) -> Issue:
-        return self.issues[0]
-
-    @property
     def message(self) -> str:
-        return self.issue.message
+        return self.issues[0].message
 
     @property
     def line(self) -> int | None:
-        return self.issue.line
+        return self.issues[0].line
 
     @property
     def column(self) -> int | None:
-        return self.issue.column
+        return self.issues[0].column
 
 
 class YamlError(ConfigError):
@@ -210,11 +180,7 @@ class YamlError(ConfigError):
 
 
 class ValidationError(LocatedError):
-    """Every problem found in a value, not only the first.
-
-    ``str()`` is ``config validation failed:`` (or the ``title`` given) and one
-    ``  - PATH:LINE:COL: message`` line per problem.
-    """
+    """Every problem found in a value, not only the first."""
 
     title = "config validation failed"
 
@@ -246,11 +212,7 @@ class WorkerNotFoundError(StateError):
 
 
 class InvalidStateError(StateError, ValidationError):
-    """A state file on disk cannot be used: not JSON, from a newer isollm, or against its schema.
-
-    Both a ``StateError`` and a ``ValidationError``: ``.path`` names the file and
-    ``.issues`` says what is wrong, with line and column where known.
-    """
+    """A state file on disk cannot be used: not JSON, from a newer isollm, or against its schema."""
 
     def __str__(self) -> str:
         return f"{printable_path(self.path)}: " + ValidationError.__str__(self)

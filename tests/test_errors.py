@@ -54,7 +54,7 @@ def test_a_config_error_starts_with_its_location(here: Path, text: str, where: s
     with pytest.raises(ConfigError) as raised:
         cfg.load(".")
     assert str(raised.value).startswith(f"{where}: {message}")
-    assert raised.value.issue.where() == where and raised.value.issue.path == "isollm.yaml"
+    assert raised.value.issues[0].where() == where and raised.value.issues[0].path == "isollm.yaml"
 
 
 def test_a_file_that_is_not_utf8_is_located_in_the_file(here: Path) -> None:

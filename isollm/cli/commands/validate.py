@@ -19,8 +19,8 @@ def _config_file(where: str | None) -> str:
     try:
         path = config_path_argument(where)
     except ConfigError as error:
-        if misnamed(error.issue.path):  # the project search stopped at an isollm.yml
-            return error.issue.path
+        if misnamed(error.path):  # the project search stopped at an isollm.yml
+            return error.path
         raise
     if where is not None and path != where and not os.path.lexists(path):
         sibling = os.path.join(os.path.dirname(path), MISNAMED_CONFIG)
