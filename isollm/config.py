@@ -28,7 +28,6 @@ __all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS"
            "default_config", "exists", "find_project_root", "load", "load_and_validate", "save"]
 
 T = TypeVar("T")
-S = TypeVar("S", bound="_Section")
 
 _PROPS = _SCHEMA["properties"]
 MIN_WORKERS: int = _PROPS["workers"]["minimum"]
@@ -41,7 +40,10 @@ MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
 
 class _Key(Generic[T]):
     """An attribute that reads and writes one key of the view's dict (as in a file, None is not
-    written: the default applies)."""
+    written: the default applies); with a ``section`` class, a view of that section's dict."""
+
+    def __init__(self, section: type[_Section] | None = None) -> None:
+        self.section = section
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -49,8 +51,15 @@ class _Key(Generic[T]):
     def __get__(self, view: Any, owner: type | None = None) -> T:
         if view is None:
             return self  # type: ignore[return-value]
-        value: T = view._data.get(self.name, view._fallbacks.get(self.name))
-        return value
+        value = view._data.get(self.name, view._fallbacks.get(self.name))
+        if self.section is not None:
+            schema = view._schema["properties"][self.name]
+            # The schema's defaults where the section is not a mapping; airyra.project "Defaults
+            # to the isollm project name".
+            value = self.section(value if isinstance(value, dict) else apply_defaults(schema, {}), schema,
+                                 {"project": view._data.get("project")})
+        result: T = value
+        return result
 
     def __set__(self, view: Any, value: T) -> None:
         schema = view._schema["properties"][self.name]
@@ -62,80 +71,58 @@ class _Key(Generic[T]):
 
 
 class _Section:
-    _name = ""
-
-    def __init__(self, data: dict[str, Any], fallbacks: dict[str, Any] | None = None) -> None:
+    def __init__(self, data: dict[str, Any], schema: dict[str, Any], fallbacks: dict[str, Any]) -> None:
         self._data = data
-        self._fallbacks = fallbacks or {}
-        self._schema = _PROPS[self._name]
+        self._schema = schema
+        self._fallbacks = fallbacks
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._data!r})"
 
 
 class GitConfig(_Section):
-    _name = "git"
     base_branch: _Key[str] = _Key()
     branch_prefix: _Key[str] = _Key()
     upstream: _Key[str | None] = _Key()
 
 
 class ClaudeConfig(_Section):
-    _name = "claude"
     command: _Key[str] = _Key()
     args: _Key[list[str]] = _Key()
 
 
 class AiryraConfig(_Section):
-    _name = "airyra"
     project: _Key[str] = _Key()
     host: _Key[str] = _Key()
     port: _Key[int] = _Key()
 
 
 class ZellijConfig(_Section):
-    _name = "zellij"
     layout: _Key[str] = _Key()
     dashboard: _Key[bool] = _Key()
-
-
-class _Sub(Generic[S]):
-    """A section of the config, as a view over its dict (the schema's defaults if it is not one)."""
-
-    def __init__(self, cls: type[S]) -> None:
-        self.cls = cls
-
-    def __get__(self, config: Config, owner: type | None = None) -> S:
-        value = config._data.get(self.cls._name)
-        if not isinstance(value, dict):
-            value = apply_defaults(_PROPS[self.cls._name], {})
-        # The schema: airyra.project "Defaults to the isollm project name".
-        fallbacks = {"project": config._data.get("project")} if self.cls is AiryraConfig else None
-        return self.cls(value, fallbacks)
 
 
 class Config:
     """A project config. Build one with ``default_config`` or ``load``."""
 
     _schema = _SCHEMA
+    _fallbacks: dict[str, Any] = {}
 
     project: _Key[str] = _Key()
     workers: _Key[int] = _Key()
     image: _Key[str] = _Key()
     setup_script: _Key[str | None] = _Key()
     ports: _Key[list[str]] = _Key()
+    git: _Key[GitConfig] = _Key(GitConfig)
+    claude: _Key[ClaudeConfig] = _Key(ClaudeConfig)
+    airyra: _Key[AiryraConfig] = _Key(AiryraConfig)
+    zellij: _Key[ZellijConfig] = _Key(ZellijConfig)
 
     def __init__(self, data: Mapping[str, Any] | None = None, *, path: str | None = None,
                  document: Document | None = None) -> None:
         self._data = config_data(data or {}, document.texts if document is not None else None)
-        self._fallbacks: dict[str, Any] = {}
         self.path = path
         self._document = document
-
-    git = _Sub(GitConfig)
-    claude = _Sub(ClaudeConfig)
-    airyra = _Sub(AiryraConfig)
-    zellij = _Sub(ZellijConfig)
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
@@ -289,8 +276,15 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
 
     if expect is not None and not same(result.to_dict(), expect.to_dict()):
         raise ConfigError("cannot save in place: the edited file would not read as the config", path=name)
-    if data != raw:
-        _write_if_unchanged(path, raw, data, target)
+    if data != raw:  # only if the file still holds ``raw``, where ``target`` still points: else left as it is
+        real = os.path.realpath(name)
+        try:
+            current = read_config_bytes(real)
+        except ConfigError:
+            current = None
+        if current != raw or os.path.realpath(target) != real:
+            raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
+        atomic_write(real, data, mode=os.stat(real).st_mode & 0o7777)
     return after
 
 
@@ -340,21 +334,6 @@ def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...
     before = apply_defaults(_SCHEMA, _without_nulls(written or {}))
     return [(keys, value) for keys, value in diff(before, _without_nulls(config._data))
             if value is not UNSET or pointers.resolve(written, pointers.join(keys)) is not pointers.MISSING]
-
-
-def _write_if_unchanged(path: str | os.PathLike[str], original: bytes, data: bytes,
-                        read_from: str | os.PathLike[str]) -> None:
-    """Replace the config at ``path`` (a symlink's target) with ``data``, keeping its permissions,
-    unless it no longer holds ``original`` read from ``read_from`` (a link may point elsewhere since)."""
-    name = os.fspath(path)
-    target = os.path.realpath(name)
-    try:
-        current = read_config_bytes(target)
-    except ConfigError:
-        current = None
-    if current != original or os.path.realpath(read_from) != target:
-        raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
-    atomic_write(target, data, mode=os.stat(target).st_mode & 0o7777)
 
 
 def exists(directory: str | os.PathLike[str]) -> bool:
