@@ -1,8 +1,5 @@
-"""JSON Schema patterns (ECMA-262 regular expressions) for Python's ``re``.
-
-A leaf module: both validators, the formats and anything else that reads a
-schema ``pattern`` compile it here, so they all agree on what it matches.
-"""
+"""JSON Schema patterns (ECMA-262 regular expressions) for Python's ``re``: every reader of a
+schema ``pattern`` compiles it here, so they all agree on what it matches."""
 
 from __future__ import annotations
 
@@ -16,12 +13,9 @@ _TOKENS = re.compile(r"\\[\s\S]|[\[\]$]")
 
 
 def ecma_to_python(pattern: str) -> str:
-    """The Python ``re`` spelling of a JSON Schema (ECMA-262) pattern.
-
-    ECMA's ``$`` matches only at the very end; Python's also before a final
-    newline, which would let ``"name\\n"`` pass ``^[a-z]+$``. A ``$`` escaped
-    or inside a character class is a literal dollar and stays as it is.
-    """
+    """The Python spelling of an ECMA-262 pattern: ECMA's ``$`` matches only at the very end, Python's
+    also before a final newline (``"name\\n"`` would pass ``^[a-z]+$``). An escaped ``$`` or one in a
+    character class is a literal dollar and stays."""
     if "$" not in pattern:
         return pattern
     in_class = False
@@ -38,5 +32,4 @@ def ecma_to_python(pattern: str) -> str:
 
 @lru_cache(maxsize=None)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a JSON Schema (ECMA-262) pattern for Python's ``re`` (see ``ecma_to_python``)."""
     return re.compile(ecma_to_python(pattern))

@@ -1,13 +1,9 @@
-"""Checks for what standard JSON Schema keywords cannot say: formats, and the
-``hostPortsDistinct`` keyword, shared by both validators.
+"""What standard JSON Schema keywords cannot say: formats and the ``hostPortsDistinct`` keyword,
+the same functions behind both validators, so they enforce exactly the same rules.
 
-Each format check returns True when the value is fine or is not a string (the ``type``
-keyword speaks for those) and raises ``ValueError`` with a short reason when it
-is not. A check is a pure function of its arguments: what it needs from the
-schema (the port range...) it takes as keyword arguments, which ``format_check``
-fills from the keywords beside ``format`` in the subschema that uses it. The
-same functions back the jsonschema validator class and the fast validator, so
-both enforce exactly the same rules.
+A format check returns True for a fine value or one that is not a string (``type`` speaks for
+those) and raises ``ValueError`` with a short reason otherwise; what it needs from the schema it
+takes as keyword arguments, which ``format_check`` fills from the keywords beside ``format``.
 """
 
 from __future__ import annotations
@@ -32,15 +28,13 @@ def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
     parts = value.split(":")
     if len(parts) > 2:
         raise ValueError("invalid format, expected 'port' or 'host:container'")
-    low, high = minimum, maximum
     for part in parts:
         if not _DIGITS.fullmatch(part):
             raise ValueError("not a valid number")
-        if not low <= int(part) <= high:
-            raise ValueError(f"port out of range ({low}-{high})")
+        if not minimum <= int(part) <= maximum:
+            raise ValueError(f"port out of range ({minimum}-{maximum})")
     if any(len(part) > 1 and part.startswith("0") for part in parts):
-        # Go's Atoi reads 03000 as 3000, YAML 1.2 as 3000, the Go isollm's duplicate
-        # check as a port other than 3000: say it once, one way.
+        # Go's Atoi reads 03000 as 3000, the Go isollm's duplicate check as another port: say it once.
         plain = ":".join(str(int(part)) for part in parts)
         raise ValueError(f"has a leading zero; write {plain}")
     return True
@@ -52,8 +46,7 @@ def format_reason(format_name: str, cause: Exception | None) -> str:
 
 
 def host_port(value: object, *, minimum: int, maximum: int) -> str | None:
-    """The host side of a valid port entry (ports from ``minimum`` to ``maximum``), as text;
-    None for an invalid entry."""
+    """The host side of a valid port entry, as text; None for an invalid entry."""
     value = as_whole(value)  # JSON Schema counts 8080.0 as the integer 8080, so must the port rules
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         return None
@@ -78,9 +71,8 @@ def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, A
                         bounds: dict[str, int] | None = None) -> Iterator[tuple[str, str]]:
     """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
 
-    ``spec`` names the list of port entries and the pointers of fields whose port
-    the list must avoid; an absent field counts with its schema ``default``.
-    ``bounds``: the entries' ``port_bounds``, when the caller has them already.
+    ``spec`` names the list of port entries and the fields (an absent one with its ``default``)
+    whose port the list must avoid; ``bounds``: the entries' ``port_bounds``, if known already.
     """
     if not isinstance(instance, dict):
         return
@@ -127,11 +119,9 @@ def image_pins_version(value: str) -> bool:
     return value.rfind(":") > value.rfind("/")
 
 
-# RFC 3339 date-time, the grammar check-jsonschema's own "date-time" check
-# accepts (lowercase t/z, ',' before the fraction, no leap second), so a file
-# is judged the same with or without our validator class. Go's time.Time reads
-# only an uppercase T and Z and a '.': the state schemas say so with a standard
-# ``pattern`` beside the format, which every validator enforces.
+# RFC 3339 as check-jsonschema's own "date-time" check reads it (lowercase t/z, ',' before the
+# fraction, no leap second), so a file is judged alike with or without our validator class; the
+# state schemas' ``pattern`` beside the format narrows it to what Go's time.Time reads.
 @cache
 def _rfc3339() -> re.Pattern[str]:
     # Compiled at the first timestamp (only state files hold one): ~0.3 ms the hook never pays.
@@ -164,8 +154,7 @@ def rfc3339_parts(value: str) -> re.Match[str]:
 
 
 def is_date_time(value: object) -> bool:
-    """An RFC 3339 timestamp with a real date and time of day (nanoseconds and the zero time
-    0001-01-01T00:00:00Z included); the schemas' ``pattern`` narrows the spelling to Go's."""
+    """An RFC 3339 timestamp with a real date and time of day (nanoseconds, 0001-01-01 included)."""
     if not isinstance(value, str):
         return True
     rfc3339_parts(value)
@@ -179,8 +168,7 @@ FORMAT_CHECKS: dict[str, tuple[Callable[..., bool], tuple[str, ...]]] = {
 
 
 def format_check(name: str, subschema: Mapping[str, Any]) -> FormatCheck | None:
-    """The check for the format called ``name`` as ``subschema`` uses it, with the
-    arguments it takes from ``subschema``; None for a format that is not ours."""
+    """The check for the format ``name`` with its arguments from ``subschema``; None if not ours."""
     entry = FORMAT_CHECKS.get(name)
     if entry is None:
         return None

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any, Mapping
 if TYPE_CHECKING:
     from pathlib import Path
 
-_FILE_NAMES = {"config": "isollm.schema.json", "session": "session.schema.json",
-               "worker": "worker.schema.json", "task": "task.schema.json"}
-SCHEMA_NAMES = tuple(_FILE_NAMES)
+SCHEMA_FILES = {"config": "isollm.schema.json", "session": "session.schema.json",
+                "worker": "worker.schema.json", "task": "task.schema.json"}
+SCHEMA_NAMES = tuple(SCHEMA_FILES)
 
 
 def _schema_file(name: str) -> str:
-    if name not in _FILE_NAMES:
+    if name not in SCHEMA_FILES:
         raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
     # In a wheel the schemas ship inside the package; in a source checkout they
     # live at the top level of the repository, where people and editors find them.
@@ -24,11 +24,10 @@ def _schema_file(name: str) -> str:
     packaged = os.path.join(package, "schemas")
     if not os.path.isdir(packaged):
         packaged = os.path.join(os.path.dirname(os.path.realpath(package)), "schemas")
-    return os.path.join(packaged, _FILE_NAMES[name])
+    return os.path.join(packaged, SCHEMA_FILES[name])
 
 
 def schema_path(name: str) -> Path:
-    """Path of the schema file called ``name`` (one of ``SCHEMA_NAMES``)."""
     # Imported here: pathlib (with urllib and ipaddress) is about 0.14x `import yaml` of the
     # hook's start-up in a fresh interpreter (bench/run.py --clean), and the hook needs no Path.
     from pathlib import Path
@@ -36,21 +35,16 @@ def schema_path(name: str) -> Path:
     return Path(_schema_file(name))
 
 
-def schema_file_name(name: str) -> str:
-    """The file name of the schema called ``name`` (e.g. ``isollm.schema.json``)."""
-    return os.path.basename(_schema_file(name))
-
-
 @lru_cache(maxsize=None)
 def schema_bytes(name: str) -> bytes:
-    """The schema file's bytes, exactly as installed (read once per process)."""
+    """The schema file's bytes, exactly as installed."""
     with open(_schema_file(name), "rb") as handle:
         return handle.read()
 
 
 @lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
-    """The parsed schema, parsed once per process; callers must not mutate it."""
+    """The parsed schema, once per process: callers must not mutate it."""
     schema: dict[str, Any] = json.loads(schema_bytes(name))
     return schema
 

@@ -1,20 +1,8 @@
-"""Messages from the schemas' ``x-messages`` templates, all filled in one place.
-
-Each subschema may map a keyword (``maximum``), or a keyword and a case
-(``hostPortsDistinct.duplicate``), to a template. Every template, wherever it
-is used, is filled from the same fields:
-
-- the subschema's own scalar keywords: ``{minimum}``, ``{maxLength}``, ``{pattern}``...;
-- ``{enum_list}``: its ``enum`` values, comma-separated;
-- ``{field}``: where the problem is, as people write it (``airyra.port``);
-- ``{instance}``: the value (a string as is, anything else as JSON) and
-  ``{instance_json}`` (always JSON, so a string shows its quotes);
-- ``{reason}``: what a format check said;
-- whatever the caller adds for its case (``{port}``, ``{reserved}``, ``{key}``...).
-
-A field a template names but nobody gave stays visible as ``{name}`` rather
-than raising. A keyword without a template in the schema gets the plain
-default below, which no schema message repeats.
+"""Messages from the schemas' ``x-messages`` templates (by keyword, ``maximum``, or keyword and case,
+``hostPortsDistinct.duplicate``), all filled in one place, from the same fields: the subschema's
+scalar keywords (``{minimum}``, ``{pattern}``...), ``{enum_list}``, ``{field}`` (``airyra.port``),
+``{instance}`` (a string as is, else JSON), ``{instance_json}``, ``{reason}`` (a format check's),
+and the caller's own (``{port}``, ``{key}``...). A field nobody gave stays visible as ``{name}``.
 """
 
 from __future__ import annotations
@@ -24,7 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from isollm.schema import pointer as pointers
 
-# For problems the schema gives no message for; each says what failed and where.
+# For problems the schema gives no message for.
 DEFAULT_MESSAGES = {
     "required": "{field} is required",
     "additionalProperties": 'unknown key "{field}"',
@@ -79,7 +67,6 @@ def closest(name: str, choices: Iterable[str]) -> str | None:
 
 
 def schema_template(subschema: Mapping[str, Any], key: str) -> str | None:
-    """The template ``subschema`` itself gives for ``key``, if any."""
     templates = subschema.get("x-messages")
     template = templates.get(key) if isinstance(templates, dict) else None
     return str(template) if template is not None else None
@@ -87,8 +74,7 @@ def schema_template(subschema: Mapping[str, Any], key: str) -> str | None:
 
 def schema_message(subschema: Mapping[str, Any], key: str, /, *, location: str | None = None,
                    instance: Any = _UNSET, **fields: object) -> str:
-    """The message for ``key`` (a keyword, or ``keyword.case``) about the value ``instance`` at
-    the document pointer ``location``, from ``subschema``'s template or else the default."""
+    """The message for ``key`` about the value ``instance`` at ``location`` (a pointer)."""
     template = schema_template(subschema, key)
     if template is None:
         template = DEFAULT_MESSAGES.get(key) or DEFAULT_MESSAGES.get(key.split(".")[0]) or DEFAULT_MESSAGES[""]

@@ -1,9 +1,5 @@
-"""JSON pointers (RFC 6901): building, splitting and walking them, in one place.
-
-A pointer names a value in a document (``/git/base_branch``, ``/ports/2``) or,
-walked through ``properties`` and ``items``, the subschema that describes it.
-Each token escapes ``~`` as ``~0`` and ``/`` as ``~1``, so a key may hold either.
-A leaf module: it imports nothing from the toolkit.
+"""JSON pointers (RFC 6901: ``/git/base_branch``, ``/ports/2``; ``~`` is ``~0``, ``/`` is ``~1``),
+naming a value in a document or, through ``properties`` and ``items``, the subschema describing it.
 """
 
 from __future__ import annotations
@@ -12,19 +8,14 @@ from typing import Any, Iterable
 
 
 class _Missing:
-    """What ``resolve`` returns for a pointer that names nothing in the document."""
-
-    __slots__ = ()
-
     def __repr__(self) -> str:
         return "MISSING"
 
 
-MISSING: Any = _Missing()
+MISSING: Any = _Missing()  # what ``resolve`` returns for a pointer that names nothing
 
 
 def escape(token: object) -> str:
-    """One key or index as a pointer token."""
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
@@ -34,25 +25,20 @@ def unescape(token: str) -> str:
 
 
 def join(tokens: Iterable[object]) -> str:
-    """The pointer to the value reached through ``tokens`` (keys or list indexes)."""
     return "".join("/" + escape(token) for token in tokens)
 
 
 def child(pointer: str, token: object) -> str:
-    """The pointer to the member ``token`` of the value at ``pointer``."""
     return f"{pointer}/{escape(token)}"
 
 
 def parent(pointer: str) -> str:
-    """The pointer to the value holding the one at ``pointer`` (the root is its own parent)."""
+    """The root is its own parent."""
     return pointer.rsplit("/", 1)[0]
 
 
 def split(pointer: str) -> list[str]:
-    """The keys (unescaped) along ``pointer``; ``""`` is the root and has none.
-
-    Empty tokens are kept: ``/a/`` names the key ``""`` inside ``a``.
-    """
+    """The keys (unescaped) along ``pointer``; empty ones are kept (``/a/`` names the key ``""`` in ``a``)."""
     if not pointer:
         return []
     if not pointer.startswith("/"):
@@ -61,7 +47,7 @@ def split(pointer: str) -> list[str]:
 
 
 def list_index(token: str, length: int) -> int | None:
-    """``token`` as an index into a list of ``length`` items, if it is a canonical one."""
+    """``token`` as an index into a list of ``length`` items, if it is a canonical one (no ``01``)."""
     if not (token.isascii() and token.isdigit()) or (token != "0" and token.startswith("0")):
         return None
     index = int(token)
@@ -87,8 +73,7 @@ def resolve(document: Any, pointer: str) -> Any:
 
 
 def path(document: Any, pointer: str) -> list[str | int]:
-    """The keys and list indexes along ``pointer`` in ``document`` (a token is an int where
-    the value it indexes is a list), as jsonschema spells an error's path."""
+    """The keys and list indexes (ints) along ``pointer`` in ``document``, as jsonschema spells a path."""
     out: list[str | int] = []
     node = document
     for token in split(pointer):
@@ -103,8 +88,7 @@ def path(document: Any, pointer: str) -> list[str | int]:
 
 
 def subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
-    """The subschema describing the value at the document location ``pointer``
-    (through ``properties`` and ``items``); ``{}`` where the schema says nothing."""
+    """The subschema describing the value at ``pointer``; ``{}`` where the schema says nothing."""
     node = schema
     for token in split(pointer):
         properties = node.get("properties", {})
@@ -118,6 +102,5 @@ def subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
 
 
 def dotted(pointer: str) -> str:
-    """``/airyra/port`` as people write it: ``airyra.port`` (``""`` for the root)."""
-    # Keep empty tokens: a key "" is a key too, and must not read as its parent.
+    """``/airyra/port`` as people write it: ``airyra.port`` (an empty key stays: ``a.``, not ``a``)."""
     return ".".join(split(pointer))

@@ -1,10 +1,5 @@
-"""Making any message safe to print as one readable line.
-
-Messages quote what the user wrote, and a hostile file can hold anything: a
-newline would split a ``PATH:LINE:COL: error:`` diagnostic in two, a terminal
-escape sequence would reach the terminal, a lone surrogate cannot be encoded,
-and a 1 MB value would bury the message. Every message the toolkit builds
-passes through ``one_line``.
+"""Making any message safe to print as one readable line: messages quote what a hostile file
+holds (a newline splitting a diagnostic, a terminal escape, a lone surrogate, 1 MB of value).
 """
 
 from __future__ import annotations
