@@ -1,14 +1,10 @@
-"""Turning jsonschema's errors into the toolkit's human, located messages.
+"""Turning jsonschema's errors into located messages (from the schema's ``x-messages``): which
+problems to tell, and where each one is.
 
-Messages live in the schema (each subschema's ``x-messages``) and are filled
-by ``isollm.schema.messages``; this module decides which problems to tell and
-where each one is.
-
-Explaining a problem takes jsonschema, about 80 us per error and a walk of the whole
-value. So the fast compiled checks go first (``_walk``): they follow ``properties``,
-``additionalProperties`` and ``items`` down to the parts that fail (each a ``Fault``),
-and jsonschema explains those parts alone, only the first ones by position; the rest
-are counted without being explained.
+jsonschema takes about 80 us per error and walks the whole value. So the fast compiled checks go
+first (``_walk``), down ``properties``, ``additionalProperties`` and ``items`` to the parts that
+fail (each a ``Fault``); jsonschema explains only those, the first ones by position, and the rest
+are counted.
 """
 
 from __future__ import annotations
@@ -33,9 +29,7 @@ _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a s
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
 
 
-# How a fault is explained:
-WHOLE = "whole"            # the value against its whole schema (nothing below it to walk)
-OWN = "own"                # a mapping or list against its schema's own rules (its members are walked)
+# How a fault is told, when not by jsonschema (the value against ``Fault.schema``):
 UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
 HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
 
@@ -52,7 +46,7 @@ class Fault(NamedTuple):
     instance: Any
     schema: Any
     node_schema: Any
-    kind: str
+    kind: str = ""
 
 
 def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...],
@@ -62,19 +56,19 @@ def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | 
     if not known_invalid and check_within(root, schema)(instance):
         return
     if not isinstance(schema, dict):  # the schema ``false``
-        yield Fault(tokens, instance, schema, schema, WHOLE)
+        yield Fault(tokens, instance, schema, schema)
         return
     items = schema.get("items")
     in_mapping = isinstance(instance, dict) and any(k in schema for k in ("properties", "additionalProperties"))
     in_list = isinstance(instance, list) and isinstance(items, dict)
     if not (in_mapping or in_list):
-        yield Fault(tokens, instance, schema, schema, WHOLE)
+        yield Fault(tokens, instance, schema, schema)
         return
     found = False
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
         found = True
-        yield Fault(tokens, instance, own, schema, OWN)
+        yield Fault(tokens, instance, own, schema)
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
         found = True
@@ -100,7 +94,7 @@ def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | 
                 found = True
                 yield fault
     if not found:  # a rule this walk does not know failed: explain the value whole
-        yield Fault(tokens, instance, schema, schema, WHOLE)
+        yield Fault(tokens, instance, schema, schema)
 
 
 @lru_cache(maxsize=None)
@@ -113,12 +107,12 @@ def _validator(name: str) -> Any:
 # not hold is told that, its length after; a value of the wrong type gets the type's message
 # alone, its range means nothing.
 _SHADOWED_BY = {"pattern": "format", "not": "format", "minLength": "pattern", "maxLength": "pattern",
-                "minimum": "type", "maximum": "type", "exclusiveMinimum": "type", "exclusiveMaximum": "type"}
+                "minimum": "type", "maximum": "type"}
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key
 
 
 def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
-    """A key ``schema`` (the mapping's) does not allow, with the known key it is closest to."""
+    """A key the mapping's ``schema`` does not allow, with the known key it is closest to."""
     known = list(schema.get("properties", {}))
     child = pointers.child(parent, name)
     close = closest(str(name), known)
@@ -134,8 +128,8 @@ def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
 
 def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: str = "",
               node_schema: dict[str, Any] | None = None) -> list[Found]:
-    """What one jsonschema error against the schema ``root`` says, at the value ``prefix``
-    names (``node_schema``: the whole schema of that value, when the error's is only part of it)."""
+    """What one jsonschema error says, at the value ``prefix`` names (``node_schema``: the whole
+    schema of that value, when the error's is only part of it)."""
     keyword = str(error.validator)
     pointer = prefix + pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -208,14 +202,9 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
 
 def explain(name: str, instance: Any, document: Document | None = None,
             limit: int | None = None, *, known_invalid: bool = False) -> tuple[list[Issue], int]:
-    """The problems of ``instance`` against the named schema, with locations from ``document``,
-    and how many more were found but not explained.
-
-    The failing parts are found fast (``_walk``) in document order; jsonschema
-    explains them until ``limit`` problems are told (all of them when ``limit`` is None), and
-    each part after that counts as one more problem. ``known_invalid``: the caller's check
-    of the whole value failed already (it is not checked again).
-    """
+    """The problems of ``instance`` against the named schema, located in ``document``, until ``limit``
+    are told (all when None), and how many more failing parts were counted but not explained.
+    ``known_invalid``: the caller's check of the whole value failed already."""
     schema = load_schema(name)
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
