@@ -1,8 +1,6 @@
-"""Text for people generated from the config schema: the configuration reference, and the
-commented config file ``init`` and ``save`` write.
-
-``python3 -m isollm.docgen > docs/configuration.md`` writes the page; a test fails when
-the checked-in page differs, so the documentation cannot drift from the rules.
+"""Text for people generated from the config schema: the configuration reference (``python3 -m
+isollm.docgen > docs/configuration.md``; a test fails while it differs), and the commented config
+file ``init`` and ``save`` write.
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ import json
 import re
 import sys
 import textwrap
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping
 
 from isollm.schema import pointer
 from isollm.schema.loader import load_schema, schema_types
@@ -73,8 +71,7 @@ def _entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Ite
 
 
 def key_entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
-    """The lines of the page about the key ``name`` itself (a heading of level ``depth``, its
-    description, type, default and limits): also what the language server shows on hover."""
+    """The lines of the page about the key ``name`` itself: also what the language server shows on hover."""
     title = f" ({schema['title']})" if "title" in schema else ""
     yield f"{'#' * depth} `{name}`{title}\n"
     yield schema.get("markdownDescription", schema.get("description", "")) + "\n"
@@ -112,9 +109,9 @@ def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
         yield f"- The host ports in `{pointer.dotted(spec['list'])}` are all different{avoid}.\n"
 
 
-def render(name: str = "config") -> str:
-    """The Markdown reference for the schema called ``name``."""
-    schema = load_schema(name)
+def render() -> str:
+    """The Markdown reference of the config schema."""
+    schema = load_schema("config")
     lines = [_HEADER, schema.get("description", "") + "\n",
              "A complete example with every default (and an example value where there is none):\n",
              "```yaml\n" + dump_yaml(_example(schema)) + "```\n",
@@ -128,22 +125,18 @@ def render(name: str = "config") -> str:
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))
-    if name == "config":
-        lines.extend(_differences(schema))
+    lines.extend(_differences(schema))
     return "\n".join(lines).rstrip("\n") + "\n"
-
 
 
 DIFFERENCES_TITLE = "Where this toolkit differs from the Go isollm"
 
 _DIFFERENCES_INTRO = ("The Go isollm (`internal/config`) reads `isollm.yaml` with yaml.v3, replaces zero values by "
-         "defaults and then runs `Validate()`, which only `config show` and `config edit` call. The "
-         "configs of its docs and tests pass `isollm validate` (tests/examples/go). Where the two read "
-         "a config differently, it is on purpose:")
+                      "defaults and then runs `Validate()`, which only `config show` and `config edit` call. The "
+                      "configs of its docs and tests pass `isollm validate` (tests/examples/go). Where the two "
+                      "read a config differently, it is on purpose:")
 
 
-# Where this toolkit deliberately reads a config differently from the Go isollm (``internal/config``:
-# ``Load`` with yaml.v3, ``applyDefaults``, ``Validate``), the reference for what a field means.
 def go_differences(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]:
     """(what, the Go isollm, this toolkit, why) for each deliberate difference."""
     props = schema["properties"]
@@ -287,11 +280,5 @@ def commented_config(data: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     return "\n".join([*header, *_entries(schema, data, 0)]) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    sys.stdout.write(render(*args[:1]))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.stdout.write(render())
