@@ -125,7 +125,7 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
     """The problems of a config's data (``config_data``), as ``check_config`` gives them."""
     issues = [_at_null_key(issue, document) for issue in validate_instance("config", data, document, limit)]
     if document is not None and document.texts:
-        written = _leading_zero_issues(document)
+        written = [issue for issue in _text_issues(document, name) if issue.severity == "error"]
         # The leading zero is the problem: what the number then breaks is not another.
         told = {issue.pointer for issue in written}
         issues = first_listed([*written, *(i for i in issues
@@ -134,31 +134,15 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
 
 
 def config_warnings(data: Mapping[str, Any], document: Document | None = None, name: str = "") -> list[Issue]:
-    """The warnings of a config's data: an untagged image (``:latest``), and ``_unquoted_warnings``."""
-    warnings = _unquoted_warnings(document, name) if document is not None and document.texts else []
+    """The warnings of a config's data: an untagged image (``:latest``), unquoted text (``_text_issues``)."""
+    texts = _text_issues(document, name) if document is not None and document.texts else []
+    warnings = [issue for issue in texts if issue.severity == "warning"]
     image = data.get("image")
     if not isinstance(image, str) or not image or image_pins_version(image):
         return warnings
     line, column = document.locate("/image") if document else (None, None)
     message = schema_message(SCHEMA["properties"]["image"], "warning.untagged", location="/image", instance=image)
     return [*warnings, Issue(message, "/image", line, column, "warning", name, "warning")]
-
-
-def _unquoted_warnings(document: Document, name: str) -> list[Issue]:
-    """A plain number or boolean where the schema wants only text (``base_branch: 1.10``): isollm
-    keeps the text, as the Go isollm does, but YAML 1.2 tools see a number and refuse it."""
-    issues = []
-    # Only the scalars YAML read as a number or a boolean have a text: few, so no walk of the data.
-    # (No text is kept under an explicit tag, !!float 1.10, whose type error the schema tells.)
-    for where, text in document.texts.items():
-        subschema = pointers.subschema(SCHEMA, where)
-        if set(schema_types(subschema)) - {"null"} != {"string"}:
-            continue
-        value = pointers.resolve(document.data, where)
-        message = schema_message(subschema, "warning.unquoted", location=where, text=text,
-                                 kind="boolean" if isinstance(value, bool) else "number")
-        issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
-    return issues
 
 
 def _at_null_key(issue: Issue, document: Document | None) -> Issue:
@@ -175,18 +159,24 @@ def _at_null_key(issue: Issue, document: Document | None) -> Issue:
     return issue
 
 
-def _leading_zero_issues(document: Document) -> list[Issue]:
-    """A number with a leading zero where the schema wants a number (``workers: 010``): octal (8)
-    to the Go isollm's YAML, decimal (10) to YAML 1.2."""
+def _text_issues(document: Document, name: str) -> list[Issue]:
+    """The rules on how a number or boolean is written (``Document.texts``: the few scalars YAML read
+    as one, so no walk of the data; none under an explicit tag, !!float 1.10, which the schema tells).
+    Where the schema wants only text (``base_branch: 1.10``), a warning: isollm keeps the text, as the
+    Go isollm does, but YAML 1.2 tools see a number and refuse it. Where it wants a number, a leading
+    zero (``workers: 010``) is an error: octal (8) to the Go isollm's YAML, decimal (10) to YAML 1.2."""
     issues = []
     for where, text in document.texts.items():
-        if not _LEADING_ZERO.fullmatch(text):
-            continue
         subschema = pointers.subschema(SCHEMA, where)
-        if not subschema or "string" in schema_types(subschema):
-            continue
-        message = schema_message(SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
-        issues.append(Issue(message, where, *document.locate(where), "leadingZero"))
+        kinds = set(schema_types(subschema)) - {"null"}
+        if kinds == {"string"}:
+            value = pointers.resolve(document.data, where)
+            message = schema_message(subschema, "warning.unquoted", location=where, text=text,
+                                     kind="boolean" if isinstance(value, bool) else "number")
+            issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
+        elif subschema and "string" not in kinds and _LEADING_ZERO.fullmatch(text):
+            message = schema_message(SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
+            issues.append(Issue(message, where, *document.locate(where), "leadingZero", name))
     return issues
 
 
