@@ -249,24 +249,23 @@ def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool =
     return path
 
 
-def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], Any]] | bytes, *,
-         original: bytes | None = None, read_from: str | os.PathLike[str] | None = None,
-         strict: bool = False, expect: Config | None = None) -> list[Issue]:
+def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], Any]] | bytes, *, original: bytes,
+         read_from: str | os.PathLike[str] | None = None, strict: bool = False,
+         expect: Config | None = None) -> list[Issue]:
     """The one way an existing config file changes: ``config set``, ``unset``, ``edit`` and ``save``.
 
     ``changes`` are (keys, value) pairs (``yaml_edit.UNSET`` removes the key), each made in place
-    with every other byte kept; or the new content whole (``config edit``). ``original``: the bytes
-    the change was made from. The result must add no problem the file did not have; with
-    ``strict``, have none; with ``expect``, read as that config. Returns its errors and warnings.
+    with every other byte kept, or the new content whole (``config edit``), made from ``original``
+    (read from ``read_from``, else the file). The result must add no problem the file did not have;
+    with ``strict``, have none; with ``expect``, read as that config. Returns its errors and warnings.
     A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was.
     """
     name = os.fspath(path)
     target = write_target(path) if read_from is None else read_from
-    raw = read_config_bytes(target) if original is None else original
-    data = changes if isinstance(changes, bytes) else _edited(raw, changes, name)
+    data = changes if isinstance(changes, bytes) else _edited(original, changes, name)
     result, after = _problems(data, name)
     try:
-        known = set() if strict else {_sameness(issue) for issue in _problems(raw, name)[1]}
+        known = set() if strict else {_sameness(issue) for issue in _problems(original, name)[1]}
     except ConfigError as error:  # empty, or only comments: keys can still be added
         known = {_sameness(issue) for issue in error.issues}
     new = [issue for issue in after if issue.severity == "error" and _sameness(issue) not in known]
@@ -276,13 +275,13 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
 
     if expect is not None and not same(result.to_dict(), expect.to_dict()):
         raise ConfigError("cannot save in place: the edited file would not read as the config", path=name)
-    if data != raw:  # only if the file still holds ``raw``, where ``target`` still points: else left as it is
+    if data != original:  # only if the file (where ``target`` still points) holds ``original``: else left as it is
         real = os.path.realpath(name)
         try:
             current = read_config_bytes(real)
         except ConfigError:
             current = None
-        if current != raw or os.path.realpath(target) != real:
+        if current != original or os.path.realpath(target) != real:
             raise ConfigError("changed on disk meanwhile; it was left as it is (run the command again)", path=name)
         atomic_write(real, data, mode=os.stat(real).st_mode & 0o7777)
     return after
