@@ -2,7 +2,7 @@
 problems to tell, and where each one is.
 
 jsonschema takes about 80 us per error and walks the whole value. So the fast compiled checks go
-first (``_walk``), down ``properties``, ``additionalProperties`` and ``items`` to the parts that
+first (``_faults``), down ``properties``, ``additionalProperties`` and ``items`` to the parts that
 fail (each a ``Fault``); jsonschema explains only those, the first ones by position, and the rest
 are counted.
 """
@@ -10,7 +10,7 @@ are counted.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 from jsonschema.exceptions import best_match
@@ -49,52 +49,36 @@ class Fault(NamedTuple):
     kind: str = ""
 
 
-def _walk(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...],
-          known_invalid: bool = False) -> Iterator[Fault]:
+def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = (),
+            known_invalid: bool = False) -> list[Fault]:
     """The failing parts of ``instance`` against ``schema`` (in the schema ``root``), parents before
     their members, members in document order (``known_invalid``: the caller checked the whole already)."""
     if not known_invalid and check_within(root, schema)(instance):
-        return
+        return []
+    whole = [Fault(tokens, instance, schema, schema)]
     if not isinstance(schema, dict):  # the schema ``false``
-        yield Fault(tokens, instance, schema, schema)
-        return
-    items = schema.get("items")
-    in_mapping = isinstance(instance, dict) and any(k in schema for k in ("properties", "additionalProperties"))
-    in_list = isinstance(instance, list) and isinstance(items, dict)
-    if not (in_mapping or in_list):
-        yield Fault(tokens, instance, schema, schema)
-        return
-    found = False
+        return whole
+    properties, items = schema.get("properties", {}), schema.get("items")
+    if isinstance(instance, dict) and ("properties" in schema or "additionalProperties" in schema):
+        extra = schema.get("additionalProperties", True)
+        members = [(key, value, properties.get(key, extra)) for key, value in instance.items()]
+    elif isinstance(instance, list) and isinstance(items, dict):
+        members = [(index, item, items) for index, item in enumerate(instance)]
+    else:
+        return whole
+    found = []
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
-        found = True
-        yield Fault(tokens, instance, own, schema)
+        found.append(Fault(tokens, instance, own, schema))
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
-        found = True
-        yield Fault(tokens, instance, schema, schema, HOST_PORTS)
-    if in_mapping:
-        properties = schema.get("properties", {})
-        extra = schema.get("additionalProperties", True)
-        for key, value in instance.items():
-            if key in properties:
-                members = _walk(root, properties[key], value, (*tokens, key))
-            elif extra is False:
-                found = True
-                yield Fault((*tokens, key), value, schema, schema, UNKNOWN_KEY)
-                continue
-            else:
-                members = _walk(root, extra, value, (*tokens, key))
-            for fault in members:
-                found = True
-                yield fault
-    else:
-        for index, item in enumerate(instance):
-            for fault in _walk(root, items, item, (*tokens, index)):
-                found = True
-                yield fault
-    if not found:  # a rule this walk does not know failed: explain the value whole
-        yield Fault(tokens, instance, schema, schema)
+        found.append(Fault(tokens, instance, schema, schema, HOST_PORTS))
+    for token, value, sub in members:
+        if sub is False and token not in properties:
+            found.append(Fault((*tokens, token), value, schema, schema, UNKNOWN_KEY))
+        else:
+            found.extend(_faults(root, sub, value, (*tokens, token)))
+    return found or whole  # none found: a rule this walk does not know failed, so explain the value whole
 
 
 @lru_cache(maxsize=None)
@@ -209,7 +193,7 @@ def explain(name: str, instance: Any, document: Document | None = None,
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
     more = 0
-    for fault in _walk(schema, schema, instance, (), known_invalid):
+    for fault in _faults(schema, schema, instance, (), known_invalid):
         if limit is not None and len(issues) >= limit:
             more += 1
             continue
