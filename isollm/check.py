@@ -1,13 +1,7 @@
-"""The one check stage of a config: every rule an ``isollm.yaml`` is judged by.
-
-The rules: the file's name (never an ``isollm.yml``); a document the Go isollm reads too (no
-%YAML 1.2), not empty, a mapping; duplicate keys and the schema (``isollm.schema.decide``); a
-number with a leading zero; a required key left null; warnings (an image without a tag, a
-modeline naming an unpublished schema, a number or boolean where text is wanted).
-
-``check_config`` takes bytes or an editor's text and a name, never a path it reads, so the CLI,
-the hook and the language server judge a config alike; ``Config.issues()`` and ``warnings()``
-run the same rules on a config's data: the document with the schema's defaults filled in.
+"""The one check stage of a config: the file's name, a document the Go isollm reads too, the schema
+(``isollm.schema.decide``), leading zeros, null required keys, and the warnings. ``check_config``
+takes bytes or text and a name, never a path, so the CLI, the hook and the language server judge a
+config alike; ``Config.issues()`` and ``warnings()`` run the same rules on a config's data.
 """
 
 from __future__ import annotations

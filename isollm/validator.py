@@ -1,11 +1,6 @@
-"""``isollm.validator:IsollmValidator``, the jsonschema validator class that enforces the toolkit's
-rules, for ``check-jsonschema --validator-class``. It adds to Draft 2020-12:
-
-- the ``hostPortsDistinct`` keyword (duplicate host ports, clashes with airyra.port),
-  the one rule of the config schema no standard keyword can say;
-- the toolkit's ``date-time`` check (Go's RFC 3339 timestamps in state files),
-  whatever format checker the caller passes;
-- ECMA-262 semantics for ``pattern`` (``$`` is the end of the string).
+"""``isollm.validator:IsollmValidator`` (for ``check-jsonschema --validator-class``): Draft 2020-12
+with the ``hostPortsDistinct`` keyword, the toolkit's formats (``date-time`` as Go writes it, whatever
+format checker the caller passes) and ECMA-262 ``pattern`` semantics (``$`` is the end of the string).
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
-"""Turning jsonschema's errors into located messages (from the schema's ``x-messages``): which
-problems to tell, and where each one is.
+"""Turning jsonschema's errors into located messages: which problems to tell, and where.
 
-jsonschema takes about 80 us per error and walks the whole value. So the fast compiled checks go
-first (``_faults``), down ``properties``, ``additionalProperties`` and ``items`` to the parts that
-fail (each a ``Fault``); jsonschema explains only those, the first ones by position, and the rest
-are counted.
+jsonschema takes about 80 us per error and walks the whole value, so the fast compiled checks first
+find the parts that fail (``_faults``); jsonschema explains only the first ones by position.
 """
 
 from __future__ import annotations

@@ -18,8 +18,6 @@ from isollm.util.numbers import as_whole
 
 FormatCheck = Callable[[object], bool]
 
-_DIGITS = re.compile(r"[0-9]+")
-
 
 def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
     """``port`` or ``host:container``, each a decimal number from ``minimum`` to ``maximum``."""
@@ -29,7 +27,7 @@ def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
     if len(parts) > 2:
         raise ValueError("invalid format, expected 'port' or 'host:container'")
     for part in parts:
-        if not _DIGITS.fullmatch(part):
+        if not (part.isascii() and part.isdigit()):
             raise ValueError("not a valid number")
         if not minimum <= int(part) <= maximum:
             raise ValueError(f"port out of range ({minimum}-{maximum})")
@@ -69,13 +67,8 @@ def port_bounds(schema: dict[str, Any], entries: str) -> dict[str, int]:
 
 def host_port_conflicts(spec: dict[str, Any], instance: Any, schema: dict[str, Any],
                         bounds: dict[str, int] | None = None) -> Iterator[tuple[str, str]]:
-    """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved.
-
-    ``spec`` names the list of port entries and the fields (an absent one with its ``default``)
-    whose port the list must avoid; ``bounds``: the entries' ``port_bounds``, if known already.
-    """
-    if not isinstance(instance, dict):
-        return
+    """``hostPortsDistinct``: (pointer, message) for each host port used twice or reserved. ``spec``
+    names the list of entries and the fields (absent: their ``default``) whose port it must avoid."""
     entries = pointer.resolve(instance, spec["list"])
     if not isinstance(entries, list):
         return
