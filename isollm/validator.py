@@ -12,8 +12,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
 from isollm.schema import pointer
-from isollm.schema.ecma_regex import compile_pattern
-from isollm.schema.formats import format_check, format_reason, host_port_conflicts
+from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
 from isollm.schema.messages import schema_message
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]

@@ -282,7 +282,7 @@ def test_the_schema_alone_refuses_every_bare_ipv6_address() -> None:
     import ipaddress
     import random
 
-    from isollm.schema.ecma_regex import compile_pattern
+    from isollm.schema.formats import compile_pattern
 
     rules = SCHEMA["properties"]["airyra"]["properties"]["host"]["allOf"]
     (brackets,) = [rule for rule in rules if "brackets" in rule.get("patternErrorMessage", "")]

@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 from conftest import REPO
 from tests import dependencies
 from isollm.config import Config
-from isollm.schema.ecma_regex import compile_pattern as ecma_regex
-from isollm.schema.ecma_regex import ecma_to_python
+from isollm.schema.formats import compile_pattern as ecma_regex
+from isollm.schema.formats import ecma_to_python
 from isollm.schema.loader import SCHEMA_NAMES
 from isollm.schema.loader import load_schema
 

@@ -78,7 +78,7 @@ def test_schema_files_are_pretty_printed_json() -> None:
     ("^[$]$", "$", True),  # so is a dollar in a character class
 ])
 def test_patterns_are_read_as_ecma_262(pattern: str, text: str, matches: bool) -> None:
-    from isollm.schema.ecma_regex import compile_pattern
+    from isollm.schema.formats import compile_pattern
 
     assert (compile_pattern(pattern).search(text) is not None) is matches
 

@@ -14,8 +14,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Callable
 
 from isollm.errors import MAX_LISTED, Issue, first_listed
-from isollm.schema.ecma_regex import compile_pattern
-from isollm.schema.formats import format_check, host_port_conflicts, port_bounds
+from isollm.schema.formats import compile_pattern, format_check, host_port_conflicts, port_bounds
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import MISSING, resolve, subschema

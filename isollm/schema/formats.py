@@ -1,5 +1,5 @@
-"""What standard JSON Schema keywords cannot say: formats and the ``hostPortsDistinct`` keyword,
-the same functions behind both validators, so they enforce exactly the same rules.
+"""The rules both validators share, so they enforce exactly the same: ECMA-262 ``pattern`` semantics,
+and what standard JSON Schema keywords cannot say (formats, the ``hostPortsDistinct`` keyword).
 
 A format check returns True for a fine value or one that is not a string (``type`` speaks for
 those) and raises ``ValueError`` with a short reason otherwise; what it needs from the schema it
@@ -17,6 +17,34 @@ from isollm.schema.messages import schema_message
 from isollm.util.numbers import as_whole
 
 FormatCheck = Callable[[object], bool]
+
+# What decides the meaning of a ``$``: an escape (a backslash and the character after it), the
+# brackets of a character class, the dollar itself. Found by ``re`` (in C), not one character
+# at a time in Python: the schema's grammars run to thousands of characters.
+_TOKENS = re.compile(r"\\[\s\S]|[\[\]$]")
+
+
+def ecma_to_python(pattern: str) -> str:
+    """The Python spelling of an ECMA-262 pattern: ECMA's ``$`` matches only at the very end, Python's
+    also before a final newline (``"name\\n"`` would pass ``^[a-z]+$``). An escaped ``$`` or one in a
+    character class is a literal dollar and stays."""
+    if "$" not in pattern:
+        return pattern
+    in_class = False
+
+    def replace(token: re.Match[str]) -> str:
+        nonlocal in_class
+        text = token.group()
+        if text in ("[", "]"):
+            in_class = text == "["
+        return r"\Z" if text == "$" and not in_class else text
+
+    return _TOKENS.sub(replace, pattern)
+
+
+@cache
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(ecma_to_python(pattern))
 
 
 def is_port_mapping(value: object, *, minimum: int, maximum: int) -> bool:
