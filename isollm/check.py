@@ -207,8 +207,8 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
             result[name] = copy_data(sub["default"])
         if name in result:
             result[name] = whole_numbers(sub, result[name])
-        if name in result and sub.get("properties"):
-            result[name] = apply_defaults(sub, result[name])
+            if sub.get("properties"):
+                result[name] = apply_defaults(sub, result[name])
     return result
 
 

@@ -106,8 +106,6 @@ class _Compiler:
             if builder is None:
                 raise ValueError(f"the fast validator does not support the keyword {keyword!r}")
             checks.append(builder(value, schema))
-        if not checks:
-            return lambda instance: True
         return _every(checks)
 
     def _kw_type(self, value: Any, schema: Any) -> Check:

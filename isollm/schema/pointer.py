@@ -58,15 +58,13 @@ def resolve(document: Any, pointer: str) -> Any:
     """The value at ``pointer`` in ``document``, or ``MISSING``."""
     node = document
     for token in split(pointer):
-        if isinstance(node, dict):
-            if token not in node:
-                return MISSING
-            node = node[token]
-        elif isinstance(node, list):
+        if isinstance(node, list):
             index = list_index(token, len(node))
             if index is None:
                 return MISSING
             node = node[index]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
         else:
             return MISSING
     return node
