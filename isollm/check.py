@@ -116,7 +116,6 @@ def read_config(raw: bytes | str, name: str = "") -> Document:
 
 def config_issues(data: Mapping[str, Any], document: Document | None = None, name: str = "",
                   limit: int | None = MAX_LISTED) -> list[Issue]:
-    """The problems of a config's data (``config_data``), as ``check_config`` gives them."""
     issues = [_at_null_key(issue, document) for issue in validate_instance("config", data, document, limit)]
     if document is not None and document.texts:
         written = [issue for issue in _text_issues(document, name) if issue.severity == "error"]

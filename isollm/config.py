@@ -138,7 +138,6 @@ class Config:
         return config_issues(self._data, self._document, self.path or "", limit)
 
     def validate(self) -> None:
-        """Raise ``ValidationError`` listing every problem; return quietly when valid."""
         issues = self.issues()
         if issues:
             raise ValidationError(issues, path=self.path or "")
@@ -166,7 +165,6 @@ def _schema_order(schema: Mapping[str, Any], value: Any) -> Any:
 
 
 def default_config(project_name: str) -> Config:
-    """A config for a new project: the schema's defaults and the given name."""
     return Config({"project": project_name})
 
 

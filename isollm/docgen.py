@@ -110,7 +110,6 @@ def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
 
 
 def render() -> str:
-    """The Markdown reference of the config schema."""
     schema = load_schema("config")
     lines = [_HEADER, schema.get("description", "") + "\n",
              "A complete example with every default (and an example value where there is none):\n",

@@ -109,7 +109,6 @@ def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, mor
 
 
 def not_listed(issues: Sequence[Issue]) -> int:
-    """How many problems ``issues`` leaves out (0 when it lists them all)."""
     return sum(i.more for i in issues if isinstance(i, LeftOut))
 
 
@@ -142,7 +141,6 @@ class LocatedError(IsollmError):
 
     @property
     def errors(self) -> list[str]:
-        """The message of each problem, without its location."""
         return [issue.message for issue in self.issues]
 
     def __str__(self) -> str:

@@ -37,7 +37,6 @@ def schema_path(name: str) -> Path:
 
 @lru_cache(maxsize=None)
 def schema_bytes(name: str) -> bytes:
-    """The schema file's bytes, exactly as installed."""
     with open(_schema_file(name), "rb") as handle:
         return handle.read()
 

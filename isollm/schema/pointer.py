@@ -55,7 +55,6 @@ def list_index(token: str, length: int) -> int | None:
 
 
 def resolve(document: Any, pointer: str) -> Any:
-    """The value at ``pointer`` in ``document``, or ``MISSING``."""
     node = document
     for token in split(pointer):
         if isinstance(node, list):
