@@ -221,11 +221,9 @@ def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapp
         properties = schema.get("properties", {})
         return {key: as_written(properties[key], item, texts, pointers.child(pointer, key))
                 if key in properties else item for key, item in value.items()}
-    if isinstance(value, list):
-        items = schema.get("items")
-        if not isinstance(items, dict):
-            return value
-        return [as_written(items, item, texts, pointers.child(pointer, index)) for index, item in enumerate(value)]
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [as_written(schema["items"], item, texts, pointers.child(pointer, index))
+                for index, item in enumerate(value)]
     kinds = schema_types(schema)
     if not isinstance(value, (bool, int, float)) or "string" not in kinds:
         return value

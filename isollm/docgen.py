@@ -124,7 +124,9 @@ def render() -> str:
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
     lines.extend(_cross_field_rules(schema))
-    lines.extend(_differences(schema))
+    lines += [f"## {DIFFERENCES_TITLE}\n", _DIFFERENCES_INTRO + "\n", "| What | The Go isollm | This toolkit | Why |",
+              "| --- | --- | --- | --- |"]
+    lines += [f"| {what} | {go} | {here} | {why} |" for what, go, here, why in go_differences(schema)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -216,13 +218,6 @@ def go_differences(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]
            "writes it anyway (`init` does not validate)",
            "refuses, and asks for `--name`",
            "the config would fail `Validate()` from its first line")
-
-
-def _differences(schema: dict[str, Any]) -> list[str]:
-    lines = [f"## {DIFFERENCES_TITLE}\n", _DIFFERENCES_INTRO + "\n", "| What | The Go isollm | This toolkit | Why |",
-             "| --- | --- | --- | --- |"]
-    lines += [f"| {what} | {go} | {here} | {why} |" for what, go, here, why in go_differences(schema)]
-    return lines + [""]
 
 
 # The config file for people, like the example config in isollm's own docs: each key under a
