@@ -54,8 +54,7 @@ class _Key(Generic[T]):
         value = view._data.get(self.name, view._fallbacks.get(self.name))
         if self.section is not None:
             schema = view._schema["properties"][self.name]
-            # The schema's defaults where the section is not a mapping; airyra.project "Defaults
-            # to the isollm project name".
+            # The defaults where it is not a mapping; airyra.project "Defaults to the isollm project name".
             value = self.section(value if isinstance(value, dict) else apply_defaults(schema, {}), schema,
                                  {"project": view._data.get("project")})
         result: T = value

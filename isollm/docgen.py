@@ -220,10 +220,8 @@ def go_differences(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]
            "the config would fail `Validate()` from its first line")
 
 
-# The config file for people, like the example config in isollm's own docs: each key under a
-# comment from the schema (its ``x-comment``, else its description's first sentence); an optional
-# key the config leaves out shown commented out with its default or first example, ready to
-# uncomment. Read back, it is the same config (a section of only comments is null: not written).
+# The config file for people, as in isollm's docs: each key under a comment from the schema; a key left
+# out shown commented out, ready to uncomment. Read back, it is the same config.
 WIDTH = 100
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 

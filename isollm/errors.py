@@ -30,8 +30,7 @@ class _IssueFields(NamedTuple):
     severity: str = "error"
 
 
-# A NamedTuple, not a dataclass: importing dataclasses (inspect, ast, dis...) and building its
-# classes cost the hook about 10 ms of its start-up in a fresh venv (bench/RESULTS.md).
+# A NamedTuple, not a dataclass: dataclasses (inspect, ast...) cost the hook ~10 ms (bench/RESULTS.md).
 class Issue(_IssueFields):
     """One problem (or warning) and where it is: ``path`` (empty for a value from no file),
     1-based ``line`` and ``column`` (from a file), a JSON ``pointer``; ``keyword`` names the rule
@@ -66,8 +65,7 @@ class Issue(_IssueFields):
         return {field: getattr(self, field) for field in ("message", "pointer", "line", "column", "keyword")}
 
 
-# At most this many problems of one file are listed (the first by position); the rest are
-# counted. A file of 99,000 bad values is told in a screenful, and explaining stops there.
+# At most this many problems of a file are listed (the first by position), the rest counted: a screenful.
 MAX_LISTED = 100
 
 

@@ -125,8 +125,7 @@ class _Compiler:
         return lambda instance: _equal(instance, value)
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
-        # Compiled at its first string: the grammars are long patterns, and Python's re
-        # takes milliseconds to compile one, which a config without that key never pays.
+        # Compiled at its first string: re takes milliseconds per grammar, which a config without the key never pays.
         def check(instance: Any) -> bool:
             return not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
         return check
@@ -167,10 +166,8 @@ class _Compiler:
 
     def _kw_properties(self, value: Any, schema: Any) -> Check:
         compiled = {name: self.compile(sub) for name, sub in value.items()}
-        # A text the schema gives as a property's default is valid there (tests/test_schemas.py
-        # checks each default): not checked again, the patterns it would compile (~2.5 ms a
-        # hook run on the defaults a short config leaves to the schema) are compiled only for
-        # text the user wrote.
+        # A property's text default is valid (tests/test_schemas.py): not checked again, so the patterns
+        # it would compile (~2.5 ms a hook run on a short config) are compiled only for text the user wrote.
         defaults = {name: sub["default"] for name, sub in value.items() if isinstance(sub.get("default"), str)}
 
         def check(instance: Any) -> bool:

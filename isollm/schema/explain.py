@@ -30,8 +30,7 @@ _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a s
 UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
 HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
 
-# The keywords that apply to a value's members (and hostPortsDistinct, told apart): the rest
-# are the rules of the mapping or list itself.
+# The keywords on a value's members (and hostPortsDistinct, told apart); the rest are the value's own.
 _NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsDistinct"})
 
 
@@ -83,10 +82,8 @@ def _validator(name: str) -> Any:
     return IsollmValidator(load_schema(name))
 
 
-# A problem is not told when the same value has one that says it better: a format's reason is
-# more precise than the pattern (or `not` pattern) that shadows it; a name with characters it may
-# not hold is told that, its length after; a value of the wrong type gets the type's message
-# alone, its range means nothing.
+# A problem is not told when the same value has one that says it better: a format's reason than the
+# pattern shadowing it, a name's characters than its length, a wrong type than a range.
 _SHADOWED_BY = {"pattern": "format", "not": "format", "minLength": "pattern", "maxLength": "pattern",
                 "minimum": "type", "maximum": "type"}
 Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is told at the key

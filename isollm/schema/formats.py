@@ -18,9 +18,8 @@ from isollm.util.numbers import as_whole
 
 FormatCheck = Callable[[object], bool]
 
-# What decides the meaning of a ``$``: an escape (a backslash and the character after it), the
-# brackets of a character class, the dollar itself. Found by ``re`` (in C), not one character
-# at a time in Python: the schema's grammars run to thousands of characters.
+# What decides the meaning of a ``$``: an escape, a character class's brackets, the dollar itself.
+# Found by ``re`` (in C), not char by char in Python: the grammars run to thousands of characters.
 _TOKENS = re.compile(r"\\[\s\S]|[\[\]$]")
 
 
@@ -140,9 +139,8 @@ def image_pins_version(value: str) -> bool:
     return value.rfind(":") > value.rfind("/")
 
 
-# RFC 3339 as check-jsonschema's own "date-time" check reads it (lowercase t/z, ',' before the
-# fraction, no leap second), so a file is judged alike with or without our validator class; the
-# state schemas' ``pattern`` beside the format narrows it to what Go's time.Time reads.
+# RFC 3339 as check-jsonschema's own "date-time" reads it (lowercase t/z, ',' fraction, no leap second),
+# so a file is judged alike without our class; the state schemas' ``pattern`` narrows it to Go's.
 @cache
 def _rfc3339() -> re.Pattern[str]:
     # Compiled at the first timestamp (only state files hold one): ~0.3 ms the hook never pays.

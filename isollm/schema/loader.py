@@ -18,8 +18,7 @@ SCHEMA_NAMES = tuple(SCHEMA_FILES)
 def _schema_file(name: str) -> str:
     if name not in SCHEMA_FILES:
         raise ValueError(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMA_NAMES)}")
-    # In a wheel the schemas ship inside the package; in a source checkout they
-    # live at the top level of the repository, where people and editors find them.
+    # In a wheel the schemas are inside the package; in a checkout at the repository's top level.
     package = os.path.dirname(os.path.dirname(__file__))
     packaged = os.path.join(package, "schemas")
     if not os.path.isdir(packaged):
@@ -28,8 +27,7 @@ def _schema_file(name: str) -> str:
 
 
 def schema_path(name: str) -> Path:
-    # Imported here: pathlib (with urllib and ipaddress) is about 0.14x `import yaml` of the
-    # hook's start-up in a fresh interpreter (bench/run.py --clean), and the hook needs no Path.
+    # Imported here: pathlib costs the hook ~0.14x `import yaml` (bench/run.py --clean), and it needs no Path.
     from pathlib import Path
 
     return Path(_schema_file(name))

@@ -9,8 +9,7 @@ import re
 
 MAX_MESSAGE_CHARS = 500
 _ELLIPSIS = " ... "
-# C0/C1 controls, DEL, the separators str.splitlines() breaks on, lone surrogates, and the
-# bidirectional controls that can make a terminal show text other than what is there.
+# C0/C1 controls, DEL, str.splitlines() separators, lone surrogates, and bidirectional controls.
 _BIDI_CHARS = "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _UNSAFE_CHARS = f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_BIDI_CHARS}]"
 BIDI_CONTROLS = re.compile(f"[{_BIDI_CHARS}]")
