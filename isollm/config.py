@@ -36,6 +36,8 @@ MIN_USER_PORT: int = _PROPS["airyra"]["properties"]["port"]["minimum"]
 MAX_PORT: int = _PROPS["airyra"]["properties"]["port"]["maximum"]
 MIN_PROJECT_NAME_LEN: int = _PROPS["project"]["minLength"]
 MAX_PROJECT_NAME_LEN: int = _PROPS["project"]["maxLength"]
+# The comment naming the file's schema for YAML editors: the project's copy (works offline).
+SCHEMA_MODELINE = f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
 
 
 class _Key(Generic[T]):
@@ -203,16 +205,11 @@ def load_and_validate(directory: str | os.PathLike[str]) -> Config:
     return config
 
 
-def schema_modeline() -> str:
-    """The comment naming the file's schema for YAML editors: the project's copy (works offline)."""
-    return f"# yaml-language-server: $schema={SCHEMA_COPY}\n"
-
-
 def render(config: Config) -> str:
     """The text of ``config`` as a file: the modeline, then every key with its comment."""
     from isollm.docgen import commented_config
 
-    return schema_modeline() + commented_config(config._data, _SCHEMA)
+    return SCHEMA_MODELINE + commented_config(config._data, _SCHEMA)
 
 
 def write_target(path: str | os.PathLike[str]) -> Path:

@@ -601,7 +601,7 @@ def test_init_writes_every_key_with_its_comment(tmp_path: Path, cli: Any, hook_r
 
     assert cli("init", "--name", "my-project", cwd=tmp_path)[0] == 0
     text = (tmp_path / "isollm.yaml").read_text(encoding="utf-8")
-    assert text.startswith(cfg.schema_modeline())
+    assert text.startswith(cfg.SCHEMA_MODELINE)
     lines = text.splitlines()
     for key, sub in _keys(SCHEMA):
         name = key.rsplit(".", 1)[-1]

@@ -94,13 +94,13 @@ def test_get_takes_a_project_directory_or_file(project: Path, tmp_path: Path,
 
 def test_get_keeps_the_editor_schema_copy_current(project: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from isollm.config import SCHEMA_COPY, schema_modeline
+    from isollm.config import SCHEMA_COPY, SCHEMA_MODELINE
     from isollm.schema.loader import schema_bytes
 
     other = tmp_path / "other"
     (other / ".isollm").mkdir(parents=True)
-    (other / "isollm.yaml").write_text(schema_modeline() + "project: other\n")
-    (project / "isollm.yaml").write_text(schema_modeline() + CONFIG)
+    (other / "isollm.yaml").write_text(SCHEMA_MODELINE + "project: other\n")
+    (project / "isollm.yaml").write_text(SCHEMA_MODELINE + CONFIG)
     (project / ".isollm").mkdir()
     assert run(capsys, lambda: config_value.get_value("project", str(other)))[:2] == (0, "other\n")
     assert run(capsys, lambda: config_value.get_value("project"))[:2] == (0, "demo\n")

@@ -36,14 +36,10 @@ def _is_integer(instance: Any) -> bool:
         isinstance(instance, float) and math.isfinite(instance) and instance.is_integer())
 
 
-def _is_number(instance: Any) -> bool:
-    return isinstance(instance, (int, float)) and not isinstance(instance, bool)
-
-
 # One predicate per JSON type, built once: a type check runs on nearly every value.
 _TYPE_CHECKS: dict[str, Check] = {
     "integer": _is_integer,
-    "number": _is_number,
+    "number": lambda instance: isinstance(instance, (int, float)) and not isinstance(instance, bool),
     "string": lambda instance: isinstance(instance, str),
     "object": lambda instance: isinstance(instance, dict),
     "array": lambda instance: isinstance(instance, list),
