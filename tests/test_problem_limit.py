@@ -134,8 +134,6 @@ def _one_walk(name: str, instance: Any) -> set[tuple[str, str, str]]:
     schema = load_schema(name)
     found = []
     for error in explain._validator(name).iter_errors(instance):
-        if error.context:
-            error = explain.best_match(error.context)
         found.extend(explain._describe(error, schema))
     return {(p, one_line(m), k) for p, m, k, _ in explain._prune(found, instance, schema, set())}
 

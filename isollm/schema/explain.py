@@ -10,7 +10,6 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from jsonschema.exceptions import ValidationError as JsonschemaValidationError
-from jsonschema.exceptions import best_match
 
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
@@ -172,8 +171,6 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
     node_schema = fault.node_schema if isinstance(fault.node_schema, dict) else None
     # A validator for the part, its $refs resolved against the whole schema.
     for error in _validator(name).evolve(schema=fault.schema).iter_errors(fault.instance):
-        if error.context:
-            error = best_match(error.context)
         found.extend(_describe(error, root, at, node_schema if error.schema is fault.schema else None))
     return found
 
