@@ -150,9 +150,8 @@ class LocatedError(IsollmError):
 class ConfigError(LocatedError):
     """A file cannot be read as a config at all (missing, not YAML, not a mapping...): one problem."""
 
-    def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None,
-                 keyword: str = "load") -> None:
-        super().__init__([Issue(message, "", line, column, keyword, path)], path=path)
+    def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None) -> None:
+        super().__init__([Issue(message, "", line, column, "load", path)], path=path)
 
     @property
     def message(self) -> str:
