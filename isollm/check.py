@@ -204,11 +204,9 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
     for name, sub in properties.items():
         if name not in result and "default" in sub:
             result[name] = copy_data(sub["default"])
-        if name in result:
-            result[name] = whole_numbers(sub, result[name])
-            if sub.get("properties"):
-                result[name] = apply_defaults(sub, result[name])
-    return result
+        if name in result and sub.get("properties"):
+            result[name] = apply_defaults(sub, result[name])
+    return whole_numbers(schema, result)
 
 
 def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str] | None = None,

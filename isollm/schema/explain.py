@@ -90,9 +90,8 @@ Found = tuple[str, str, str, bool]  # pointer, message, keyword, whether it is t
 
 def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
     """A key the mapping's ``schema`` does not allow, with the known key it is closest to."""
-    known = list(schema.get("properties", {}))
     child = pointers.child(parent, name)
-    close = closest(str(name), known)
+    close = closest(str(name), schema.get("properties", {}))
     if name == "<<":  # YAML 1.1's merge key, which YAML 1.2 (and so this toolkit) reads as a plain key
         message = schema_message(schema, "additionalProperties.merge", location=child)
     elif close is not None:
