@@ -18,10 +18,9 @@ from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
 from isollm.schema.decide import validate_instance
-from isollm.schema.formats import image_pins_version
+from isollm.schema.formats import image_pins_version, whole_numbers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import schema_message
-from isollm.util.numbers import whole_numbers
 
 SCHEMA = load_schema("config")
 # The Go isollm's yaml.v3 refuses a %YAML directive other than 1.1; libyaml here reads 1.2 too.

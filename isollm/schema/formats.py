@@ -1,5 +1,7 @@
 """The rules both validators share, so they enforce exactly the same: ECMA-262 ``pattern`` semantics,
-and what standard JSON Schema keywords cannot say (formats, the ``hostPortsDistinct`` keyword).
+what standard JSON Schema keywords cannot say (formats, the ``hostPortsDistinct`` keyword), and whole
+numbers: JSON Schema counts ``3.0`` as an integer, which Python cannot count with and the Go isollm
+refuses, so it becomes an ``int`` wherever values enter (config, state; ``whole_numbers``).
 
 A format check returns True for a fine value or one that is not a string (``type`` speaks for
 those) and raises ``ValueError`` with a short reason otherwise; what it needs from the schema it
@@ -14,9 +16,30 @@ from typing import Any, Callable, Iterator, Mapping
 
 from isollm.schema import pointer
 from isollm.schema.messages import schema_message
-from isollm.util.numbers import as_whole
 
 FormatCheck = Callable[[object], bool]
+
+
+def as_whole(value: Any) -> Any:
+    """``3`` for ``3.0``; any other value unchanged (``3.5``, ``inf``, ``nan`` are left to validation)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def whole_numbers(schema: Mapping[str, Any], value: Any) -> Any:
+    """``value`` with every whole-number float where ``schema`` wants an integer made an int."""
+    types = schema.get("type")
+    if types == "integer" or (isinstance(types, list) and "integer" in types):
+        value = as_whole(value)
+    if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
+        return [whole_numbers(schema["items"], item) for item in value]
+    properties = schema.get("properties")
+    if isinstance(value, dict) and isinstance(properties, Mapping):
+        return {key: whole_numbers(properties[key], item) if key in properties else item
+                for key, item in value.items()}
+    return value
+
 
 # What decides the meaning of a ``$``: an escape, a character class's brackets, the dollar itself.
 # Found by ``re`` (in C), not char by char in Python: the grammars run to thousands of characters.

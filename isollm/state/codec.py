@@ -19,7 +19,7 @@ from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child
 from isollm.state.migrations import described_as_written, migrate
-from isollm.util.numbers import whole_numbers
+from isollm.schema.formats import whole_numbers
 from isollm.util.oneline import one_line
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state", "task": "invalid task file"}

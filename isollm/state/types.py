@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from isollm.errors import StateError
 from isollm.state.migrations import current_version, records_no_process
-from isollm.util.numbers import as_whole
+from isollm.schema.formats import as_whole
 from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
 if TYPE_CHECKING:
