@@ -152,11 +152,9 @@ def _at_null_key(issue: Issue, document: Document | None) -> Issue:
 
 
 def _text_issues(document: Document, name: str) -> list[Issue]:
-    """The rules on how a number or boolean is written (``Document.texts``: the few scalars YAML read
-    as one, so no walk of the data; none under an explicit tag, !!float 1.10, which the schema tells).
-    Where the schema wants only text (``base_branch: 1.10``), a warning: isollm keeps the text, as the
-    Go isollm does, but YAML 1.2 tools see a number and refuse it. Where it wants a number, a leading
-    zero (``workers: 010``) is an error: octal (8) to the Go isollm's YAML, decimal (10) to YAML 1.2."""
+    """How a number or boolean is written (``Document.texts``: only the few scalars YAML read as one).
+    Where the schema wants only text (``base_branch: 1.10``), a warning: YAML 1.2 tools see a number.
+    Where it wants a number, a leading zero is an error: octal to the Go isollm, decimal to YAML 1.2."""
     issues = []
     for where, text in document.texts.items():
         subschema = pointers.subschema(SCHEMA, where)
@@ -210,10 +208,8 @@ def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:
 
 def as_written(schema: Mapping[str, Any], value: Any, texts: Located[str] | Mapping[str, str] | None = None,
                pointer: str = "") -> Any:
-    """``value`` with text wherever the schema wants text and YAML read a number or a boolean: the
-    text as written where ``texts`` (``Document.texts``) has it (``base_branch: 1.10`` is ``"1.10"``,
-    as the Go isollm reads it); else an int where its text will do becomes its text (so
-    ``Config.ports`` is a list of str)."""
+    """``value`` with text where the schema wants text and YAML read a number or boolean: as written in
+    ``texts`` (``base_branch: 1.10`` is ``"1.10"``, as to the Go isollm), else an int's text."""
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         return {key: as_written(properties[key], item, texts, pointers.child(pointer, key))

@@ -220,12 +220,9 @@ def write_target(path: str | os.PathLike[str]) -> Path:
 
 
 def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool = False) -> Path:
-    """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path.
-
-    A new file is written whole (``render``); an existing one goes through ``edit``: only the
-    values that differ change, in place, or it is left as it was (never rewritten whole). With
-    ``exclusive``, only create the file (``FileExistsError`` if anything of that name is there).
-    """
+    """Validate ``config``, then write it to ``directory/isollm.yaml`` atomically; return the path. A new
+    file is written whole (``render``); an existing one only changes through ``edit``. With ``exclusive``,
+    only create the file (``FileExistsError`` if anything of that name is there)."""
     config.validate()
     path = config_path(directory)
     try:
@@ -334,11 +331,8 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 
 
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
-    """The nearest directory at or above ``start_dir`` that holds an ``isollm.yaml``.
-
-    Any entry of that name counts (a directory, a dangling symlink...), and an ``isollm.yml``
-    stops the search with a ``ConfigError``: never a silent walk on to another project's config.
-    """
+    """The nearest directory at or above ``start_dir`` with an ``isollm.yaml`` (any entry of that name)
+    or an ``isollm.yml`` (``ConfigError``): never a silent walk on to another project's config."""
     from pathlib import Path
 
     current = Path(start_dir).resolve()
