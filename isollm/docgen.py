@@ -9,7 +9,7 @@ import json
 import re
 import sys
 import textwrap
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from isollm.schema import pointer
 from isollm.schema.loader import load_schema, schema_types
@@ -272,5 +272,10 @@ def commented_config(data: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     return "\n".join([*header, *_entries(schema, data, 0)]) + "\n"
 
 
-if __name__ == "__main__":
+def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout.write(render())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,7 +7,7 @@ find the parts that fail (``_faults``); jsonschema explains only the first ones 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
@@ -45,35 +45,44 @@ class Fault(NamedTuple):
 
 
 def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = (),
-            known_invalid: bool = False) -> list[Fault]:
+            known_invalid: bool = False) -> Iterator[Fault]:
     """The failing parts of ``instance`` against ``schema`` (in the schema ``root``), parents before
     their members, members in document order (``known_invalid``: the caller checked the whole already)."""
     if not known_invalid and check_within(root, schema)(instance):
-        return []
-    whole = [Fault(tokens, instance, schema, schema)]
+        return
+    whole = Fault(tokens, instance, schema, schema)
     if not isinstance(schema, dict):  # the schema ``false``
-        return whole
+        yield whole
+        return
     properties, items = schema.get("properties", {}), schema.get("items")
     if isinstance(instance, dict) and ("properties" in schema or "additionalProperties" in schema):
         extra = schema.get("additionalProperties", True)
-        members = [(key, value, properties.get(key, extra)) for key, value in instance.items()]
+        members: Iterable[tuple[str | int, Any, Any]] = ((key, value, properties.get(key, extra))
+                                                          for key, value in instance.items())
     elif isinstance(instance, list) and isinstance(items, dict):
-        members = [(index, item, items) for index, item in enumerate(instance)]
-    else:
-        return whole
-    found = []
+        members = ((index, item, items) for index, item in enumerate(instance))
+    else:  # nothing below the value to walk
+        yield whole
+        return
+    found = False
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
-        found.append(Fault(tokens, instance, own, schema))
+        found = True
+        yield Fault(tokens, instance, own, schema)
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
-        found.append(Fault(tokens, instance, schema, schema, HOST_PORTS))
+        found = True
+        yield Fault(tokens, instance, schema, schema, HOST_PORTS)
     for token, value, sub in members:
         if sub is False and token not in properties:
-            found.append(Fault((*tokens, token), value, schema, schema, UNKNOWN_KEY))
+            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, schema, UNKNOWN_KEY)]
         else:
-            found.extend(_faults(root, sub, value, (*tokens, token)))
-    return found or whole  # none found: a rule this walk does not know failed, so explain the value whole
+            parts = _faults(root, sub, value, (*tokens, token))
+        for fault in parts:
+            found = True
+            yield fault
+    if not found:  # a rule this walk does not know failed: explain the value whole
+        yield whole
 
 
 @lru_cache(maxsize=None)
