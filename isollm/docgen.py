@@ -65,8 +65,7 @@ def _limits(schema: dict[str, Any]) -> Iterator[str]:
 
 def _entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
     yield from key_entry(name, schema, required, depth)
-    children = schema.get("properties", {})
-    for child, sub in children.items():
+    for child, sub in schema.get("properties", {}).items():
         yield from _entry(f"{name}.{child}", sub, child in schema.get("required", []), depth + 1)
 
 
@@ -100,15 +99,6 @@ def _example(schema: dict[str, Any]) -> Any:
     return schema["default"] if "default" in schema else schema["examples"][0]
 
 
-def _cross_field_rules(schema: dict[str, Any]) -> Iterator[str]:
-    spec = schema.get("hostPortsDistinct")
-    if spec:
-        reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))
-        yield "## Rules across keys\n"
-        avoid = f", and differ from {reserved} (its default when not set)" if reserved else ""
-        yield f"- The host ports in `{pointer.dotted(spec['list'])}` are all different{avoid}.\n"
-
-
 def render() -> str:
     schema = load_schema("config")
     lines = [_HEADER, schema.get("description", "") + "\n",
@@ -123,7 +113,12 @@ def render() -> str:
              "(`workers: 010`) is an error.\n"]
     for key, sub in schema.get("properties", {}).items():
         lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
-    lines.extend(_cross_field_rules(schema))
+    spec = schema.get("hostPortsDistinct")
+    if spec:
+        reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))
+        avoid = f", and differ from {reserved} (its default when not set)" if reserved else ""
+        lines += ["## Rules across keys\n",
+                  f"- The host ports in `{pointer.dotted(spec['list'])}` are all different{avoid}.\n"]
     lines += [f"## {DIFFERENCES_TITLE}\n", _DIFFERENCES_INTRO + "\n", "| What | The Go isollm | This toolkit | Why |",
               "| --- | --- | --- | --- |"]
     lines += [f"| {what} | {go} | {here} | {why} |" for what, go, here, why in go_differences(schema)]
