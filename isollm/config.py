@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from isollm.check import SCHEMA as _SCHEMA
 from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
@@ -19,9 +20,6 @@ from isollm.io.atomic import atomic_create, atomic_write
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
 from isollm.schema import pointer as pointers
-
-if TYPE_CHECKING:  # pathlib is imported where a Path is made: the hook never makes one
-    from pathlib import Path
 
 __all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS", "MIN_PROJECT_NAME_LEN",
            "MIN_USER_PORT", "MIN_WORKERS", "STATE_DIR", "Config", "ConfigError", "ValidationError", "create_state_dir",
@@ -170,8 +168,6 @@ def default_config(project_name: str) -> Config:
 
 
 def config_path(directory: str | os.PathLike[str]) -> Path:
-    from pathlib import Path
-
     return Path(directory) / CONFIG_FILE_NAME
 
 
@@ -214,8 +210,6 @@ def render(config: Config) -> str:
 
 def write_target(path: str | os.PathLike[str]) -> Path:
     """The file that writing the config at ``path`` replaces: a symlink's target (the link stays)."""
-    from pathlib import Path
-
     return Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
 
 
@@ -333,8 +327,6 @@ def exists(directory: str | os.PathLike[str]) -> bool:
 def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
     """The nearest directory at or above ``start_dir`` with an ``isollm.yaml`` (any entry of that name)
     or an ``isollm.yml`` (``ConfigError``): never a silent walk on to another project's config."""
-    from pathlib import Path
-
     current = Path(start_dir).resolve()
     for candidate in (current, *current.parents):
         if os.path.lexists(config_path(candidate)):
@@ -345,8 +337,6 @@ def find_project_root(start_dir: str | os.PathLike[str]) -> Path:
 
 
 def create_state_dir(directory: str | os.PathLike[str]) -> Path:
-    from pathlib import Path
-
     path = Path(directory) / STATE_DIR
     path.mkdir(parents=True, exist_ok=True)
     return path
