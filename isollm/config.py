@@ -7,6 +7,7 @@ in where a value is missing, so a value the user wrote (even ``workers: "3"``) i
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -275,8 +276,6 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
 def _sameness(issue: Issue) -> tuple[str, str, str]:
     """What makes a problem the same after an edit: where, which rule, its message without numbers
     (a duplicate key names the line of the first)."""
-    import re
-
     return issue.pointer, issue.keyword, re.sub(r"[0-9]+", "#", issue.message)
 
 
