@@ -57,7 +57,7 @@ class _Key(Generic[T]):
             schema = view._schema["properties"][self.name]
             # The defaults where it is not a mapping; airyra.project "Defaults to the isollm project name".
             value = self.section(value if isinstance(value, dict) else apply_defaults(schema, {}), schema,
-                                 {"project": view._data.get("project")})
+                                 {"project": view._data.get("project")} if self.name == "airyra" else {})
         result: T = value
         return result
 
