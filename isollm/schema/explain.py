@@ -1,4 +1,6 @@
-"""Turning jsonschema's errors into located messages: which problems to tell, and where.
+"""The jsonschema side, only for invalid input: ``IsollmValidator`` (Draft 2020-12 with the toolkit's
+formats, ``hostPortsDistinct`` and ECMA-262 patterns; ``isollm.validator`` is its documented path), and
+its errors turned into located messages: which problems to tell, and where.
 
 jsonschema takes about 80 us per error and walks the whole value, so the fast compiled checks first
 find the parts that fail (``_faults``); jsonschema explains only the first ones by position.
@@ -6,20 +8,59 @@ find the parts that fail (``_faults``); jsonschema explains only the first ones 
 
 from __future__ import annotations
 
+from collections import deque
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, NamedTuple
 
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
 from isollm.schema import pointer as pointers
 from isollm.schema.decide import check_within
-from isollm.schema.formats import format_reason, host_port_conflicts
+from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import closest, schema_message, schema_template
 from isollm.schema.pointer import subschema
-from isollm.validator import IsollmValidator
+
+_standard_format = Draft202012Validator.VALIDATORS["format"]
+
+
+def _format(validator: Any, format_name: str, instance: Any,
+            schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    check = format_check(format_name, schema)
+    if check is None:
+        yield from _standard_format(validator, format_name, instance, schema)
+        return
+    cause: ValueError | None = None
+    try:
+        if check(instance):
+            return
+    except ValueError as error:
+        cause = error
+    reason = format_reason(format_name, cause)
+    # No location here: jsonschema builds an error's path as it returns from the descent.
+    yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any,
+             schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
+        yield JsonschemaValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
+                schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+    for where, message in host_port_conflicts(spec, instance, schema):
+        yield JsonschemaValidationError(message, path=deque(pointers.path(instance, where)))
+
+
+IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator,
+    {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports},
+)
+
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
