@@ -178,8 +178,7 @@ def go_differences(schema: dict[str, Any]) -> Iterator[tuple[str, str, str, str]
            "the same port must not be forwarded twice however it is written")
     yield ("Range of `ports` entries",
            "1 to 65535 (no lower bound of 1024, unlike `airyra.port`)",
-           f"the same: {item['minimum']} to {item['maximum']}; `airyra.port` {port['minimum']} to "
-           f"{port['maximum']}",
+           f"the same: {item['minimum']} to {item['maximum']}; `airyra.port` {port['minimum']} to {port['maximum']}",
            "not a difference: a forwarded port may be a privileged one")
     yield ("`airyra.host`",
            "any text; joined with the port as `host:port` (`fmt.Sprintf`, no brackets)",
