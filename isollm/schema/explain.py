@@ -76,12 +76,11 @@ _NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsD
 
 class Fault(NamedTuple):
     """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to
-    explain it with, the whole schema of that value (``node_schema``), and how (``kind``)."""
+    explain it with, and how (``kind``)."""
 
     tokens: tuple[str | int, ...]
     instance: Any
     schema: Any
-    node_schema: Any
     kind: str = ""
 
 
@@ -91,7 +90,7 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
     their members, members in document order (``known_invalid``: the caller checked the whole already)."""
     if not known_invalid and check_within(root, schema)(instance):
         return
-    whole = Fault(tokens, instance, schema, schema)
+    whole = Fault(tokens, instance, schema)
     if not isinstance(schema, dict):  # the schema ``false``
         yield whole
         return
@@ -109,14 +108,14 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
     if not check_within(root, own)(instance):
         found = True
-        yield Fault(tokens, instance, own, schema)
+        yield Fault(tokens, instance, own)
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
         found = True
-        yield Fault(tokens, instance, schema, schema, HOST_PORTS)
+        yield Fault(tokens, instance, schema, HOST_PORTS)
     for token, value, sub in members:
         if sub is False and token not in properties:
-            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, schema, UNKNOWN_KEY)]
+            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, UNKNOWN_KEY)]
         else:
             parts = _faults(root, sub, value, (*tokens, token))
         for fault in parts:
@@ -152,15 +151,11 @@ def _unknown_key(schema: dict[str, Any], parent: str, name: str) -> Found:
     return (child, message, "additionalProperties", True)
 
 
-def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: str = "",
-              node_schema: dict[str, Any] | None = None) -> list[Found]:
-    """What one jsonschema error says, at the value ``prefix`` names (``node_schema``: the whole
-    schema of that value, when the error's is only part of it)."""
+def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: str = "") -> list[Found]:
+    """What one jsonschema error says, at the value ``prefix`` names."""
     keyword = str(error.validator)
     pointer = prefix + pointers.join(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
-    if node_schema is not None and not error.absolute_path:
-        schema = node_schema
     if keyword == "required":
         out = []
         for name in error.validator_value:  # type: ignore[union-attr]
@@ -211,16 +206,15 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
 def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:
     at = pointers.join(fault.tokens)
     if fault.kind == UNKNOWN_KEY:
-        return [_unknown_key(fault.node_schema, pointers.join(fault.tokens[:-1]), str(fault.tokens[-1]))]
+        return [_unknown_key(fault.schema, pointers.join(fault.tokens[:-1]), str(fault.tokens[-1]))]
     if fault.kind == HOST_PORTS:
         spec = fault.schema["hostPortsDistinct"]
         return [(at + where, message, "hostPortsDistinct", False)
                 for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
     found: list[Found] = []
-    node_schema = fault.node_schema if isinstance(fault.node_schema, dict) else None
     # A validator for the part, its $refs resolved against the whole schema.
     for error in _validator(name).evolve(schema=fault.schema).iter_errors(fault.instance):
-        found.extend(_describe(error, root, at, node_schema if error.schema is fault.schema else None))
+        found.extend(_describe(error, root, at))
     return found
 
 
