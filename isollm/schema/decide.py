@@ -87,10 +87,8 @@ class _Compiler:
         self.refs: dict[str, Check] = {}
 
     def compile(self, schema: Any) -> Check:
-        if schema is True:
-            return lambda instance: True
-        if schema is False:
-            return lambda instance: False
+        if isinstance(schema, bool):
+            return lambda instance: schema
         checks: list[Check] = []
         for keyword, value in schema.items():
             if keyword in ANNOTATIONS:

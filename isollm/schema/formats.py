@@ -17,8 +17,6 @@ from typing import Any, Callable, Iterator, Mapping
 from isollm.schema import pointer
 from isollm.schema.messages import schema_message
 
-FormatCheck = Callable[[object], bool]
-
 
 def as_whole(value: Any) -> Any:
     """``3`` for ``3.0``; any other value unchanged (``3.5``, ``inf``, ``nan`` are left to validation)."""
@@ -209,7 +207,7 @@ FORMAT_CHECKS: dict[str, tuple[Callable[..., bool], tuple[str, ...]]] = {
 }
 
 
-def format_check(name: str, subschema: Mapping[str, Any]) -> FormatCheck | None:
+def format_check(name: str, subschema: Mapping[str, Any]) -> Callable[[object], bool] | None:
     """The check for the format ``name`` with its arguments from ``subschema``; None if not ours."""
     entry = FORMAT_CHECKS.get(name)
     if entry is None:

@@ -30,8 +30,6 @@ DEFAULT_MESSAGES = {
     "": "{field}: {reason}",
 }
 
-_UNSET: Any = pointers.MISSING
-
 
 class _Fields(dict):  # type: ignore[type-arg]
     """The fields of one message; the derived ones are computed only if the template asks."""
@@ -48,9 +46,9 @@ class _Fields(dict):  # type: ignore[type-arg]
         instance = self._instance
         if key == "field" and self._location is not None:
             return pointers.dotted(self._location) if self._location else "the config"
-        if key == "instance" and instance is not _UNSET:
+        if key == "instance" and instance is not pointers.MISSING:
             return instance if isinstance(instance, str) else json.dumps(instance, default=str)
-        if key == "instance_json" and instance is not _UNSET:
+        if key == "instance_json" and instance is not pointers.MISSING:
             return json.dumps(instance, default=str, ensure_ascii=False)
         if key == "enum_list" and isinstance(self._subschema.get("enum"), list):
             # null in an enum means "left empty": not one of the values to choose from.
@@ -73,7 +71,7 @@ def schema_template(subschema: Mapping[str, Any], key: str) -> str | None:
 
 
 def schema_message(subschema: Mapping[str, Any], key: str, /, *, location: str | None = None,
-                   instance: Any = _UNSET, **fields: object) -> str:
+                   instance: Any = pointers.MISSING, **fields: object) -> str:
     """The message for ``key`` about the value ``instance`` at ``location`` (a pointer)."""
     template = schema_template(subschema, key)
     if template is None:
