@@ -79,12 +79,10 @@ def key_entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> 
     if "default" in schema and schema["default"] != {}:
         yield f"- **Default:** {_json(schema['default'])}"
     yield from _limits(schema)
-    items = schema.get("items")
-    if isinstance(items, dict):
-        item_lines = list(_limits(items))
-        if item_lines:
-            yield "- **Each entry:**"
-            yield from ("  " + line for line in item_lines)
+    item_lines = list(_limits(schema["items"])) if isinstance(schema.get("items"), dict) else []
+    if item_lines:
+        yield "- **Each entry:**"
+        yield from ("  " + line for line in item_lines)
     examples = schema.get("examples", [])
     if examples:
         yield f"- **Example{'s' if len(examples) > 1 else ''}:** {', '.join(map(_json, examples))}"

@@ -211,11 +211,9 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
         spec = fault.schema["hostPortsDistinct"]
         return [(at + where, message, "hostPortsDistinct", False)
                 for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
-    found: list[Found] = []
     # A validator for the part, its $refs resolved against the whole schema.
-    for error in _validator(name).evolve(schema=fault.schema).iter_errors(fault.instance):
-        found.extend(_describe(error, root, at))
-    return found
+    return [found for error in _validator(name).evolve(schema=fault.schema).iter_errors(fault.instance)
+            for found in _describe(error, root, at)]
 
 
 def explain(name: str, instance: Any, document: Document | None = None,
