@@ -127,9 +127,8 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
         data = _copy(self._data)
-        airyra = data.get("airyra")
-        if isinstance(airyra, dict) and "project" not in airyra:
-            airyra["project"] = data.get("project")
+        if isinstance(data.get("airyra"), dict):
+            data["airyra"].setdefault("project", data.get("project"))
         return _schema_order(_SCHEMA, data)  # type: ignore[no-any-return]
 
     def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
