@@ -409,16 +409,14 @@ RAW = ("\x1b", "\u202e")
 ])
 def test_get_escapes_terminal_controls_as_show_does(project: Path, capsys: pytest.CaptureFixture[str],
                                                     key: str, printed: str | None) -> None:
-    from isollm.cli.commands import config_show
-
     (project / "isollm.yaml").write_text(HOSTILE)
     status, out, _ = run(capsys, lambda: config_value.get_value(key))
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     if printed is not None:
         assert out == printed
-    status, out, _ = run(capsys, lambda: config_show.run())
+    status, out, _ = run(capsys, lambda: config_value.show())
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     assert parse_yaml(out).data["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact YAML
-    status, out, _ = run(capsys, lambda: config_show.run(output_format="json"))
+    status, out, _ = run(capsys, lambda: config_value.show(output_format="json"))
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     assert json.loads(out)["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact JSON

@@ -14,9 +14,10 @@ This module imports neither Fire nor the commands: the pre-commit hook calls ``v
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 
-from isollm.errors import UsageError
+from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
 
 # Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
@@ -60,9 +61,9 @@ class Config:
                 (its isollm.yaml) or - (standard input).
             format: yaml (headed with the file's path) or json.
         """
-        from isollm.cli.commands import config_show
+        from isollm.cli.commands import config_value
 
-        return Run(config_show.run, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
+        return Run(config_value.show, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
 
     def get(self, key: str, path: str | None = None) -> Run:
         """Print one value of the resolved config (defaults count); a section prints as YAML.
@@ -206,9 +207,7 @@ class Isollm:
         and quick fixes, for files named isollm.yaml. Needs the lsp extra:
         pip install 'isollm-toolkit[lsp]'.
         """
-        from isollm.cli.commands import lsp
-
-        return Run(lsp.run)
+        return Run(_serve_lsp)
 
     def schema(self, name: str = "config", *, path: bool = False) -> Run:
         """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
@@ -222,10 +221,29 @@ class Isollm:
                 or task (.isollm/tasks/*.json, read only).
             path: Print the path of the installed schema file instead of its content.
         """
-        from isollm.cli.commands import schema
         from isollm.schema.loader import SCHEMA_NAMES
 
-        return Run(schema.run, _one_of(name, SCHEMA_NAMES, "NAME", "schema"), path=path)
+        return Run(_print_schema, _one_of(name, SCHEMA_NAMES, "NAME", "schema"), path=path)
+
+
+def _serve_lsp() -> int:
+    try:
+        import pygls  # noqa: F401  (which brings lsprotocol, its dependency)
+    except ImportError:
+        raise IsollmError("isollm lsp needs the lsp extra: pip install 'isollm-toolkit[lsp]'") from None
+    from isollm.lsp.server import serve
+
+    return serve()
+
+
+def _print_schema(name: str, *, path: bool) -> int:
+    from isollm.schema.loader import schema_path
+
+    location = schema_path(name)
+    # Unreadable (a broken install): exits says why, with the path.
+    text = f"{location}\n" if path else location.read_text(encoding="utf-8")
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
 
 
 def commands(group: object) -> list[str]:

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.cli.commands._common import ask, interactive, print_issues, project_root, warn
+from isollm.cli.report import ask, interactive, print_issues, project_root, warn
 from isollm.check import check_config
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, read_config_bytes, write_target
 from isollm.config import edit as install

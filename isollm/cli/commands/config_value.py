@@ -1,4 +1,4 @@
-"""``isollm config get KEY`` / ``config set KEY VALUE`` / ``config unset KEY``.
+"""``isollm config show``, ``config get KEY``, ``config set KEY VALUE`` and ``config unset KEY``.
 
 Keys are dotted (``git.base_branch``) and checked against the schema. ``set`` and ``unset`` go
 through ``isollm.config.edit``, the one edit path: only that value changes in the file, and only
@@ -7,20 +7,49 @@ when it adds no problem; otherwise ``isollm.yaml`` is left byte for byte as it w
 
 from __future__ import annotations
 
-import os
 import contextlib
+import math
+import os
 import sys
 from typing import Any
 
-from isollm.cli.commands._common import config_path_argument, load_and_report, print_issues, project_root
 from isollm.check import read_config
+from isollm.cli.report import STDIN, STDIN_NAME, config_path_argument, load_and_report, print_issues, project_root
 from isollm.config import CONFIG_FILE_NAME, edit, read_config_bytes
-from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError
+from isollm.errors import ConfigError, IsollmError, ValidationError, YamlError, printable_path
 from isollm.io.yamlio import dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
-from isollm.util.oneline import one_line, printable_text
+from isollm.util.oneline import json_text, one_line, printable_text
+
+
+def show(path: str | None = None, output_format: str = "yaml") -> int:
+    """Show the resolved config ``path`` names (by default the project's)."""
+    path = config_path_argument(path)
+    config = load_and_report(path)  # keeps the editor's schema copy beside the config current
+    if config is None:
+        return 1
+    resolved = config.to_dict()
+    if output_format == "json":
+        print(json_text(_json_safe(resolved)))
+        return 0
+    # The path is escaped: a line break in it would end the comment and break the YAML.
+    header = STDIN_NAME if path == STDIN else printable_path(os.path.abspath(path))
+    sys.stdout.write(f"# Configuration: {header}\n# (defaults applied for missing values)\n\n")
+    sys.stdout.write(dump_yaml(resolved))
+    return 0
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with .inf and .nan (valid YAML, not JSON) written as the YAML text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return dump_yaml(value).split("\n")[0]
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
@@ -41,11 +70,8 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
         child = node.get("properties", {}).get(part)
         if not isinstance(child, dict):
             close = closest(key, _keys(schema))
-            location = pointers.join(parts)
-            message = (schema_message(schema, "additionalProperties", location=location) if close is None else
-                       schema_message(schema, "additionalProperties.suggestion", location=location,
-                                      suggestion=close))
-            raise IsollmError(one_line(message))
+            case = "additionalProperties" if close is None else "additionalProperties.suggestion"
+            raise IsollmError(one_line(schema_message(schema, case, location=pointers.join(parts), suggestion=close)))
         node = child
     return parts, node
 

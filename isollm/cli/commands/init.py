@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from isollm.cli.commands._common import ask, interactive
+from isollm.cli.report import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue, IsollmError

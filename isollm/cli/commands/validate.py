@@ -6,8 +6,7 @@ import os
 from collections.abc import Sequence
 
 from isollm.check import misnamed
-from isollm.cli.commands._common import STDIN, config_path_argument, examine, print_issues
-from isollm.cli.report import github_lines, json_document
+from isollm.cli.report import STDIN, check_config_file, config_path_argument, github_lines, json_document, print_issues
 from isollm.errors import ConfigError, UsageError, printable_path
 from isollm.names import MISNAMED_CONFIG
 
@@ -37,7 +36,7 @@ def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool 
     targets: list[str | None] = [*paths] or [None]
     files = [_config_file(target) for target in targets]
     # Each file read once: checked, and the editor's schema copy beside it kept current.
-    reports = [examine(path) for path in files]
+    reports = [check_config_file(path, refresh=True) for path in files]
     if output_format == "json":
         print(json_document(reports))
     elif output_format == "github":
