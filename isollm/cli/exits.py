@@ -11,10 +11,6 @@ from typing import TextIO
 from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-
 
 def _say(text: str) -> None:
     """Print to stderr; if stderr itself is gone (closed, a full disk) there is no one to tell."""
@@ -31,9 +27,8 @@ def _print_error(text: str) -> None:
 
 
 def _discard(stream: TextIO | None) -> None:
-    """Point ``stream``'s file descriptor at /dev/null (Python's advice for SIGPIPE): what is still
-    buffered for a reader that went away is dropped there, not re-raised at exit as
-    "Exception ignored ... BrokenPipeError"."""
+    """Point ``stream``'s descriptor at /dev/null (Python's advice for SIGPIPE): what is still buffered
+    for a reader that went away is dropped, not re-raised at exit as "Exception ignored ... BrokenPipeError"."""
     try:
         fd = stream.fileno()  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):  # no stream, or not a file (a test's capture)
@@ -44,8 +39,7 @@ def _discard(stream: TextIO | None) -> None:
 
 
 def _flush_stdout() -> OSError | None:
-    """Flush stdout now; the error if it cannot take the output (its reader went away, a full
-    disk), after which it is discarded."""
+    """Flush stdout; the error if it cannot take the output (its reader went away, a full disk)."""
     try:
         sys.stdout.flush()  # never None here: _prepare_streams put /dev/null in its place
     except OSError as error:
@@ -55,16 +49,15 @@ def _flush_stdout() -> OSError | None:
 
 
 def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
-    """Make stdout and stderr safe to print to; what to put back afterwards."""
+    """Make stdout and stderr safe to print to; returns what to put back afterwards."""
     restore: list[tuple[Callable[..., None], str]] = []
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:  # the descriptor was closed (`>&-`): nobody reads what goes there
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
             continue
-        # A file name from argv or a value from a file may hold text the terminal's
-        # encoding cannot take (lone surrogates); escape it rather than crash. Put back
-        # afterwards: a caller of main() in its own process keeps its streams as they were.
+        # Text the terminal's encoding cannot take (lone surrogates in a file name) is escaped, not a
+        # crash; put back afterwards, for a caller of main() in its own process.
         reconfigure, errors = getattr(stream, "reconfigure", None), getattr(stream, "errors", None)
         if reconfigure is not None and isinstance(errors, str) and errors != "backslashreplace":
             reconfigure(errors="backslashreplace")
@@ -73,8 +66,8 @@ def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
 
 
 def _os_error_text(error: OSError) -> str:
-    """What an ``OSError`` means, with the file it names. A bare "No such file or directory"
-    is ``os.getcwd()`` in a directory deleted meanwhile: the shell's ``$PWD`` names it."""
+    """What an ``OSError`` means, with the file it names; a bare "No such file or directory" is
+    ``os.getcwd()`` in a directory deleted meanwhile, which the shell's ``$PWD`` names."""
     if error.filename:
         return f"{error.strerror or error}: {error.filename}"
     if isinstance(error, FileNotFoundError):
@@ -88,28 +81,26 @@ def _os_error_text(error: OSError) -> str:
 
 
 def guarded(action: Callable[[], int | None]) -> int:
-    """Run ``action``; turn expected failures into a one-line message and a status.
+    """Run ``action``; turn expected failures into one line and a status (0 ok, 1 failed, 2 usage).
 
-    Its output is flushed here, so that output nobody can take (``isollm --help | head -0``,
-    ``> /dev/full``) ends the command with status 1 and at most one line (none for a closed
-    pipe: its reader chose to stop), never a traceback or an "Exception ignored" at exit.
+    Output nobody can take (``isollm --help | head -0``, ``> /dev/full``) ends with status 1 and at
+    most one line (none for a closed pipe), never a traceback or an "Exception ignored" at exit.
     """
     restore = _prepare_streams()
     output_error: OSError | None = None
     try:
-        status = action() or EXIT_OK
+        status = action() or 0
     except IsollmError as error:
         _print_error(str(error))
-        status = EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
+        status = 2 if isinstance(error, UsageError) else 1
     except KeyboardInterrupt:
         _say("interrupted")
         status = 130
     except OSError as error:
-        status = EXIT_FAILED
+        status = 1
         output_error = _flush_stdout()
         if output_error is None and not isinstance(error, BrokenPipeError):
-            # A file system failure (permissions, a full disk, a file where a directory
-            # belongs) is an operation that failed, not a bug: one line, status 1.
+            # A file system failure (permissions, a full disk) is an operation that failed, not a bug.
             _print_error(_os_error_text(error))
     finally:
         output_error = output_error or _flush_stdout()
@@ -119,5 +110,5 @@ def guarded(action: Callable[[], int | None]) -> int:
     if output_error is not None:
         if not isinstance(output_error, BrokenPipeError):
             _print_error(f"cannot write the output: {output_error.strerror or output_error}")
-        return EXIT_FAILED
+        return 1
     return status

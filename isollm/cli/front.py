@@ -1,15 +1,10 @@
 """Every ``isollm`` command, said once: Fire builds the command tree, its dispatch and ``--help`` from here.
 
-A method is a command, a group object (``config``, ``state``) holds the commands under its word,
-and the docstrings are the help (Google-style ``Args:``). The signature says what a command
-accepts: a parameter without a default is a required positional (``KEY``), also written
-``--key KEY``; one with a default is a flag (``--format FORMAT``, ``-f FORMAT``), also positional
-when it comes before ``*``; ``*path`` takes any number of positionals; a ``False`` default makes
-a switch that takes no value (``--path``). ``isollm.cli.launch`` hands Fire each value exactly as
-typed. A method checks what a signature cannot say (one of a few choices) and returns the
-command to run: Fire itself runs nothing, so a word left over is refused before anything ran.
-
-This module imports neither Fire nor the commands: the pre-commit hook calls ``validate`` here.
+A method is a command, a group object (``config``, ``state``) holds the commands under its word, and
+the docstrings are the help. A parameter without a default is a required positional, also ``--key KEY``;
+one with a default is a flag, positional too before ``*``; a ``False`` default makes a switch. A method
+checks what a signature cannot say and returns the command to run: Fire runs nothing, so a word left
+over is refused before anything ran. Neither Fire nor the commands are imported here (the hook's path).
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
-"""``isollm-validate``: the pre-commit hook's entry point.
+"""``isollm-validate``, the pre-commit hook: ``isollm validate`` without the ``PATH: valid`` lines.
 
-It is ``isollm validate`` without the ``PATH: valid`` lines: the same grammar, the same exit
-statuses and error lines for any arguments. It reads the few words a commit passes (paths,
-``--format``, ``-f``, ``--``) itself and calls the same ``validate`` command, so that it starts
-without Fire; any other word (help, a flag it does not know, a flag without its value) goes to
-``isollm validate``'s own reader, whose messages are then the same by construction.
+It reads the few words a commit passes (paths, ``--format``, ``-f``, ``--``) itself, to start without
+Fire; any other word goes to ``isollm validate``'s own reader, so statuses and messages are the same.
 """
 
 from __future__ import annotations
@@ -35,8 +32,7 @@ def _read(args: Sequence[str]) -> tuple[list[str], str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the files named by ``argv``; None: by the process's own arguments, the hook then
-    being the program (``isollm-validate``), which ends when this returns."""
+    """Check the files ``argv`` names (None: the process's own arguments, as ``isollm-validate``)."""
     if argv is not None:
         return _validate(list(argv))
     import gc

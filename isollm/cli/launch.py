@@ -1,14 +1,11 @@
 """The ``isollm`` console entry point: Fire reads the command line against ``isollm.cli.front``.
 
-Fire chooses the command and binds its arguments; one small guard in front of it keeps what
-Fire would change. Fire reads each value as a Python literal (``1.10`` a float, ``fix#12`` as
-``'fix'``), so the guard writes each value as one, a quoted string (``repr``), which Fire reads
-back exactly as typed. Fire lets a switch take the next word (``--path worker``), takes ``--``
-as its own separator and ``--name`` without a value as ``True``: so the guard hands Fire every
-flag as ``--name=VALUE`` (a switch as ``--name=True``), reads ``--`` itself (the words after it
-are positional), and ``-h`` or ``--help`` anywhere before it, and refuses a flag a command
-does not show in its help.
-The chosen command then runs inside the one error handler (``isollm.cli.exits.guarded``).
+A small guard in front of Fire keeps what Fire would change. Fire reads each value as a Python
+literal (``1.10`` a float, ``fix#12`` as ``'fix'``), so the guard hands it each value as a quoted
+string (``repr``). Fire lets a switch take the next word (``--path worker``), takes ``--`` as its
+own and ``--name`` alone as ``True``: so the guard writes every flag as ``--name=VALUE``, reads ``--``
+and ``-h``/``--help`` itself, and refuses a flag the command's help does not show. The chosen command
+then runs inside the one error handler (``isollm.cli.exits.guarded``).
 """
 
 from __future__ import annotations
@@ -39,10 +36,9 @@ VERSION_FLAG = "--version"
 
 
 def main(argv: Sequence[str] | None = None, **options: object) -> int:
-    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid).
+    """Run ``isollm ARGV``; ``options`` go to the command's function (the hook's quiet_valid).
 
-    Run as a program (no ``argv``), an orchestrator command is passed on to the orchestrator's
-    ``isollm``; called with ``argv`` (the API, tests), it never replaces the calling process.
+    Only as a program (no ``argv``) is an orchestrator command passed on, replacing this process.
     """
     if argv is None and sys.argv[1:2] and sys.argv[1] in front.ORCHESTRATOR_COMMANDS:
         _pass_on(sys.argv[1:])
@@ -51,12 +47,10 @@ def main(argv: Sequence[str] | None = None, **options: object) -> int:
 
 
 def _pass_on(args: list[str]) -> None:
-    """Replace this process by the orchestrator's ``isollm`` (the Go program, a command of the same
-    name) with the same arguments, if one is on PATH; return if none is.
+    """Replace this process by the orchestrator's ``isollm`` (the Go program) if one is on PATH.
 
-    Every ``isollm`` on PATH that is this program, or one this command came through already
-    (another copy of the toolkit, a pyenv shim), is skipped: PASSED_THROUGH lists their real
-    paths, so a command goes down PATH once and never comes back to where it started.
+    Each ``isollm`` this command came through already (this one, another copy of the toolkit, a
+    pyenv shim) is skipped: PASSED_THROUGH lists their real paths, so a command never loops.
     """
     tried = [path for path in os.environ.get(PASSED_THROUGH, "").split(os.pathsep) if path]
     skipped = {*tried, os.path.realpath(sys.argv[0])}
@@ -190,12 +184,9 @@ def _fire_quietly() -> Iterator[io.StringIO]:
 
 
 def help_text(words: Sequence[str]) -> str:
-    """Fire's ``--help`` of ``isollm WORDS`` (the program, a group or a command), as it is accepted.
-
-    Fire writes each flag as ``--name=NAME``: a switch is shown as it is typed (``--path``) and
-    every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
-    ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
-    """
+    """Fire's ``--help`` of ``isollm WORDS``, as it is accepted: a switch as typed (``--path``), every
+    flag with dashes, without Fire's ``Type:`` and ``Default: None`` lines and the ``-`` after a command
+    without arguments."""
     node = functools.reduce(getattr, words, Isollm())
     with _fire_quietly() as captured:
         try:

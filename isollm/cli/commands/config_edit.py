@@ -1,17 +1,10 @@
 """``isollm config edit``: edit a copy, install it only when valid (as ``visudo`` does).
 
-The copy, ``.isollm/edit-XXXX/isollm.yaml``, keeps the name editors associate with the
-schema, and a schema copy beside it serves the modeline ``init`` writes (relative to the
-file). A valid result replaces the config atomically, byte for byte as the user wrote it
-(comments and layout survive); an invalid one may be edited again, reopened with its errors
-at the top as comments (as ``kubectl edit`` does), which are taken out before it is checked.
-``isollm.yaml`` is never left invalid or half-written, nor overwritten when it changed on
-disk during the edit.
-
-An edit is never lost: Ctrl-C and Ctrl-\\ are the editor's alone while it runs (as git and
-visudo do), and a rejected, interrupted or unwritable edit is saved and named. When
-``isollm.yaml`` is a symbolic link (a dotfile manager's), its target is replaced and the link
-stays; one pointed elsewhere during the edit counts as a change on disk.
+The copy, ``.isollm/edit-XXXX/isollm.yaml``, keeps the name editors associate with the schema, with
+a schema copy beside it for the modeline ``init`` writes. An invalid edit may be edited again, its
+errors at the top as comments (as ``kubectl edit`` does). An edit is never lost: Ctrl-C and Ctrl-\\
+are the editor's alone while it runs (as git and visudo do), and a rejected, interrupted or
+unwritable edit is saved and named. A symbolic link's target is replaced and the link stays.
 """
 
 from __future__ import annotations
@@ -24,7 +17,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -37,14 +29,13 @@ from isollm.io.atomic import atomic_write
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 from isollm.util.oneline import one_line
 
-DEFAULT_EDITOR = "vi"
 # The first and last lines of the notes an edit reopened after errors starts with.
 NOTES_START = b"# isollm config edit: not saved, because of the errors below. Fix them, save and quit.\n"
 NOTES_END = b"# (isollm removes these lines, down to this one, before it checks and saves the file.)\n"
 
 
 def with_notes(edited: bytes, shown: str, errors: list[Issue]) -> bytes:
-    """``edited`` headed by its ``errors`` as comments, at the lines the editor shows them on."""
+    """``edited`` headed by its ``errors`` as comments, located at the lines the editor shows."""
     offset = 2 + len(errors)  # the notes' own lines
     lines = []
     for issue in errors:
@@ -54,8 +45,7 @@ def with_notes(edited: bytes, shown: str, errors: list[Issue]) -> bytes:
 
 
 def without_notes(edited: bytes) -> bytes:
-    """``edited`` without the notes ``with_notes`` put at its top (as they are, or changed: from the
-    first line down to the last one); unchanged if it does not start with them."""
+    """``edited`` without the notes ``with_notes`` put at its top, changed or not (first line to last)."""
     if not edited.startswith(NOTES_START):
         return edited
     end = edited.find(b"\n" + NOTES_END)
@@ -63,7 +53,7 @@ def without_notes(edited: bytes) -> bytes:
 
 
 def editor_command() -> list[str]:
-    """``$VISUAL``, else ``$EDITOR``, else vi, split as a shell would split it (never run by one)."""
+    """``$VISUAL``, else ``$EDITOR``, else vi, split as a shell would (never run by one)."""
     for variable in ("VISUAL", "EDITOR"):
         value = os.environ.get(variable, "")
         if value.strip():
@@ -71,25 +61,22 @@ def editor_command() -> list[str]:
                 return shlex.split(value)
             except ValueError as error:
                 raise IsollmError(f"cannot understand ${variable} ({value!r}): {error}") from None
-    return [DEFAULT_EDITOR]
+    return ["vi"]
 
 
 def _signal_name(number: int) -> str:
-    """``SIGTERM`` for 15; ``signal 40`` for a number with no name (the real-time signals)."""
     try:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
 
 
-@contextmanager
+@contextlib.contextmanager
 def _interrupts_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C and Ctrl-\\ in isollm (while the editor runs, or an edit is being saved),
-    then restore the handlers.
+    """Ignore Ctrl-C and Ctrl-\\ in isollm while the editor runs (it gets them too) or an edit is saved.
 
-    A handler that does nothing (the editor, in the same process group, received the signal
-    too), not ``SIG_IGN``: exec resets a caught signal to its default but keeps an ignored one,
-    so the editor starts with its usual handling.
+    A handler that does nothing, not ``SIG_IGN``: exec resets a caught signal to its default but
+    keeps an ignored one, so the editor starts with its usual handling.
     """
     previous: dict[int, Any] = {}
     for name in ("SIGINT", "SIGQUIT"):
@@ -125,7 +112,7 @@ def _run_editor(command: list[str], path: str) -> None:
 
 
 def _again() -> bool:
-    """Ask whether to edit again; only a person at a terminal can say yes."""
+    """Whether to edit again; only a person at a terminal can say yes."""
     if not interactive():
         return False
     while True:
@@ -152,10 +139,9 @@ def _save_elsewhere(edited: bytes) -> str:
 
 
 class _Edit:
-    """The copy the editor works on, and what to do with an edit that was not installed."""
+    """The copy the editor works on, in a new private ``.isollm/edit-XXXX/``, and an edit not installed."""
 
     def __init__(self, root: Path, original: bytes) -> None:
-        """The copy in a new private directory, ``.isollm/edit-XXXX/``, with the schema copy beside it."""
         state_dir = root / STATE_DIR
         if state_dir.is_symlink():
             raise IsollmError(f"{os.path.relpath(state_dir)} is a symbolic link; refusing to edit through it; "
@@ -178,13 +164,12 @@ class _Edit:
             raise
 
     def reopen(self, content: bytes) -> None:
-        """What the editor opens next time; if it cannot be written, the copy stays as the user left it."""
+        """What the editor opens next; if it cannot be written, the copy stays as the user left it."""
         with contextlib.suppress(OSError):
             atomic_write(self.copy, content, durable=False)
 
     def keep(self, edited: bytes) -> str:
-        """Where ``edited``, not installed, is now saved for the user to find (as kubectl edit does):
-        the temporary directory, else (a full disk) the copy itself."""
+        """Where ``edited`` is saved for the user (as kubectl edit does): a temporary file, else the copy."""
         try:
             return _save_elsewhere(edited)
         except OSError:

@@ -25,7 +25,6 @@ from isollm.util.oneline import json_text, one_line, printable_text
 
 
 def show(path: str | None = None, output_format: str = "yaml") -> int:
-    """Show the resolved config ``path`` names (by default the project's)."""
     path = config_path_argument(path)
     config = load_and_report(path)  # keeps the editor's schema copy beside the config current
     if config is None:
@@ -77,14 +76,9 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
 
 
 def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
-    """The value the user meant by ``text`` for a key described by ``schema``.
-
-    A string key takes the text as typed (``config set claude.command 'run #1'`` keeps
-    the ``#``), or the string inside it when all of it is one quoted YAML scalar.
-    Any other key reads the text as YAML (``5``, ``true``, ``["3000", "8080:80"]``),
-    and the schema then says whether the result fits; a value that YAML would store
-    as something other than what was typed (``07`` as 7, ``~`` as null) is refused.
-    """
+    """The value the user meant by ``text`` for a key described by ``schema``: for a string key the
+    text as typed (``'run #1'`` keeps the ``#``) or the one quoted YAML scalar it is; else the text
+    read as YAML, refused when YAML would store something other than what was typed (``07`` as 7)."""
     if set(schema_types(schema)) - {"null"} == {"string"}:  # null: "left empty", never typed here
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
             with contextlib.suppress(YamlError):
@@ -106,9 +100,16 @@ def parse_value(key: str, text: str, schema: dict[str, Any]) -> Any:
     return value
 
 
-def _print_value(value: Any) -> None:
+def get_value(key: str, directory: str | None = None) -> int:
     from isollm.io.yaml_edit import scalar_text
 
+    parts, _ = resolve_key(key)
+    config = load_and_report(config_path_argument(directory))  # keeps the editor's schema copy current
+    if config is None:
+        return 1
+    value: Any = config.to_dict()
+    for part in parts:
+        value = value.get(part) if isinstance(value, dict) else None
     if isinstance(value, str):
         # Escaped as config show's YAML escapes it: a value can hold terminal escapes and bidi controls.
         value = printable_text(value)
@@ -117,19 +118,6 @@ def _print_value(value: Any) -> None:
         sys.stdout.write(dump_yaml(value))
     elif value is not None:
         print(scalar_text(value))  # as YAML writes it: true, .nan
-
-
-def get_value(key: str, directory: str | None = None) -> int:
-    """Print the resolved value of ``key`` (a section as YAML; nothing for an unset optional key)."""
-    parts, _ = resolve_key(key)
-    path = config_path_argument(directory)
-    config = load_and_report(path)  # keeps the editor's schema copy beside the config current
-    if config is None:
-        return 1
-    value: Any = config.to_dict()
-    for part in parts:
-        value = value.get(part) if isinstance(value, dict) else None
-    _print_value(value)
     return 0
 
 
@@ -164,13 +152,6 @@ def _written(data: Any, parts: tuple[str, ...]) -> bool:
 
 
 def set_value(key: str, value: str) -> int:
-    """Set ``key`` to ``value`` in isollm.yaml, changing nothing else in the file.
-
-    VALUE is taken as typed: a value that would be stored as something else (``07``,
-    ``1e3``, ``~``) is refused. A change that breaks the config is refused. On a file
-    with other problems, a change that adds none is made (exit 0), and the problems
-    that remain are listed as ``PATH:LINE:COL: error: ...``.
-    """
     parts, schema = resolve_key(key)
     if value.strip() == "":
         # Empty would read as null, "not written": say what the user means instead.
@@ -179,11 +160,7 @@ def set_value(key: str, value: str) -> int:
 
 
 def unset_value(key: str) -> int:
-    """Remove ``key`` from isollm.yaml (its default then applies); a required key is refused.
-
-    Any key written in the file can be removed, one the schema does not know too
-    (a misspelt ``wokers``); the problems that remain are listed.
-    """
+    """Remove ``key`` (one the schema does not know too, a misspelt ``wokers``); a required key is refused."""
     from isollm.io.yaml_edit import UNSET
 
     try:
