@@ -53,13 +53,13 @@ def _pass_on(args: list[str]) -> None:
     pyenv shim) is skipped: PASSED_THROUGH lists their real paths, so a command never loops.
     """
     tried = [path for path in os.environ.get(PASSED_THROUGH, "").split(os.pathsep) if path]
-    skipped = {*tried, os.path.realpath(sys.argv[0])}
+    here = os.path.realpath(sys.argv[0])
+    skipped = {*tried, here}
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         candidate = shutil.which("isollm", path=directory or ".")
-        if candidate is None or os.path.realpath(candidate) in skipped:
+        if candidate is None or (real := os.path.realpath(candidate)) in skipped:
             continue
-        real = os.path.realpath(candidate)
-        os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, os.path.realpath(sys.argv[0]), real])
+        os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, here, real])
         try:
             sys.stdout.flush()
             sys.stderr.flush()

@@ -56,7 +56,6 @@ def config_path_argument(where: str | None) -> str:
 
 
 def _read_stdin() -> bytes:
-    """Standard input, bounded as a config file is."""
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise ConfigError("standard input is closed", path=STDIN_NAME)
@@ -107,9 +106,8 @@ def _escape_github(text: str, *, property_value: bool = False) -> str:
 
 
 def repository_path(path: str) -> str:
-    """``path`` relative to the root of the git repository that holds it (the nearest directory
-    above it with a ``.git``, found without running git), as GitHub names the file an annotation
-    belongs to; relative to the current directory outside a repository."""
+    """``path`` as GitHub names an annotation's file: relative to the nearest directory above it with a
+    ``.git`` (found without running git), else to the current directory."""
     if path == STDIN_NAME:
         return path
     absolute = root = os.path.abspath(path)
@@ -121,7 +119,6 @@ def repository_path(path: str) -> str:
 
 
 def github_lines(report: Checked) -> list[str]:
-    """GitHub Actions workflow commands (``::error file=...,line=...,col=...::MESSAGE``)."""
     out = []
     name = _escape_github(repository_path(report.path), property_value=True)
     for issue in [*report.errors, *report.warnings]:
@@ -152,5 +149,4 @@ def ask(prompt: str) -> str | None:
 
 
 def interactive() -> bool:
-    """Whether a person can answer questions: stdin is a terminal."""
     return sys.stdin is not None and sys.stdin.isatty()

@@ -22,12 +22,8 @@ _FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Conta
 
 
 def _typed(key: str, text: str) -> int | str:
-    """The value ``text`` gives ``key``: for workers the int the user typed, else the text unchanged
-    so the schema can say what is wrong with it.
-
-    Only ASCII decimal digits count: ``0x10``, ``3.5``, ``True`` or ``٣`` stay text
-    and are refused with the schema's own message.
-    """
+    """For workers the int typed in ASCII digits, else the text (``0x10``, ``3.5``, ``٣``): the schema says
+    what is wrong with it."""
     return int(text) if key == "workers" and _WHOLE_NUMBER.fullmatch(text) else text
 
 

@@ -12,9 +12,8 @@ from isollm.names import MISNAMED_CONFIG
 
 
 def _config_file(where: str | None) -> str:
-    """The file ``validate`` checks for ``where``: as for every command, except that a directory's
-    ``isollm.yml`` (with no ``isollm.yaml``) is checked too, so its report starts with "rename it"
-    in the usual ``PATH: error:`` form, whether the directory was named or searched for."""
+    """As for every command, but a directory's lone ``isollm.yml`` is checked too, named or searched for,
+    so its report starts with "rename it" in the usual ``PATH: error:`` form."""
     try:
         path = config_path_argument(where)
     except ConfigError as error:
@@ -29,13 +28,10 @@ def _config_file(where: str | None) -> str:
 
 
 def run(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False) -> int:
-    """Validate ``paths`` (a directory: its isollm.yaml; ``-``: standard input; none: the
-    current project's config); 0 when all are valid, else 1."""
     if list(paths).count(STDIN) > 1:
         raise UsageError("standard input ('-') can be read only once")
     targets: list[str | None] = [*paths] or [None]
     files = [_config_file(target) for target in targets]
-    # Each file read once: checked, and the editor's schema copy beside it kept current.
     reports = [check_config_file(path, refresh=True) for path in files]
     if output_format == "json":
         print(json_document(reports))
