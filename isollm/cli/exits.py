@@ -39,7 +39,6 @@ def _discard(stream: TextIO | None) -> None:
 
 
 def _flush_stdout() -> OSError | None:
-    """Flush stdout; the error if it cannot take the output (its reader went away, a full disk)."""
     try:
         sys.stdout.flush()  # never None here: _prepare_streams put /dev/null in its place
     except OSError as error:

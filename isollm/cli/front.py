@@ -191,9 +191,9 @@ class Isollm:
             path: Files to check; a directory means its isollm.yaml, - standard input (named <stdin> in diagnostics).
             format: text (PATH:LINE:COL: error: MESSAGE on stderr), json or github (workflow annotations).
         """
-        from isollm.cli.commands import validate
+        from isollm.cli import report
 
-        return Run(validate.run, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
+        return Run(report.validate, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
 
     def lsp(self) -> Run:
         """Run the language server on stdin and stdout, for an editor to start (see README's Editor section).

@@ -1,6 +1,6 @@
-"""What the commands share: the project and the config a command names, read and checked once, what the check
-stage (``isollm.check``) found printed as text, JSON or GitHub annotations, and questions to the person at the
-terminal."""
+"""The report stage: ``isollm validate``, which prints what the check stage (``isollm.check``) found as text,
+JSON or GitHub annotations, and what the other commands share of it: the project and the config a command
+names, read and checked once, and questions to the person at the terminal."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from isollm.check import Checked, check_config, not_read, read_config_bytes
-from isollm.errors import ConfigError, Issue, LeftOut, UsageError, by_position, not_listed
+from isollm.check import Checked, check_config, misnamed, not_read, read_config_bytes
+from isollm.errors import ConfigError, Issue, LeftOut, UsageError, by_position, not_listed, printable_path
 from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
-from isollm.names import CONFIG_FILE_NAME
+from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 
 if TYPE_CHECKING:  # made where needed: the hook (validate) runs without pathlib
     from pathlib import Path
@@ -80,8 +80,7 @@ def check_config_file(path: str | os.PathLike[str], *, refresh: bool = False) ->
 
 
 def load_and_report(path: str) -> Config | None:
-    """The config ``path`` names, its problems printed on stderr as ``validate`` prints them;
-    None when it cannot be read at all. Commands that show a config print what they can."""
+    """The config ``path`` names, its problems printed on stderr as ``validate`` prints them; None if unreadable."""
     from isollm.config import Config
 
     checked = check_config_file(path, refresh=True)
@@ -139,8 +138,43 @@ def json_document(reports: Sequence[Checked]) -> str:
     return json.dumps({"valid": all(r.valid for r in reports), "files": files}, indent=2, ensure_ascii=False)
 
 
+def _config_file(where: str | None) -> str:
+    """As for every command, but a directory's lone ``isollm.yml`` is checked too, named or searched for,
+    so its report starts with "rename it" in the usual ``PATH: error:`` form."""
+    try:
+        path = config_path_argument(where)
+    except ConfigError as error:
+        if misnamed(error.issue.path):  # the project search stopped at an isollm.yml
+            return error.issue.path
+        raise
+    if where is not None and path != where and not os.path.lexists(path):
+        sibling = os.path.join(os.path.dirname(path), MISNAMED_CONFIG)
+        if os.path.lexists(sibling):
+            return sibling
+    return path
+
+
+def validate(paths: Sequence[str], output_format: str = "text", *, quiet_valid: bool = False) -> int:
+    if list(paths).count(STDIN) > 1:
+        raise UsageError("standard input ('-') can be read only once")
+    targets: list[str | None] = [*paths] or [None]
+    files = [_config_file(target) for target in targets]
+    reports = [check_config_file(path, refresh=True) for path in files]
+    if output_format == "json":
+        print(json_document(reports))
+    elif output_format == "github":
+        for report in reports:
+            for line in github_lines(report):
+                print(line)
+    else:
+        for report in reports:
+            print_issues(report.path, report.errors, report.warnings)
+            if report.valid and not quiet_valid:
+                print(f"{printable_path(report.path)}: valid")
+    return 0 if all(report.valid for report in reports) else 1
+
+
 def ask(prompt: str) -> str | None:
-    """One line from the terminal, or None at end of input (Ctrl-D)."""
     try:
         return input(prompt)
     except EOFError:

@@ -53,7 +53,6 @@ def without_notes(edited: bytes) -> bytes:
 
 
 def editor_command() -> list[str]:
-    """``$VISUAL``, else ``$EDITOR``, else vi, split as a shell would (never run by one)."""
     for variable in ("VISUAL", "EDITOR"):
         value = os.environ.get(variable, "")
         if value.strip():
@@ -112,7 +111,6 @@ def _run_editor(command: list[str], path: str) -> None:
 
 
 def _again() -> bool:
-    """Whether to edit again; only a person at a terminal can say yes."""
     if not interactive():
         return False
     while True:
@@ -164,7 +162,6 @@ class _Edit:
             raise
 
     def reopen(self, content: bytes) -> None:
-        """What the editor opens next; if it cannot be written, the copy stays as the user left it."""
         with contextlib.suppress(OSError):
             atomic_write(self.copy, content, durable=False)
 

@@ -52,7 +52,6 @@ def _json_safe(value: Any) -> Any:
 
 
 def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
-    """Every dotted key the schema knows, sections included, in the schema's order."""
     names = []
     for name, sub in schema.get("properties", {}).items():
         names.append(prefix + name)

@@ -14,7 +14,6 @@ from isollm.util.oneline import json_text, one_line
 
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
-    """The file and the located issues of a state error (one plain issue if it has none)."""
     path = os.path.relpath(getattr(error, "path", "") or ".")
     return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
@@ -39,7 +38,6 @@ def _value(value: Any) -> str:
 
 
 def _shown(path: str | os.PathLike[str]) -> str:
-    """Relative and escaped (a directory name can hold anything)."""
     return printable_path(os.path.relpath(path))
 
 
