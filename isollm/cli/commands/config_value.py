@@ -1,9 +1,5 @@
-"""``isollm config show``, ``config get KEY``, ``config set KEY VALUE`` and ``config unset KEY``.
-
-Keys are dotted (``git.base_branch``) and checked against the schema. ``set`` and ``unset`` go
-through ``isollm.config.edit``, the one edit path: only that value changes in the file, and only
-when it adds no problem; otherwise ``isollm.yaml`` is left byte for byte as it was.
-"""
+"""``isollm config show``, ``get KEY``, ``set KEY VALUE`` and ``unset KEY``: keys are dotted (``git.base_branch``),
+checked against the schema; changes go through ``isollm.config.edit``, the one edit path."""
 
 from __future__ import annotations
 
