@@ -21,8 +21,7 @@ def _say(text: str) -> None:
 
 
 def _print_error(text: str) -> None:
-    # Messages quote what the user typed or wrote: each line is escaped and bounded.
-    # str(ValidationError) is a title and one "  - message" line per problem.
+    # Messages quote what the user typed or wrote: each line (ValidationError has one a problem) escaped, bounded.
     _say("error: " + "\n".join(one_line(line) for line in text.split("\n")))
 
 

@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
 
-# Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
-# isollm, they get a message saying where they belong instead of "unknown command".
+# The Go orchestrator's commands: asked of this isollm, they get a message saying where they belong.
 ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")
 
 

@@ -188,11 +188,8 @@ def help_text(words: Sequence[str]) -> str:
     flag with dashes, without Fire's ``Type:`` and ``Default: None`` lines and the ``-`` after a command
     without arguments."""
     node = functools.reduce(getattr, words, Isollm())
-    with _fire_quietly() as captured:
-        try:
-            fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
-        except fire.core.FireExit:
-            pass
+    with _fire_quietly() as captured, contextlib.suppress(fire.core.FireExit):
+        fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
     text = captured.getvalue()
     if callable(node):
         for param in inspect.signature(node).parameters.values():
@@ -204,7 +201,3 @@ def help_text(words: Sequence[str]) -> str:
     lines = [line.removesuffix(" -") if line.startswith("    isollm ") else line for line in text.splitlines()
              if not line.lstrip().startswith(("Type: ", "Default: None"))]
     return "\n".join(lines).strip("\n") + "\n"
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -17,7 +17,6 @@ from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
-# The prompts of init, by the config key they set.
 _FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Container image"))
 
 
@@ -89,14 +88,12 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print("nothing written", file=sys.stderr)
         return 1
     try:
-        # Created, never replaced: a config that appeared during the prompts (a `git pull` in
-        # another terminal) stays as it is.
+        # Created, never replaced: a config that appeared during the prompts (a `git pull`) stays as it is.
         path = save(root, config, exclusive=True)
     except FileExistsError:
         raise IsollmError(f"{root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
                           "(nothing written)") from None
-    # Every file first, then what is said: output nobody can take (a closed pipe, a full disk)
-    # must not leave a project half made.
+    # Every file first, then what is said: output nobody can take must not leave a project half made.
     create_state_dir(root)
     ignored = ""
     try:
