@@ -1,11 +1,8 @@
 """The ``isollm`` console entry point: Fire reads the command line against ``isollm.cli.front``.
 
-A small guard in front of Fire keeps what Fire would change. Fire reads each value as a Python
-literal (``1.10`` a float, ``fix#12`` as ``'fix'``), so the guard hands it each value as a quoted
-string (``repr``). Fire lets a switch take the next word (``--path worker``), takes ``--`` as its
-own and ``--name`` alone as ``True``: so the guard writes every flag as ``--name=VALUE``, reads ``--``
-and ``-h``/``--help`` itself, and refuses a flag the command's help does not show. The chosen command
-then runs inside the one error handler (``isollm.cli.exits.guarded``).
+A small guard keeps what Fire would change: Fire reads each value as a Python literal (``1.10`` a float,
+``fix#12`` as ``'fix'``), lets a switch take the next word and takes ``--`` as its own, so the guard hands
+it every value quoted (``repr``) and every flag as ``--name=VALUE``, and reads ``--`` and ``--help`` itself.
 """
 
 from __future__ import annotations
