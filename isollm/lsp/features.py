@@ -1,9 +1,5 @@
 """What the language server offers in an ``isollm.yaml`` besides diagnostics: completion, hover
 and quick fixes, all read from the config schema (the same text as ``docs/configuration.md``).
-
-Completion and hover work on text being typed, which is often not YAML yet: they find the
-section from the indentation (``isollm.lsp.outline``). Quick fixes (``code_actions``) live in
-``isollm.lsp.fixes``.
 Positions are LSP's: 0-based lines, and characters counted as code points.
 """
 
@@ -12,23 +8,32 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lsprotocol import types as lsp
 
+from isollm.check import check_config, read_config
+from isollm.config import Config
 from isollm.docgen import key_entry
-from isollm.lsp.fixes import code_actions
-from isollm.lsp.outline import KeyLine, key_line, lines_of, section_path, sibling_keys
+from isollm.errors import IsollmError
+from isollm.io.yamlio import Document, dump_yaml, parse_yaml
+from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
+from isollm.schema.messages import closest
 
 __all__ = ["code_actions", "completions", "hover"]
 
 SCHEMA = load_schema("config")
 GIT_TIMEOUT = 2.0  # seconds; a slow repository gives no branches rather than a stuck editor
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
 
+# A key line: its indentation, the key, and what follows the colon (a value, a comment).
+_KEY_LINE = re.compile(r"([ \t]*)([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$")
 _TYPING_KEY = re.compile(r"([ \t]*)([\w.-]*)")
 _WORD = re.compile(r"[\w.-]*")
 _COLON = re.compile(r"[ \t]*:")
@@ -37,6 +42,84 @@ _PLAIN = re.compile(r"[A-Za-z][\w./-]*")
 # Words YAML (1.1 or 1.2) may read as something else than text, when written plain.
 _NOT_TEXT = frozenset(["true", "false", "null", "yes", "no", "on", "off", "y", "n"])
 _EMPTY = frozenset(["", "~", "null", "Null", "NULL"])
+# A scalar of numbers (a port "8080:80", an address), which a leading zero would make ambiguous.
+_NUMBERS = re.compile(r"(['\"]?)[-+]?[0-9][0-9.:]*\1")
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_UNQUOTABLE = re.compile(r"[-+]?[\w.]+")
+
+
+# Where the cursor is. While someone types, the text is often not YAML yet (``git:`` with nothing
+# under it, a key half written, a tab): the section of a line is read from the indentation alone.
+# A key's section is the nearest key line above it indented less; the keys of a section are the
+# key lines indented like the cursor's, up to its end. Only block mappings of simple keys are
+# read: that is every section the config schema has.
+
+
+class KeyLine(NamedTuple):
+    indent: int
+    key: str
+    key_end: int
+    value_start: int  # the line's length where there is no value after the colon
+    value: str  # as written, a trailing comment removed
+
+
+def key_line(line: str) -> KeyLine | None:
+    """``line`` read as a key line, or None (a comment, a list entry, a blank, anything else)."""
+    match = _KEY_LINE.match(line.rstrip("\r"))
+    if match is None:
+        return None
+    value = match.group(3) or ""
+    start = match.start(3) if match.group(3) is not None else len(line)
+    if value.startswith("#"):
+        value, start = "", len(line)
+    elif " #" in value:
+        value = value[:value.index(" #")]
+    return KeyLine(len(match.group(1)), match.group(2), match.end(2), start, value.rstrip())
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _content(line: str) -> bool:
+    """Whether ``line`` holds something (not blank, not only a comment)."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def section_path(lines: list[str], index: int, indent: int) -> list[str] | None:
+    """The keys of the sections enclosing a key at ``indent`` on line ``index``, outermost first
+    (``[]`` at the top level); None when it is inside something else (a list, a block of text)."""
+    path: list[str] = []
+    for above in range(index - 1, -1, -1):
+        if indent == 0:
+            break
+        line = lines[above]
+        if not _content(line) or _indent(line) >= indent:
+            continue
+        parent = key_line(line)
+        if parent is None or parent.value:
+            return None
+        path.insert(0, parent.key)
+        indent = parent.indent
+    return path if indent == 0 else None
+
+
+def sibling_keys(lines: list[str], index: int, indent: int) -> set[str]:
+    """The keys written at ``indent`` in the section holding line ``index`` (that line's excepted)."""
+    keys: set[str] = set()
+    for step in (-1, 1):
+        other = index + step
+        while 0 <= other < len(lines):
+            line = lines[other]
+            if _content(line):
+                if _indent(line) < indent:
+                    break
+                found = key_line(line)
+                if found is not None and found.indent == indent:
+                    keys.add(found.key)
+            other += step
+    return keys
 
 
 # Completion
@@ -45,7 +128,7 @@ _EMPTY = frozenset(["", "~", "null", "Null", "NULL"])
 def completions(text: str, line: int, character: int, root: Path | None) -> list[lsp.CompletionItem]:
     """What may be written at the cursor: the keys of its section not yet written, or after
     ``key: `` the values the schema lists (or, for ``git``, the repository at ``root`` has)."""
-    lines = lines_of(text)
+    lines = LINE_BREAK.split(text)
     if not 0 <= line < len(lines):
         return []
     # Past the end of a line means its end (LSP).
@@ -112,10 +195,13 @@ def _value_items(lines: list[str], index: int, written: KeyLine, character: int,
 
 
 def _choices(where: str, schema: dict[str, Any], root: Path | None) -> Iterator[tuple[str, Any, str]]:
-    """The values for the key at ``where``: (label, value, note), in the order offered."""
-    project = _PROJECT_VALUES.get(where)
-    if project is not None:
-        yield from ((name, name, note) for name, note in project(root))
+    """The values for the key at ``where``: (label, value, note), in the order offered. What only
+    the project knows comes from its repository, not from the schema."""
+    if where == "/git/base_branch":
+        yield from _branches(root)
+        return
+    if where == "/git/upstream":
+        yield from ((name, name, "remote") for name in _git(root, "remote") if name)
         return
     notes = schema.get("enumDescriptions", [])
     for position, value in enumerate(schema.get("enum", [])):
@@ -144,7 +230,7 @@ def _git(root: Path | None, *args: str) -> list[str]:
     return done.stdout.splitlines() if done.returncode == 0 else []
 
 
-def _branches(root: Path | None) -> Iterator[tuple[str, str]]:
+def _branches(root: Path | None) -> Iterator[tuple[str, str, str]]:
     """The repository's branches, local ones first, then remote-tracking ones (``origin/main``)."""
     seen = set()
     for ref in _git(root, "for-each-ref", "refs/heads", "refs/remotes", "--format=%(refname)"):
@@ -153,18 +239,7 @@ def _branches(root: Path | None) -> Iterator[tuple[str, str]]:
         if name in seen or (not local and name.endswith("/HEAD")):
             continue
         seen.add(name)
-        yield name, "branch" if local else "remote-tracking branch"
-
-
-def _remotes(root: Path | None) -> Iterator[tuple[str, str]]:
-    return ((name, "remote") for name in _git(root, "remote") if name)
-
-
-# What only the project knows: values read from its repository, not from the schema.
-_PROJECT_VALUES: dict[str, Callable[[Path | None], Iterator[tuple[str, str]]]] = {
-    "/git/base_branch": _branches,
-    "/git/upstream": _remotes,
-}
+        yield name, name, "branch" if local else "remote-tracking branch"
 
 
 # Hover
@@ -174,7 +249,7 @@ def hover(text: str, line: int, character: int) -> lsp.Hover | None:
     """On a key: its entry of the configuration reference (description, type, default, limits),
     and what it resolves to when left empty. On a value: what it resolves to, where that
     differs from what is written (left empty, or a number kept as the text written)."""
-    lines = lines_of(text)
+    lines = LINE_BREAK.split(text)
     if not 0 <= line < len(lines):
         return None
     written = key_line(lines[line])
@@ -202,10 +277,6 @@ def hover(text: str, line: int, character: int) -> lsp.Hover | None:
 def _resolution(text: str, where: str, *, only_empty: bool) -> Iterator[str]:
     """What the value at ``where`` resolves to, if that differs from what is written (only when
     it is left empty, with ``only_empty``); nothing when the text is not a config."""
-    from isollm.check import read_config
-    from isollm.config import Config
-    from isollm.errors import IsollmError
-
     try:
         document = read_config(text)
         resolved = pointers.resolve(Config(document.data, document=document).to_dict(), where)
@@ -218,22 +289,125 @@ def _resolution(text: str, where: str, *, only_empty: bool) -> Iterator[str]:
         if resolved is pointers.MISSING or resolved is None:
             yield "**Left empty:** not set (there is no default)."
         elif isinstance(resolved, (dict, list)) and resolved:
-            yield "**Left empty:** resolves to\n\n```yaml\n" + _dump(resolved) + "```"
+            yield "**Left empty:** resolves to\n\n```yaml\n" + dump_yaml(resolved) + "```"
         else:
             yield f"**Left empty:** resolves to {_code(resolved)}"
     elif not only_empty and resolved is not pointers.MISSING and _json(resolved) != _json(written):
         yield f"**Resolves to** {_code(resolved)} (read as YAML alone: {_code(written)})"
 
 
-def _dump(value: Any) -> str:
-    from isollm.io.yamlio import dump_yaml
-
-    return dump_yaml(value)
-
-
 def _hover(markdown: str, line: int, start: int, end: int) -> lsp.Hover:
     return lsp.Hover(contents=_markdown(markdown),
                      range=lsp.Range(lsp.Position(line, start), lsp.Position(line, end)))
+
+
+# Quick fixes: only a problem with one obvious fix gets one, and each is judged before it is
+# offered: the check stage runs on the fixed text, and the fix is kept only when the problem is
+# gone and no other one appears.
+
+
+def code_actions(text: str, uri: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+    """The quick fixes of the ``diagnostics`` (as the server publishes them) that have one
+    obvious fix: a mistyped key renamed to the key it is closest to; numbers written without
+    their leading zeros (``workers: 010``, a port ``08080``, an address ``010.0.0.1``); a
+    quoted number or boolean unquoted where the schema wants one; ``isollm.yml`` renamed.
+    Diagnostics of other sources are left alone."""
+    actions = []
+    fixer: _Fixer | None = None
+    for diagnostic in diagnostics:
+        if diagnostic.source != "isollm":
+            continue
+        if diagnostic.code == "fileName":
+            if uri.endswith("/" + MISNAMED_CONFIG):
+                renamed = uri[: -len(MISNAMED_CONFIG)] + CONFIG_FILE_NAME
+                edit = lsp.WorkspaceEdit(document_changes=[lsp.RenameFile(old_uri=uri, new_uri=renamed)])
+                actions.append(_quick_fix(f"Rename to {CONFIG_FILE_NAME}", diagnostic, edit))
+            continue
+        fixer = fixer or _Fixer(text)
+        found = fixer.fix(diagnostic)
+        if found is not None and fixer.fixes(found[1], str(diagnostic.code)):
+            actions.append(_quick_fix(found[0], diagnostic, lsp.WorkspaceEdit(changes={uri: [found[1]]})))
+    return actions
+
+
+def _quick_fix(title: str, diagnostic: lsp.Diagnostic, edit: lsp.WorkspaceEdit) -> lsp.CodeAction:
+    return lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
+                          is_preferred=True, edit=edit)
+
+
+class _Fixer:
+    """The text of one document, read once, and the fixes of its problems."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+        self.problems: Counter[tuple[str, str]] | None = None  # read when a fix is to be judged
+        self.document: Document | None
+        try:
+            self.document = parse_yaml(text, spans=True)
+        except IsollmError:
+            self.document = None
+
+    def fix(self, diagnostic: lsp.Diagnostic) -> tuple[str, lsp.TextEdit] | None:
+        """The title and edit of the fix of ``diagnostic``, if it has an obvious one."""
+        document = self.document
+        start = diagnostic.range.start
+        if document is None or not 0 <= start.line < len(self.starts):
+            return None
+        at = (start.line + 1, start.character + 1)
+        if diagnostic.code == "additionalProperties":
+            where = next((p for p, place in document.keys.items() if place == at), None)
+            span = document.spans.get(where) if where is not None else None
+            if where is None or span is None or span.key_start < 0:
+                return None
+            name, parent = pointers.split(where)[-1], pointers.parent(where)
+            close = closest(name, pointers.subschema(SCHEMA, parent).get("properties", {}))
+            if close is None:
+                return None
+            return f'Rename "{name}" to "{close}"', self._edit(span.key_start, span.key_end, close)
+        where = next((p for p, place in document.values.items() if place == at), None)
+        span = document.spans.get(where) if where is not None else None
+        if where is None or span is None or span.kind != "scalar":
+            return None
+        written = self.text[span.start:span.end]
+        if diagnostic.code in ("leadingZero", "pattern") and _NUMBERS.fullmatch(written):
+            # workers: 010, airyra.port: 07432, a port "08080:080", an IPv4 address 010.0.0.1
+            plain = _LEADING_ZEROS.sub("", written)
+            if plain != written:
+                return f"Write {plain}", self._edit(span.start, span.end, plain)
+        if diagnostic.code == "unquoted" and span.style == "":
+            # base_branch: 1.10 -> "1.10": the one spelling YAML 1.2 tools read as text too
+            quoted = json.dumps(written)
+            return f"Write {quoted}", self._edit(span.start, span.end, quoted)
+        value = pointers.resolve(document.data, where)
+        if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
+                and _UNQUOTABLE.fullmatch(value)):
+            return f"Write {value} without quotes", self._edit(span.start, span.end, value)
+        return None
+
+    def _edit(self, start: int, end: int, new_text: str) -> lsp.TextEdit:
+        return lsp.TextEdit(lsp.Range(self._position(start), self._position(end)), new_text)
+
+    def _position(self, offset: int) -> lsp.Position:
+        line = bisect_right(self.starts, offset) - 1
+        return lsp.Position(line, offset - self.starts[line])
+
+    def _offset(self, position: lsp.Position) -> int:
+        return self.starts[position.line] + position.character
+
+    def fixes(self, edit: lsp.TextEdit, keyword: str) -> bool:
+        """Whether the text with ``edit`` has one ``keyword`` problem fewer and no new problem."""
+        fixed = (self.text[: self._offset(edit.range.start)] + edit.new_text
+                 + self.text[self._offset(edit.range.end):])
+        if self.problems is None:
+            self.problems = _problems(self.text)
+        after = _problems(fixed)
+        return not after - self.problems and any(kind == keyword for kind, _ in self.problems - after)
+
+
+def _problems(text: str) -> Counter[tuple[str, str]]:
+    checked = check_config(text)
+    return Counter((issue.keyword, issue.message) for issue in [*checked.errors, *checked.warnings])
 
 
 # Shared
