@@ -10,7 +10,7 @@ import re
 import subprocess
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -48,11 +48,9 @@ _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _UNQUOTABLE = re.compile(r"[-+]?[\w.]+")
 
 
-# Where the cursor is. While someone types, the text is often not YAML yet (``git:`` with nothing
-# under it, a key half written, a tab): the section of a line is read from the indentation alone.
-# A key's section is the nearest key line above it indented less; the keys of a section are the
-# key lines indented like the cursor's, up to its end. Only block mappings of simple keys are
-# read: that is every section the config schema has.
+# Where the cursor is. Text being typed is often not YAML yet (``git:`` with nothing under it, a
+# tab), so a line's section is the nearest key line above it indented less. Only block mappings of
+# simple keys are read: that is every section the config schema has.
 
 
 class KeyLine(NamedTuple):
@@ -159,21 +157,17 @@ def _key_items(lines: list[str], index: int, indent: int, character: int) -> lis
         if name in present:
             continue
         section_key = "object" in schema_types(sub)
+        default = sub.get("default", {})  # a section's default ({}) says nothing
+        required = name in section.get("required", [])
+        detail = f"default: {_json(default)}" if default != {} else "required" if required else sub.get("title", "")
         items.append(lsp.CompletionItem(
             label=name,
             kind=lsp.CompletionItemKind.Module if section_key else lsp.CompletionItemKind.Property,
-            detail=_detail(sub, name in section.get("required", [])),
+            detail=str(detail),
             documentation=_markdown(sub.get("markdownDescription", sub.get("description", ""))),
             sort_text=f"{order:03d}",
             text_edit=lsp.TextEdit(where, name if colon else f"{name}:" if section_key else f"{name}: ")))
     return items
-
-
-def _detail(schema: dict[str, Any], required: bool) -> str:
-    """The key's default as it would be written (or that it is required)."""
-    if "default" in schema and schema["default"] != {}:
-        return f"default: {_json(schema['default'])}"
-    return "required" if required else str(schema.get("title", ""))
 
 
 def _value_items(lines: list[str], index: int, written: KeyLine, character: int,
@@ -182,7 +176,6 @@ def _value_items(lines: list[str], index: int, written: KeyLine, character: int,
     if path is None:
         return []
     where = pointers.join([*path, written.key])
-    choices = list(_choices(where, _subschema(pointers.split(where)), root))
     start = min(written.value_start, character)
     # Right after the colon, the value needs its space.
     pad = " " if lines[index][start - 1:start] == ":" else ""
@@ -191,10 +184,10 @@ def _value_items(lines: list[str], index: int, written: KeyLine, character: int,
     return [lsp.CompletionItem(label=label, kind=lsp.CompletionItemKind.Value, detail=detail or None,
                                sort_text=f"{order:03d}", filter_text=label,
                                text_edit=lsp.TextEdit(replaced, pad + _yaml_scalar(value)))
-            for order, (label, value, detail) in enumerate(choices)]
+            for order, (label, value, detail) in enumerate(_choices(where, root))]
 
 
-def _choices(where: str, schema: dict[str, Any], root: Path | None) -> Iterator[tuple[str, Any, str]]:
+def _choices(where: str, root: Path | None) -> Iterator[tuple[str, Any, str]]:
     """The values for the key at ``where``: (label, value, note), in the order offered. What only
     the project knows comes from its repository, not from the schema."""
     if where == "/git/base_branch":
@@ -203,6 +196,7 @@ def _choices(where: str, schema: dict[str, Any], root: Path | None) -> Iterator[
     if where == "/git/upstream":
         yield from ((name, name, "remote") for name in _git(root, "remote") if name)
         return
+    schema = pointers.subschema(SCHEMA, where)
     notes = schema.get("enumDescriptions", [])
     for position, value in enumerate(schema.get("enum", [])):
         if value is not None:  # null is "left empty", not a value to choose
@@ -301,17 +295,15 @@ def _hover(markdown: str, line: int, start: int, end: int) -> lsp.Hover:
                      range=lsp.Range(lsp.Position(line, start), lsp.Position(line, end)))
 
 
-# Quick fixes: only a problem with one obvious fix gets one, and each is judged before it is
-# offered: the check stage runs on the fixed text, and the fix is kept only when the problem is
-# gone and no other one appears.
+# Quick fixes
 
 
-def code_actions(text: str, uri: str, diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
+def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
     """The quick fixes of the ``diagnostics`` (as the server publishes them) that have one
     obvious fix: a mistyped key renamed to the key it is closest to; numbers written without
     their leading zeros (``workers: 010``, a port ``08080``, an address ``010.0.0.1``); a
     quoted number or boolean unquoted where the schema wants one; ``isollm.yml`` renamed.
-    Diagnostics of other sources are left alone."""
+    Each is judged by the check stage on the fixed text. Diagnostics of other sources are left alone."""
     actions = []
     fixer: _Fixer | None = None
     for diagnostic in diagnostics:
@@ -324,9 +316,9 @@ def code_actions(text: str, uri: str, diagnostics: list[lsp.Diagnostic]) -> list
                 actions.append(_quick_fix(f"Rename to {CONFIG_FILE_NAME}", diagnostic, edit))
             continue
         fixer = fixer or _Fixer(text)
-        found = fixer.fix(diagnostic)
-        if found is not None and fixer.fixes(found[1], str(diagnostic.code)):
-            actions.append(_quick_fix(found[0], diagnostic, lsp.WorkspaceEdit(changes={uri: [found[1]]})))
+        action = fixer.action(uri, diagnostic)
+        if action is not None:
+            actions.append(action)
     return actions
 
 
@@ -348,61 +340,54 @@ class _Fixer:
         except IsollmError:
             self.document = None
 
-    def fix(self, diagnostic: lsp.Diagnostic) -> tuple[str, lsp.TextEdit] | None:
-        """The title and edit of the fix of ``diagnostic``, if it has an obvious one."""
-        document = self.document
-        start = diagnostic.range.start
-        if document is None or not 0 <= start.line < len(self.starts):
+    def action(self, uri: str, diagnostic: lsp.Diagnostic) -> lsp.CodeAction | None:
+        """The fix of ``diagnostic``, if the fixed text has one such problem fewer and no new one."""
+        found = self._fix(diagnostic)
+        if found is None:
             return None
-        at = (start.line + 1, start.character + 1)
-        if diagnostic.code == "additionalProperties":
-            where = next((p for p, place in document.keys.items() if place == at), None)
-            span = document.spans.get(where) if where is not None else None
-            if where is None or span is None or span.key_start < 0:
-                return None
-            name, parent = pointers.split(where)[-1], pointers.parent(where)
-            close = closest(name, pointers.subschema(SCHEMA, parent).get("properties", {}))
-            if close is None:
-                return None
-            return f'Rename "{name}" to "{close}"', self._edit(span.key_start, span.key_end, close)
-        where = next((p for p, place in document.values.items() if place == at), None)
-        span = document.spans.get(where) if where is not None else None
-        if where is None or span is None or span.kind != "scalar":
+        title, start, end, new_text = found
+        if self.problems is None:
+            self.problems = _problems(self.text)
+        after = _problems(self.text[:start] + new_text + self.text[end:])
+        if after - self.problems or not any(kind == diagnostic.code for kind, _ in self.problems - after):
             return None
+        where = lsp.Range(self._position(start), self._position(end))
+        return _quick_fix(title, diagnostic, lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(where, new_text)]}))
+
+    def _fix(self, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
+        """The title of the obvious fix of ``diagnostic``, and the text it replaces, by offsets."""
+        if self.document is None:
+            return None
+        rename = diagnostic.code == "additionalProperties"
+        at = (diagnostic.range.start.line + 1, diagnostic.range.start.character + 1)
+        places = self.document.keys if rename else self.document.values
+        where = next((pointer for pointer, place in places.items() if place == at), None)
+        span = self.document.spans.get(where) if where is not None else None
+        if where is None or span is None or (span.key_start < 0 if rename else span.kind != "scalar"):
+            return None
+        if rename:
+            name = pointers.split(where)[-1]
+            close = closest(name, pointers.subschema(SCHEMA, pointers.parent(where)).get("properties", {}))
+            return None if close is None else (f'Rename "{name}" to "{close}"', span.key_start, span.key_end, close)
         written = self.text[span.start:span.end]
         if diagnostic.code in ("leadingZero", "pattern") and _NUMBERS.fullmatch(written):
             # workers: 010, airyra.port: 07432, a port "08080:080", an IPv4 address 010.0.0.1
             plain = _LEADING_ZEROS.sub("", written)
             if plain != written:
-                return f"Write {plain}", self._edit(span.start, span.end, plain)
+                return f"Write {plain}", span.start, span.end, plain
         if diagnostic.code == "unquoted" and span.style == "":
             # base_branch: 1.10 -> "1.10": the one spelling YAML 1.2 tools read as text too
             quoted = json.dumps(written)
-            return f"Write {quoted}", self._edit(span.start, span.end, quoted)
-        value = pointers.resolve(document.data, where)
+            return f"Write {quoted}", span.start, span.end, quoted
+        value = pointers.resolve(self.document.data, where)
         if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
                 and _UNQUOTABLE.fullmatch(value)):
-            return f"Write {value} without quotes", self._edit(span.start, span.end, value)
+            return f"Write {value} without quotes", span.start, span.end, value
         return None
-
-    def _edit(self, start: int, end: int, new_text: str) -> lsp.TextEdit:
-        return lsp.TextEdit(lsp.Range(self._position(start), self._position(end)), new_text)
 
     def _position(self, offset: int) -> lsp.Position:
         line = bisect_right(self.starts, offset) - 1
         return lsp.Position(line, offset - self.starts[line])
-
-    def _offset(self, position: lsp.Position) -> int:
-        return self.starts[position.line] + position.character
-
-    def fixes(self, edit: lsp.TextEdit, keyword: str) -> bool:
-        """Whether the text with ``edit`` has one ``keyword`` problem fewer and no new problem."""
-        fixed = (self.text[: self._offset(edit.range.start)] + edit.new_text
-                 + self.text[self._offset(edit.range.end):])
-        if self.problems is None:
-            self.problems = _problems(self.text)
-        after = _problems(fixed)
-        return not after - self.problems and any(kind == keyword for kind, _ in self.problems - after)
 
 
 def _problems(text: str) -> Counter[tuple[str, str]]:

@@ -35,7 +35,6 @@ from isollm.util.oneline import one_line
 logger = logging.getLogger(__name__)
 
 SOURCE = "isollm"
-SERVED_NAMES = (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 # Line breaks as the YAML reader counts them (LSP's, and NEL, LS and PS too).
 _YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -51,7 +50,7 @@ def document_name(uri: str) -> str:
 
 def served(uri: str) -> bool:
     """Whether the document at ``uri`` is an isollm config (by its name, as the hook finds it)."""
-    return os.path.basename(document_name(uri)) in SERVED_NAMES
+    return os.path.basename(document_name(uri)) in (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 
 
 def check_text(text: str, name: str) -> Checked:
@@ -207,9 +206,7 @@ def hover(ls: IsollmLanguageServer, params: types.HoverParams) -> types.Hover | 
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def code_action(ls: IsollmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     text = ls.text(params.text_document.uri)
-    if text is None:
-        return []
-    return features.code_actions(text, params.text_document.uri, list(params.context.diagnostics))
+    return [] if text is None else features.code_actions(text, params.text_document.uri, params.context.diagnostics)
 
 
 @server.feature(types.SHUTDOWN)
