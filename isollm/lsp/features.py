@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -303,9 +302,11 @@ def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> 
     obvious fix: a mistyped key renamed to the key it is closest to; numbers written without
     their leading zeros (``workers: 010``, a port ``08080``, an address ``010.0.0.1``); a
     quoted number or boolean unquoted where the schema wants one; ``isollm.yml`` renamed.
-    Each is judged by the check stage on the fixed text. Diagnostics of other sources are left alone."""
+    Diagnostics of other sources are left alone. A fix is offered only when the check of the
+    fixed text has one such problem fewer and no new one."""
     actions = []
-    fixer: _Fixer | None = None
+    document: Document | None = None  # the text is read, and checked, only when a fix is to be judged
+    before: Counter[tuple[str, str]] | None = None
     for diagnostic in diagnostics:
         if diagnostic.source != "isollm":
             continue
@@ -315,10 +316,16 @@ def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> 
                 edit = lsp.WorkspaceEdit(document_changes=[lsp.RenameFile(old_uri=uri, new_uri=renamed)])
                 actions.append(_quick_fix(f"Rename to {CONFIG_FILE_NAME}", diagnostic, edit))
             continue
-        fixer = fixer or _Fixer(text)
-        action = fixer.action(uri, diagnostic)
-        if action is not None:
-            actions.append(action)
+        document = document or _parsed(text)
+        found = _fix(text, document, diagnostic)
+        if found is None:
+            continue
+        title, start, end, new_text = found
+        before = _problems(text) if before is None else before
+        after = _problems(text[:start] + new_text + text[end:])
+        if not after - before and any(kind == diagnostic.code for kind, _ in before - after):
+            change = lsp.TextEdit(lsp.Range(_position(text, start), _position(text, end)), new_text)
+            actions.append(_quick_fix(title, diagnostic, lsp.WorkspaceEdit(changes={uri: [change]})))
     return actions
 
 
@@ -327,72 +334,53 @@ def _quick_fix(title: str, diagnostic: lsp.Diagnostic, edit: lsp.WorkspaceEdit) 
                           is_preferred=True, edit=edit)
 
 
-class _Fixer:
-    """The text of one document, read once, and the fixes of its problems."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
-        self.problems: Counter[tuple[str, str]] | None = None  # read when a fix is to be judged
-        self.document: Document | None
-        try:
-            self.document = parse_yaml(text, spans=True)
-        except IsollmError:
-            self.document = None
-
-    def action(self, uri: str, diagnostic: lsp.Diagnostic) -> lsp.CodeAction | None:
-        """The fix of ``diagnostic``, if the fixed text has one such problem fewer and no new one."""
-        found = self._fix(diagnostic)
-        if found is None:
-            return None
-        title, start, end, new_text = found
-        if self.problems is None:
-            self.problems = _problems(self.text)
-        after = _problems(self.text[:start] + new_text + self.text[end:])
-        if after - self.problems or not any(kind == diagnostic.code for kind, _ in self.problems - after):
-            return None
-        where = lsp.Range(self._position(start), self._position(end))
-        return _quick_fix(title, diagnostic, lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(where, new_text)]}))
-
-    def _fix(self, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
-        """The title of the obvious fix of ``diagnostic``, and the text it replaces, by offsets."""
-        if self.document is None:
-            return None
-        rename = diagnostic.code == "additionalProperties"
-        at = (diagnostic.range.start.line + 1, diagnostic.range.start.character + 1)
-        places = self.document.keys if rename else self.document.values
-        where = next((pointer for pointer, place in places.items() if place == at), None)
-        span = self.document.spans.get(where) if where is not None else None
-        if where is None or span is None or (span.key_start < 0 if rename else span.kind != "scalar"):
-            return None
-        if rename:
-            name = pointers.split(where)[-1]
-            close = closest(name, pointers.subschema(SCHEMA, pointers.parent(where)).get("properties", {}))
-            return None if close is None else (f'Rename "{name}" to "{close}"', span.key_start, span.key_end, close)
-        written = self.text[span.start:span.end]
-        if diagnostic.code in ("leadingZero", "pattern") and _NUMBERS.fullmatch(written):
-            # workers: 010, airyra.port: 07432, a port "08080:080", an IPv4 address 010.0.0.1
-            plain = _LEADING_ZEROS.sub("", written)
-            if plain != written:
-                return f"Write {plain}", span.start, span.end, plain
-        if diagnostic.code == "unquoted" and span.style == "":
-            # base_branch: 1.10 -> "1.10": the one spelling YAML 1.2 tools read as text too
-            quoted = json.dumps(written)
-            return f"Write {quoted}", span.start, span.end, quoted
-        value = pointers.resolve(self.document.data, where)
-        if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
-                and _UNQUOTABLE.fullmatch(value)):
-            return f"Write {value} without quotes", span.start, span.end, value
+def _fix(text: str, document: Document | None, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
+    """The title of the obvious fix of ``diagnostic``, and the part of ``text`` it replaces."""
+    if document is None:
         return None
+    rename = diagnostic.code == "additionalProperties"
+    at = (diagnostic.range.start.line + 1, diagnostic.range.start.character + 1)
+    places = document.keys if rename else document.values
+    where = next((pointer for pointer, place in places.items() if place == at), None)
+    span = document.spans.get(where) if where is not None else None
+    if where is None or span is None or (span.key_start < 0 if rename else span.kind != "scalar"):
+        return None
+    if rename:
+        name = pointers.split(where)[-1]
+        close = closest(name, pointers.subschema(SCHEMA, pointers.parent(where)).get("properties", {}))
+        return None if close is None else (f'Rename "{name}" to "{close}"', span.key_start, span.key_end, close)
+    written = text[span.start:span.end]
+    if diagnostic.code in ("leadingZero", "pattern") and _NUMBERS.fullmatch(written):
+        # workers: 010, airyra.port: 07432, a port "08080:080", an IPv4 address 010.0.0.1
+        plain = _LEADING_ZEROS.sub("", written)
+        if plain != written:
+            return f"Write {plain}", span.start, span.end, plain
+    if diagnostic.code == "unquoted" and span.style == "":
+        # base_branch: 1.10 -> "1.10": the one spelling YAML 1.2 tools read as text too
+        quoted = json.dumps(written)
+        return f"Write {quoted}", span.start, span.end, quoted
+    value = pointers.resolve(document.data, where)
+    if (diagnostic.code == "type" and span.style in ("'", '"') and isinstance(value, str)
+            and _UNQUOTABLE.fullmatch(value)):
+        return f"Write {value} without quotes", span.start, span.end, value
+    return None
 
-    def _position(self, offset: int) -> lsp.Position:
-        line = bisect_right(self.starts, offset) - 1
-        return lsp.Position(line, offset - self.starts[line])
+
+def _parsed(text: str) -> Document | None:
+    try:
+        return parse_yaml(text, spans=True)
+    except IsollmError:
+        return None
 
 
 def _problems(text: str) -> Counter[tuple[str, str]]:
     checked = check_config(text)
     return Counter((issue.keyword, issue.message) for issue in [*checked.errors, *checked.warnings])
+
+
+def _position(text: str, offset: int) -> lsp.Position:
+    lines = LINE_BREAK.split(text[:offset])
+    return lsp.Position(len(lines) - 1, len(lines[-1]))
 
 
 # Shared
