@@ -1,10 +1,5 @@
 """``isollm lsp``: a Language Server over stdio that shows in an editor what the hook would say
-(the contract: ``docs/cli.md``, *isollm lsp*).
-
-Changes are coalesced rather than debounced: one check at a time per document, in a worker
-thread; when it ends and the text changed meanwhile, the latest text is checked next, so the
-last diagnostics published are always those of the final text and a burst never queues.
-"""
+(its contract: ``docs/cli.md``, *isollm lsp*)."""
 
 from __future__ import annotations
 
@@ -34,12 +29,10 @@ from isollm.util.oneline import one_line
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "isollm"
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 # Line breaks as the YAML reader counts them (LSP's, and NEL, LS and PS too).
 _YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-# Where a problem's range ends: its value or key as written, up to a space, a flow
-# separator or a key's colon.
+# Where a problem's range ends: its value or key ends at a space, a flow separator or a key's colon.
 _TOKEN_END = re.compile(r"\s|[,\]}]|:(?:\s|$)")
 
 
@@ -82,22 +75,21 @@ def diagnostics(checked: Checked, text: str, count: Callable[[str], int]) -> lis
     lsp_starts = [0, *(m.end() for m in features.LINE_BREAK.finditer(text))]
     found = []
     for issue in [*checked.errors, *checked.warnings]:
-        if isinstance(issue, LeftOut):
-            continue
-        yaml_line = min((issue.line or 1) - 1, len(yaml_starts) - 1)
-        offset = min(yaml_starts[yaml_line] + (issue.column or 1) - 1, len(text))
-        line = bisect.bisect_right(lsp_starts, offset) - 1
-        end = lsp_starts[line + 1] if line + 1 < len(lsp_starts) else len(text)
-        written, column = text[lsp_starts[line]:end].rstrip("\r\n"), offset - lsp_starts[line]
-        start, stop = count(written[:column]), count(written[:_token_end(written, column)])
-        found.append(types.Diagnostic(
-            range=types.Range(types.Position(line, start), types.Position(line, stop)), message=issue.message,
-            severity=_SEVERITY.get(issue.severity, types.DiagnosticSeverity.Error), source=SOURCE, code=issue.keyword))
-    found.sort(key=lambda d: (d.range.start.line, d.range.start.character))
-    found += [types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-                               message=issue.message, severity=types.DiagnosticSeverity.Information,
-                               source=SOURCE, code=issue.keyword)
-              for issue in checked.errors if isinstance(issue, LeftOut)]
+        severity = _SEVERITY.get(issue.severity, types.DiagnosticSeverity.Error)
+        if isinstance(issue, LeftOut):  # not a problem itself: after the listed ones, at line 0
+            line = start = stop = 0
+            severity = types.DiagnosticSeverity.Information
+        else:
+            yaml_line = min((issue.line or 1) - 1, len(yaml_starts) - 1)
+            offset = min(yaml_starts[yaml_line] + (issue.column or 1) - 1, len(text))
+            line = bisect.bisect_right(lsp_starts, offset) - 1
+            end = lsp_starts[line + 1] if line + 1 < len(lsp_starts) else len(text)
+            written, column = text[lsp_starts[line]:end].rstrip("\r\n"), offset - lsp_starts[line]
+            start, stop = count(written[:column]), count(written[:_token_end(written, column)])
+        found.append(types.Diagnostic(types.Range(types.Position(line, start), types.Position(line, stop)),
+                                      issue.message, severity, source="isollm", code=issue.keyword))
+    found.sort(key=lambda d: (d.severity == types.DiagnosticSeverity.Information, d.range.start.line,
+                              d.range.start.character))
     return found
 
 
@@ -120,7 +112,9 @@ class IsollmLanguageServer(LanguageServer):
         return document.source if document is not None and served(uri) else None
 
     def check_soon(self, uri: str) -> None:
-        """Check ``uri``'s latest text, unless a check of it is under way (it then checks again)."""
+        """Check ``uri``'s latest text, unless a check of it is under way (it then checks again).
+        Coalesced rather than debounced: the last diagnostics published are those of the final
+        text, and a burst of changes never queues."""
         if served(uri) and uri not in self.checking:
             self.checking[uri] = asyncio.ensure_future(self._check(uri))
 
