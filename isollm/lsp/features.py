@@ -31,8 +31,8 @@ SCHEMA = load_schema("config")
 GIT_TIMEOUT = 2.0  # seconds; a slow repository gives no branches rather than a stuck editor
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
 
-# A key line: its indentation, the key, and what follows the colon (a value, a comment).
-_KEY_LINE = re.compile(r"([ \t]*)([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*))?$")
+# A key line: its indentation, the key, and its value up to a trailing comment (none after a "#").
+_KEY_LINE = re.compile(r"([ \t]*)([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(?:#.*|(.*?)\s*(?: #.*)?))?$")
 _TYPING_KEY = re.compile(r"([ \t]*)([\w.-]*)")
 _WORD = re.compile(r"[\w.-]*")
 _COLON = re.compile(r"[ \t]*:")
@@ -62,16 +62,11 @@ class KeyLine(NamedTuple):
 
 def key_line(line: str) -> KeyLine | None:
     """``line`` read as a key line, or None (a comment, a list entry, a blank, anything else)."""
-    match = _KEY_LINE.match(line.rstrip("\r"))
+    match = _KEY_LINE.match(line)
     if match is None:
         return None
-    value = match.group(3) or ""
     start = match.start(3) if match.group(3) is not None else len(line)
-    if value.startswith("#"):
-        value, start = "", len(line)
-    elif " #" in value:
-        value = value[:value.index(" #")]
-    return KeyLine(len(match.group(1)), match.group(2), match.end(2), start, value.rstrip())
+    return KeyLine(len(match.group(1)), match.group(2), match.end(2), start, match.group(3) or "")
 
 
 def _indent(line: str) -> int:
