@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,8 @@ def _token_end(line: str, start: int) -> int:
     """The end of the value or key that starts at ``start`` in ``line`` (quoted: its quotes)."""
     if start >= len(line):
         return start
-    quote = line[start]
-    if quote in "'\"":
-        close = line.find(quote, start + 1)
+    if line[start] in "'\"":
+        close = line.find(line[start], start + 1)
         return close + 1 if close > start else len(line.rstrip())
     found = _TOKEN_END.search(line, start + 1)
     return found.start() if found else len(line.rstrip())
@@ -171,14 +171,9 @@ def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tup
         return None
     lines = features.LINE_BREAK.split(text)
     line = lines[position.line] if position.line < len(lines) else ""
-    if line.isascii():
-        return text, position.line, min(position.character, len(line))
-    count, units = ls.workspace.position_codec.client_num_units, 0
-    for index, char in enumerate(line):
-        if units >= position.character:
-            return text, position.line, index
-        units += count(char)
-    return text, position.line, len(line)
+    count = ls.workspace.position_codec.client_num_units
+    units = range(len(line) + 1) if line.isascii() else [0, *accumulate(map(count, line))]  # where each char starts
+    return text, position.line, min(bisect.bisect_left(units, position.character), len(line))
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
