@@ -1,7 +1,6 @@
 """What the language server offers in an ``isollm.yaml`` besides diagnostics: completion, hover
 and quick fixes, all read from the config schema (the same text as ``docs/configuration.md``).
-Positions are LSP's: 0-based lines, and characters counted as code points.
-"""
+Positions are LSP's: 0-based lines, and characters counted as code points."""
 
 from __future__ import annotations
 
@@ -123,8 +122,7 @@ def completions(text: str, line: int, character: int, root: Path | None) -> list
     lines = LINE_BREAK.split(text)
     if not 0 <= line < len(lines):
         return []
-    # Past the end of a line means its end (LSP).
-    character = max(0, min(character, len(lines[line])))
+    character = max(0, min(character, len(lines[line])))  # past the end of a line means its end (LSP)
     before = lines[line][:character]
     typing = _TYPING_KEY.fullmatch(before)
     if typing is not None:
@@ -311,7 +309,11 @@ def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> 
                 edit = lsp.WorkspaceEdit(document_changes=[lsp.RenameFile(old_uri=uri, new_uri=renamed)])
                 actions.append(_quick_fix(f"Rename to {CONFIG_FILE_NAME}", diagnostic, edit))
             continue
-        document = document or _parsed(text)
+        if document is None:
+            try:
+                document = parse_yaml(text, spans=True)
+            except IsollmError:  # not YAML: nothing to fix here
+                continue
         found = _fix(text, document, diagnostic)
         if found is None:
             continue
@@ -329,10 +331,8 @@ def _quick_fix(title: str, diagnostic: lsp.Diagnostic, edit: lsp.WorkspaceEdit) 
                           is_preferred=True, edit=edit)
 
 
-def _fix(text: str, document: Document | None, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
+def _fix(text: str, document: Document, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
     """The title of the obvious fix of ``diagnostic``, and the part of ``text`` it replaces."""
-    if document is None:
-        return None
     rename = diagnostic.code == "additionalProperties"
     at = (diagnostic.range.start.line + 1, diagnostic.range.start.character + 1)
     places = document.keys if rename else document.values
@@ -359,13 +359,6 @@ def _fix(text: str, document: Document | None, diagnostic: lsp.Diagnostic) -> tu
             and _UNQUOTABLE.fullmatch(value)):
         return f"Write {value} without quotes", span.start, span.end, value
     return None
-
-
-def _parsed(text: str) -> Document | None:
-    try:
-        return parse_yaml(text, spans=True)
-    except IsollmError:
-        return None
 
 
 def _problems(text: str) -> Counter[tuple[str, str]]:
