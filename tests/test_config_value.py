@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 
 from isollm.cli.commands import config_value
-from isollm.cli.exits import guarded
+from isollm.cli.front import guarded
 from isollm.io.yamlio import parse_yaml
 
 CONFIG = """\

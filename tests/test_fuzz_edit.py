@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from isollm import config as cfg
 from isollm.cli.commands import config_value
-from isollm.cli.exits import guarded
+from isollm.cli.front import guarded
 from isollm.errors import ConfigError, IsollmError, ValidationError
 from isollm.io.yaml_edit import same
 from isollm.io.yamlio import decode_utf8, parse_yaml

@@ -50,8 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(args: list[str]) -> int:
     # Imported here, in main's pause of the collector.
-    from isollm.cli.exits import guarded
-    from isollm.cli.front import Isollm
+    from isollm.cli.front import Isollm, guarded
 
     read = _read(args)
     if read is None:

@@ -21,8 +21,7 @@ from typing import Any
 import fire
 
 from isollm.cli import front
-from isollm.cli.exits import guarded
-from isollm.cli.front import Isollm, Run, flag, usage_error
+from isollm.cli.front import Isollm, Run, flag, guarded, usage_error
 from isollm.errors import UsageError
 
 HELP_FLAGS = ("-h", "--help")
