@@ -24,8 +24,6 @@ from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest
 
-__all__ = ["code_actions", "completions", "hover"]
-
 SCHEMA = load_schema("config")
 GIT_TIMEOUT = 2.0  # seconds; a slow repository gives no branches rather than a stuck editor
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as LSP counts lines
@@ -44,11 +42,6 @@ _EMPTY = frozenset(["", "~", "null", "Null", "NULL"])
 _NUMBERS = re.compile(r"(['\"]?)[-+]?[0-9][0-9.:]*\1")
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _UNQUOTABLE = re.compile(r"[-+]?[\w.]+")
-
-
-# Where the cursor is. Text being typed is often not YAML yet (``git:`` with nothing under it, a
-# tab), so a line's section is the nearest key line above it indented less. Only block mappings of
-# simple keys are read: that is every section the config schema has.
 
 
 class KeyLine(NamedTuple):
@@ -80,7 +73,9 @@ def _content(line: str) -> bool:
 
 def section_path(lines: list[str], index: int, indent: int) -> list[str] | None:
     """The keys of the sections enclosing a key at ``indent`` on line ``index``, outermost first
-    (``[]`` at the top level); None when it is inside something else (a list, a block of text)."""
+    (``[]`` at the top level); None when it is inside something else (a list, a block of text).
+    Text being typed is often not YAML yet (``git:`` with nothing under it, a tab), so a section is the
+    nearest key line above indented less; only block mappings of simple keys, the schema's only kind."""
     path: list[str] = []
     for above in range(index - 1, -1, -1):
         if indent == 0:
@@ -111,9 +106,6 @@ def sibling_keys(lines: list[str], index: int, indent: int) -> set[str]:
                     keys.add(found.key)
             other += step
     return keys
-
-
-# Completion
 
 
 def completions(text: str, line: int, character: int, root: Path | None) -> list[lsp.CompletionItem]:
@@ -228,9 +220,6 @@ def _branches(root: Path | None) -> Iterator[tuple[str, str, str]]:
         yield name, name, "branch" if local else "remote-tracking branch"
 
 
-# Hover
-
-
 def hover(text: str, line: int, character: int) -> lsp.Hover | None:
     """On a key: its entry of the configuration reference (description, type, default, limits),
     and what it resolves to when left empty. On a value: what it resolves to, where that
@@ -285,9 +274,6 @@ def _resolution(text: str, where: str, *, only_empty: bool) -> Iterator[str]:
 def _hover(markdown: str, line: int, start: int, end: int) -> lsp.Hover:
     return lsp.Hover(contents=_markdown(markdown),
                      range=lsp.Range(lsp.Position(line, start), lsp.Position(line, end)))
-
-
-# Quick fixes
 
 
 def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
@@ -369,9 +355,6 @@ def _problems(text: str) -> Counter[tuple[str, str]]:
 def _position(text: str, offset: int) -> lsp.Position:
     lines = LINE_BREAK.split(text[:offset])
     return lsp.Position(len(lines) - 1, len(lines[-1]))
-
-
-# Shared
 
 
 def _subschema(names: list[str]) -> dict[str, Any]:
