@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 
 def _read(args: Sequence[str]) -> tuple[list[str], str] | None:
-    """The paths and format ``args`` give; None for anything else."""
     paths: list[str] = []
     output_format = "text"
     words = iter(args)

@@ -71,7 +71,6 @@ def _is_flag(word: str) -> bool:
 
 
 def _unknown(what: str, word: str, known: Sequence[str], words: Sequence[str]) -> UsageError:
-    """``unknown command: valdate (did you mean 'validate'?)``."""
     from isollm.schema.messages import closest  # the one config keys' "did you mean" uses
 
     close = closest(word, known)

@@ -66,7 +66,6 @@ def _indent(line: str) -> int:
 
 
 def _content(line: str) -> bool:
-    """Whether ``line`` holds something (not blank, not only a comment)."""
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#")
 
@@ -120,9 +119,7 @@ def completions(text: str, line: int, character: int, root: Path | None) -> list
     if typing is not None:
         return _key_items(lines, line, len(typing.group(1)), character)
     written = key_line(before)
-    if written is None:
-        return []
-    return _value_items(lines, line, written, character, root)
+    return [] if written is None else _value_items(lines, line, written, character, root)
 
 
 def _key_items(lines: list[str], index: int, indent: int, character: int) -> list[lsp.CompletionItem]:

@@ -38,12 +38,10 @@ _TOKEN_END = re.compile(r"\s|[,\]}]|:(?:\s|$)")
 
 
 def document_name(uri: str) -> str:
-    """The name diagnostics use for the document at ``uri``: its path for a file, else the URI."""
     return to_fs_path(uri) or uri
 
 
 def served(uri: str) -> bool:
-    """Whether the document at ``uri`` is an isollm config (by its name, as the hook finds it)."""
     return os.path.basename(document_name(uri)) in (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 
 
@@ -107,7 +105,6 @@ class IsollmLanguageServer(LanguageServer):
         logger.warning("%s: %s", type(error).__name__, error)
 
     def text(self, uri: str) -> str | None:
-        """The editor's text of an open config document, None for any other."""
         document = self.workspace.text_documents.get(uri)
         return document.source if document is not None and served(uri) else None
 

@@ -111,17 +111,13 @@ def _run_editor(command: list[str], path: str) -> None:
 
 
 def _again() -> bool:
-    if not interactive():
-        return False
-    while True:
-        answer = ask("(e)dit again or (a)bort? [e] ")
-        if answer is None:
-            return False
+    while interactive() and (answer := ask("(e)dit again or (a)bort? [e] ")) is not None:
         choice = answer.strip().lower()
         if choice in ("", "e", "edit", "y", "yes"):
             return True
         if choice in ("a", "abort", "q", "quit", "n", "no"):
             return False
+    return False
 
 
 def _save_elsewhere(edited: bytes) -> str:
@@ -160,10 +156,6 @@ class _Edit:
         except BaseException:
             self.remove()
             raise
-
-    def reopen(self, content: bytes) -> None:
-        with contextlib.suppress(OSError):
-            atomic_write(self.copy, content, durable=False)
 
     def keep(self, edited: bytes) -> str:
         """Where ``edited`` is saved for the user (as kubectl edit does): a temporary file, else the copy."""
@@ -211,7 +203,8 @@ def run() -> int:
                 print(f"aborted: {shown} left unchanged; your edit is saved in {edit.keep(edited)}",
                       file=sys.stderr)
                 return 1
-            edit.reopen(with_notes(edited, shown, report.errors))
+            with contextlib.suppress(OSError):
+                atomic_write(edit.copy, with_notes(edited, shown, report.errors), durable=False)
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
         try:
             install(link, edited, original=original, read_from=target, strict=True)  # the one edit path

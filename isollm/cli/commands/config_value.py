@@ -102,16 +102,14 @@ def get_value(key: str, directory: str | None = None) -> int:
     config = load_and_report(config_path_argument(directory))  # keeps the editor's schema copy current
     if config is None:
         return 1
-    value: Any = config.to_dict()
-    for part in parts:
-        value = value.get(part) if isinstance(value, dict) else None
+    value = pointers.resolve(config.to_dict(), pointers.join(parts))
     if isinstance(value, str):
         # Escaped as config show's YAML escapes it: a value can hold terminal escapes and bidi controls.
         value = printable_text(value)
         sys.stdout.write(value if value.endswith("\n") else value + "\n")
     elif isinstance(value, (dict, list)):
         sys.stdout.write(dump_yaml(value))
-    elif value is not None:
+    elif value is not None and value is not pointers.MISSING:
         print(scalar_text(value))  # as YAML writes it: true, .nan
     return 0
 
