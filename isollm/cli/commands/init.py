@@ -15,6 +15,7 @@ from isollm.errors import Issue, IsollmError
 from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
 from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
+from isollm.state import FileState
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
 _FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Container image"))
@@ -35,10 +36,9 @@ def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
     for key, label in _FIELDS:
         if key in given:
             continue
-        default = values.get(key)
-        refused = _field_issues(values, key) if default is not None else []
+        refused = _field_issues(values, key)
+        default = None if refused else values[key]
         if refused:  # do not offer a default that would be refused; say why there is none
-            default = None
             source = f"the directory name {values[key]!r}" if key == "project" else repr(values[key])
             print(f"no default {label.lower()}: {source} cannot be one ({refused[0].message})", file=sys.stderr)
         while True:
@@ -64,9 +64,7 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     other = root / MISNAMED_CONFIG
     if os.path.lexists(other):
         raise IsollmError(f"{other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config")
-    state_dir = root / STATE_DIR
-    if state_dir.is_symlink():
-        raise IsollmError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
+    state_dir = FileState.for_project(root).state_dir  # refuses a planted symlink, as every state command does
     if state_dir.exists() and not state_dir.is_dir():
         raise IsollmError(f"{state_dir} exists and is not a directory; move it away first")
     defaults = default_config(root.name)
