@@ -176,10 +176,8 @@ def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tup
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
 def completion(ls: IsollmLanguageServer, params: types.CompletionParams) -> list[types.CompletionItem]:
     cursor = _cursor(ls, params.text_document.uri, params.position)
-    if cursor is None:
-        return []
     path = to_fs_path(params.text_document.uri)
-    return features.completions(*cursor, Path(path).parent if path else None)
+    return [] if cursor is None else features.completions(*cursor, Path(path).parent if path else None)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
