@@ -208,12 +208,10 @@ def run() -> int:
         # Something else (a teammate's pull, another editor) may have written the file meanwhile.
         try:
             install(link, edited, original=original, read_from=target, strict=True)  # the one edit path
-        except ConfigError:
-            raise IsollmError(f"{shown} changed on disk while you were editing; it was left as it is "
-                              f"and your edit is saved in {edit.keep(edited)}") from None
-        except OSError as error:
-            raise IsollmError(f"cannot write {shown}: {error.strerror or error}; it was left as it is "
-                              f"and your edit is saved in {edit.keep(edited)}") from None
+        except (ConfigError, OSError) as error:
+            why = (f"{shown} changed on disk while you were editing" if isinstance(error, ConfigError)
+                   else f"cannot write {shown}: {error.strerror or error}")
+            raise IsollmError(f"{why}; it was left as it is and your edit is saved in {edit.keep(edited)}") from None
     except KeyboardInterrupt:
         if edited != original:
             with _interrupts_ignored():  # a second, impatient Ctrl-C must not lose the edit either
