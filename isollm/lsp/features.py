@@ -76,10 +76,9 @@ def section_path(lines: list[str], index: int, indent: int) -> list[str] | None:
     Text being typed is often not YAML yet (``git:`` with nothing under it, a tab), so a section is the
     nearest key line above indented less; only block mappings of simple keys, the schema's only kind."""
     path: list[str] = []
-    for above in range(index - 1, -1, -1):
+    for line in reversed(lines[:index]):
         if indent == 0:
             break
-        line = lines[above]
         if not _content(line) or _indent(line) >= indent:
             continue
         parent = key_line(line)
@@ -93,17 +92,15 @@ def section_path(lines: list[str], index: int, indent: int) -> list[str] | None:
 def sibling_keys(lines: list[str], index: int, indent: int) -> set[str]:
     """The keys written at ``indent`` in the section holding line ``index`` (that line's excepted)."""
     keys: set[str] = set()
-    for step in (-1, 1):
-        other = index + step
-        while 0 <= other < len(lines):
-            line = lines[other]
-            if _content(line):
-                if _indent(line) < indent:
-                    break
-                found = key_line(line)
-                if found is not None and found.indent == indent:
-                    keys.add(found.key)
-            other += step
+    for around in (reversed(lines[:index]), lines[index + 1:]):
+        for line in around:
+            if not _content(line):
+                continue
+            if _indent(line) < indent:
+                break
+            found = key_line(line)
+            if found is not None and found.indent == indent:
+                keys.add(found.key)
     return keys
 
 
