@@ -59,9 +59,9 @@ class Config:
                 (its isollm.yaml) or - (standard input).
             format: yaml (headed with the file's path) or json.
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.show, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
+        return Run(config.show, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
 
     def get(self, key: str, path: str | None = None) -> Run:
         """Print one value of the resolved config (defaults count); a section prints as YAML.
@@ -74,9 +74,9 @@ class Config:
             path: The config to read instead of the project's: a file, a directory (its isollm.yaml)
                 or - (standard input).
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.get_value, key, path)
+        return Run(config.get_value, key, path)
 
     def set(self, key: str, value: str) -> Run:
         """Set one value in isollm.yaml, changing nothing else (comments, order and quoting stay).
@@ -91,9 +91,9 @@ class Config:
             key: Dotted key, e.g. workers or git.base_branch.
             value: The new value.
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.set_value, key, value)
+        return Run(config.set_value, key, value)
 
     def unset(self, key: str) -> Run:
         """Remove a key from isollm.yaml so its default applies; nothing else changes.
@@ -103,9 +103,9 @@ class Config:
         Args:
             key: Dotted key, e.g. git.upstream.
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.unset_value, key)
+        return Run(config.unset_value, key)
 
     def edit(self) -> Run:
         """Edit isollm.yaml in $VISUAL, else $EDITOR, else vi.
@@ -115,9 +115,9 @@ class Config:
         (without a terminal: abort, exit 1). isollm.yaml is never left invalid.
         The variable may hold arguments, e.g. EDITOR="code --wait".
         """
-        from isollm.cli.commands import config_edit
+        from isollm.cli.commands import config
 
-        return Run(config_edit.run)
+        return Run(config.edit_file)
 
 
 class State:
