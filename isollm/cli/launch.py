@@ -36,10 +36,8 @@ def main(argv: Sequence[str] | None = None, **options: object) -> int:
 
     Only as a program (no ``argv``) is an orchestrator command passed on, replacing this process.
     """
-    if argv is None and sys.argv[1:2] and sys.argv[1] in front.ORCHESTRATOR_COMMANDS:
-        _pass_on(sys.argv[1:])
     args = list(sys.argv[1:] if argv is None else argv)
-    return guarded(lambda: _run(args, options))
+    return guarded(lambda: _run(args, options, program=argv is None))
 
 
 def _pass_on(args: list[str]) -> None:
@@ -77,7 +75,7 @@ def _unknown(what: str, word: str, known: Sequence[str], words: Sequence[str]) -
     return usage_error(f"unknown {what}: {word}" + (f" (did you mean '{close}'?)" if close else ""), words)
 
 
-def _run(args: list[str], options: dict[str, object]) -> int:
+def _run(args: list[str], options: dict[str, object], *, program: bool = False) -> int:
     if args[:1] == [VERSION_FLAG]:
         if len(args) > 1:
             raise usage_error(f"unexpected argument: {args[1]}")
@@ -86,6 +84,8 @@ def _run(args: list[str], options: dict[str, object]) -> int:
         print(f"isollm (isollm-toolkit) {__version__}")
         return 0
     if args[:1] and args[0] in front.ORCHESTRATOR_COMMANDS:
+        if program:
+            _pass_on(args)
         raise usage_error(f"'{args[0]}' is a command of the isollm orchestrator (the Go program), not of this "
                           "isollm, which sets up and checks a project's config and state; with the orchestrator's "
                           f"isollm ({ORCHESTRATOR_SOURCE}) on PATH after this one, this one passes it on")
