@@ -245,7 +245,6 @@ def _print_schema(name: str, *, path: bool) -> int:
 
 
 def commands(group: object) -> list[str]:
-    """The words that name the commands (and groups) of ``group``."""
     return [name for name in dir(group) if not name.startswith("_")]
 
 
