@@ -482,11 +482,11 @@ def test_when_no_copy_can_be_written_the_edit_stays_where_the_editor_left_it(
         project: Path, editor, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     # A full disk: the config cannot be replaced and no second copy can be made either.
-    from isollm.cli.commands import config_edit
+    from isollm.cli.commands import config as config_commands
 
     env, _ = editor({"replace": ["workers: 2", "workers: 4"]})
     monkeypatch.setattr(cfg, "atomic_write", _enospc)  # where write_if_unchanged writes
-    monkeypatch.setattr(config_edit, "_save_elsewhere", _enospc)
+    monkeypatch.setattr(config_commands, "_save_elsewhere", _enospc)
     status, err = _edit_in_process(project, env, monkeypatch, capsys)
     assert status == 1 and "Traceback" not in err
     (kept,) = [name for name in _leftovers(project) if name.endswith("/isollm.yaml")]
@@ -555,7 +555,7 @@ def test_a_config_link_pointed_elsewhere_during_the_edit_is_not_written(
 
 
 def test_notes_come_out_as_they_went_in_and_nothing_else_is_taken() -> None:
-    from isollm.cli.commands.config_edit import NOTES_END, NOTES_START, with_notes, without_notes
+    from isollm.cli.commands.config import NOTES_END, NOTES_START, with_notes, without_notes
     from isollm.errors import Issue
 
     text = b"# a comment of the user's\nproject: demo\n"

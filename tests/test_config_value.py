@@ -10,8 +10,8 @@ from typing import Any, Callable
 
 import pytest
 
-from isollm.cli.commands import config_value
-from isollm.cli.exits import guarded
+from isollm.cli.commands import config as config_commands
+from isollm.cli.front import guarded
 from isollm.io.yamlio import parse_yaml
 
 CONFIG = """\
@@ -66,19 +66,19 @@ def _config(project: Path) -> str:
 ])
 def test_get_prints_the_resolved_value(project: Path, capsys: pytest.CaptureFixture[str],
                                        key: str, printed: str) -> None:
-    assert run(capsys, lambda: config_value.get_value(key)) == (0, printed, "")
+    assert run(capsys, lambda: config_commands.get_value(key)) == (0, printed, "")
 
 
 def test_get_a_multi_line_script_prints_it_as_is(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text("project: demo\nsetup_script: |\n  apt-get update\n  make\n")
-    assert run(capsys, lambda: config_value.get_value("setup_script"))[:2] == (0, "apt-get update\nmake\n")
+    assert run(capsys, lambda: config_commands.get_value("setup_script"))[:2] == (0, "apt-get update\nmake\n")
 
 
 def test_get_prints_yaml_only_numbers_as_yaml_writes_them(project: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text("project: demo\nworkers: .inf\nairyra:\n  port: -.inf\n")
-    assert run(capsys, lambda: config_value.get_value("workers"))[:2] == (0, ".inf\n")
-    assert run(capsys, lambda: config_value.get_value("airyra.port"))[:2] == (0, "-.inf\n")
+    assert run(capsys, lambda: config_commands.get_value("workers"))[:2] == (0, ".inf\n")
+    assert run(capsys, lambda: config_commands.get_value("airyra.port"))[:2] == (0, "-.inf\n")
 
 
 def test_get_takes_a_project_directory_or_file(project: Path, tmp_path: Path,
@@ -86,9 +86,9 @@ def test_get_takes_a_project_directory_or_file(project: Path, tmp_path: Path,
     other = tmp_path / "other"
     other.mkdir()
     (other / "isollm.yaml").write_text("project: other\n")
-    assert run(capsys, lambda: config_value.get_value("project", str(other)))[:2] == (0, "other\n")
-    assert run(capsys, lambda: config_value.get_value("project", str(other / "isollm.yaml")))[:2] == (0, "other\n")
-    status, out, err = run(capsys, lambda: config_value.get_value("project", str(tmp_path / "none")))
+    assert run(capsys, lambda: config_commands.get_value("project", str(other)))[:2] == (0, "other\n")
+    assert run(capsys, lambda: config_commands.get_value("project", str(other / "isollm.yaml")))[:2] == (0, "other\n")
+    status, out, err = run(capsys, lambda: config_commands.get_value("project", str(tmp_path / "none")))
     assert (status, out) == (1, "") and "config file not found" in err
 
 
@@ -102,26 +102,26 @@ def test_get_keeps_the_editor_schema_copy_current(project: Path, tmp_path: Path,
     (other / "isollm.yaml").write_text(SCHEMA_MODELINE + "project: other\n")
     (project / "isollm.yaml").write_text(SCHEMA_MODELINE + CONFIG)
     (project / ".isollm").mkdir()
-    assert run(capsys, lambda: config_value.get_value("project", str(other)))[:2] == (0, "other\n")
-    assert run(capsys, lambda: config_value.get_value("project"))[:2] == (0, "demo\n")
+    assert run(capsys, lambda: config_commands.get_value("project", str(other)))[:2] == (0, "other\n")
+    assert run(capsys, lambda: config_commands.get_value("project"))[:2] == (0, "demo\n")
     for root in (other, project):
         assert (root / SCHEMA_COPY).read_bytes() == schema_bytes("config")
 
 
 def test_get_unknown_key_suggests_the_closest(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.get_value("git.base_brach")) == (
+    assert run(capsys, lambda: config_commands.get_value("git.base_brach")) == (
         1, "", 'error: unknown key "git.base_brach" (did you mean "git.base_branch"?)\n')
-    assert run(capsys, lambda: config_value.get_value("base_branch"))[2] == \
+    assert run(capsys, lambda: config_commands.get_value("base_branch"))[2] == \
         'error: unknown key "base_branch" (did you mean "git.base_branch"?)\n'
-    assert run(capsys, lambda: config_value.get_value("workers.count"))[2] == \
+    assert run(capsys, lambda: config_commands.get_value("workers.count"))[2] == \
         'error: unknown key "workers.count" (did you mean "workers"?)\n'
-    assert run(capsys, lambda: config_value.get_value("zzz"))[2] == 'error: unknown key "zzz"\n'
+    assert run(capsys, lambda: config_commands.get_value("zzz"))[2] == 'error: unknown key "zzz"\n'
 
 
 def test_get_on_an_invalid_config_prints_the_value_and_the_problems(
         project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text("project: demo\nworkers: 99\n")
-    status, out, err = run(capsys, lambda: config_value.get_value("workers"))
+    status, out, err = run(capsys, lambda: config_commands.get_value("workers"))
     assert (status, out) == (0, "99\n")
     assert err == "../isollm.yaml:2:10: error: workers cannot exceed 20\n"
 
@@ -147,13 +147,13 @@ def test_get_on_an_invalid_config_prints_the_value_and_the_problems(
 def test_set_changes_only_that_value(project: Path, capsys: pytest.CaptureFixture[str],
                                      key: str, value: str, before: str, after: str) -> None:
     assert before in CONFIG
-    assert run(capsys, lambda: config_value.set_value(key, value)) == (0, "", "")
+    assert run(capsys, lambda: config_commands.set_value(key, value)) == (0, "", "")
     assert _config(project) == CONFIG.replace(before, after)
 
 
 def test_set_then_get(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.set_value("airyra.port", "9000"))[0] == 0
-    assert run(capsys, lambda: config_value.get_value("airyra.port")) == (0, "9000\n", "")
+    assert run(capsys, lambda: config_commands.set_value("airyra.port", "9000"))[0] == 0
+    assert run(capsys, lambda: config_commands.get_value("airyra.port")) == (0, "9000\n", "")
     assert parse_yaml(_config(project)).data["airyra"] == {"port": 9000}
 
 
@@ -169,7 +169,7 @@ def test_set_then_get(project: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_a_refused_set_leaves_the_file_byte_for_byte(project: Path, capsys: pytest.CaptureFixture[str],
                                                      key: str, value: str, message: str) -> None:
     before = (project / "isollm.yaml").read_bytes()
-    status, out, err = run(capsys, lambda: config_value.set_value(key, value))
+    status, out, err = run(capsys, lambda: config_commands.set_value(key, value))
     assert (status, out) == (1, "")
     assert err.startswith(message) and len(err.splitlines()) == 1, err
     assert (project / "isollm.yaml").read_bytes() == before
@@ -187,7 +187,7 @@ def test_set_refuses_when_the_file_changed_meanwhile(project: Path, capsys: pyte
         return real(text, path, value)
 
     monkeypatch.setattr(yaml_edit, "set_value", slow_edit)
-    status, _, err = run(capsys, lambda: config_value.set_value("workers", "5"))
+    status, _, err = run(capsys, lambda: config_commands.set_value("workers", "5"))
     assert status == 1
     assert err == "error: ../isollm.yaml: changed on disk meanwhile; it was left as it is (run the command again)\n"
     assert _config(project) == CONFIG + "# a teammate's change\n"
@@ -198,7 +198,7 @@ def test_set_keeps_the_file_mode_a_byte_order_mark_and_crlf(project: Path,
     path = project / "isollm.yaml"
     path.write_bytes(b"\xef\xbb\xbfproject: demo\r\nworkers: 3\r\n")
     os.chmod(path, 0o600)
-    assert run(capsys, lambda: config_value.set_value("git.base_branch", "dev"))[0] == 0
+    assert run(capsys, lambda: config_commands.set_value("git.base_branch", "dev"))[0] == 0
     assert path.read_bytes() == b"\xef\xbb\xbfproject: demo\r\nworkers: 3\r\ngit:\r\n  base_branch: dev\r\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -207,7 +207,7 @@ def test_set_through_a_symlink_edits_its_target(project: Path, capsys: pytest.Ca
     real = project / "shared.yaml"
     (project / "isollm.yaml").rename(real)
     (project / "isollm.yaml").symlink_to("shared.yaml")
-    assert run(capsys, lambda: config_value.set_value("workers", "4"))[0] == 0
+    assert run(capsys, lambda: config_commands.set_value("workers", "4"))[0] == 0
     assert (project / "isollm.yaml").is_symlink()
     assert real.read_text() == CONFIG.replace("workers: 3", "workers: 4")
 
@@ -215,19 +215,19 @@ def test_set_through_a_symlink_edits_its_target(project: Path, capsys: pytest.Ca
 def test_set_the_same_value_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = project / "isollm.yaml"
     os.utime(path, ns=(1, 1))
-    assert run(capsys, lambda: config_value.set_value("workers", "3")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.set_value("workers", "3")) == (0, "", "")
     assert path.stat().st_mtime_ns == 1
 
 
 def test_set_a_section_changes_only_what_differs(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.set_value("git", "{base_branch: main, branch_prefix: ai/}"))[0] == 0
+    assert run(capsys, lambda: config_commands.set_value("git", "{base_branch: main, branch_prefix: ai/}"))[0] == 0
     assert _config(project) == CONFIG.replace("  base_branch: 'main'\n",
                                               "  base_branch: 'main'\n  branch_prefix: ai/\n")
 
 
 def test_set_on_an_unreadable_config_is_located(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text("project: [demo\n")
-    status, _, err = run(capsys, lambda: config_value.set_value("workers", "4"))
+    status, _, err = run(capsys, lambda: config_commands.set_value("workers", "4"))
     assert status == 1 and err.startswith("../isollm.yaml:2:1: error: invalid YAML")
     assert _config(project) == "project: [demo\n"
 
@@ -235,7 +235,7 @@ def test_set_on_an_unreadable_config_is_located(project: Path, capsys: pytest.Ca
 def test_set_outside_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run(capsys, lambda: config_value.set_value("workers", "4")) == (
+    assert run(capsys, lambda: config_commands.set_value("workers", "4")) == (
         1, "", f"error: not in an isollm project: no isollm.yaml in {tmp_path.resolve()} or any directory above "
                "it ('isollm init' creates one)\n")
 
@@ -243,7 +243,7 @@ def test_set_outside_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_an_edit_that_cannot_be_made_in_place_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "project: &name demo\nairyra:\n  project: *name\n"
     (project / "isollm.yaml").write_text(text)
-    status, _, err = run(capsys, lambda: config_value.set_value("project", "other"))
+    status, _, err = run(capsys, lambda: config_commands.set_value("project", "other"))
     assert status == 1 and "cannot change project in place" in err and "config edit" in err
     assert _config(project) == text
 
@@ -251,18 +251,18 @@ def test_an_edit_that_cannot_be_made_in_place_is_refused(project: Path, capsys: 
 # --- unset -------------------------------------------------------------------------------------
 
 def test_unset_removes_the_key_and_its_default_applies(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.unset_value("workers")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.unset_value("workers")) == (0, "", "")
     assert _config(project) == CONFIG.replace("workers: 3  # one per core\n", "")
-    assert run(capsys, lambda: config_value.get_value("workers")) == (0, "3\n", "")
+    assert run(capsys, lambda: config_commands.get_value("workers")) == (0, "3\n", "")
 
 
 def test_unset_a_block_value(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.unset_value("ports"))[0] == 0
+    assert run(capsys, lambda: config_commands.unset_value("ports"))[0] == 0
     assert _config(project) == CONFIG.replace('ports:\n  - "3000"   # web\n', "")
 
 
 def test_unset_what_is_not_written_does_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, lambda: config_value.unset_value("git.upstream")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.unset_value("git.upstream")) == (0, "", "")
     assert _config(project) == CONFIG
 
 
@@ -271,7 +271,7 @@ def test_unset_what_is_not_written_does_nothing(project: Path, capsys: pytest.Ca
     ("wrokers", 'error: unknown key "wrokers" (did you mean "workers"?)\n'),
 ])
 def test_unset_refusals(project: Path, capsys: pytest.CaptureFixture[str], key: str, message: str) -> None:
-    assert run(capsys, lambda: config_value.unset_value(key)) == (1, "", message)
+    assert run(capsys, lambda: config_commands.unset_value(key)) == (1, "", message)
     assert _config(project) == CONFIG
 
 
@@ -319,14 +319,14 @@ def test_schema_help_says_plain_check_jsonschema_misses_the_custom_rules(
 ])
 def test_a_value_that_would_be_stored_otherwise_than_typed_is_refused(
         project: Path, capsys: pytest.CaptureFixture[str], value: str, message: str) -> None:
-    assert run(capsys, lambda: config_value.set_value("workers", value)) == (1, "", message)
+    assert run(capsys, lambda: config_commands.set_value("workers", value)) == (1, "", message)
     assert _config(project) == CONFIG
 
 
 def test_a_key_under_an_aliased_section_is_refused_cleanly(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = "project: demo\nz: &z\n  layout: auto\nzellij: *z\n"
     (project / "isollm.yaml").write_text(text)
-    status, out, err = run(capsys, lambda: config_value.set_value("zellij.layout", "grid"))
+    status, out, err = run(capsys, lambda: config_commands.set_value("zellij.layout", "grid"))
     assert (status, out) == (1, "")
     assert err == ("error: ../isollm.yaml: cannot change zellij.layout in place: zellij is an alias (*z) of a value "
                    "written elsewhere; write it out in full first; edit the file with 'isollm config edit'\n")
@@ -337,8 +337,8 @@ def test_set_inside_a_multi_line_flow_mapping_keeps_its_comments(project: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     text = 'project: demo\nclaude: {\n  command: x,  # c1\n  args: [a],  # c2\n}\ngit: {branch_prefix: "w/"}\n'
     (project / "isollm.yaml").write_text(text)
-    assert run(capsys, lambda: config_value.set_value("claude.command", "y")) == (0, "", "")
-    assert run(capsys, lambda: config_value.set_value("git.base_branch", "dev")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.set_value("claude.command", "y")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.set_value("git.base_branch", "dev")) == (0, "", "")
     assert _config(project) == text.replace("command: x", "command: y").replace('"w/"}', '"w/", base_branch: dev}')
 
 
@@ -355,14 +355,14 @@ BROKEN = "project: demo\nworkers: 99\nwokers: 3\ngit:\n  base_branch: main\n  tp
 def test_unset_removes_any_key_the_file_has_and_lists_what_remains(
         project: Path, capsys: pytest.CaptureFixture[str], key: str, after: str, remaining: list[str]) -> None:
     (project / "isollm.yaml").write_text(BROKEN)
-    status, out, err = run(capsys, lambda: config_value.unset_value(key))
+    status, out, err = run(capsys, lambda: config_commands.unset_value(key))
     assert (status, out, err.splitlines()) == (0, "", remaining)
     assert _config(project) == after
 
 
 def test_unset_an_unknown_key_the_file_lacks_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text(BROKEN)
-    assert run(capsys, lambda: config_value.unset_value("git.tyop")) == (
+    assert run(capsys, lambda: config_commands.unset_value("git.tyop")) == (
         1, "", 'error: unknown key "git.tyop"\n')
     assert _config(project) == BROKEN
 
@@ -370,29 +370,29 @@ def test_unset_an_unknown_key_the_file_lacks_is_refused(project: Path, capsys: p
 def test_set_on_a_broken_file_applies_a_change_that_adds_no_problem(project: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text(BROKEN)
-    status, out, err = run(capsys, lambda: config_value.set_value("airyra.port", "7432"))
+    status, out, err = run(capsys, lambda: config_commands.set_value("airyra.port", "7432"))
     assert (status, out) == (0, "")
     assert err.splitlines() == ["../isollm.yaml:2:10: error: workers cannot exceed 20",
                                 '../isollm.yaml:3:1: error: unknown key "wokers" (did you mean "workers"?)',
                                 '../isollm.yaml:6:3: error: unknown key "git.tpyo"']
     assert _config(project) == BROKEN + "airyra:\n  port: 7432\n"
     # Fixing a problem is a change too; the one it fixes is no longer listed.
-    assert run(capsys, lambda: config_value.set_value("workers", "98"))[0] == 0   # the same problem: allowed
-    assert run(capsys, lambda: config_value.set_value("workers", "4"))[2].count("error") == 2
+    assert run(capsys, lambda: config_commands.set_value("workers", "98"))[0] == 0   # the same problem: allowed
+    assert run(capsys, lambda: config_commands.set_value("workers", "4"))[2].count("error") == 2
 
 
 def test_set_on_a_broken_file_refuses_a_new_problem_and_names_only_it(project: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text(BROKEN)
-    assert run(capsys, lambda: config_value.set_value("ports", '["7432"]')) == (
+    assert run(capsys, lambda: config_commands.set_value("ports", '["7432"]')) == (
         1, "", "../isollm.yaml:8:5: error: port 7432 conflicts with airyra.port\n")
     assert _config(project) == BROKEN
 
 
 def test_unset_removes_a_key_written_twice(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "isollm.yaml").write_text("project: demo\nimage: a:1\nworkers: 2\nimage: b:2\n")
-    assert run(capsys, lambda: config_value.set_value("image", "c:3"))[0] == 1   # which one? refused
-    assert run(capsys, lambda: config_value.unset_value("image")) == (0, "", "")
+    assert run(capsys, lambda: config_commands.set_value("image", "c:3"))[0] == 1   # which one? refused
+    assert run(capsys, lambda: config_commands.unset_value("image")) == (0, "", "")
     assert _config(project) == "project: demo\nworkers: 2\n"
 
 
@@ -409,16 +409,14 @@ RAW = ("\x1b", "\u202e")
 ])
 def test_get_escapes_terminal_controls_as_show_does(project: Path, capsys: pytest.CaptureFixture[str],
                                                     key: str, printed: str | None) -> None:
-    from isollm.cli.commands import config_show
-
     (project / "isollm.yaml").write_text(HOSTILE)
-    status, out, _ = run(capsys, lambda: config_value.get_value(key))
+    status, out, _ = run(capsys, lambda: config_commands.get_value(key))
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     if printed is not None:
         assert out == printed
-    status, out, _ = run(capsys, lambda: config_show.run())
+    status, out, _ = run(capsys, lambda: config_commands.show())
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     assert parse_yaml(out).data["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact YAML
-    status, out, _ = run(capsys, lambda: config_show.run(output_format="json"))
+    status, out, _ = run(capsys, lambda: config_commands.show(output_format="json"))
     assert status == 0 and not any(char in out for char in RAW), repr(out)
     assert json.loads(out)["claude"]["command"] == "run\u202egnp.exe"  # escaped, still exact JSON

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from isollm import config as cfg
-from isollm.cli.commands import config_value
-from isollm.cli.exits import guarded
+from isollm.cli.commands import config as config_commands
+from isollm.cli.front import guarded
 from isollm.errors import ConfigError, IsollmError, ValidationError
 from isollm.io.yaml_edit import same
 from isollm.io.yamlio import decode_utf8, parse_yaml
@@ -233,12 +233,12 @@ def _check(before: bytes, after: bytes, status: int, parts: tuple[str, ...], val
 @given(raw=configs(), key=st.sampled_from(KEYS), typed=st.sampled_from(TYPED))
 def test_config_set(raw: bytes, key: str, typed: str) -> None:
     with _project(raw) as path:
-        status = guarded(lambda: config_value.set_value(key, typed))
+        status = guarded(lambda: config_commands.set_value(key, typed))
         after = path.read_bytes()
     value: Any = None
     if status == 0 and after != raw:
-        parts, schema = config_value.resolve_key(key)
-        value = config_value.parse_value(key, typed, schema)
+        parts, schema = config_commands.resolve_key(key)
+        value = config_commands.parse_value(key, typed, schema)
     _check(raw, after, status, tuple(key.split(".")), value)
 
 
@@ -246,7 +246,7 @@ def test_config_set(raw: bytes, key: str, typed: str) -> None:
 @given(raw=configs(), key=st.sampled_from(KEYS))
 def test_config_unset(raw: bytes, key: str) -> None:
     with _project(raw) as path:
-        status = guarded(lambda: config_value.unset_value(key))
+        status = guarded(lambda: config_commands.unset_value(key))
         after = path.read_bytes()
     parts = tuple(key.split("."))
     if status == 0 and after != raw and len(parts) > 1 and list(_data(raw)[parts[0]]) == [parts[1]]:

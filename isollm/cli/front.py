@@ -1,26 +1,25 @@
 """Every ``isollm`` command, said once: Fire builds the command tree, its dispatch and ``--help`` from here.
 
-A method is a command, a group object (``config``, ``state``) holds the commands under its word,
-and the docstrings are the help (Google-style ``Args:``). The signature says what a command
-accepts: a parameter without a default is a required positional (``KEY``), also written
-``--key KEY``; one with a default is a flag (``--format FORMAT``, ``-f FORMAT``), also positional
-when it comes before ``*``; ``*path`` takes any number of positionals; a ``False`` default makes
-a switch that takes no value (``--path``). ``isollm.cli.launch`` hands Fire each value exactly as
-typed. A method checks what a signature cannot say (one of a few choices) and returns the
-command to run: Fire itself runs nothing, so a word left over is refused before anything ran.
-
-This module imports neither Fire nor the commands: the pre-commit hook calls ``validate`` here.
+A method is a command, a group object (``config``, ``state``) holds the commands under its word, and
+the docstrings are the help. A parameter without a default is a required positional, also ``--key KEY``;
+one with a default is a flag, positional too before ``*``; a ``False`` default makes a switch. A method
+checks what a signature cannot say and returns the command to run: Fire runs nothing, so a word left
+over is refused before anything ran. Neither Fire nor the commands are imported here (the hook's path).
+``guarded`` is the one place where the toolkit's errors become a message and the exit status the help states.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
-from isollm.errors import UsageError
+from isollm.errors import IsollmError, UsageError
 from isollm.util.oneline import one_line
 
-# Commands of the isollm orchestrator (the Go program this toolkit serves); asked of this
-# isollm, they get a message saying where they belong instead of "unknown command".
+# The Go orchestrator's commands: asked of this isollm, they get a message saying where they belong.
 ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")
 
 
@@ -60,9 +59,9 @@ class Config:
                 (its isollm.yaml) or - (standard input).
             format: yaml (headed with the file's path) or json.
         """
-        from isollm.cli.commands import config_show
+        from isollm.cli.commands import config
 
-        return Run(config_show.run, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
+        return Run(config.show, path, _one_of(format, ("yaml", "json"), "--format", "config show"))
 
     def get(self, key: str, path: str | None = None) -> Run:
         """Print one value of the resolved config (defaults count); a section prints as YAML.
@@ -75,9 +74,9 @@ class Config:
             path: The config to read instead of the project's: a file, a directory (its isollm.yaml)
                 or - (standard input).
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.get_value, key, path)
+        return Run(config.get_value, key, path)
 
     def set(self, key: str, value: str) -> Run:
         """Set one value in isollm.yaml, changing nothing else (comments, order and quoting stay).
@@ -92,9 +91,9 @@ class Config:
             key: Dotted key, e.g. workers or git.base_branch.
             value: The new value.
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.set_value, key, value)
+        return Run(config.set_value, key, value)
 
     def unset(self, key: str) -> Run:
         """Remove a key from isollm.yaml so its default applies; nothing else changes.
@@ -104,9 +103,9 @@ class Config:
         Args:
             key: Dotted key, e.g. git.upstream.
         """
-        from isollm.cli.commands import config_value
+        from isollm.cli.commands import config
 
-        return Run(config_value.unset_value, key)
+        return Run(config.unset_value, key)
 
     def edit(self) -> Run:
         """Edit isollm.yaml in $VISUAL, else $EDITOR, else vi.
@@ -116,9 +115,9 @@ class Config:
         (without a terminal: abort, exit 1). isollm.yaml is never left invalid.
         The variable may hold arguments, e.g. EDITOR="code --wait".
         """
-        from isollm.cli.commands import config_edit
+        from isollm.cli.commands import config
 
-        return Run(config_edit.run)
+        return Run(config.edit_file)
 
 
 class State:
@@ -195,9 +194,9 @@ class Isollm:
             path: Files to check; a directory means its isollm.yaml, - standard input (named <stdin> in diagnostics).
             format: text (PATH:LINE:COL: error: MESSAGE on stderr), json or github (workflow annotations).
         """
-        from isollm.cli.commands import validate
+        from isollm.cli import report
 
-        return Run(validate.run, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
+        return Run(report.validate, path, _one_of(format, ("text", "json", "github"), "--format", "validate"))
 
     def lsp(self) -> Run:
         """Run the language server on stdin and stdout, for an editor to start (see README's Editor section).
@@ -206,9 +205,7 @@ class Isollm:
         and quick fixes, for files named isollm.yaml. Needs the lsp extra:
         pip install 'isollm-toolkit[lsp]'.
         """
-        from isollm.cli.commands import lsp
-
-        return Run(lsp.run)
+        return Run(_serve_lsp)
 
     def schema(self, name: str = "config", *, path: bool = False) -> Run:
         """Print a JSON Schema (config, session, worker or task), or with --path where it is installed.
@@ -222,14 +219,32 @@ class Isollm:
                 or task (.isollm/tasks/*.json, read only).
             path: Print the path of the installed schema file instead of its content.
         """
-        from isollm.cli.commands import schema
         from isollm.schema.loader import SCHEMA_NAMES
 
-        return Run(schema.run, _one_of(name, SCHEMA_NAMES, "NAME", "schema"), path=path)
+        return Run(_print_schema, _one_of(name, SCHEMA_NAMES, "NAME", "schema"), path=path)
+
+
+def _serve_lsp() -> int:
+    try:
+        import pygls  # noqa: F401  (which brings lsprotocol, its dependency)
+    except ImportError:
+        raise IsollmError("isollm lsp needs the lsp extra: pip install 'isollm-toolkit[lsp]'") from None
+    from isollm.lsp.server import serve
+
+    return serve()
+
+
+def _print_schema(name: str, *, path: bool) -> int:
+    from isollm.schema.loader import schema_path
+
+    location = schema_path(name)
+    # Unreadable (a broken install): guarded says why, with the path.
+    text = f"{location}\n" if path else location.read_text(encoding="utf-8")
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
 
 
 def commands(group: object) -> list[str]:
-    """The words that name the commands (and groups) of ``group``."""
     return [name for name in dir(group) if not name.startswith("_")]
 
 
@@ -248,3 +263,103 @@ def schema_facts() -> dict[str, object]:
 def flag(name: str) -> str:
     """How a parameter is written as a flag: ``unknown_session`` is ``--unknown-session``."""
     return "--" + name.replace("_", "-")
+
+
+def _say(text: str) -> None:
+    """Print to stderr; if stderr itself is gone (closed, a full disk) there is no one to tell."""
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        _discard(sys.stderr)
+
+
+def _print_error(text: str) -> None:
+    # Messages quote what the user typed or wrote: each line (ValidationError has one a problem) escaped, bounded.
+    _say("error: " + "\n".join(one_line(line) for line in text.split("\n")))
+
+
+def _discard(stream: TextIO | None) -> None:
+    """Point ``stream``'s descriptor at /dev/null (Python's advice for SIGPIPE): what is still buffered
+    for a reader that went away is dropped, not re-raised at exit as "Exception ignored ... BrokenPipeError"."""
+    try:
+        fd = stream.fileno()  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):  # no stream, or not a file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _flush_stdout() -> OSError | None:
+    try:
+        sys.stdout.flush()  # never None here: _prepare_streams put /dev/null in its place
+    except OSError as error:
+        _discard(sys.stdout)
+        return error
+    return None
+
+
+def _prepare_streams() -> list[tuple[Callable[..., None], str]]:
+    """Make stdout and stderr safe to print to; returns what to put back afterwards."""
+    restore: list[tuple[Callable[..., None], str]] = []
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:  # the descriptor was closed (`>&-`): nobody reads what goes there
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+            continue
+        # Text the terminal's encoding cannot take (lone surrogates in a file name) is escaped, not a
+        # crash; put back afterwards, for a caller of main() in its own process.
+        reconfigure, errors = getattr(stream, "reconfigure", None), getattr(stream, "errors", None)
+        if reconfigure is not None and isinstance(errors, str) and errors != "backslashreplace":
+            reconfigure(errors="backslashreplace")
+            restore.append((reconfigure, errors))
+    return restore
+
+
+def _os_error_text(error: OSError) -> str:
+    """What an ``OSError`` means, with the file it names; a bare "No such file or directory" is
+    ``os.getcwd()`` in a directory deleted meanwhile, which the shell's ``$PWD`` names."""
+    if error.filename:
+        return f"{error.strerror or error}: {error.filename}"
+    if isinstance(error, FileNotFoundError):
+        try:
+            os.getcwd()
+        except FileNotFoundError:
+            where = os.environ.get("PWD", "")
+            return (f"the current directory{' ' + where if where else ''} no longer exists (deleted?): "
+                    "cd to one that does")
+    return str(error.strerror or error)
+
+
+def guarded(action: Callable[[], int | None]) -> int:
+    """Run ``action``; turn expected failures into one line and a status (0 ok, 1 failed, 2 usage).
+
+    Output nobody can take (``isollm --help | head -0``, ``> /dev/full``) ends with status 1 and at
+    most one line (none for a closed pipe), never a traceback or an "Exception ignored" at exit.
+    """
+    restore = _prepare_streams()
+    output_error: OSError | None = None
+    try:
+        status = action() or 0
+    except IsollmError as error:
+        _print_error(str(error))
+        status = 2 if isinstance(error, UsageError) else 1
+    except KeyboardInterrupt:
+        _say("interrupted")
+        status = 130
+    except OSError as error:
+        status = 1
+        output_error = _flush_stdout()
+        if output_error is None and not isinstance(error, BrokenPipeError):
+            # A file system failure (permissions, a full disk) is an operation that failed, not a bug.
+            _print_error(_os_error_text(error))
+    finally:
+        output_error = output_error or _flush_stdout()
+        for reconfigure, errors in restore:
+            with contextlib.suppress(OSError, ValueError):  # it flushes first: a closed pipe must not raise here
+                reconfigure(errors=errors)
+    if output_error is not None:
+        if not isinstance(output_error, BrokenPipeError):
+            _print_error(f"cannot write the output: {output_error.strerror or output_error}")
+        return 1
+    return status

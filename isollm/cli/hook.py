@@ -1,10 +1,7 @@
-"""``isollm-validate``: the pre-commit hook's entry point.
+"""``isollm-validate``, the pre-commit hook: ``isollm validate`` without the ``PATH: valid`` lines.
 
-It is ``isollm validate`` without the ``PATH: valid`` lines: the same grammar, the same exit
-statuses and error lines for any arguments. It reads the few words a commit passes (paths,
-``--format``, ``-f``, ``--``) itself and calls the same ``validate`` command, so that it starts
-without Fire; any other word (help, a flag it does not know, a flag without its value) goes to
-``isollm validate``'s own reader, whose messages are then the same by construction.
+It reads the few words a commit passes (paths, ``--format``, ``-f``, ``--``) itself, to start without
+Fire; any other word goes to ``isollm validate``'s own reader, so statuses and messages are the same.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from collections.abc import Sequence
 
 
 def _read(args: Sequence[str]) -> tuple[list[str], str] | None:
-    """The paths and format ``args`` give; None for anything else."""
     paths: list[str] = []
     output_format = "text"
     words = iter(args)
@@ -35,8 +31,7 @@ def _read(args: Sequence[str]) -> tuple[list[str], str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the files named by ``argv``; None: by the process's own arguments, the hook then
-    being the program (``isollm-validate``), which ends when this returns."""
+    """Check the files ``argv`` names (None: the process's own arguments, as ``isollm-validate``)."""
     if argv is not None:
         return _validate(list(argv))
     import gc
@@ -54,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(args: list[str]) -> int:
     # Imported here, in main's pause of the collector.
-    from isollm.cli.exits import guarded
-    from isollm.cli.front import Isollm
+    from isollm.cli.front import Isollm, guarded
 
     read = _read(args)
     if read is None:

@@ -1,14 +1,8 @@
 """The ``isollm`` console entry point: Fire reads the command line against ``isollm.cli.front``.
 
-Fire chooses the command and binds its arguments; one small guard in front of it keeps what
-Fire would change. Fire reads each value as a Python literal (``1.10`` a float, ``fix#12`` as
-``'fix'``), so the guard writes each value as one, a quoted string (``repr``), which Fire reads
-back exactly as typed. Fire lets a switch take the next word (``--path worker``), takes ``--``
-as its own separator and ``--name`` without a value as ``True``: so the guard hands Fire every
-flag as ``--name=VALUE`` (a switch as ``--name=True``), reads ``--`` itself (the words after it
-are positional), and ``-h`` or ``--help`` anywhere before it, and refuses a flag a command
-does not show in its help.
-The chosen command then runs inside the one error handler (``isollm.cli.exits.guarded``).
+A small guard keeps what Fire would change: Fire reads each value as a Python literal (``1.10`` a float,
+``fix#12`` as ``'fix'``), lets a switch take the next word and takes ``--`` as its own, so the guard hands
+it every value quoted (``repr``) and every flag as ``--name=VALUE``, and reads ``--`` and ``--help`` itself.
 """
 
 from __future__ import annotations
@@ -27,8 +21,7 @@ from typing import Any
 import fire
 
 from isollm.cli import front
-from isollm.cli.exits import guarded
-from isollm.cli.front import Isollm, Run, flag, usage_error
+from isollm.cli.front import Isollm, Run, flag, guarded, usage_error
 from isollm.errors import UsageError
 
 HELP_FLAGS = ("-h", "--help")
@@ -39,33 +32,28 @@ VERSION_FLAG = "--version"
 
 
 def main(argv: Sequence[str] | None = None, **options: object) -> int:
-    """Run ``isollm ARGV``; ``options`` go to the command's function as they are (the hook's quiet_valid).
+    """Run ``isollm ARGV``; ``options`` go to the command's function (the hook's quiet_valid).
 
-    Run as a program (no ``argv``), an orchestrator command is passed on to the orchestrator's
-    ``isollm``; called with ``argv`` (the API, tests), it never replaces the calling process.
+    Only as a program (no ``argv``) is an orchestrator command passed on, replacing this process.
     """
-    if argv is None and sys.argv[1:2] and sys.argv[1] in front.ORCHESTRATOR_COMMANDS:
-        _pass_on(sys.argv[1:])
     args = list(sys.argv[1:] if argv is None else argv)
-    return guarded(lambda: _run(args, options))
+    return guarded(lambda: _run(args, options, program=argv is None))
 
 
 def _pass_on(args: list[str]) -> None:
-    """Replace this process by the orchestrator's ``isollm`` (the Go program, a command of the same
-    name) with the same arguments, if one is on PATH; return if none is.
+    """Replace this process by the orchestrator's ``isollm`` (the Go program) if one is on PATH.
 
-    Every ``isollm`` on PATH that is this program, or one this command came through already
-    (another copy of the toolkit, a pyenv shim), is skipped: PASSED_THROUGH lists their real
-    paths, so a command goes down PATH once and never comes back to where it started.
+    Each ``isollm`` this command came through already (this one, another copy of the toolkit, a
+    pyenv shim) is skipped: PASSED_THROUGH lists their real paths, so a command never loops.
     """
     tried = [path for path in os.environ.get(PASSED_THROUGH, "").split(os.pathsep) if path]
-    skipped = {*tried, os.path.realpath(sys.argv[0])}
+    here = os.path.realpath(sys.argv[0])
+    skipped = {*tried, here}
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         candidate = shutil.which("isollm", path=directory or ".")
-        if candidate is None or os.path.realpath(candidate) in skipped:
+        if candidate is None or (real := os.path.realpath(candidate)) in skipped:
             continue
-        real = os.path.realpath(candidate)
-        os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, os.path.realpath(sys.argv[0]), real])
+        os.environ[PASSED_THROUGH] = os.pathsep.join([*tried, here, real])
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -81,14 +69,13 @@ def _is_flag(word: str) -> bool:
 
 
 def _unknown(what: str, word: str, known: Sequence[str], words: Sequence[str]) -> UsageError:
-    """``unknown command: valdate (did you mean 'validate'?)``."""
     from isollm.schema.messages import closest  # the one config keys' "did you mean" uses
 
     close = closest(word, known)
     return usage_error(f"unknown {what}: {word}" + (f" (did you mean '{close}'?)" if close else ""), words)
 
 
-def _run(args: list[str], options: dict[str, object]) -> int:
+def _run(args: list[str], options: dict[str, object], *, program: bool = False) -> int:
     if args[:1] == [VERSION_FLAG]:
         if len(args) > 1:
             raise usage_error(f"unexpected argument: {args[1]}")
@@ -97,6 +84,8 @@ def _run(args: list[str], options: dict[str, object]) -> int:
         print(f"isollm (isollm-toolkit) {__version__}")
         return 0
     if args[:1] and args[0] in front.ORCHESTRATOR_COMMANDS:
+        if program:
+            _pass_on(args)
         raise usage_error(f"'{args[0]}' is a command of the isollm orchestrator (the Go program), not of this "
                           "isollm, which sets up and checks a project's config and state; with the orchestrator's "
                           f"isollm ({ORCHESTRATOR_SOURCE}) on PATH after this one, this one passes it on")
@@ -190,18 +179,12 @@ def _fire_quietly() -> Iterator[io.StringIO]:
 
 
 def help_text(words: Sequence[str]) -> str:
-    """Fire's ``--help`` of ``isollm WORDS`` (the program, a group or a command), as it is accepted.
-
-    Fire writes each flag as ``--name=NAME``: a switch is shown as it is typed (``--path``) and
-    every flag with dashes. Its ``Type:`` lines (every value arrives as typed text) and
-    ``Default: None`` are left out, as is the ``-`` it puts after a command without arguments.
-    """
+    """Fire's ``--help`` of ``isollm WORDS``, as it is accepted: a switch as typed (``--path``), every
+    flag with dashes, without Fire's ``Type:`` and ``Default: None`` lines and the ``-`` after a command
+    without arguments."""
     node = functools.reduce(getattr, words, Isollm())
-    with _fire_quietly() as captured:
-        try:
-            fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
-        except fire.core.FireExit:
-            pass
+    with _fire_quietly() as captured, contextlib.suppress(fire.core.FireExit):
+        fire.Fire(Isollm(), command=[*words, "--", "--help"], name="isollm")
     text = captured.getvalue()
     if callable(node):
         for param in inspect.signature(node).parameters.values():
@@ -213,7 +196,3 @@ def help_text(words: Sequence[str]) -> str:
     lines = [line.removesuffix(" -") if line.startswith("    isollm ") else line for line in text.splitlines()
              if not line.lstrip().startswith(("Type: ", "Default: None"))]
     return "\n".join(lines).strip("\n") + "\n"
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

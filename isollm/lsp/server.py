@@ -1,19 +1,5 @@
-"""``isollm lsp``: a Language Server over stdio that shows in an editor what the hook would say.
-
-Diagnostics come from the one check stage (``isollm.check.check_config``) on the editor's
-text, so they are the problems ``isollm validate --format json`` reports for the same text:
-the same messages, errors as severity 1 and warnings as 2, each starting at its line and
-column (1-based in an ``Issue``, 0-based in LSP; no line: line 0), ``source`` "isollm",
-``code`` the keyword. The JSON lists the first problems and counts the rest apart
-(``errors_not_listed``); here that count is one more diagnostic at line 0, of severity
-Information (it is not a problem itself), code ``leftOut``, after the listed ones.
-
-Only documents named ``isollm.yaml`` or ``isollm.yml`` (told to be renamed) are served.
-Changes are coalesced rather than debounced: one check at a time per document, in a worker
-thread; when it ends and the text changed meanwhile, the latest text is checked next, so the
-last diagnostics published are always those of the final text and a burst never queues.
-Completion, hover and quick fixes are ``isollm.lsp.features``' pure functions.
-"""
+"""``isollm lsp``: a Language Server over stdio that shows in an editor what the hook would say
+(its contract: ``docs/cli.md``, *isollm lsp*)."""
 
 from __future__ import annotations
 
@@ -23,7 +9,9 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +21,7 @@ from pygls.uris import to_fs_path
 
 from isollm import __version__
 from isollm.check import Checked, check_config, not_read
-from isollm.errors import ConfigError, Issue, LeftOut
+from isollm.errors import ConfigError, LeftOut
 from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import within_limit
 from isollm.lsp import features
@@ -42,25 +30,19 @@ from isollm.util.oneline import one_line
 
 logger = logging.getLogger(__name__)
 
-SOURCE = "isollm"
-SERVED_NAMES = (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
-# Line breaks as LSP counts them, and as the YAML reader counts them (NEL, LS and PS too).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Line breaks as the YAML reader counts them (LSP's, and NEL, LS and PS too).
 _YAML_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-# Where a problem's range ends: its value or key as written, up to a space, a flow
-# separator or a key's colon.
+# Where a problem's range ends: its value or key ends at a space, a flow separator or a key's colon.
 _TOKEN_END = re.compile(r"\s|[,\]}]|:(?:\s|$)")
 
 
 def document_name(uri: str) -> str:
-    """The name diagnostics use for the document at ``uri``: its path for a file, else the URI."""
     return to_fs_path(uri) or uri
 
 
 def served(uri: str) -> bool:
-    """Whether the document at ``uri`` is an isollm config (by its name, as the hook finds it)."""
-    return os.path.basename(document_name(uri)) in SERVED_NAMES
+    return os.path.basename(document_name(uri)) in (CONFIG_FILE_NAME, MISNAMED_CONFIG)
 
 
 def check_text(text: str, name: str) -> Checked:
@@ -77,54 +59,36 @@ def _token_end(line: str, start: int) -> int:
     """The end of the value or key that starts at ``start`` in ``line`` (quoted: its quotes)."""
     if start >= len(line):
         return start
-    quote = line[start]
-    if quote in "'\"":
-        close = line.find(quote, start + 1)
+    if line[start] in "'\"":
+        close = line.find(line[start], start + 1)
         return close + 1 if close > start else len(line.rstrip())
     found = _TOKEN_END.search(line, start + 1)
     return found.start() if found else len(line.rstrip())
 
 
-def diagnostics(checked: Checked, text: str, units: Any = None) -> list[types.Diagnostic]:
-    """The LSP diagnostics of what the check found in ``text``, in file order.
-
-    ``units`` counts a string in the client's position units (pygls' ``client_num_units``);
-    by default in code points, as the check stage counts columns."""
-    count = units or len
-    lines = _Lines(text)
-    found = [_diagnostic(issue, lines, count) for issue in [*checked.errors, *checked.warnings]
-             if not isinstance(issue, LeftOut)]
-    found.sort(key=lambda d: (d.range.start.line, d.range.start.character))
-    found += [types.Diagnostic(range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-                               message=issue.message, severity=types.DiagnosticSeverity.Information,
-                               source=SOURCE, code=issue.keyword)
-              for issue in checked.errors if isinstance(issue, LeftOut)]
+def diagnostics(checked: Checked, text: str, count: Callable[[str], int]) -> list[types.Diagnostic]:
+    """The LSP diagnostics of what the check found in ``text``, in file order, columns counted by
+    ``count`` (in the client's units). YAML counts NEL, LS and PS as line breaks, LSP does not."""
+    yaml_starts = [0, *(m.end() for m in _YAML_LINE_BREAK.finditer(text))]
+    lsp_starts = [0, *(m.end() for m in features.LINE_BREAK.finditer(text))]
+    found = []
+    for issue in [*checked.errors, *checked.warnings]:
+        severity = _SEVERITY.get(issue.severity, types.DiagnosticSeverity.Error)
+        if isinstance(issue, LeftOut):  # not a problem itself: after the listed ones, at line 0
+            line = start = stop = 0
+            severity = types.DiagnosticSeverity.Information
+        else:
+            yaml_line = min((issue.line or 1) - 1, len(yaml_starts) - 1)
+            offset = min(yaml_starts[yaml_line] + (issue.column or 1) - 1, len(text))
+            line = bisect.bisect_right(lsp_starts, offset) - 1
+            end = lsp_starts[line + 1] if line + 1 < len(lsp_starts) else len(text)
+            written, column = text[lsp_starts[line]:end].rstrip("\r\n"), offset - lsp_starts[line]
+            start, stop = count(written[:column]), count(written[:_token_end(written, column)])
+        found.append(types.Diagnostic(types.Range(types.Position(line, start), types.Position(line, stop)),
+                                      issue.message, severity, source="isollm", code=issue.keyword))
+    found.sort(key=lambda d: (d.severity == types.DiagnosticSeverity.Information, d.range.start.line,
+                              d.range.start.character))
     return found
-
-
-class _Lines:
-    """Where the YAML reader's lines and LSP's lines start in a text, to turn one into the other."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.yaml = [0, *(m.end() for m in _YAML_LINE_BREAK.finditer(text))]
-        self.lsp = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-
-    def place(self, line: int, column: int) -> tuple[int, str, int]:
-        """LSP's line, that line's text and the column in it (code points) of a 0-based YAML position."""
-        offset = min(self.yaml[min(line, len(self.yaml) - 1)] + column, len(self.text))
-        at = bisect.bisect_right(self.lsp, offset) - 1
-        end = self.lsp[at + 1] if at + 1 < len(self.lsp) else len(self.text)
-        return at, self.text[self.lsp[at]:end].rstrip("\r\n"), offset - self.lsp[at]
-
-
-def _diagnostic(issue: Issue, lines: _Lines, count: Any) -> types.Diagnostic:
-    line, text, column = lines.place((issue.line or 1) - 1, (issue.column or 1) - 1)
-    end = _token_end(text, column)
-    return types.Diagnostic(
-        range=types.Range(types.Position(line, count(text[:column])), types.Position(line, count(text[:end]))),
-        message=issue.message, severity=_SEVERITY.get(issue.severity, types.DiagnosticSeverity.Error),
-        source=SOURCE, code=issue.keyword)
 
 
 class IsollmLanguageServer(LanguageServer):
@@ -141,12 +105,13 @@ class IsollmLanguageServer(LanguageServer):
         logger.warning("%s: %s", type(error).__name__, error)
 
     def text(self, uri: str) -> str | None:
-        """The editor's text of an open config document, None for any other."""
         document = self.workspace.text_documents.get(uri)
         return document.source if document is not None and served(uri) else None
 
     def check_soon(self, uri: str) -> None:
-        """Check ``uri``'s latest text, unless a check of it is under way (it then checks again)."""
+        """Check ``uri``'s latest text, unless a check of it is under way (it then checks again).
+        Coalesced rather than debounced: the last diagnostics published are those of the final
+        text, and a burst of changes never queues."""
         if served(uri) and uri not in self.checking:
             self.checking[uri] = asyncio.ensure_future(self._check(uri))
 
@@ -201,30 +166,18 @@ def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tup
     text = ls.text(uri)
     if text is None:
         return None
-    lines = _LINE_BREAK.split(text)
+    lines = features.LINE_BREAK.split(text)
     line = lines[position.line] if position.line < len(lines) else ""
-    return text, position.line, _code_points(line, position.character, ls.workspace.position_codec.client_num_units)
-
-
-def _code_points(line: str, units: int, count: Any) -> int:
-    """How many characters of ``line`` the client's first ``units`` units hold."""
-    if line.isascii():
-        return min(units, len(line))
-    seen = 0
-    for index, char in enumerate(line):
-        if seen >= units:
-            return index
-        seen += count(char)
-    return len(line)
+    count = ls.workspace.position_codec.client_num_units
+    units = range(len(line) + 1) if line.isascii() else [0, *accumulate(map(count, line))]  # where each char starts
+    return text, position.line, min(bisect.bisect_left(units, position.character), len(line))
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
 def completion(ls: IsollmLanguageServer, params: types.CompletionParams) -> list[types.CompletionItem]:
     cursor = _cursor(ls, params.text_document.uri, params.position)
-    if cursor is None:
-        return []
     path = to_fs_path(params.text_document.uri)
-    return features.completions(*cursor, Path(path).parent if path else None)
+    return [] if cursor is None else features.completions(*cursor, Path(path).parent if path else None)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -237,9 +190,7 @@ def hover(ls: IsollmLanguageServer, params: types.HoverParams) -> types.Hover | 
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def code_action(ls: IsollmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     text = ls.text(params.text_document.uri)
-    if text is None:
-        return []
-    return features.code_actions(text, params.text_document.uri, list(params.context.diagnostics))
+    return [] if text is None else features.code_actions(text, params.text_document.uri, params.context.diagnostics)
 
 
 @server.feature(types.SHUTDOWN)

@@ -1,1 +1,0 @@
-"""One module per command; each exposes a function that returns an exit code."""

@@ -8,26 +8,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from isollm.cli.commands._common import ask, interactive
+from isollm.cli.report import ask, interactive
 from isollm.check import misnamed
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, Config, create_state_dir, default_config, save
 from isollm.errors import Issue, IsollmError
 from isollm.io.gitignore import ENTRY, GitignoreIsSymlinkError, ensure_ignored
 from isollm.io.schema_copy import refresh as refresh_schema_copy
 from isollm.names import MISNAMED_CONFIG, SCHEMA_COPY
+from isollm.state import FileState
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}", re.ASCII)
-# The prompts of init, by the config key they set.
 _FIELDS = (("project", "Project name"), ("workers", "Workers"), ("image", "Container image"))
 
 
 def _typed(key: str, text: str) -> int | str:
-    """The value ``text`` gives ``key``: for workers the int the user typed, else the text unchanged
-    so the schema can say what is wrong with it.
-
-    Only ASCII decimal digits count: ``0x10``, ``3.5``, ``True`` or ``٣`` stay text
-    and are refused with the schema's own message.
-    """
+    """For workers the int typed in ASCII digits, else the text (``0x10``, ``3.5``, ``٣``): the schema says
+    what is wrong with it."""
     return int(text) if key == "workers" and _WHOLE_NUMBER.fullmatch(text) else text
 
 
@@ -40,10 +36,9 @@ def _prompt(values: dict[str, Any], given: dict[str, Any]) -> bool:
     for key, label in _FIELDS:
         if key in given:
             continue
-        default = values.get(key)
-        refused = _field_issues(values, key) if default is not None else []
+        refused = _field_issues(values, key)
+        default = None if refused else values[key]
         if refused:  # do not offer a default that would be refused; say why there is none
-            default = None
             source = f"the directory name {values[key]!r}" if key == "project" else repr(values[key])
             print(f"no default {label.lower()}: {source} cannot be one ({refused[0].message})", file=sys.stderr)
         while True:
@@ -69,9 +64,7 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
     other = root / MISNAMED_CONFIG
     if os.path.lexists(other):
         raise IsollmError(f"{other} exists: {misnamed(os.path.relpath(other))}; init does not create a second config")
-    state_dir = root / STATE_DIR
-    if state_dir.is_symlink():
-        raise IsollmError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
+    state_dir = FileState.for_project(root).state_dir  # refuses a planted symlink, as every state command does
     if state_dir.exists() and not state_dir.is_dir():
         raise IsollmError(f"{state_dir} exists and is not a directory; move it away first")
     defaults = default_config(root.name)
@@ -93,14 +86,12 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print("nothing written", file=sys.stderr)
         return 1
     try:
-        # Created, never replaced: a config that appeared during the prompts (a `git pull` in
-        # another terminal) stays as it is.
+        # Created, never replaced: a config that appeared during the prompts (a `git pull`) stays as it is.
         path = save(root, config, exclusive=True)
     except FileExistsError:
         raise IsollmError(f"{root / CONFIG_FILE_NAME} appeared while init was running; it was left as it is "
                           "(nothing written)") from None
-    # Every file first, then what is said: output nobody can take (a closed pipe, a full disk)
-    # must not leave a project half made.
+    # Every file first, then what is said: output nobody can take must not leave a project half made.
     create_state_dir(root)
     ignored = ""
     try:

@@ -6,21 +6,20 @@ from __future__ import annotations
 import os
 from typing import Any, Sequence
 
-from isollm.cli.commands._common import print_issues, project_root
+from isollm.cli.report import print_issues, project_root
 from isollm.errors import MAX_LISTED, Issue, IsollmError, LeftOut, NoSessionError, StateError, first_listed, \
     not_listed, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
 from isollm.util.oneline import json_text, one_line
 
+
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
-    """The file and the located issues of a state error (one plain issue if it has none)."""
     path = os.path.relpath(getattr(error, "path", "") or ".")
     return path, list(getattr(error, "issues", None) or [Issue(str(error), keyword="read")])
 
 
 def _print_problems(errors: Sequence[Exception], state_dir: os.PathLike[str]) -> None:
-    """Each file's problems, the first ``MAX_LISTED`` across all the files, then one line under
-    the state directory counting the rest, as ``validate`` counts them within one file."""
+    """The first ``MAX_LISTED`` problems across all the files, then a line counting the rest (as ``validate`` does)."""
     room, more = MAX_LISTED, 0
     for error in errors:
         path, issues = _problem(error)
@@ -39,7 +38,6 @@ def _value(value: Any) -> str:
 
 
 def _shown(path: str | os.PathLike[str]) -> str:
-    """A path as the diagnostics show it: relative, escaped (a directory name can hold anything)."""
     return printable_path(os.path.relpath(path))
 
 
@@ -48,8 +46,7 @@ def _when(value: Any) -> str:
 
 
 def _recorded(session: Session, *, unknown: bool = False) -> list[str]:
-    """What the Go ``isollm up`` records about its session, one ``  name: value`` line each
-    (for a session of unknown liveness also its start and zellij session, in up's order)."""
+    """What the Go ``isollm up`` records about its session, in up's order, one ``  name: value`` line each."""
     fields: list[tuple[str, object]] = [
         ("project", session.project or None),
         ("workers", ", ".join(session.workers) if session.workers is not None else None),
@@ -83,7 +80,7 @@ def _session_lines(state: str, session: Session | None) -> list[str]:
 
 
 def _table(title: str, rows: Sequence[Sequence[str]]) -> list[str]:
-    """The title, then the rows (escaped: state files are written by other processes) in columns."""
+    """The title, then the rows in columns, escaped (state files are written by other processes)."""
     rows = [[one_line(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [title, *("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)]
@@ -105,7 +102,6 @@ def _worker_lines(workers: Sequence[WorkerState], session: Session | None) -> li
 
 
 def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
-    """The task files of the Go isollm's worker manager, if there are any."""
     if not tasks:
         return []
     rows = [("WORKER", "TASK", "BRANCH", "CLAIMED"),
@@ -115,8 +111,7 @@ def _task_lines(tasks: Sequence[TaskAssignment]) -> list[str]:
 
 
 def _load(store: FileState) -> tuple[Session | None, str, list[WorkerState], list[TaskAssignment], list[Exception]]:
-    """Everything in the state directory: the session and its state (live, stale, unknown, none or
-    invalid), workers, tasks, and every error."""
+    """The session and its state (live, stale, unknown, none or invalid), workers, tasks and every error."""
     session: Session | None = None
     errors: list[Exception] = []
     try:
