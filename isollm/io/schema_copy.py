@@ -23,8 +23,7 @@ import os
 import re
 
 from isollm.errors import Issue
-from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at, open_own_directory
-from isollm.io.bounded_read import read_at_most
+from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at, open_own_directory, read_at_most
 from isollm.names import SCHEMA_COPY, STATE_DIR
 from isollm.schema.loader import schema_bytes
 

@@ -24,14 +24,14 @@ import math
 import os
 import re
 import sys
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.bounded_read import read_at_most
-from isollm.io.locations import Located, NodeTree
-from isollm.schema.pointer import parent
+from isollm.io.atomic import read_at_most
+from isollm.schema import pointer as pointers
 from isollm.util.oneline import BIDI_CONTROLS
 
 # Only the parser's events are read, never its constructor: libyaml's parser when PyYAML has it.
@@ -55,6 +55,101 @@ _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT_HEX = re.compile(r"0(?:o[0-7]+|x[0-9a-fA-F]+)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
+
+V = TypeVar("V")
+
+
+# What the document records about a value is kept by node, not by pointer: a pointer repeats
+# every key above its value, so 60 nested 1,000-character keys over a 20,000-item list would
+# hold 1.2 GB of pointers for a 100 KB file. A node is a small int that knows its parent and
+# its key or index; a pointer is built from it, or walked down to it, only when asked.
+class NodeTree:
+    """Every value of a document as a node: its parent node and its key (a str) or index (an int)."""
+
+    __slots__ = ("parents", "tokens", "members", "items")
+
+    def __init__(self) -> None:
+        self.parents: list[int] = []
+        self.tokens: list[str | int] = []
+        self.members: dict[tuple[int, str], int] = {}  # (mapping's node, key): the member's node
+        self.items: dict[int, list[int]] = {}  # a list's node: its items' nodes, in order
+
+    def add(self, parent: int, token: str | int) -> int:
+        """A new node under ``parent`` (-1 for the top value); a repeated key names the newest."""
+        node = len(self.parents)
+        self.parents.append(parent)
+        self.tokens.append(token)
+        if isinstance(token, int):
+            self.items.setdefault(parent, []).append(node)
+        elif parent >= 0:
+            self.members[(parent, token)] = node
+        return node
+
+    def find(self, pointer: str) -> int | None:
+        if not self.parents:
+            return None
+        try:
+            tokens = pointers.split(pointer)
+        except ValueError:
+            return None
+        node = 0
+        for token in tokens:
+            items = self.items.get(node)
+            if items is None:
+                found = self.members.get((node, token))
+            else:
+                index = pointers.list_index(token, len(items))
+                found = None if index is None else items[index]
+            if found is None:
+                return None
+            node = found
+        return node
+
+    def pointer(self, node: int, *, replaced: bool = False) -> str | None:
+        """None for a node a repeated key replaced (or one inside it), unless ``replaced``."""
+        tokens = []
+        while node > 0:
+            parent, token = self.parents[node], self.tokens[node]
+            if not replaced and isinstance(token, str) and self.members.get((parent, token)) != node:
+                return None
+            tokens.append(token)
+            node = parent
+        return pointers.join(reversed(tokens))
+
+
+class Located(Mapping[str, V]):
+    """A read-only mapping from pointer to what was recorded for that value (``doc.values["/git"]``)."""
+
+    __slots__ = ("tree", "by_node")
+
+    def __init__(self, tree: NodeTree, by_node: dict[int, V] | None = None) -> None:
+        self.tree = tree
+        self.by_node: dict[int, V] = {} if by_node is None else by_node
+
+    def __getitem__(self, pointer: str) -> V:
+        node = self.tree.find(pointer) if self.by_node and isinstance(pointer, str) else None
+        if node is None or node not in self.by_node:
+            raise KeyError(pointer)
+        return self.by_node[node]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __bool__(self) -> bool:  # without building a pointer
+        return bool(self.by_node)
+
+    def __iter__(self) -> Iterator[str]:
+        return (pointer for pointer, _ in self.items())
+
+    def items(self) -> Iterator[tuple[str, V]]:  # type: ignore[override]
+        """In document order; each pointer is built as it is reached (not looked up)."""
+        for node, value in self.by_node.items():
+            pointer = self.tree.pointer(node)
+            if pointer is not None:
+                yield pointer, value
+
+    def __repr__(self) -> str:
+        return f"Located({dict(self.items())!r})"
 
 
 # The value classes here are NamedTuples, not dataclasses: importing dataclasses and building
@@ -86,9 +181,8 @@ class Span(NamedTuple):
 
 
 class Duplicates:
-    """The duplicate keys of a document, in document order. Each ``DuplicateKey`` (and its
-    pointer, as long as the keys above it) is built only when it is read: a reader that
-    reports the first few of a million pays for those few."""
+    """The duplicate keys of a document, in document order, each built only when read: a reader
+    that reports the first few of a million pays for those few."""
 
     __slots__ = ("tree", "found")
 
@@ -123,8 +217,7 @@ class Document(NamedTuple):
     """A parsed document: its data, where each value and key stands, and duplicate keys.
 
     ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
-    that value; the parser stores them by node (``isollm.io.locations``), so they cost the
-    same per value at any depth. What is not given is empty (and read-only, so shared).
+    that value. What is not given is empty (and read-only, so shared).
     """
 
     data: Any
@@ -132,14 +225,12 @@ class Document(NamedTuple):
     keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
     duplicates: Duplicates | list[DuplicateKey] = _NO_DUPLICATES
     # The source text of each plain scalar YAML 1.2 read as a number or a boolean
-    # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
-    # wants text.
+    # (``1.10``, ``010``, ``true``): what the Go isollm keeps where it wants text.
     texts: Located[str] = _NOTHING_LOCATED
     # The %YAML directive's version and where it stands (None without one).
     version: tuple[int, int] | None = None
     version_at: tuple[int, int] = (1, 1)
-    # Filled only by ``parse_yaml(text, spans=True)``.
-    spans: Located[Span] = _NOTHING_LOCATED
+    spans: Located[Span] = _NOTHING_LOCATED  # filled only by ``parse_yaml(text, spans=True)``
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -150,7 +241,7 @@ class Document(NamedTuple):
                 return self.values[pointer]
             if not pointer:
                 return None, None
-            pointer = parent(pointer)
+            pointer = pointers.parent(pointer)
 
 
 def _position(mark: Any) -> tuple[int, int]:
@@ -508,7 +599,7 @@ def decode_utf8(raw: bytes, *, path: str = "") -> str:
 def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing anything larger than ``limit`` before reading it all.
 
-    Only a regular file is read (after following symlinks; see ``isollm.io.bounded_read``).
+    Only a regular file is read (after following symlinks; see ``isollm.io.atomic``).
     """
     return within_limit(read_at_most(path, limit + 1), os.fspath(path), limit=limit)
 
