@@ -1,17 +1,15 @@
 """Changing one value of a YAML document in place, every other byte kept.
 
-``set_value`` and ``unset_value`` rewrite only the text of the value they change, at
-the offsets the reader records (``parse_yaml(text, spans=True)``): comments, key order,
-blank lines, indentation, line endings and the quoting of every other value stay as
-they were, in block and flow collections alike. New text is written by the emitter
-``dump_yaml`` uses, with the file's indentation and line endings; a changed string
-keeps its quoting style where the new value allows it (a single-quoted value stays
-single-quoted). A missing key is added at the end of its mapping (its missing parents
-with it); an unset key loses its line, or lines, and nothing else.
+``set_value`` and ``unset_value`` rewrite only the text of the value they change, at the
+offsets the reader records (``parse_yaml(text, spans=True)``): comments, key order, blank
+lines, indentation, line endings and the quoting of every other value stay as they were,
+in block and flow collections alike. New text comes from ``dump_yaml``'s emitter, in the
+file's indentation and line endings; a changed string keeps its quoting where it can. A
+missing key is added at the end of its mapping; an unset key loses its line(s), no more.
 
-Every edit is checked by reading the new text back: it must hold exactly the old data
-with the one change (types included). An edit that cannot pass (an anchor other values
-refer to, a key under an alias, a key written twice, a complex key) raises
+Each edit yields candidate texts, best first; the first that reads back as exactly the old
+data with the one change (types included) is taken. An edit none passes (an anchor other
+values refer to, a key under an alias, a key written twice, a complex key) raises
 ``EditError`` rather than produce anything else.
 """
 
@@ -68,12 +66,6 @@ def _next_line(text: str, index: int) -> int:
 def _blank_before(text: str, index: int) -> bool:
     """Whether only indentation stands before ``index`` on its line."""
     return not text[_line_start(text, index):index].strip(" ")
-
-
-def _dash_starts_line(text: str, span: Span) -> bool:
-    """Whether a list item is written ``- value`` on a line of its own, its value on that line."""
-    before = text[_line_start(text, span.start):span.start].strip(" ")
-    return before == "-" and _line_end(text, span.start) >= span.end
 
 
 def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
@@ -228,7 +220,7 @@ class _Editor:
         self.data = self.doc.data
         self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
 
-    def column(self, index: int) -> int:
+    def column(self, index: int) -> int:  # 0-based
         return index - _line_start(self.text, index)
 
     def _habits(self, nl: str) -> _Layout:
@@ -253,35 +245,18 @@ class _Editor:
             if name == pointer or name.startswith(prefix):
                 yield name, span
 
-    def literal_end(self, span: Span) -> int:
-        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
-        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
-        return _line_end(self.text, span.start + len(body) - 1)
-
     def value_end(self, span: Span) -> int:
         """Where the text of a value ends; -1 for a block collection (its children say)."""
         if span.kind in ("mapping", "sequence") and span.style == "block":
             return -1
-        if span.kind == "scalar" and span.style in ("|", ">"):
-            return self.literal_end(span)
+        if span.kind == "scalar" and span.style in ("|", ">"):  # its trailing blank lines are layout
+            body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
+            return _line_end(self.text, span.start + len(body) - 1)
         return span.end
 
     def content_end(self, pointer: str) -> int:
         """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
         return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
-
-    def content_start(self, pointer: str) -> int:
-        """Where the first line of a block collection's content starts."""
-        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
-                    for name, span in self.inside(pointer) if name != pointer)
-        return _line_start(self.text, first)
-
-    def colon(self, span: Span) -> int:
-        """The offset of the ``:`` after a mapping value's key."""
-        colon = re.compile(r"[ \t]*:").match(self.text, span.key_end)
-        if span.key_start < 0 or colon is None:
-            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
-        return colon.end() - 1
 
     def check_path(self, path: Path, *, removing: bool = False) -> None:
         """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
@@ -303,8 +278,9 @@ class _Editor:
         return any(getattr(self.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
-    def styles(self, pointer: str, span: Span) -> list[str]:
+    def styles(self, pointer: str) -> list[str]:
         """How the old value was written: its style, or (a list) its items'."""
+        span = self.spans[pointer]
         if span.kind == "sequence":
             return [s.style for name, s in self.children(pointer) if s.kind == "scalar"]
         return [span.style] if span.kind == "scalar" else []
@@ -313,10 +289,9 @@ class _Editor:
         return [(name, span) for name, span in self.inside(pointer)
                 if name != pointer and name.count("/") == pointer.count("/") + 1]
 
-    def written(self, pointer: str, span: Span, value: Any) -> list[Any]:
-        """``value`` to write over the value at ``pointer``: in its old styles (an item in its
-        item's, or the last item's), then double-quoted."""
-        styles = self.styles(pointer, span)
+    def written(self, pointer: str, value: Any) -> list[Any]:
+        """``value`` in the old value's styles (an item in its item's, or the last one's), then double-quoted."""
+        styles = self.styles(pointer)
         if isinstance(value, list):
             return [[_hint(item, _nth(styles, i)) for i, item in enumerate(value)], _quoted(value)]
         return [_hint(value, _nth(styles, 0)), _quoted(value)]
@@ -328,10 +303,13 @@ class _Editor:
         span = self.spans[pointer]
         if self.in_flow(path):  # rewritten where it stands
             lead = " " if span.start == span.end and text[span.start - 1:span.start] == ":" else ""
-            for each in self.written(pointer, span, value):
+            for each in self.written(pointer, value):
                 yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
             return
-        colon = self.colon(span)
+        found = re.compile(r"[ \t]*:").match(text, span.key_end)
+        if span.key_start < 0 or found is None:
+            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
+        colon = found.end() - 1
         key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
         layout = self.layout
@@ -340,14 +318,17 @@ class _Editor:
             layout = _Layout(offset or layout.step, offset > 0 if span.kind == "sequence" else layout.indent_lists,
                              layout.nl)
         if block and span.kind == "sequence":
-            yield from self.edit_items(pointer, value)
-        for each in self.written(pointer, span, value):
+            yield from self.edit_items(path, value)
+        for each in self.written(pointer, value):
             if span.style == "flow" and isinstance(value, (dict, list)):
                 inline, lines = str(_inline(each, flow=True)), ""
             else:
                 inline, lines = _below(each, key_indent, layout)
             if block:
-                start, end = self.content_start(pointer), _next_line(text, self.content_end(pointer))
+                # key_start, where a child has one, comes before its start
+                start = _line_start(text, min(s.key_start if s.key_start >= 0 else s.start
+                                              for name, s in self.inside(pointer) if name != pointer))
+                end = _next_line(text, self.content_end(pointer))
                 head = text[:colon + 1] + (" " + inline if inline else "")
                 yield head + text[colon + 1:start] + lines + text[end:]
                 continue
@@ -365,31 +346,29 @@ class _Editor:
             gap = "" if _line_end(text, end) < len(text) else self.layout.nl
             yield text[:start] + inline + text[end:after] + gap + lines + text[after:]
 
-    def edit_items(self, pointer: str, value: Any) -> Iterator[str]:
+    def edit_items(self, path: Path, value: Any) -> Iterator[str]:
         """A block list of scalars edited item by item: unchanged items keep their lines and
         comments, a changed one keeps its line's comment, removed ones lose their line."""
         if not isinstance(value, list) or not value or \
                 any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in value):
             return
+        pointer = pointers.join(path)
         nl = self.layout.nl
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
-        old = _get(self.data, tuple(pointers.split(pointer)))[1]
+        old = _get(self.data, path)[1]
         items = [self.spans[f"{pointer}/{i}"] for i in range(len(old))]
-        if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or not _dash_starts_line(text, s)
-               for s in items):
+        # Each item written "- value" on a line of its own.
+        if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or _line_end(text, s.start) < s.end
+               or text[_line_start(text, s.start):s.start].strip(" ") != "-" for s in items):
             return
         starts = [_line_start(text, s.start) for s in items]
         ends = [_next_line(text, s.end) for s in items]
         indent = self.column(text.rindex("-", starts[0], items[0].start))
-        styles = self.styles(pointer, self.spans[pointer])
-
-        def token(v: Any) -> tuple[str, str]:
-            return type(v).__name__, repr(v)
-
-        opcodes = difflib.SequenceMatcher(None, [token(v) for v in old], [token(v) for v in value],
-                                          autojunk=False).get_opcodes()
+        styles = self.styles(pointer)
+        before, after = ([(type(v).__name__, repr(v)) for v in values] for values in (old, value))
+        opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
         for write in (_hint, lambda item, style: _quoted(item)):  # in the items' styles, then quoted
             out = [text[:starts[0]]]
             for tag, i1, i2, j1, j2 in opcodes:
@@ -470,9 +449,14 @@ class _Editor:
             raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
-        start = _line_start(text, span.key_start)
         end = _next_line(text, max(self.content_end(pointer), span.key_end))
-        yield text[:start] + text[self.comments_below(end, self.column(span.key_start)):]
+        while end < len(text):  # and the comment lines below indented deeper than the key (its block's)
+            line = text[end:_line_end(text, end)]
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("#") or len(line) - len(stripped) <= self.column(span.key_start):
+                break
+            end = _next_line(text, end)
+        yield text[:_line_start(text, span.key_start)] + text[end:]
 
     def unset_in_flow(self, path: Path) -> str:
         """The text without the entry ``path`` of a flow mapping: with its comma, and with its
@@ -491,17 +475,6 @@ class _Editor:
         if _blank_before(text, start) and (end >= len(text) or text[end] in _BREAKS or text[end] == "#"):
             start, end = _line_start(text, start), _next_line(text, end)
         return text[:start] + text[end:]
-
-    def comments_below(self, index: int, column: int) -> int:
-        """The end of the comment lines at ``index`` indented deeper than ``column`` (a block's own)."""
-        text = self.text
-        while index < len(text):
-            line = text[index:_line_end(text, index)]
-            stripped = line.lstrip(" ")
-            if not stripped.startswith("#") or len(line) - len(stripped) <= column:
-                break
-            index = _next_line(text, index)
-        return index
 
 
 def _first_reading(candidates: Iterator[str], expected: Any) -> str:
