@@ -96,14 +96,9 @@ def _is_symlink(path: str | os.PathLike[str], dir_fd: int | None) -> bool:
 
 
 def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, *, create: bool = False) -> int | None:
-    """A descriptor of the directory ``name`` (relative to ``dir_fd``), one the toolkit makes itself
-    (``.isollm`` and below): made first, with its parents, when it is missing and ``create``;
-    None when it is missing otherwise.
-
-    Opened without following a symlink (one there was planted), so every later step, relative
-    to the descriptor, uses what was checked however the path changes meanwhile. A symlink or
-    a file there is an ``OSError`` (ELOOP or ENOTDIR) saying which.
-    """
+    """A descriptor of a directory the toolkit makes itself (``.isollm`` and below), made with its
+    parents when missing and ``create``, else None. A symlink there was planted: it is refused
+    (ELOOP), as a file is (ENOTDIR), so later steps relative to the descriptor use what was checked."""
     try:
         try:
             return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)

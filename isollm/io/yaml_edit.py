@@ -69,7 +69,7 @@ def _blank_before(text: str, index: int) -> bool:
 
 
 def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
-    """(how many parts of ``path`` exist as mapping keys, the value the last of them names)."""
+    """(how many keys of ``path`` exist, the value the last of them names)."""
     node = data
     for depth, part in enumerate(path):
         if not isinstance(node, dict) or part not in node:
@@ -78,8 +78,7 @@ def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
     return len(path), node
 
 
-def _nest(path: Sequence[str], value: Any) -> Any:
-    """``value`` under the keys of ``path`` (``{a: {b: value}}``)."""
+def _nest(path: Sequence[str], value: Any) -> Any:  # {a: {b: value}}
     for part in reversed(path):
         value = {part: value}
     return value
@@ -124,8 +123,7 @@ class _Hinted(str):
     style = ""
 
 
-def _nth(styles: list[str], index: int) -> str:
-    """The style of item ``index`` of a list written in ``styles`` (past the end: the last one's)."""
+def _nth(styles: list[str], index: int) -> str:  # past the end: the last one's
     return styles[min(index, len(styles) - 1)] if styles else ""
 
 
@@ -210,8 +208,7 @@ def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
 # --- the edits ----------------------------------------------------------------------------------
 
 class _Editor:
-    """A document's text, where each value stands and its indentation habits; and the edits,
-    each yielding candidate texts, best first (see ``_first_reading``)."""
+    """A document's text, where each value stands, its habits; and the edits, each yielding candidate texts."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -224,8 +221,7 @@ class _Editor:
         return index - _line_start(self.text, index)
 
     def _habits(self, nl: str) -> _Layout:
-        """How new lines are written: how far a nested mapping is indented, and whether a list
-        under a key is, as the text has them."""
+        """How far the text indents a nested mapping, and whether a list under its key."""
         step = seq_offset = None
         for _, span in self.spans.items():
             if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
@@ -259,8 +255,7 @@ class _Editor:
         return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
 
     def check_path(self, path: Path, *, removing: bool = False) -> None:
-        """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
-        a section written as an alias of another value, a key written twice (but the one removed)."""
+        """Refuse a path (of keys that exist) through an alias, or a key written twice (but the one removed)."""
         for level in range(1, len(path)):
             span = self.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind == "alias":
@@ -274,7 +269,6 @@ class _Editor:
                                 f"(lines {duplicate.first_line} and {duplicate.line}); remove one first")
 
     def in_flow(self, path: Path) -> bool:
-        """Whether the value at ``path`` stands inside a flow collection (``{a: 1}``, ``[a]``)."""
         return any(getattr(self.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
@@ -297,7 +291,6 @@ class _Editor:
         return [_hint(value, _nth(styles, 0)), _quoted(value)]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
-        """Texts with the existing value at ``path`` replaced, best first."""
         text = self.text
         pointer = pointers.join(path)
         span = self.spans[pointer]
@@ -388,7 +381,7 @@ class _Editor:
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
-        """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
+        """``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
         text = self.text
         parent = pointers.join(path[:depth])
         nested = _nest(path[depth + 1:], value)
@@ -409,7 +402,7 @@ class _Editor:
         yield from self.append(_next_line(text, self.content_end(parent)), path[depth], nested, self.column(first_key))
 
     def append(self, at: int, key: str, value: Any, indent: int) -> Iterator[str]:
-        """Texts with a new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
+        """A new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
         gap = "" if at == 0 or self.text[at - 1] in _BREAKS else self.layout.nl
         for each in (value, _quoted(value)):
             entry = _lines(_dump({key: each}, self.layout, flow=False), indent, self.layout)
@@ -493,12 +486,8 @@ def _bom(text: str) -> tuple[str, str]:
 
 
 def set_value(text: str, path: Sequence[str], value: Any) -> str:
-    """``text`` with the value at ``path`` (mapping keys) set to ``value``, nothing else changed.
-
-    A mapping ``value`` over an existing mapping changes only the keys that differ.
-    Raises ``YamlError`` if ``text`` is not YAML (or ``value`` cannot be written),
-    ``EditError`` if it cannot be edited in place.
-    """
+    """``text`` with the value at ``path`` (mapping keys) set to ``value`` (over a mapping: only the keys
+    that differ), nothing else changed; ``YamlError`` if it is not YAML, ``EditError`` if it cannot be."""
     path = tuple(path)
     if not path:
         raise EditError("no key to set")

@@ -1,21 +1,13 @@
 """Reading a YAML config the way a person means it, with a location for every value.
 
-libyaml's event stream is turned into plain JSON-like values in one pass, without
-PyYAML's constructors, so that:
-
-- scalars follow the YAML 1.2 core schema, as editors and check-jsonschema read
-  them (``yes`` and ``on`` are strings, ``8080:80`` is not a sexagesimal number,
-  ``2024-01-01`` is not a date);
-- tags other than the core ones (``!!python/object``, ``!!binary``...) are refused;
-- duplicate keys are reported, not silently replaced;
-- nesting depth and alias expansion are bounded, so a hostile file cannot
-  exhaust the stack, memory or time;
-- every value and key gets a 1-based line and column, by JSON pointer;
-- a plain scalar read as a number or a boolean keeps its source text beside it
-  (``Document.texts``), for fields that want text, as the Go isollm reads them.
-- on request (``spans=True``), every value also gets the character offsets where
-  it starts and ends, its key's, and its style, for editing the text in place
-  (``isollm.io.yaml_edit``).
+libyaml's events become plain JSON-like values in one pass, without PyYAML's constructors,
+so that scalars follow the YAML 1.2 core schema as editors and check-jsonschema read them
+(``yes`` is a string, ``8080:80`` no sexagesimal number, ``2024-01-01`` no date); tags other
+than the core ones are refused; duplicate keys are reported, not replaced; depth and alias
+expansion are bounded against hostile files; every value and key gets a line and column by
+JSON pointer, a plain scalar read as a number or boolean keeps its source text
+(``Document.texts``), and on request (``spans=True``) every value gets its offsets and
+style, for editing in place (``isollm.io.yaml_edit``).
 """
 
 from __future__ import annotations
@@ -163,20 +155,14 @@ class DuplicateKey(NamedTuple):
 
 
 class Span(NamedTuple):
-    """Where a value stands in the text, as offsets into it (``text[start:end]``).
-
-    ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
-    scalar's (``''`` plain, ``"'"``, ``'"'``, ``'|'``, ``'>'``) or the collection's
-    (``flow`` or ``block``). A block collection ends where the next token starts,
-    which may be after trailing comments and blank lines. ``key_start`` and
-    ``key_end`` locate the value's key in a mapping (-1 in a sequence or at the top).
-    """
+    """Where a value stands in the text (``text[start:end]``); a block collection ends where the
+    next token starts, which may be after trailing comments and blank lines."""
 
     start: int
     end: int
-    kind: str
-    style: str
-    key_start: int = -1
+    kind: str  # scalar, alias, sequence or mapping
+    style: str  # a scalar's ('' plain, ', ", |, >), a collection's (flow or block)
+    key_start: int = -1  # its key's, in a mapping
     key_end: int = -1
 
 
@@ -214,11 +200,7 @@ _NO_DUPLICATES = Duplicates(NodeTree())
 
 
 class Document(NamedTuple):
-    """A parsed document: its data, where each value and key stands, and duplicate keys.
-
-    ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
-    that value. What is not given is empty (and read-only, so shared).
-    """
+    """A parsed document; what is not given is empty (and read-only, so shared)."""
 
     data: Any
     values: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
@@ -276,13 +258,8 @@ def _plain_scalar(text: str) -> Any:
 
 
 def _printable(value: int, text: str) -> int:
-    """``value``, unless it has more decimal digits than Python will print.
-
-    ``int()`` reads any number of hex or octal digits (a power-of-two base has no
-    limit), but every message and output shows numbers in decimal, which Python
-    refuses beyond ``sys.get_int_max_str_digits()``: the same limit that guards
-    decimal input, so every notation is refused alike, here, with a place.
-    """
+    """``value``, unless it has more decimal digits than Python will print (``int()`` reads any
+    number of hex or octal digits): every notation is refused alike, here, with a place."""
     limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
     if limit and value.bit_length() > 3 * limit:  # fewer bits always print: 10**d takes over 3.3*d bits
         try:
@@ -343,7 +320,6 @@ class _Builder:
         self.stack: list[list[Any]] = []
 
     def document(self) -> Document:
-        """What was built, once the parser is done."""
         return Document(self.data, Located(self.tree, self.positions), Located(self.tree, self.key_positions),
                         self.duplicates, Located(self.tree, self.texts), self.version, self.version_at,
                         Located(self.tree, self.span_of) if self.spans else _NOTHING_LOCATED)
@@ -359,8 +335,7 @@ class _Builder:
                             *_position(mark))
 
     def _attach(self, value: Any, event: Any, kind: str, style: str) -> int:
-        """Put ``value`` in its place (the top, or the open list or mapping); its node. ``kind``
-        and ``style`` are its span's."""
+        """Put ``value`` in its place (the top, or the open list or mapping); its node."""
         if not self.stack:
             self.data = value
             node = self.tree.add(-1, "")
@@ -454,9 +429,7 @@ class _Builder:
 
 
 def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
-    """Parse one YAML document; raise ``YamlError`` with a location (in the file ``path``)
-    when it cannot be read. With ``spans``, ``Document.spans`` says where each value
-    stands in ``text``."""
+    """One YAML document, or ``YamlError`` located in the file ``path``."""
     try:
         return _parse(text, spans)
     except YamlError as error:
@@ -515,7 +488,6 @@ def _parse(text: str, spans: bool = False) -> Document:
 
 
 def _line_column(text: str | bytes, index: int) -> tuple[int, int]:
-    """The 1-based line and column of ``text[index]``."""
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, index) + 1, index - text.rfind(newline, 0, index)  # type: ignore[arg-type]
 
@@ -597,10 +569,7 @@ def decode_utf8(raw: bytes, *, path: str = "") -> str:
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The file's bytes, refusing anything larger than ``limit`` before reading it all.
-
-    Only a regular file is read (after following symlinks; see ``isollm.io.atomic``).
-    """
+    """The regular file's bytes, refusing more than ``limit`` before reading them all."""
     return within_limit(read_at_most(path, limit + 1), os.fspath(path), limit=limit)
 
 
