@@ -25,7 +25,7 @@ import yaml
 
 from isollm.errors import YamlError
 from isollm.io.yamlio import _Dumper as _DumpYamlDumper  # what dump_yaml writes with
-from isollm.io.yamlio import Document, Span, check_writable, parse_yaml
+from isollm.io.yamlio import Document, Span, _represent_str, parse_yaml
 from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
@@ -155,14 +155,7 @@ class _IndentedDumper(_Dumper):
     indent_lists = True
 
 
-def _represent_hinted(dumper: _Dumper, data: _Hinted) -> yaml.ScalarNode:
-    check_writable(data)
-    # NEL, LS and PS fold to spaces in any style but double quotes.
-    style = '"' if any(c in "\x85\u2028\u2029" for c in data) else data.style
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
-
-
-_Dumper.add_representer(_Hinted, _represent_hinted)
+_Dumper.add_representer(_Hinted, _represent_str)
 
 
 class _Layout(NamedTuple):
@@ -300,7 +293,7 @@ class _Editor:
                 yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
             return
         found = re.compile(r"[ \t]*:").match(text, span.key_end)
-        if span.key_start < 0 or found is None:
+        if found is None:
             raise EditError("the key is not a plain 'key:' (a complex '?' key)")
         colon = found.end() - 1
         key_indent = self.column(span.key_start)
@@ -420,15 +413,13 @@ class _Editor:
             yield from self.replace(path, value)
         elif node is None:
             yield from self.replace(path[:depth], _get(_with(self.data, path, value), path[:depth])[1])
-        elif isinstance(node, dict):
+        else:  # a mapping: ``_with`` refused anything else
             yield from self.insert(path, depth, value)
-        else:
-            raise EditError(f"{_dotted(path[:depth])} is not a mapping")
 
     def unset(self, path: Path) -> Iterator[str]:
         text = self.text
         self.check_path(path, removing=True)
-        if self.in_flow(path) and self.spans[pointers.join(path)].key_start >= 0:
+        if self.in_flow(path):
             yield self.unset_in_flow(path)
             return
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
@@ -438,8 +429,6 @@ class _Editor:
             return
         pointer = pointers.join(path)
         span = self.spans[pointer]
-        if span.key_start < 0:
-            raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         end = _next_line(text, max(self.content_end(pointer), span.key_end))

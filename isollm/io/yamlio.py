@@ -626,28 +626,26 @@ class _Dumper(yaml.SafeDumper):
         return hints
 
 
-def check_writable(value: str) -> None:
-    """``YamlError`` for text no YAML reader would read back (a lone surrogate)."""
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Also for ``yaml_edit``'s strings, which carry the ``style`` of the value they replace."""
     try:
-        value.encode("utf-8")  # fails exactly on a lone surrogate
+        value.encode("utf-8")  # fails exactly on a lone surrogate, which no YAML reader reads back
     except UnicodeEncodeError:
         raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts") from None
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    try:
-        plain = _plain_scalar(value)
-    except YamlError:  # a number too long to convert: it must stay a quoted string
-        plain = None
-    check_writable(value)
-    style = None if plain == value and isinstance(plain, str) else "'"
-    if "\n" in value:
-        style = "|"  # a block when the emitter can write one exactly, else quoted
+    style = getattr(value, "style", None)
+    if style is None:
+        try:
+            plain = _plain_scalar(value)
+        except YamlError:  # a number too long to convert: it must stay a quoted string
+            plain = None
+        style = None if plain == value and isinstance(plain, str) else "'"
+        if "\n" in value:
+            style = "|"  # a block when the emitter can write one exactly, else quoted
     if _LINE_BREAKS.search(value):
         # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
         # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
         style = '"'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
