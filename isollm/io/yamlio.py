@@ -16,7 +16,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 import yaml
@@ -311,8 +311,7 @@ class _Builder:
         self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
-        self.nodes = 0
-        self.chars = 0
+        self.nodes = self.chars = self.documents = 0
         self.version: tuple[int, int] | None = None  # of a %YAML directive, and where it stands
         self.version_at = (1, 1)
         # Each frame: [container, node, pending_key, key_position, first_lines, anchor,
@@ -406,8 +405,9 @@ class _Builder:
         if event.anchor in self.anchor_texts:
             self.texts[node] = self.anchor_texts[event.anchor]
 
-    def start(self, event: Any, container: Any) -> None:
-        if event.tag not in (None, "!", _TAG + ("map" if isinstance(container, dict) else "seq")):
+    def start(self, event: Any) -> None:
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", _TAG + ("map" if mapping else "seq")):
             raise YamlError(f"unsupported YAML tag {_short_tag(event.tag)}", *_position(event.start_mark))
         if self._expecting_key():
             raise YamlError("mapping keys must be plain values, not lists or mappings",
@@ -415,7 +415,8 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
-        node = self._attach(container, event, "mapping" if isinstance(container, dict) else "sequence",
+        container: Any = {} if mapping else []
+        node = self._attach(container, event, "mapping" if mapping else "sequence",
                             "flow" if event.flow_style else "block")
         self.stack.append([container, node, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
@@ -426,6 +427,20 @@ class _Builder:
         container, anchor, nodes_at_start, chars_at_start = frame[0], frame[5], frame[6], frame[7]
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
+
+    def document_start(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlError("expected one YAML document, found more than one", *_position(event.start_mark))
+        if event.version is not None:
+            self.version, self.version_at = event.version, _position(event.start_mark)
+
+
+# What each parser event does (stream and document ends change nothing).
+_HANDLERS: dict[type, Callable[[_Builder, Any], None]] = {
+    yaml.ScalarEvent: _Builder.scalar, yaml.AliasEvent: _Builder.alias, yaml.MappingStartEvent: _Builder.start,
+    yaml.SequenceStartEvent: _Builder.start, yaml.MappingEndEvent: _Builder.end, yaml.SequenceEndEvent: _Builder.end,
+    yaml.DocumentStartEvent: _Builder.document_start}
 
 
 def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
@@ -439,30 +454,12 @@ def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
 def _parse(text: str, spans: bool = False) -> Document:
     builder = _Builder(spans)
     parser = None
-    documents = 0
     try:
         parser = _Parser(text)
-        while True:
-            event = parser.get_event()
-            if isinstance(event, yaml.ScalarEvent):
-                builder.scalar(event)
-            elif isinstance(event, yaml.MappingStartEvent):
-                builder.start(event, {})
-            elif isinstance(event, yaml.SequenceStartEvent):
-                builder.start(event, [])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.end(event)
-            elif isinstance(event, yaml.AliasEvent):
-                builder.alias(event)
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlError("expected one YAML document, found more than one",
-                                    *_position(event.start_mark))
-                if event.version is not None:
-                    builder.version, builder.version_at = event.version, _position(event.start_mark)
-            elif isinstance(event, yaml.StreamEndEvent):
-                break
+        while not isinstance(event := parser.get_event(), yaml.StreamEndEvent):
+            handler = _HANDLERS.get(type(event))
+            if handler is not None:
+                handler(builder, event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
