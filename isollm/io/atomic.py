@@ -1,17 +1,12 @@
 """Files the defensive way: bounded reads of regular files only, and atomic, durable writes.
 
-A FIFO at a config or state path would block a reader forever, a device such as
-/dev/zero streams without end, and a symlink planted at a state file could point
-anywhere: ``O_NONBLOCK`` lets the open of a FIFO return so that its type can be
-checked, ``O_NOFOLLOW`` refuses a symlink where one must not be followed.
-
-A write goes, the pre-commit way, to a unique temporary file in the target's own
-directory (the rename never crosses file systems), fsynced, then renamed over the
-target (or, to create, hard-linked to it, which fails if the target exists), then
-the directory is fsynced so the new name survives a crash. Readers see the old file
-or the new one, complete; on failure the previous content is untouched. Every step
-names its file relative to one open descriptor of the directory (``*_at``), so a
-directory swapped for a symlink halfway through cannot send it anywhere else.
+A FIFO would block a reader forever, a device stream without end, a symlink planted at a
+state file point anywhere: ``O_NONBLOCK`` lets a FIFO's open return so its type is checked,
+``O_NOFOLLOW`` refuses a symlink where none is followed. A write goes (the pre-commit way) to
+a unique, fsynced temporary file beside the target, renamed over it (or, to create, hard-linked,
+which fails if it exists), then the directory is fsynced: readers see the old file or the new
+one, complete. Each step names its file relative to one open descriptor of the directory
+(``*_at``), so a directory swapped for a symlink meanwhile cannot send it elsewhere.
 """
 
 from __future__ import annotations

@@ -192,12 +192,6 @@ def _lines(text: str, indent: int, layout: _Layout) -> str:
     return "".join((" " * indent + line if line else "") + layout.nl for line in text.split("\n")[:-1])
 
 
-def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
-    """``value`` after a ``key:`` at column ``indent``: (the text on the key's line, the lines below)."""
-    first, _, rest = _dump({"k": value}, layout, flow=False)[2:].partition("\n")
-    return first.strip(), _lines(rest, indent, layout)
-
-
 # --- the edits ----------------------------------------------------------------------------------
 
 class _Editor:
@@ -308,8 +302,9 @@ class _Editor:
         for each in self.written(pointer, value):
             if span.style == "flow" and isinstance(value, (dict, list)):
                 inline, lines = str(_inline(each, flow=True)), ""
-            else:
-                inline, lines = _below(each, key_indent, layout)
+            else:  # after the key: what stands on its line, and the lines below
+                first, _, rest = _dump({"k": each}, layout, flow=False)[2:].partition("\n")
+                inline, lines = first.strip(), _lines(rest, key_indent, layout)
             if block:
                 # key_start, where a child has one, comes before its start
                 start = _line_start(text, min(s.key_start if s.key_start >= 0 else s.start

@@ -77,9 +77,7 @@ class NodeTree:
             self.members[(parent, token)] = node
         return node
 
-    def find(self, pointer: str) -> int | None:
-        if not self.parents:
-            return None
+    def find(self, pointer: str) -> int | None:  # of a tree with a top value
         try:
             tokens = pointers.split(pointer)
         except ValueError:
@@ -230,9 +228,8 @@ def _position(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-# Only a plain scalar starting with one of these can match a pattern above (null,
-# bool, int, float, inf, nan); any other is a string without trying them all.
-# Most scalars in a config (keys, names, images) take this shortcut.
+# Only a plain scalar starting with one of these can match a pattern above; any other (most
+# scalars in a config: keys, names, images) is a string without trying them all.
 _NON_STRING_START = frozenset("~nNtTfF+-.0123456789")
 
 
@@ -474,8 +471,7 @@ def _parse(text: str, spans: bool = False) -> Document:
     except yaml.YAMLError as error:
         raise _reader_error(text, error) from None
     except UnicodeEncodeError as error:
-        # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
-        # from a decoded file) cannot be encoded for it.
+        # libyaml reads UTF-8: a lone surrogate (only from str input, never a decoded file) is not.
         raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text",
                         *_line_column(text, error.start)) from None
     finally:
@@ -586,8 +582,6 @@ class _Dumper(yaml.SafeDumper):
 
     def choose_scalar_style(self) -> str:
         event: Any = self.event  # a ScalarEvent whenever the emitter asks this
-        if self.analysis is None:
-            self.analysis = self.analyze_scalar(event.value)
         if event.style == "|" and not self.flow_level and not self.simple_key_context:
             # PyYAML counts a tab as a special character and then quotes the whole script;
             # inside a block a tab is content like any other (only the indentation must be
@@ -617,8 +611,7 @@ class _Dumper(yaml.SafeDumper):
     def determine_block_hints(self, text: str) -> str:
         hints = str(super().determine_block_hints(text))
         if text.startswith("\t"):
-            # libyaml cannot guess a block's indentation from a first line that starts
-            # with a tab: say it.
+            # libyaml cannot guess a block's indentation from a first line that starts with a tab
             hints = str(self.best_indent) + hints
         return hints
 
