@@ -24,8 +24,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.yamlio import _Dumper as _DumpYamlDumper  # what dump_yaml writes with
-from isollm.io.yamlio import Document, Span, _represent_str, parse_yaml
+from isollm.io.yamlio import Document, Span, _Dumper, parse_yaml  # _Dumper: what dump_yaml writes with
 from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
@@ -144,18 +143,9 @@ def _quoted(value: Any) -> Any:
     return _hint(value, '"')
 
 
-class _Dumper(_DumpYamlDumper):
-    indent_lists = False  # ``key:\n- a`` (PyYAML's habit), or ``key:\n  - a``
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, indentless and not self.indent_lists)
-
-
 class _IndentedDumper(_Dumper):
-    indent_lists = True
-
-
-_Dumper.add_representer(_Hinted, _represent_str)
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # ``key:\n  - a``, not PyYAML's habit ``key:\n- a``
 
 
 class _Layout(NamedTuple):

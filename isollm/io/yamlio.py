@@ -639,6 +639,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)  # and yaml_edit's str subclass
 
 
 def dump_yaml(data: Any) -> str:
