@@ -363,6 +363,7 @@ class _Builder:
     def scalar(self, event: Any) -> None:
         self._count(1, event.start_mark, len(event.value))
         has_text = False  # a plain scalar read as a number or a boolean: its text is kept
+        key = self._expecting_key()
         try:
             if event.tag not in (None, "!") or not event.implicit[0]:
                 value = (event.value if event.tag is None else
@@ -371,12 +372,11 @@ class _Builder:
                 value = _plain_scalar(event.value)
                 has_text = value is not None and not isinstance(value, str)
         except YamlError as error:
-            if self._expecting_key() and error.line is None:
-                value = event.value  # a key is only ever a name: keep its text
-            else:
+            if not key or error.line is not None:
                 line, column = _position(event.start_mark)
                 raise error.locate(line=line, column=column) from None
-        if self._expecting_key():
+            value = event.value  # a key is only ever a name: keep its text
+        if key:
             self.stack[-1][2] = event.value  # a key is a name, whatever it reads as
             self.stack[-1][3] = _position(event.start_mark)
             if self.spans:
