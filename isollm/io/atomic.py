@@ -71,7 +71,6 @@ def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True, 
 
 
 def read_open(fd: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes from the open file ``fd``."""
     chunks = []
     remaining = limit
     while remaining > 0:
