@@ -27,11 +27,9 @@ class GitignoreIsSymlinkError(SymlinkRefusedError):
 def ensure_ignored(directory: str | os.PathLike[str]) -> bool:
     """Add ``.isollm/`` to ``directory/.gitignore`` unless it is there; True if the file changed.
 
-    Appended, in the file's own line ending (a last line without one is ended first), so the
-    user's bytes and mode stay as they were. Only a regular file is read or written: a FIFO or
-    device would block or stream forever, and a symbolic link (``GitignoreIsSymlinkError``) is
-    one git refuses to follow (since 2.32) and that could point anywhere; both opens refuse one,
-    so a link swapped in meanwhile is refused too.
+    Appended in the file's own line ending, so the user's bytes and mode stay as they were. Only
+    a regular file is read or written; a symbolic link (``GitignoreIsSymlinkError``), which git
+    refuses to follow since 2.32, is refused by both opens, so one swapped in meanwhile is too.
     """
     path = Path(directory) / ".gitignore"
     try:
