@@ -463,10 +463,8 @@ def _parse(text: str, spans: bool = False) -> Document:
         problem = error.problem or error.context or "invalid YAML"
         if problem == _LIBYAML_TOO_DEEP:  # the same fault, whichever limit saw it first
             raise YamlError(_TOO_DEEP, line, column) from None
-        if line is not None and column is not None and _char_at(text, line, column) == "\t":
-            problem = "a tab cannot indent or start a value in YAML; use spaces"
-        elif line is not None:
-            problem += _indentation_hint(text, line, problem)
+        if line is not None and column is not None:
+            problem = _explained(text, line, column, problem)
         raise YamlError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as error:
         raise _reader_error(text, error) from None
@@ -493,39 +491,35 @@ def _indent(text_line: str) -> int:
     return len(text_line) - len(text_line.lstrip(" "))
 
 
-def _indentation_hint(text: str, line: int, problem: str) -> str:
-    """For libyaml's messages about a key out of place, what indentation the lines above ask of
-    ``line`` (1-based); "" when they do not say."""
+def _explained(text: str, line: int, column: int, problem: str) -> str:
+    """libyaml's ``problem`` at a 1-based line and column, with what the text shows of it: a tab
+    (libyaml names it only sometimes), or for a key out of place the indentation the lines above ask."""
     lines = text.split("\n")
     if not 0 < line <= len(lines):
-        return ""
+        return problem
+    if lines[line - 1][column - 1:column] == "\t":
+        return "a tab cannot indent or start a value in YAML; use spaces"
     here = _indent(lines[line - 1])
     above = [text_line for text_line in lines[:line - 1]
              if text_line.strip() and not text_line.lstrip().startswith("#")]
     if not above:
-        return ""
+        return problem
     if problem == "did not find expected key":
         levels: list[int] = []  # the indentation of each block still open there, innermost first
         for text_line in reversed(above):
             if not levels or _indent(text_line) < levels[-1]:
                 levels.append(_indent(text_line))
         if here in levels:
-            return ""
+            return problem
         choices = " or ".join(str(level) for level in sorted(levels)) + (" space" if levels == [1] else " spaces")
-        return (f" (line {line} is indented by {_spaces(here)}, which matches no key above it: indent it by "
+        return problem + (f" (line {line} is indented by {_spaces(here)}, which matches no key above it: indent it by "
                 f"{choices}, like the keys it belongs with)")
     if problem == "mapping values are not allowed in this context":
         key_above = above[-1]
         if here > _indent(key_above) and key_above.partition(":")[2].strip():
-            return (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has its value "
-                    f"already: a key beside it is indented by {_spaces(_indent(key_above))})")
-    return ""
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    """The character at a 1-based line and column (libyaml names it only sometimes)."""
-    lines = text.split("\n", line)
-    return lines[line - 1][column - 1:column] if line <= len(lines) else ""
+            return problem + (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has "
+                              f"its value already: a key beside it is indented by {_spaces(_indent(key_above))})")
+    return problem
 
 
 def _reader_error(text: str, error: yaml.YAMLError) -> YamlError:
