@@ -41,8 +41,6 @@ class EditError(Exception):
     """The text cannot be changed in place so that it reads as asked."""
 
 
-# --- reading the text ---------------------------------------------------------------------------
-
 def _dotted(path: Sequence[str]) -> str:
     return ".".join(path) or "the document"
 
@@ -114,8 +112,6 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-# --- writing values -----------------------------------------------------------------------------
-
 class _Hinted(str):
     """A string to be written in the style its old value had (``'``, ``"``, ``|``) where it can be."""
 
@@ -181,8 +177,6 @@ def _lines(text: str, indent: int, layout: _Layout) -> str:
     """``text`` (lines ending in ``\\n``) indented by ``indent``, in the file's line breaks."""
     return "".join((" " * indent + line if line else "") + layout.nl for line in text.split("\n")[:-1])
 
-
-# --- the edits ----------------------------------------------------------------------------------
 
 class _Editor:
     """A document's text, where each value stands, its habits; and the edits, each yielding candidate texts."""
