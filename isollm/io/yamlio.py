@@ -585,20 +585,13 @@ class _Dumper(yaml.SafeDumper):
         return str(super().choose_scalar_style())
 
     # With allow_unicode PyYAML writes every printable character as it is, the bidirectional
-    # controls too, which make a terminal show text other than what is there: a string
-    # holding one is written double-quoted with escapes, as a terminal escape already is.
-    def analyze_scalar(self, scalar: str) -> Any:
-        return self._escaping(scalar, super().analyze_scalar, scalar)
-
+    # controls too, which make a terminal show text other than what is there: a string holding
+    # one is written double-quoted (``_represent_str``) with escapes, as a terminal escape is.
     def write_double_quoted(self, text: str, split: bool = True) -> None:
-        self._escaping(text, super().write_double_quoted, text, split)
-
-    def _escaping(self, text: str, method: Any, *args: Any) -> Any:
-        if not BIDI_CONTROLS.search(text):
-            return method(*args)
-        allowed, self.allow_unicode = self.allow_unicode, False
+        allowed = self.allow_unicode
+        self.allow_unicode = allowed and not BIDI_CONTROLS.search(text)
         try:
-            return method(*args)
+            super().write_double_quoted(text, split)
         finally:
             self.allow_unicode = allowed
 
@@ -625,7 +618,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
         style = None if plain == value and isinstance(plain, str) else "'"
         if "\n" in value:
             style = "|"  # a block when the emitter can write one exactly, else quoted
-    if _LINE_BREAKS.search(value):
+    if _LINE_BREAKS.search(value) or BIDI_CONTROLS.search(value):
         # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
         # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
         style = '"'
