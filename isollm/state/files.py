@@ -24,8 +24,7 @@ from isollm.io.atomic import atomic_create_at, atomic_write_at, open_own_directo
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
-from isollm.state.codec import TITLES, decode_state, decode_state_versioned, encode_state, located
-from isollm.state.names import check_worker_name
+from isollm.state.codec import TITLES, check_worker_name, decode_state, decode_state_versioned, encode_state, located
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, \
     TaskAssignment, TaskLoadResult, WorkerState

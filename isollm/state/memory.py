@@ -1,14 +1,43 @@
-"""An in-memory ``State`` for callers' tests: same validation, no files."""
+"""The ``State`` interface, and ``MemoryState``, an implementation for callers' tests: same validation, no files."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Protocol, runtime_checkable
 
 from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundError
-from isollm.state.codec import decode_state, encode_state
-from isollm.state.names import check_worker_name
+from isollm.state.codec import check_worker_name, decode_state, encode_state
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
+
+
+@runtime_checkable
+class State(Protocol):
+    """The plan's state operations; ``FileState`` and ``MemoryState`` implement it.
+
+    ``create_session`` raises ``SessionExistsError`` if there is a session, ``load_session``
+    ``NoSessionError`` if there is none, ``load_worker`` ``WorkerNotFoundError``.
+    ``has_active_session`` counts a session whose file records no process as active.
+    """
+
+    def create_session(self, session: Session) -> None: ...
+
+    def save_session(self, session: Session) -> None: ...
+
+    def load_session(self) -> Session: ...
+
+    def clear_session(self) -> None: ...
+
+    def has_active_session(self) -> bool: ...
+
+    def save_worker(self, worker: WorkerState) -> None: ...
+
+    def load_worker(self, name: str) -> WorkerState: ...
+
+    def load_all_workers(self) -> LoadResult: ...
+
+    def delete_worker(self, name: str) -> None: ...
+
+    def clear_all_workers(self) -> None: ...
 
 
 class MemoryState:

@@ -5,22 +5,84 @@ order they are declared here (Go's field order), ``omitempty`` fields left out
 when empty, Go's zero time for an unset time that Go never omits; ``from_dict``
 reads a dict the schema has already accepted. Fields a newer isollm added are
 kept in ``extra`` and written back.
+
+Timestamps are RFC 3339 exactly as Go's ``time.Time`` writes and reads them. Go keeps
+nanoseconds, ``datetime`` microseconds: a parsed timestamp is a ``Timestamp`` that remembers
+the digits beyond the microsecond, so a file written by the Go isollm round-trips byte for byte.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from isollm.errors import StateError
-from isollm.state.migrations import current_version, records_no_process
+from isollm.schema.formats import rfc3339_parts
+from isollm.schema.loader import load_schema
+from isollm.state.codec import current_version
 from isollm.util.numbers import as_whole
-from isollm.state.timestamps import ZERO_TIME, format_timestamp, is_zero, now, parse_timestamp
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing's from Python 3.11
+
+ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+class Timestamp(datetime):
+    """A timezone-aware ``datetime`` that also remembers its nanoseconds (0-999 beyond the microsecond)."""
+
+    nanosecond: int = 0
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def is_zero(value: datetime) -> bool:
+    return value.utcoffset() == timedelta(0) and value.replace(tzinfo=None) == datetime(1, 1, 1) \
+        and getattr(value, "nanosecond", 0) == 0
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A ``Timestamp`` from RFC 3339 text (already checked by the schema's ``date-time`` format).
+
+    Read by hand: Python 3.10's ``fromisoformat`` refuses ``Z`` and a fraction past microseconds."""
+    match = rfc3339_parts(text)
+    digits = (match["fraction"] or "")[:9].ljust(9, "0")
+    if match["sign"]:
+        offset = timedelta(hours=int(match["zhour"]), minutes=int(match["zminute"]))
+        zone = timezone(-offset if match["sign"] == "-" else offset)
+    else:
+        zone = timezone.utc
+    value = Timestamp(int(match["year"]), int(match["month"]), int(match["day"]), int(match["hour"]),
+                      int(match["minute"]), int(match["second"]), int(digits[:6]), tzinfo=zone)
+    value.nanosecond = int(digits[6:])
+    return value
+
+
+def format_timestamp(value: Any) -> Any:
+    """Go's ``time.RFC3339Nano`` text: fraction without trailing zeros, ``Z`` for a zero offset.
+
+    A naive ``datetime`` is taken as local time, as Python does elsewhere; a
+    value that is not a ``datetime`` is returned as is, for the schema to refuse.
+    """
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.astimezone()
+    if (value.utcoffset() or timedelta(0)) % timedelta(minutes=1):
+        # RFC 3339 offsets have no seconds (a historical zone such as +00:53:28): the same
+        # instant in UTC, rather than an offset cut to the minute naming another instant.
+        value = value.astimezone(timezone.utc)
+    nanos = value.microsecond * 1000 + (getattr(value, "nanosecond", 0) % 1000)
+    text = datetime.isoformat(value.replace(microsecond=0, tzinfo=None))
+    if nanos:
+        text += "." + f"{nanos:09d}".rstrip("0")
+    # isoformat ends with the offset as RFC 3339 writes it (+HH:MM): it has no seconds here.
+    return text + ("Z" if not value.utcoffset() else datetime.isoformat(value)[-6:])
+
 
 CURRENT_SESSION_VERSION: int = current_version("session")
 CURRENT_WORKER_VERSION: int = current_version("worker")
@@ -150,7 +212,10 @@ class Session(_Record):
     @property
     def pid_recorded(self) -> bool:
         """Whether the file named the orchestrator's process at all (``isollm up``'s does not)."""
-        return self.migrated_from is None or not records_no_process(self.migrated_from)
+        if self.migrated_from is None:
+            return True
+        described = load_schema("session").get("$defs", {}).get(f"version{self.migrated_from}")
+        return described is None or "pid" in described.get("required", [])
 
 
 @dataclass(kw_only=True)
