@@ -1,16 +1,12 @@
 """State records to validated JSON bytes and back, older versions migrated on the way in.
 
-Writing: the record's dict must pass its schema (the compiled check; the slow explanation
-runs only when it fails) before any byte is produced. Reading: the bytes must be UTF-8 JSON
-holding an object, at a version this code understands, passing the schema.
-
-``MIGRATIONS[kind][n]`` turns a version ``n`` document (and its file's path, "" when none)
-into a version ``n + 1`` one. Version 0 stands for files written before versions existed (the
-Go decoder reads a missing ``version`` as 0): a worker file's structure is version 1's, and
-``session.json`` is the Go ``isollm up``'s (cmd/up.go ``SessionState``), which the session
-schema describes as ``$defs/version0``, with no process ID. A document of an older version the
-schema describes (``$defs/version<n>``) is checked before it is migrated, so a bad file is
-reported as written, with its lines.
+A write must pass the schema before any byte is produced; a read must be UTF-8 JSON holding an
+object, at a version this code understands, passing the schema. ``MIGRATIONS[kind][n]`` turns a
+version ``n`` document (and its file's path, "" when none) into a version ``n + 1`` one. Version 0
+is a file without ``version`` (as the Go decoder reads it): a worker file of version 1's structure,
+or the Go ``isollm up``'s ``session.json`` (cmd/up.go ``SessionState``, the session schema's
+``$defs/version0``, no process ID). An older version the schema describes (``$defs/version<n>``) is
+checked before it is migrated, so a bad file is reported as written, with its lines.
 """
 
 from __future__ import annotations
@@ -41,12 +37,9 @@ Migration = Callable[[dict[str, Any], str], dict[str, Any]]
 
 
 def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
-    """Version 0 (``isollm up``'s session.json) to version 1.
-
-    ``up`` writes the file once its workers are ready, so the session is ``running``; it records
-    no process (pid 0, which only the record's origin tells apart from Go's "no process" of
-    version 1) and sits in ``<project>/.isollm``. Its own fields and anything unknown are kept.
-    """
+    """Version 0 to 1. ``up`` writes the file once its workers are ready, so the session is
+    ``running``; it records no process (pid 0, which only the record's origin tells apart from
+    version 1's "no process") and sits in ``<project>/.isollm``. Its own fields are kept."""
     migrated = {key: value for key, value in data.items() if key != "version"}
     project_root = os.path.dirname(os.path.dirname(os.path.abspath(path))) if path else ""
     migrated.update(version=1, status="running", started_at=data["started_at"], pid=0,
@@ -62,8 +55,7 @@ MIGRATIONS: dict[str, dict[int, Migration]] = {
 }
 
 
-def current_version(kind: str) -> int:
-    """The newest version of ``kind`` this code understands: the schema's upper bound."""
+def current_version(kind: str) -> int:  # the newest this code understands
     return int(load_schema(kind)["properties"]["version"]["maximum"])
 
 
@@ -73,8 +65,7 @@ def _name_check() -> Check:
 
 
 def check_worker_name(name: object) -> str:
-    """``name`` if the worker schema accepts it as a name (checked before any path is built
-    from it), else ``ValidationError`` saying why."""
+    """``name`` if the worker schema accepts it (before any path is built from it), else ``ValidationError``."""
     if isinstance(name, str) and _name_check()(name):
         return name
     issues = [i for i in validate_instance("worker", {"name": name}) if i.pointer == "/name"]
@@ -124,11 +115,8 @@ def _non_finite(value: Any, pointer: str = "") -> tuple[str, float] | None:
 
 
 def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
-    """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them.
-
-    Whole-number floats at integer positions are written as integers (``1``, never ``1.0``,
-    which the Go decoder refuses); NaN and infinities, which JSON cannot hold, are refused.
-    """
+    """The bytes to write for ``data``, as Go's ``json.MarshalIndent(v, "", "  ")`` writes them: a
+    whole-number float at an integer position as an integer (the Go decoder refuses ``1.0``)."""
     data = whole_numbers(load_schema(kind), data)
     if not checker_for(kind)(data):
         raise ValidationError(validate_instance(kind, data), path=path, title=TITLES[kind])

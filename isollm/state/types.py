@@ -1,14 +1,10 @@
 """The state records: a session, a worker and its task, with their JSON forms.
 
-``to_dict`` produces exactly the JSON the Go isollm writes: the fields in the
-order they are declared here (Go's field order), ``omitempty`` fields left out
-when empty, Go's zero time for an unset time that Go never omits; ``from_dict``
-reads a dict the schema has already accepted. Fields a newer isollm added are
-kept in ``extra`` and written back.
-
-Timestamps are RFC 3339 exactly as Go's ``time.Time`` writes and reads them. Go keeps
-nanoseconds, ``datetime`` microseconds: a parsed timestamp is a ``Timestamp`` that remembers
-the digits beyond the microsecond, so a file written by the Go isollm round-trips byte for byte.
+``to_dict`` produces exactly the JSON the Go isollm writes: the fields in Go's order (as declared
+here), ``omitempty`` fields left out when empty, Go's zero time for an unset time Go never omits;
+``from_dict`` reads a dict the schema has accepted. Fields a newer isollm added are kept in ``extra``.
+Timestamps are RFC 3339 as Go's ``time.Time`` writes them; a parsed one remembers its nanoseconds,
+so a file written by the Go isollm round-trips byte for byte.
 """
 
 from __future__ import annotations
@@ -63,11 +59,8 @@ def parse_timestamp(text: str) -> datetime:
 
 
 def format_timestamp(value: Any) -> Any:
-    """Go's ``time.RFC3339Nano`` text: fraction without trailing zeros, ``Z`` for a zero offset.
-
-    A naive ``datetime`` is taken as local time, as Python does elsewhere; a
-    value that is not a ``datetime`` is returned as is, for the schema to refuse.
-    """
+    """Go's ``time.RFC3339Nano`` text: fraction without trailing zeros, ``Z`` for a zero offset. A naive
+    ``datetime`` is local time, as Python takes it; a value that is no ``datetime`` is left for the schema."""
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is None or value.utcoffset() is None:
@@ -174,18 +167,12 @@ class TaskRef(_Record):
 
 @dataclass(kw_only=True)
 class Session(_Record):
-    """The running session. ``pid_start_time`` and ``boot_id`` tell the orchestrator
-    apart from a later process that reused its PID; the store records them.
-
-    ``project``, ``workers``, ``airyra_port`` and ``base_branch`` are what the Go
-    ``isollm up`` records (its session.json, version 0); left out (empty, None)
-    otherwise.
-    ``migrated_from`` is the version of the file the record was read from when
-    that was older than the current one (the file itself is left as it was). A
-    session read from ``isollm up``'s file records no process (``pid`` 0,
-    ``pid_recorded`` False): saving it writes the current version, where pid 0
-    means "not running", so set ``pid`` first if it runs.
-    """
+    """The running session. ``pid_start_time`` and ``boot_id`` tell the orchestrator apart from a
+    later process that reused its PID; ``project``, ``workers``, ``airyra_port`` and ``base_branch``
+    are what the Go ``isollm up`` records (version 0). ``migrated_from`` is the older version the
+    record was read from. A session from ``isollm up``'s file records no process (``pid`` 0,
+    ``pid_recorded`` False): saving it writes the current version, where pid 0 means "not
+    running", so set ``pid`` first if it runs."""
 
     version: int = CURRENT_SESSION_VERSION
     status: SessionStatus
@@ -211,7 +198,7 @@ class Session(_Record):
 
     @property
     def pid_recorded(self) -> bool:
-        """Whether the file named the orchestrator's process at all (``isollm up``'s does not)."""
+        """Whether the file named the orchestrator's process (its version's schema requires a ``pid``)."""
         if self.migrated_from is None:
             return True
         described = load_schema("session").get("$defs", {}).get(f"version{self.migrated_from}")
@@ -242,9 +229,8 @@ class WorkerState(_Record):
 
 @dataclass(kw_only=True)
 class TaskAssignment(_Record):
-    """The task the Go isollm's worker manager gave a worker (``.isollm/tasks/<worker>.json``,
-    internal/worker TaskState). Read, never written, by the toolkit; ``claimed_at`` is None
-    for Go's zero time (no claim)."""
+    """The task the Go isollm's worker manager gave a worker (``tasks/<worker>.json``, internal/worker
+    TaskState); read, never written. ``claimed_at`` is None for Go's zero time (no claim)."""
 
     worker_name: str
     task_id: str = field(default="", metadata=_OMIT)
