@@ -135,13 +135,9 @@ def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
         raise ValidationError([issue], path=path, title=TITLES[kind]) from error
 
 
-def _invalid(kind: str, path: str, issues: list[Issue]) -> InvalidStateError:
-    return InvalidStateError(issues, path=path, title=TITLES[kind])
-
-
 def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = None,
           column: int | None = None) -> InvalidStateError:
-    return _invalid(kind, path, [Issue(message, "", line, column, keyword)])
+    return InvalidStateError([Issue(message, "", line, column, keyword)], path=path, title=TITLES[kind])
 
 
 def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
@@ -174,15 +170,16 @@ def decode_state_versioned(kind: str, raw: bytes, *, path: str = "") -> tuple[di
     current = current_version(kind)
     # A version that is not a whole number is left for the schema to report.
     if isinstance(version, int) and not isinstance(version, bool) and version != current:
-        if f"version{version}" in schema.get("$defs", {}) and not checker_for(kind)(data):
-            raise _invalid(kind, path, validate_instance(kind, data, _document(text)))  # judged as written
+        if f"version{version}" in schema.get("$defs", {}) and not checker_for(kind)(data):  # judged as written
+            raise InvalidStateError(validate_instance(kind, data, _document(text)), path=path, title=TITLES[kind])
         while version < current and version in MIGRATIONS[kind]:
             data = MIGRATIONS[kind][version](data, path)
             version += 1
         if version != current:
             rule = "maximum" if version > current else "minimum.migration"
             message = schema_message(schema["properties"]["version"], rule, location="/version", instance=version)
-            raise _invalid(kind, path, [located(raw, message, "/version", rule.split(".")[0])])
+            raise InvalidStateError([located(raw, message, "/version", rule.split(".")[0])], path=path,
+                                    title=TITLES[kind])
     if not checker_for(kind)(data):
-        raise _invalid(kind, path, validate_instance(kind, data, _document(text)))
+        raise InvalidStateError(validate_instance(kind, data, _document(text)), path=path, title=TITLES[kind])
     return data, written

@@ -62,8 +62,8 @@ def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, 
 
 @contextmanager
 def _opened(dir_fd: int, name: str, path: Path, kind: str) -> Iterator[tuple[bytes, int]]:
-    """The bytes of the file and its descriptor, held open. A symlink planted at a state path is
-    refused, not followed, and a pipe or device rather than read (it could block or never end)."""
+    """The bytes of the file and its descriptor, held open. A symlink planted at a state path is refused, not
+    followed, and a pipe or device rather than read (it could block or never end)."""
     try:
         fd = open_regular(name, follow_symlinks=False, dir_fd=dir_fd)
     except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
@@ -127,8 +127,8 @@ def _json_files(fd: int, directory: Path) -> list[str]:
 
 def _load_each(fd: int | None, directory: Path, kind: str,
                load: Callable[[bytes, Path, str], Record]) -> tuple[list[Record], list[StateError]]:
-    """Each ``<worker name>.json`` in the open ``directory`` through ``load(raw, path, name)``: the
-    records that load, and one ``InvalidStateError`` naming the file for each that does not."""
+    """Each ``<worker name>.json`` in ``directory`` through ``load(raw, path, name)``: the records, and
+    an ``InvalidStateError`` naming the file for each that does not load."""
     records: list[Record] = []
     errors: list[StateError] = []
     if fd is None:
@@ -152,7 +152,6 @@ def _load_each(fd: int | None, directory: Path, kind: str,
 
 
 def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, written: str, name: str) -> None:
-    """A worker's file names its worker: ``InvalidStateError`` when the name in it (``field``) differs."""
     if written != name:
         issue = located(raw, f'{label} "{written}" does not match the file name {path.name}', f"/{field}", "name")
         raise InvalidStateError([issue], path=str(path), title=TITLES[kind])
@@ -161,10 +160,9 @@ def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, 
 class FileState:
     """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
 
-    The store makes ``state_dir`` and its ``workers/`` itself, so a symlink at
-    either was planted (a cloned repository can carry one): it is refused, never
-    followed, for reads, writes and deletes alike. Each operation opens the
-    directory once (``O_NOFOLLOW``) and names files relative to that descriptor.
+    The store makes ``state_dir`` and its subdirectories itself, so a symlink there was planted (a
+    cloned repository can carry one): refused, never followed. Each operation opens the directory
+    once (``O_NOFOLLOW``) and names files relative to that descriptor.
     """
 
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
@@ -205,8 +203,7 @@ class FileState:
                 opened.callback(os.close, fd)
             yield fd
 
-    def _read_file(self, directory: str, path: Path, kind: str) -> bytes | None:
-        """The bytes of ``path`` in ``directory`` (see ``_directory``); None if either is missing."""
+    def _read_file(self, directory: str, path: Path, kind: str) -> bytes | None:  # None: either is missing
         with self._directory(directory) as fd:
             if fd is None:
                 return None
@@ -242,8 +239,7 @@ class FileState:
     # -- session ---------------------------------------------------------
 
     def create_session(self, session: Session) -> None:
-        """Create ``session.json``; ``SessionExistsError`` if it exists. Sets the version and
-        records the orchestrator's identity on ``session``."""
+        """Create ``session.json``; ``SessionExistsError`` if it exists. Stamps ``session`` (``stamp_session``)."""
         stamp_session(session, creating=True)
         try:
             self._save("", self.session_path, "session", session, create=True)
@@ -256,8 +252,7 @@ class FileState:
         self._save("", self.session_path, "session", session)
 
     def load_session(self) -> Session:
-        """The session; a file from an older isollm (``isollm up``'s included) is migrated
-        in memory and left as it is on disk."""
+        """The session; an older file (``isollm up``'s too) is migrated in memory, left as it is on disk."""
         raw = self._read_file("", self.session_path, "session")
         if raw is None:
             raise NoSessionError()
@@ -275,15 +270,12 @@ class FileState:
         """The session (None if there is none) and whether it was removed: removed only when
         ``removable(session)`` says so, and then only the very file that was judged.
 
-        A writer may replace ``session.json`` between the read and the removal (an
-        orchestrator starting over a stale session); unlinking the path would then
-        delete the live session. So the file is read from one descriptor, whose
-        identity is taken from it (held open, its inode cannot be reused). To remove
-        it, whatever is at the path is renamed aside to a unique name, one atomic step,
-        and the moved file's identity compared with the judged one: the same, it is
-        unlinked; another (the writer's), it is hard-linked back (a link never replaces
-        a file, so one written meanwhile is kept) and the new session read and judged
-        again. Readers may find no session for that instant; none is ever lost.
+        A writer may replace ``session.json`` between the read and the removal (an orchestrator
+        starting over a stale session): unlinking the path would delete the live session. So the
+        identity of the file judged is taken from its descriptor (held open, its inode cannot be
+        reused); whatever is at the path is renamed aside (one atomic step) and compared: the same
+        file is unlinked, another (the writer's) is hard-linked back (a link never replaces a file
+        written meanwhile) and judged again. Readers may find no session for that instant; none is lost.
         """
         for _ in range(_REMOVE_ATTEMPTS):
             with self._directory() as dir_fd:
@@ -334,9 +326,7 @@ class FileState:
         return moved == judged
 
     def has_active_session(self) -> bool:
-        """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
-        A session whose file records no process (the Go ``isollm up``'s) counts as active, so that
-        nothing starts over a session that may be in use."""
+        """A session exists and its orchestrator runs (or may: see ``session_alive``)."""
         try:
             return session_alive(self.load_session())
         except NoSessionError:
@@ -345,7 +335,6 @@ class FileState:
     # -- workers ---------------------------------------------------------
 
     def save_worker(self, worker: WorkerState) -> None:
-        """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
         self._save(WORKERS_DIR, path, "worker", worker)
@@ -390,7 +379,6 @@ class FileState:
         return task
 
     def load_task(self, name: str) -> TaskAssignment | None:
-        """Worker ``name``'s task file (``tasks/<name>.json``), or None if it has none."""
         path = self.task_path(name)
         raw = self._read_file(TASKS_DIR, path, "task")
         return None if raw is None else self._task_from(raw, path, name)

@@ -36,11 +36,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def is_zero(value: datetime) -> bool:
-    return value.utcoffset() == timedelta(0) and value.replace(tzinfo=None) == datetime(1, 1, 1) \
-        and getattr(value, "nanosecond", 0) == 0
-
-
 def parse_timestamp(text: str) -> datetime:
     """A ``Timestamp`` from RFC 3339 text (already checked by the schema's ``date-time`` format).
 
@@ -145,7 +140,7 @@ class _Record:
             value = data[spec.name]
             if spec.metadata.get("time"):
                 value = parse_timestamp(value)
-                if spec.metadata.get("zero") and is_zero(value):
+                if spec.metadata.get("zero") and format_timestamp(value) == ZERO_TIME:
                     value = None
             elif spec.metadata.get("task") and value is not None:
                 value = TaskRef.from_dict(value)
