@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundError
 from isollm.state.codec import check_worker_name, decode_state, encode_state
@@ -32,15 +32,11 @@ class State(Protocol):
 
 
 class MemoryState:
-    """Holds the encoded records, so every save is validated and every load returns a fresh copy.
+    """Holds the encoded records, so every save is validated and every load returns a fresh copy."""
 
-    ``alive`` decides ``has_active_session`` (by default the real process check).
-    """
-
-    def __init__(self, *, alive: Callable[[Session], bool] = session_alive) -> None:
+    def __init__(self) -> None:
         self._session: bytes | None = None
         self._workers: dict[str, bytes] = {}
-        self._alive = alive
 
     def create_session(self, session: Session) -> None:
         stamp_session(session, creating=True)
@@ -62,7 +58,7 @@ class MemoryState:
         self._session = None
 
     def has_active_session(self) -> bool:
-        return self._session is not None and self._alive(self.load_session())
+        return self._session is not None and session_alive(self.load_session())
 
     def save_worker(self, worker: WorkerState) -> None:
         name = check_worker_name(worker.name)
