@@ -110,14 +110,15 @@ def _as_enum(kind: type[Enum], value: Any) -> Any:
         return value
 
 
+@dataclass(kw_only=True)
 class _Record:
     """``to_dict`` and ``from_dict`` for a record dataclass, read from its fields' metadata."""
 
-    extra: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for spec in fields(self):  # type: ignore[arg-type]
+        for spec in fields(self):
             value = getattr(self, spec.name)
             if spec.name in _NOT_JSON or (spec.metadata.get("omitempty") and (value is None or value == "")):
                 continue
@@ -134,7 +135,7 @@ class _Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any], **options: Any) -> Self:
         values: dict[str, Any] = {}
-        for spec in fields(cls):  # type: ignore[arg-type]
+        for spec in fields(cls):
             if spec.name in _NOT_JSON or spec.name not in data:
                 continue  # a field left out keeps its default
             value = data[spec.name]
@@ -157,7 +158,6 @@ class TaskRef(_Record):
     id: str
     title: str
     claimed_at: datetime = field(default_factory=now, metadata=_TIME)
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass(kw_only=True)
@@ -182,7 +182,6 @@ class Session(_Record):
     workers: list[str] | None = field(default=None, metadata=_OMIT)
     airyra_port: int | None = field(default=None, metadata=_OMIT)
     base_branch: str = field(default="", metadata=_OMIT)
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
     migrated_from: int | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -215,7 +214,6 @@ class WorkerState(_Record):
     last_activity: datetime = field(default_factory=now, metadata=_TIME)
     last_error: str = field(default="", metadata=_OMIT)
     error_time: datetime | None = field(default=None, metadata=_ZERO)
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.status = _as_enum(WorkerStatus, self.status)
@@ -231,7 +229,6 @@ class TaskAssignment(_Record):
     task_id: str = field(default="", metadata=_OMIT)
     branch: str = field(default="", metadata=_OMIT)
     claimed_at: datetime | None = field(default=None, metadata=_ZERO)
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 @dataclass
