@@ -40,12 +40,9 @@ def session_from_isollm_up(data: dict[str, Any], path: str) -> dict[str, Any]:
     """Version 0 to 1. ``up`` writes the file once its workers are ready, so the session is
     ``running``; it records no process (pid 0, which only the record's origin tells apart from
     version 1's "no process") and sits in ``<project>/.isollm``. Its own fields are kept."""
-    migrated = {key: value for key, value in data.items() if key != "version"}
     project_root = os.path.dirname(os.path.dirname(os.path.abspath(path))) if path else ""
-    migrated.update(version=1, status="running", started_at=data["started_at"], pid=0,
-                    project_root=project_root, bare_repo_path="",
-                    zellij_session=data.get("zellij_session", ""))
-    return migrated
+    return {**data, "version": 1, "status": "running", "pid": 0, "project_root": project_root,
+            "bare_repo_path": "", "zellij_session": data.get("zellij_session", "")}
 
 
 MIGRATIONS: dict[str, dict[int, Migration]] = {

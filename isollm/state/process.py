@@ -1,11 +1,9 @@
 """Is the orchestrator recorded in a session still running?
 
-A PID alone can lie: the kernel may hand a dead orchestrator's PID to another process, and
-after a reboot every PID is new. So the session records the process's start time (field 22 of
-``/proc/<pid>/stat``) and the boot ID; when both sides are known and differ, it is stale. Where
-``/proc`` is missing, or a Go isollm's session lacks them, the PID decides alone; a PID <= 0 (the
-Go isollm's "no process") is not running. The Go ``isollm up``'s file names no process at all:
-its liveness is ``UNKNOWN``.
+A PID alone can lie: the kernel may give a dead orchestrator's PID to another process, and a
+reboot renews every PID. So a session records the process's start time (``/proc/<pid>/stat``
+field 22) and the boot ID; where either side lacks them (no ``/proc``, a Go isollm's session) the
+PID decides alone, and a PID <= 0 (Go's "no process") is not running.
 """
 
 from __future__ import annotations

@@ -37,9 +37,8 @@ def now() -> datetime:
 
 
 def parse_timestamp(text: str) -> datetime:
-    """A ``Timestamp`` from RFC 3339 text (already checked by the schema's ``date-time`` format).
-
-    Read by hand: Python 3.10's ``fromisoformat`` refuses ``Z`` and a fraction past microseconds."""
+    """A ``Timestamp`` from RFC 3339 text the schema accepted; by hand, as Python 3.10's ``fromisoformat``
+    refuses ``Z`` and a fraction past microseconds."""
     match = rfc3339_parts(text)
     digits = (match["fraction"] or "")[:9].ljust(9, "0")
     if match["sign"]:
