@@ -137,13 +137,9 @@ def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = N
     return InvalidStateError([Issue(message, "", line, column, keyword)], path=path, title=TITLES[kind])
 
 
-def decode_state(kind: str, raw: bytes, *, path: str = "") -> dict[str, Any]:
-    """The validated, current-version dict held by ``raw``; ``InvalidStateError`` says what is wrong."""
-    return decode_state_versioned(kind, raw, path=path)[0]
-
-
-def decode_state_versioned(kind: str, raw: bytes, *, path: str = "") -> tuple[dict[str, Any], int]:
-    """``decode_state``, and the version the file was written at (before any migration)."""
+def decode_state(kind: str, raw: bytes, *, path: str = "") -> tuple[dict[str, Any], int]:
+    """The validated, current-version dict held by ``raw``, and the version it was written at (before any
+    migration); ``InvalidStateError`` says what is wrong."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

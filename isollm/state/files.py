@@ -23,7 +23,7 @@ from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExist
     ValidationError, WorkerNotFoundError
 from isollm.io.atomic import atomic_create_at, atomic_write_at, open_own_directory
 from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
-from isollm.state.codec import TITLES, check_worker_name, decode_state, decode_state_versioned, encode_state, located
+from isollm.state.codec import TITLES, check_worker_name, decode_state, encode_state, located
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, \
     TaskAssignment, TaskLoadResult, WorkerState
@@ -259,7 +259,7 @@ class FileState:
         return self._session_from(raw)
 
     def _session_from(self, raw: bytes) -> Session:
-        data, written = decode_state_versioned("session", raw, path=str(self.session_path))
+        data, written = decode_state("session", raw, path=str(self.session_path))
         return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
     def clear_session(self) -> None:
@@ -348,7 +348,7 @@ class FileState:
 
     @staticmethod
     def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
-        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path)))
+        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path))[0])
         _check_file_name(raw, path, "worker", "name", "worker name", worker.name, name)
         return worker
 
@@ -374,7 +374,7 @@ class FileState:
 
     @staticmethod
     def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
-        task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path)))
+        task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path))[0])
         _check_file_name(raw, path, "task", "worker_name", "worker_name", task.worker_name, name)
         return task
 

@@ -52,7 +52,7 @@ class MemoryState:
     def load_session(self) -> Session:
         if self._session is None:
             raise NoSessionError()
-        return Session.from_dict(decode_state("session", self._session))
+        return Session.from_dict(decode_state("session", self._session)[0])
 
     def clear_session(self) -> None:
         self._session = None
@@ -69,10 +69,10 @@ class MemoryState:
         data = self._workers.get(check_worker_name(name))
         if data is None:
             raise WorkerNotFoundError(name)
-        return WorkerState.from_dict(decode_state("worker", data))
+        return WorkerState.from_dict(decode_state("worker", data)[0])
 
     def load_all_workers(self) -> LoadResult:
-        return LoadResult([WorkerState.from_dict(decode_state("worker", self._workers[n]))
+        return LoadResult([WorkerState.from_dict(decode_state("worker", self._workers[n])[0])
                            for n in sorted(self._workers)])
 
     def delete_worker(self, name: str) -> None:

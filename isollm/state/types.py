@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from isollm.errors import StateError
@@ -24,16 +25,13 @@ if TYPE_CHECKING:
     from typing_extensions import Self  # typing's from Python 3.11
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
+now = partial(datetime.now, timezone.utc)  # a new timestamp field's default
 
 
 class Timestamp(datetime):
     """A timezone-aware ``datetime`` that also remembers its nanoseconds (0-999 beyond the microsecond)."""
 
     nanosecond: int = 0
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def parse_timestamp(text: str) -> datetime:
