@@ -143,9 +143,8 @@ def _load_each(fd: int | None, directory: Path, kind: str,
             continue  # deleted since the listing
         except InvalidStateError as error:
             errors.append(error)
-        except (OSError, StateError) as error:
-            message = _reason(error) if isinstance(error, OSError) else str(error)
-            errors.append(_invalid(path, kind, f"cannot read: {message}", "read"))
+        except OSError as error:
+            errors.append(_invalid(path, kind, f"cannot read: {_reason(error)}", "read"))
         except ValidationError as error:  # a file name that is no worker name
             errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES[kind]))
     return records, errors
