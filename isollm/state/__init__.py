@@ -1,8 +1,5 @@
-"""The runtime state of an isollm project: the session and one record per worker.
-
-Schema-validated on every write and read, written atomically and durably,
-safe for concurrent writers and readers, readable by the Go isollm and back.
-"""
+"""The runtime state of an isollm project: the session and one record per worker, validated on every
+write and read, written atomically and durably, safe for concurrent use, readable by the Go isollm and back."""
 
 from __future__ import annotations
 

@@ -157,11 +157,9 @@ def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, 
 
 
 class FileState:
-    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
-
-    The store makes ``state_dir`` and its subdirectories itself, so a symlink there was planted (a
-    cloned repository can carry one): refused, never followed. Each operation opens the directory
-    once (``O_NOFOLLOW``) and names files relative to that descriptor.
+    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``). The store makes
+    its directories itself, so a symlink there was planted (a cloned repository can carry one): refused,
+    never followed. Each operation opens a directory once (``O_NOFOLLOW``) and names files relative to it.
     """
 
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
@@ -172,8 +170,7 @@ class FileState:
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str]) -> FileState:
-        """The store in ``<project_root>/.isollm``. A symlink there was planted (a repository can
-        commit one despite .gitignore): refused here, and again by every operation."""
+        """The store in ``<project_root>/.isollm``; a (planted) symlink there is refused now, and by every operation."""
         state_dir = Path(project_root) / STATE_DIR
         if os.path.islink(state_dir):
             raise StateError(f"{state_dir}: is a symbolic link; refusing to keep state through it")

@@ -12,12 +12,8 @@ from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, Work
 
 @runtime_checkable
 class State(Protocol):
-    """The plan's state operations; ``FileState`` and ``MemoryState`` implement it.
-
-    ``create_session`` raises ``SessionExistsError`` if there is a session, ``load_session``
-    ``NoSessionError`` if there is none, ``load_worker`` ``WorkerNotFoundError``.
-    ``has_active_session`` counts a session whose file records no process as active.
-    """
+    """The plan's state operations, which ``FileState`` and ``MemoryState`` implement: ``create_session`` raises
+    ``SessionExistsError``, ``load_session`` ``NoSessionError``, ``load_worker`` ``WorkerNotFoundError``."""
 
     def create_session(self, session: Session) -> None: ...
     def save_session(self, session: Session) -> None: ...
@@ -72,8 +68,7 @@ class MemoryState:
         return WorkerState.from_dict(decode_state("worker", data)[0])
 
     def load_all_workers(self) -> LoadResult:
-        return LoadResult([WorkerState.from_dict(decode_state("worker", self._workers[n])[0])
-                           for n in sorted(self._workers)])
+        return LoadResult([self.load_worker(name) for name in sorted(self._workers)])
 
     def delete_worker(self, name: str) -> None:
         self._workers.pop(check_worker_name(name), None)
