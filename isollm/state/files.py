@@ -220,11 +220,9 @@ class FileState:
             assert fd is not None
             try:
                 (atomic_create_at if create else atomic_write_at)(fd, path.name, data)
-            except FileExistsError:
-                if create:
-                    raise
-                raise StateError(f"{path}: cannot write: file exists") from None
             except OSError as error:
+                if create and isinstance(error, FileExistsError):
+                    raise
                 raise StateError(f"{path}: cannot write: {_reason(error)}") from error
 
     def _remove(self, directory: str, path: Path) -> None:
