@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from typing import Callable
 
 # File systems without hard links: creation falls back to O_EXCL, which is
 # exclusive but briefly shows an empty file to a reader.
@@ -158,49 +157,33 @@ def _unlink_quietly(dir_fd: int, name: str) -> None:
         pass
 
 
-def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Replace ``name`` in the open directory ``dir_fd`` with ``data``: readers see the old or the new file."""
+def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True,
+                    create: bool = False) -> None:
+    """Replace ``name`` in the open directory ``dir_fd`` with ``data``: readers see the old or the new
+    file. With ``create``, only create it, complete before the name appears: ``FileExistsError`` if
+    any entry is there (a dangling symlink too)."""
     temp_name = _write_temp(dir_fd, name, data, mode, durable)
     try:
-        os.replace(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        _unlink_quietly(dir_fd, temp_name)
-        raise
-    if durable:
-        os.fsync(dir_fd)
-
-
-def atomic_create_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Create ``name`` in the open directory ``dir_fd`` holding ``data``, complete before the name
-    appears; ``FileExistsError`` if any entry is there (a dangling symlink too)."""
-    temp_name = _write_temp(dir_fd, name, data, mode, durable)
-    try:
-        try:
-            os.link(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
-        except OSError as error:
-            if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
-                raise
-            _write_new(dir_fd, name, data, mode, durable)
+        if create:
+            try:
+                os.link(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            except OSError as error:
+                if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
+                    raise
+                _write_new(dir_fd, name, data, mode, durable)
+        else:
+            os.replace(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     finally:
-        _unlink_quietly(dir_fd, temp_name)
+        _unlink_quietly(dir_fd, temp_name)  # after the rename: already gone
     if durable:
         os.fsync(dir_fd)
 
 
-def _in_directory_of(path: str | os.PathLike[str], write: Callable[..., None], data: bytes, mode: int,
-                     durable: bool) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True,
+                 create: bool = False) -> None:
     directory, name = os.path.split(os.fspath(path))
     dir_fd = os.open(directory or ".", DIRECTORY_FLAGS)
     try:
-        write(dir_fd, name, data, mode=mode, durable=durable)
+        atomic_write_at(dir_fd, name, data, mode=mode, durable=durable, create=create)
     finally:
         os.close(dir_fd)
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    _in_directory_of(path, atomic_write_at, data, mode, durable)
-
-
-def atomic_create(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """``FileExistsError`` if anything (even a dangling link) is at ``path``."""
-    _in_directory_of(path, atomic_create_at, data, mode, durable)

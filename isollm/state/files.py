@@ -21,7 +21,7 @@ from typing import Callable, Iterator, TypeVar
 from isollm.config import STATE_DIR
 from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
-from isollm.io.atomic import NotRegularFileError, SymlinkRefusedError, atomic_create_at, atomic_write_at, \
+from isollm.io.atomic import NotRegularFileError, SymlinkRefusedError, atomic_write_at, \
     open_own_directory, open_regular, read_open
 from isollm.state.codec import TITLES, check_worker_name, decode_state, encode_state, located
 from isollm.state.process import session_alive, stamp_session
@@ -219,7 +219,7 @@ class FileState:
         with self._directory(directory, create=True) as fd:
             assert fd is not None
             try:
-                (atomic_create_at if create else atomic_write_at)(fd, path.name, data)
+                atomic_write_at(fd, path.name, data, create=create)
             except OSError as error:
                 if create and isinstance(error, FileExistsError):
                     raise
