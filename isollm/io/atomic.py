@@ -70,15 +70,8 @@ def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True, 
 
 
 def read_open(fd: int, limit: int) -> bytes:
-    chunks = []
-    remaining = limit
-    while remaining > 0:
-        chunk = os.read(fd, remaining)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+    with open(fd, "rb", closefd=False) as handle:  # a buffered read reads until ``limit`` or the end
+        return handle.read(limit)
 
 
 def _is_symlink(path: str | os.PathLike[str], dir_fd: int | None) -> bool:
