@@ -132,9 +132,9 @@ def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
         raise ValidationError([issue], path=path, title=TITLES[kind]) from error
 
 
-def _fail(kind: str, path: str, message: str, keyword: str, line: int | None = None,
-          column: int | None = None) -> InvalidStateError:
-    return InvalidStateError([Issue(message, "", line, column, keyword)], path=path, title=TITLES[kind])
+def invalid(kind: str, path: str | os.PathLike[str], message: str, keyword: str, line: int | None = None,
+            column: int | None = None) -> InvalidStateError:
+    return InvalidStateError([Issue(message, "", line, column, keyword)], path=os.fspath(path), title=TITLES[kind])
 
 
 def decode_state(kind: str, raw: bytes, *, path: str = "") -> tuple[dict[str, Any], int]:
@@ -143,21 +143,21 @@ def decode_state(kind: str, raw: bytes, *, path: str = "") -> tuple[dict[str, An
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _fail(kind, path, f"not UTF-8 text (byte {error.start})", "encoding") from None
+        raise invalid(kind, path, f"not UTF-8 text (byte {error.start})", "encoding") from None
     try:
         data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except _NotJsonNumber as error:
-        raise _fail(kind, path, f"not valid JSON: {error}", "json") from None
+        raise invalid(kind, path, f"not valid JSON: {error}", "json") from None
     except json.JSONDecodeError as error:
         detail = " (empty file)" if not text.strip() else ""
-        raise _fail(kind, path, f"not valid JSON: {error.msg}{detail}", "json", error.lineno, error.colno) from None
+        raise invalid(kind, path, f"not valid JSON: {error.msg}{detail}", "json", error.lineno, error.colno) from None
     except RecursionError:
-        raise _fail(kind, path, "not valid JSON: nested too deeply", "json") from None
+        raise invalid(kind, path, "not valid JSON: nested too deeply", "json") from None
     except ValueError as error:  # json.loads refuses integers longer than int() converts
-        raise _fail(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
+        raise invalid(kind, path, f"not usable JSON: {str(error).split(';')[0]}", "json") from None
     schema = load_schema(kind)
     if not isinstance(data, dict):
-        raise _fail(kind, path, schema_message(schema, "type", location="", instance=data), "type", 1, 1)
+        raise invalid(kind, path, schema_message(schema, "type", location="", instance=data), "type", 1, 1)
     data = whole_numbers(schema, data)
     version = written = data.get("version", 0)  # none written: 0, as the Go decoder reads it
     current = current_version(kind)

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from isollm.config import STATE_DIR
-from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
+from isollm.errors import InvalidStateError, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.atomic import NotRegularFileError, SymlinkRefusedError, atomic_write_at, \
     open_own_directory, open_regular, read_open
-from isollm.state.codec import TITLES, check_worker_name, decode_state, encode_state, located
+from isollm.state.codec import TITLES, check_worker_name, decode_state, encode_state, invalid, located
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, \
     TaskAssignment, TaskLoadResult, WorkerState
@@ -42,10 +42,6 @@ Record = TypeVar("Record")
 
 def _reason(error: OSError) -> str:
     return str(error.strerror or error)
-
-
-def _invalid(path: Path, kind: str, message: str, keyword: str) -> InvalidStateError:
-    return InvalidStateError([Issue(message, keyword=keyword)], path=str(path), title=TITLES[kind])
 
 
 def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, create: bool) -> int | None:
@@ -69,11 +65,11 @@ def _opened(dir_fd: int, name: str, path: Path, kind: str) -> Iterator[tuple[byt
     except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
         # Not a file this store wrote: reported against the file, like one it cannot parse.
         message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
-        raise _invalid(path, kind, message, "file") from None
+        raise invalid(kind, path, message, "file") from None
     try:
         raw = read_open(fd, MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise _invalid(path, kind, f"file is larger than {MAX_FILE_BYTES} bytes", "size")
+            raise invalid(kind, path, f"file is larger than {MAX_FILE_BYTES} bytes", "size")
         yield raw, fd
     finally:
         os.close(fd)
@@ -144,7 +140,7 @@ def _load_each(fd: int | None, directory: Path, kind: str,
         except InvalidStateError as error:
             errors.append(error)
         except OSError as error:
-            errors.append(_invalid(path, kind, f"cannot read: {_reason(error)}", "read"))
+            errors.append(invalid(kind, path, f"cannot read: {_reason(error)}", "read"))
         except ValidationError as error:  # a file name that is no worker name
             errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES[kind]))
     return records, errors
