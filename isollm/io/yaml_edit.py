@@ -182,11 +182,12 @@ class _Editor:
     """A document's text, where each value stands, its habits; and the edits, each yielding candidate texts."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.doc: Document = parse_yaml(text, spans=True)
+        self.bom = "\ufeff" if text.startswith("\ufeff") else ""  # libyaml's offsets do not count it
+        self.text = text[len(self.bom):]
+        self.doc: Document = parse_yaml(self.text, spans=True)
         self.spans = self.doc.spans
         self.data = self.doc.data
-        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
+        self.layout = self._habits("\r\n" if "\r\n" in self.text else "\n")
 
     def column(self, index: int) -> int:  # 0-based
         return index - _line_start(self.text, index)
@@ -448,19 +449,13 @@ def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     raise EditError("it would change other values too (an anchor used elsewhere?)")
 
 
-def _bom(text: str) -> tuple[str, str]:
-    """(the byte order mark, the rest): libyaml's offsets do not count the mark."""
-    return ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
-
-
 def set_value(text: str, path: Sequence[str], value: Any) -> str:
     """``text`` with the value at ``path`` (mapping keys) set to ``value`` (over a mapping: only the keys
     that differ), nothing else changed; ``YamlError`` if it is not YAML, ``EditError`` if it cannot be."""
     path = tuple(path)
     if not path:
         raise EditError("no key to set")
-    bom, body = _bom(text)
-    editor = _Editor(body)
+    editor = _Editor(text)
     depth, old = _get(editor.data, path)
     aliased = getattr(editor.spans.get(pointers.join(path)), "kind", "") == "alias"
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
@@ -468,14 +463,13 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
             text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
         return text
     expected = _with(editor.data, path, value)
-    return bom + _first_reading(editor.set(path, value), expected)
+    return editor.bom + _first_reading(editor.set(path, value), expected)
 
 
 def unset_value(text: str, path: Sequence[str]) -> str:
     """``text`` without the key at ``path`` (and its value); unchanged if it is not there."""
     path = tuple(path)
-    bom, body = _bom(text)
-    editor = _Editor(body)
+    editor = _Editor(text)
     if not path or _get(editor.data, path)[0] != len(path):
         return text
     expected = _with(editor.data, path, UNSET)
@@ -483,8 +477,8 @@ def unset_value(text: str, path: Sequence[str]) -> str:
         expected = None  # no key left: an empty document
     if any(duplicate.pointer == pointers.join(path) for duplicate in editor.doc.duplicates):
         # Written more than once: the last goes, then the others, and what is left must hold.
-        return _first_reading(iter([unset_value(bom + next(editor.unset(path)), path)]), expected)
-    return bom + _first_reading(editor.unset(path), expected)
+        return _first_reading(iter([unset_value(editor.bom + next(editor.unset(path)), path)]), expected)
+    return editor.bom + _first_reading(editor.unset(path), expected)
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any], prefix: Path = ()) -> list[tuple[Path, Any]]:
