@@ -49,11 +49,9 @@ def pid_alive(pid: int) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
     except PermissionError:
         pass  # it exists, owned by someone else
-    except OSError:
+    except OSError:  # ProcessLookupError: there is none
         return False
     info = process_info(pid)
     return info is None or info.state not in ("Z", "X")
