@@ -226,8 +226,6 @@ class FileState:
             if fd is not None and _unlink(fd, path.name, path):
                 _sync(fd, path.parent)
 
-    # -- session ---------------------------------------------------------
-
     def create_session(self, session: Session) -> None:
         """Create ``session.json``; ``SessionExistsError`` if it exists. Stamps ``session`` (``stamp_session``)."""
         stamp_session(session, creating=True)
@@ -322,8 +320,6 @@ class FileState:
         except NoSessionError:
             return False
 
-    # -- workers ---------------------------------------------------------
-
     def save_worker(self, worker: WorkerState) -> None:
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
@@ -359,8 +355,6 @@ class FileState:
                 removed = _unlink(fd, file_name, self.workers_dir / file_name) or removed
             if removed:
                 _sync(fd, self.workers_dir)
-
-    # -- tasks (the Go isollm's worker manager writes them; read only) ----
 
     @staticmethod
     def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
