@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TypeVar
 
@@ -246,25 +245,18 @@ def _plain_scalar(text: str) -> Any:
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT_HEX.match(text):
-        return _printable(int(text, 0), text)
+        value = int(text, 0)
+        try:
+            str(value)  # int() reads any number of hex or octal digits, str() prints only so many decimal ones
+        except ValueError:
+            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
+                from None
+        return value
     if _FLOAT.match(text):
         return float(text)
     if _INF_NAN.match(text):
         return float(text.replace(".", "", 1))  # float() reads inf and nan, without YAML's dot
     return text
-
-
-def _printable(value: int, text: str) -> int:
-    """``value``, unless it has more decimal digits than Python will print (``int()`` reads any
-    number of hex or octal digits): every notation is refused alike, here, with a place."""
-    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
-    if limit and value.bit_length() > 3 * limit:  # fewer bits always print: 10**d takes over 3.3*d bits
-        try:
-            str(value)
-        except ValueError:
-            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
-                from None
-    return value
 
 
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
