@@ -303,13 +303,10 @@ class _Editor:
                 inline = " " + inline if inline else ""
             else:
                 start, end = span.start, self.value_end(span)
-            if not lines:
-                yield text[:start] + inline + text[end:]
-                continue
-            if not inline:
+            if lines and not inline:
                 start = colon + 1
             after = _next_line(text, end)
-            gap = "" if _line_end(text, end) < len(text) else self.layout.nl
+            gap = self.layout.nl if lines and _line_end(text, end) == len(text) else ""
             yield text[:start] + inline + text[end:after] + gap + lines + text[after:]
 
     def edit_items(self, path: Path, value: Any) -> Iterator[str]:
