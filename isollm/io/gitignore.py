@@ -15,11 +15,6 @@ _READ_LIMIT = 64 * 1024 * 1024  # far beyond any real .gitignore
 _EQUIVALENT = {STATE_DIR, f"{STATE_DIR}/", f"/{STATE_DIR}", f"/{STATE_DIR}/"}
 
 
-def has_entry(content: bytes) -> bool:
-    """Whether ``content`` (a .gitignore) already ignores the state directory."""
-    return any(line.decode("utf-8", "replace").strip() in _EQUIVALENT for line in content.splitlines())
-
-
 class GitignoreIsSymlinkError(SymlinkRefusedError):
     """``.gitignore`` is a symbolic link: git does not read it, and it is not written through."""
 
@@ -37,7 +32,7 @@ def ensure_ignored(directory: str | os.PathLike[str]) -> bool:
             content = read_at_most(path, _READ_LIMIT, follow_symlinks=False)
         except FileNotFoundError:
             content = b""
-        if has_entry(content):
+        if any(line.decode("utf-8", "replace").strip() in _EQUIVALENT for line in content.splitlines()):
             return False
         newline = b"\r\n" if b"\r\n" in content else b"\n"
         addition = (newline if content and not content.endswith(b"\n") else b"") + ENTRY.encode("ascii") + newline
