@@ -434,13 +434,6 @@ _HANDLERS: dict[type, Callable[[_Builder, Any], None]] = {
 
 def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
     """One YAML document, or ``YamlError`` located in the file ``path``."""
-    try:
-        return _parse(text, spans)
-    except YamlError as error:
-        raise error.locate(path=path) from None
-
-
-def _parse(text: str, spans: bool = False) -> Document:
     builder = _Builder(spans)
     parser = None
     try:
@@ -449,21 +442,23 @@ def _parse(text: str, spans: bool = False) -> Document:
             handler = _HANDLERS.get(type(event))
             if handler is not None:
                 handler(builder, event)
+    except YamlError as error:  # the builder's
+        raise error.locate(path=path) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
         if problem == _LIBYAML_TOO_DEEP:  # the same fault, whichever limit saw it first
-            raise YamlError(_TOO_DEEP, line, column) from None
+            raise YamlError(_TOO_DEEP, line, column, path=path) from None
         if line is not None and column is not None:
             problem = _explained(text, line, column, problem)
-        raise YamlError(f"invalid YAML: {problem}", line, column) from None
+        raise YamlError(f"invalid YAML: {problem}", line, column, path=path) from None
     except yaml.YAMLError as error:
-        raise _reader_error(text, error) from None
+        raise _reader_error(text, error).locate(path=path) from None
     except UnicodeEncodeError as error:
         # libyaml reads UTF-8: a lone surrogate (only from str input, never a decoded file) is not.
         raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text",
-                        *_line_column(text, error.start)) from None
+                        *_line_column(text, error.start), path=path) from None
     finally:
         if parser is not None:
             parser.dispose()
