@@ -117,14 +117,11 @@ def encode_state(kind: str, data: dict[str, Any], *, path: str = "") -> bytes:
     data = whole_numbers(load_schema(kind), data)
     if not checker_for(kind)(data):
         raise ValidationError(validate_instance(kind, data), path=path, title=TITLES[kind])
-    try:
-        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        found = _non_finite(data)  # where, looked for only when json refuses one
-        if found is None:
-            raise
+    found = _non_finite(data)  # json would refuse it, without saying where
+    if found is not None:
         issue = Issue(f"{found[1]!r} is not a JSON number", found[0], keyword="type")
-        raise ValidationError([issue], path=path, title=TITLES[kind]) from None
+        raise ValidationError([issue], path=path, title=TITLES[kind])
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
     try:
         return text.translate(_GO_TABLE).encode("utf-8")
     except UnicodeEncodeError as error:
