@@ -37,7 +37,9 @@ GO_TEMP_SUFFIX = SUFFIX + ".tmp"  # the Go isollm's saveJSON writes NAME.json.tm
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
 _REMOVE_ATTEMPTS = 5  # a session replaced this often while being removed is left for the user
 
-Record = TypeVar("Record")
+Record = TypeVar("Record", WorkerState, TaskAssignment)
+# The field of a worker or task file that must name the worker its file is named after, as messages call it.
+_NAMED_BY = {"worker": ("name", "worker name"), "task": ("worker_name", "worker_name")}
 
 
 def _reason(error: OSError) -> str:
@@ -122,9 +124,9 @@ def _json_files(fd: int, directory: Path) -> list[str]:
 
 
 def _load_each(fd: int | None, directory: Path, kind: str,
-               load: Callable[[bytes, Path, str], Record]) -> tuple[list[Record], list[StateError]]:
-    """Each ``<worker name>.json`` in ``directory`` through ``load(raw, path, name)``: the records, and
-    an ``InvalidStateError`` naming the file for each that does not load."""
+               record_type: type[Record]) -> tuple[list[Record], list[StateError]]:
+    """Each ``<worker name>.json`` in ``directory`` read as a ``record_type``: the records, and an
+    ``InvalidStateError`` naming the file for each that does not load."""
     records: list[Record] = []
     errors: list[StateError] = []
     if fd is None:
@@ -134,7 +136,7 @@ def _load_each(fd: int | None, directory: Path, kind: str,
         try:
             name = check_worker_name(file_name[:-len(SUFFIX)])
             with _opened(fd, file_name, path, kind) as (raw, _):
-                records.append(load(raw, path, name))
+                records.append(_named_record(record_type, kind, raw, path, name))
         except FileNotFoundError:
             continue  # deleted since the listing
         except InvalidStateError as error:
@@ -146,10 +148,13 @@ def _load_each(fd: int | None, directory: Path, kind: str,
     return records, errors
 
 
-def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, written: str, name: str) -> None:
-    if written != name:
-        issue = located(raw, f'{label} "{written}" does not match the file name {path.name}', f"/{field}", "name")
-        raise InvalidStateError([issue], path=str(path), title=TITLES[kind])
+def _named_record(record_type: type[Record], kind: str, raw: bytes, path: Path, name: str) -> Record:
+    record = record_type.from_dict(decode_state(kind, raw, path=str(path))[0])
+    field, label = _NAMED_BY[kind]
+    if getattr(record, field) != name:
+        message = f'{label} "{getattr(record, field)}" does not match the file name {path.name}'
+        raise InvalidStateError([located(raw, message, f"/{field}", "name")], path=str(path), title=TITLES[kind])
+    return record
 
 
 class FileState:
@@ -330,17 +335,11 @@ class FileState:
         raw = self._read_file(WORKERS_DIR, path, "worker")
         if raw is None:
             raise WorkerNotFoundError(name)
-        return self._worker_from(raw, path, name)
-
-    @staticmethod
-    def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
-        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path))[0])
-        _check_file_name(raw, path, "worker", "name", "worker name", worker.name, name)
-        return worker
+        return _named_record(WorkerState, "worker", raw, path, name)
 
     def load_all_workers(self) -> LoadResult:
         with self._directory(WORKERS_DIR) as fd:
-            return LoadResult(*_load_each(fd, self.workers_dir, "worker", self._worker_from))
+            return LoadResult(*_load_each(fd, self.workers_dir, "worker", WorkerState))
 
     def delete_worker(self, name: str) -> None:
         self._remove(WORKERS_DIR, self.worker_path(name))
@@ -356,20 +355,14 @@ class FileState:
             if removed:
                 _sync(fd, self.workers_dir)
 
-    @staticmethod
-    def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
-        task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path))[0])
-        _check_file_name(raw, path, "task", "worker_name", "worker_name", task.worker_name, name)
-        return task
-
     def load_task(self, name: str) -> TaskAssignment | None:
         path = self.task_path(name)
         raw = self._read_file(TASKS_DIR, path, "task")
-        return None if raw is None else self._task_from(raw, path, name)
+        return None if raw is None else _named_record(TaskAssignment, "task", raw, path, name)
 
     def load_all_tasks(self) -> TaskLoadResult:
         with self._directory(TASKS_DIR) as fd:
-            return TaskLoadResult(*_load_each(fd, self.tasks_dir, "task", self._task_from))
+            return TaskLoadResult(*_load_each(fd, self.tasks_dir, "task", TaskAssignment))
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""
