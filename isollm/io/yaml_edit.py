@@ -409,11 +409,8 @@ class _Editor:
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
         end = _next_line(text, max(self.content_end(pointer), span.key_end))
-        while end < len(text):  # and the comment lines below indented deeper than the key (its block's)
-            line = text[end:_line_end(text, end)]
-            stripped = line.lstrip(" ")
-            if not stripped.startswith("#") or len(line) - len(stripped) <= self.column(span.key_start):
-                break
+        # and the comment lines below indented deeper than the key (its block's)
+        while (comment := re.compile("( *)#").match(text, end)) and len(comment[1]) > self.column(span.key_start):
             end = _next_line(text, end)
         yield text[:_line_start(text, span.key_start)] + text[end:]
 
