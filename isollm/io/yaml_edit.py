@@ -159,18 +159,14 @@ def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
 
 
-def _inline(value: Any, *, flow: bool, layout: _Layout | None = None) -> str | None:
-    """``value`` on one line, inside a flow collection or after ``key: `` or ``- `` (None if it
-    takes lines of its own)."""
-    if flow:
-        return _dump([value], _Layout(), flow=True)[1:-2]
-    text = _dump({"k": value}, layout or _Layout(), flow=False)[3:-1]
-    return None if "\n" in text else text
-
-
 def scalar_text(value: Any) -> str:
-    """A scalar as it is written in a file (``7``, ``1000.0``, ``true``)."""
-    return _inline(value, flow=True) or ""
+    """``value`` on one line, as a flow collection holds it (a scalar as it is written in a file: ``7``, ``true``)."""
+    return _dump([value], _Layout(), flow=True)[1:-2]
+
+
+def _item(value: Any, layout: _Layout) -> str:
+    """A scalar of one line as it is written after ``- ``."""
+    return _dump({"k": value}, layout, flow=False)[3:-1]
 
 
 def _lines(text: str, indent: int, layout: _Layout) -> str:
@@ -269,7 +265,7 @@ class _Editor:
         if self.in_flow(path):  # rewritten where it stands
             lead = " " if span.start == span.end and text[span.start - 1:span.start] == ":" else ""
             for each in self.written(pointer, value):
-                yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
+                yield text[:span.start] + lead + scalar_text(each) + text[span.end:]
             return
         found = re.compile(r"[ \t]*:").match(text, span.key_end)
         if found is None:
@@ -286,7 +282,7 @@ class _Editor:
             yield from self.edit_items(path, value)
         for each in self.written(pointer, value):
             if span.style == "flow" and isinstance(value, (dict, list)):
-                inline, lines = str(_inline(each, flow=True)), ""
+                inline, lines = scalar_text(each), ""
             else:  # after the key: what stands on its line, and the lines below
                 first, _, rest = _dump({"k": each}, layout, flow=False)[2:].partition("\n")
                 inline, lines = first.strip(), _lines(rest, key_indent, layout)
@@ -342,11 +338,11 @@ class _Editor:
                     if i < i2 and tag == "equal":
                         out.append(text[starts[i]:ends[i]])
                     elif i < i2 and j < j2:
-                        written = _inline(write(value[j], items[i].style), flow=False, layout=self.layout)
-                        out.append(text[starts[i]:items[i].start] + str(written) + text[items[i].end:ends[i]])
+                        written = _item(write(value[j], items[i].style), self.layout)
+                        out.append(text[starts[i]:items[i].start] + written + text[items[i].end:ends[i]])
                     elif j < j2:
-                        written = _inline(write(value[j], _nth(styles, j)), flow=False, layout=self.layout)
-                        out.append(" " * indent + "- " + str(written) + nl)
+                        written = _item(write(value[j], _nth(styles, j)), self.layout)
+                        out.append(" " * indent + "- " + written + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
@@ -359,7 +355,7 @@ class _Editor:
         if self.spans[parent].style == "flow":
             span = self.spans[parent]
             for each in (nested, _quoted(nested)):
-                entry = str(_inline({path[depth]: each}, flow=True))[1:-1]
+                entry = scalar_text({path[depth]: each})[1:-1]
                 if not children:
                     yield text[:span.start] + "{" + entry + "}" + text[span.end:]
                     continue
