@@ -4,10 +4,8 @@ libyaml's events become plain JSON-like values in one pass, without PyYAML's con
 so that scalars follow the YAML 1.2 core schema as editors and check-jsonschema read them
 (``yes`` is a string, ``8080:80`` no sexagesimal number, ``2024-01-01`` no date); tags other
 than the core ones are refused; duplicate keys are reported, not replaced; depth and alias
-expansion are bounded against hostile files; every value and key gets a line and column by
-JSON pointer, a plain scalar read as a number or boolean keeps its source text
-(``Document.texts``), and on request (``spans=True``) every value gets its offsets and
-style, for editing in place (``isollm.io.yaml_edit``).
+expansion are bounded against hostile files. What is recorded of each value (``Document``) is
+found by JSON pointer.
 """
 
 from __future__ import annotations

@@ -2,11 +2,10 @@
 
 A write must pass the schema before any byte is produced; a read must be UTF-8 JSON holding an
 object, at a version this code understands, passing the schema. ``MIGRATIONS[kind][n]`` turns a
-version ``n`` document (and its file's path, "" when none) into a version ``n + 1`` one. Version 0
-is a file without ``version`` (as the Go decoder reads it): a worker file of version 1's structure,
-or the Go ``isollm up``'s ``session.json`` (cmd/up.go ``SessionState``, the session schema's
-``$defs/version0``, no process ID). An older version the schema describes (``$defs/version<n>``) is
-checked before it is migrated, so a bad file is reported as written, with its lines.
+version ``n`` document (and its file's path, "" when none) into a version ``n + 1`` one; version 0
+is a file without ``version``, as the Go isollm writes them (``isollm up``'s ``session.json`` is the
+session schema's ``$defs/version0``). An older version the schema describes is checked before it is
+migrated, so a bad file is reported as written, with its lines.
 """
 
 from __future__ import annotations
