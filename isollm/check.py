@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from isollm.errors import MAX_LISTED, ConfigError, Issue, first_listed
-from isollm.io.locations import Located
 from isollm.io.schema_copy import modeline_issues
-from isollm.io.yamlio import Document, decode_utf8, parse_yaml, read_limited
+from isollm.io.yamlio import Document, Located, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
 from isollm.schema.decide import validate_instance

@@ -17,7 +17,7 @@ from isollm.check import apply_defaults, as_written, config_data, config_issues,
 from isollm.check import copy_data as _copy
 from isollm.check import read_config_bytes as read_config_bytes  # re-exported: the CLI edits through this API
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
-from isollm.io.atomic import atomic_create, atomic_write
+from isollm.io.atomic import atomic_write
 from isollm.io.yamlio import Document, decode_utf8, parse_yaml
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
 from isollm.schema import pointer as pointers
@@ -221,7 +221,7 @@ def save(directory: str | os.PathLike[str], config: Config, *, exclusive: bool =
     path = config_path(directory)
     try:
         if exclusive:
-            atomic_create(path, render(config).encode("utf-8"))
+            atomic_write(path, render(config).encode("utf-8"), create=True)
             return path
         target = write_target(path)
         if not os.path.lexists(target):

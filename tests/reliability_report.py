@@ -384,7 +384,7 @@ FINDINGS = [
      "expanded size bounded (4 x the file size limit)", "`alias-long-string`"),
     ("a FIFO or /dev/zero named isollm.yaml or at a state path", "yamlio, state files",
      "`isollm-validate` and `isollm state check` blocked forever", "only regular files are read "
-     "(`isollm/io/bounded_read.py`)", "`fifo`, `device`, state special files"),
+     "(`isollm/io/atomic.py`)", "`fifo`, `device`, state special files"),
     ("a symlink planted at a state file", "state files", "followed on read (any file could be read as state)",
      "read with O_NOFOLLOW: refused and reported", "`test_a_planted_symlink_is_refused_on_read_and_removed_on_delete`"),
     ("a planted `.isollm/workers` symlink (a cloned repository can carry one)", "state files",
@@ -478,7 +478,7 @@ FINDINGS = [
     ("60 nested 1,000-character keys over a 20,000-item list (a 100 KB config or worker file)",
      "yamlio locations", "2.4 GB peak in `isollm-validate` and `state check`: each value's location was "
      "keyed by a pointer repeating every key above it", "locations stored by node (parent and key or index), "
-     "a pointer built only when asked (`isollm/io/locations.py`): 29 MB; at most 128 bytes per byte of input "
+     "a pointer built only when asked (`isollm/io/yamlio.py`): 29 MB; at most 128 bytes per byte of input "
      "beyond a tiny file", "`test_memory_bounds.py` (8 shapes)"),
     ("thousands of invalid values (5,000 bad ports; 99,000 entries)", "explain, report",
      "every one explained by jsonschema (about 80 us each) and printed: 99,000 lines in about 5 s",

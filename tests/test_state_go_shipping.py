@@ -24,7 +24,7 @@ from isollm.schema.decide import checker_for
 from isollm.schema.loader import load_schema, schema_path
 from isollm.validator import IsollmValidator
 from isollm.state import FileState
-from isollm.state.timestamps import format_timestamp, parse_timestamp
+from isollm.state.types import format_timestamp, parse_timestamp
 from tests.state_helpers import EXAMPLES
 
 GO = EXAMPLES / "go"

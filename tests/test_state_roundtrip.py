@@ -34,7 +34,7 @@ def test_any_valid_worker_round_trips(name: str, status: WorkerStatus, container
                            current_branch=branch, started_at=started, last_activity=active, last_error=error,
                            error_time=error_time)
     data = encode_state("worker", original.to_dict())
-    loaded = WorkerState.from_dict(decode_state("worker", data))
+    loaded = WorkerState.from_dict(decode_state("worker", data)[0])
     assert loaded == original
     assert encode_state("worker", loaded.to_dict()) == data
     store = MemoryState()

@@ -27,7 +27,7 @@ from isollm.state import (
     WorkerStatus,
 )
 from isollm.state.codec import encode_state
-from isollm.state.timestamps import format_timestamp, parse_timestamp
+from isollm.state.types import format_timestamp, parse_timestamp
 from isollm.validator import IsollmValidator
 from tests import dependencies
 from tests.state_helpers import EXAMPLES, worker

@@ -1,17 +1,12 @@
-"""Atomic, durable file replacement and creation, the pre-commit way.
+"""Files the defensive way: bounded reads of regular files only, and atomic, durable writes.
 
-A unique temporary file in the target's own directory (so two writers never
-share one, and the rename never crosses file systems), written and fsynced,
-then renamed over the target (or, to create, hard-linked to it, which fails
-if the target exists), then the directory fsynced so the new name itself
-survives a crash. On any failure the temporary file is removed and the
-previous content of the target is untouched. Readers see the old file or the
-new one, complete, never a mix and never an empty file.
-
-Every step names its file relative to one open descriptor of the directory
-(``*_at``), so a directory swapped for a symlink halfway through cannot send
-the temporary file, the rename or the sync anywhere else. The path forms
-open the target's directory once and hand over to them.
+A FIFO would block a reader forever, a device stream without end, a symlink planted at a
+state file point anywhere: ``O_NONBLOCK`` lets a FIFO's open return so its type is checked,
+``O_NOFOLLOW`` refuses a symlink where none is followed. A write goes (the pre-commit way) to
+a unique, fsynced temporary file beside the target, renamed over it (or, to create, hard-linked,
+which fails if it exists), then the directory is fsynced: readers see the old file or the new
+one, complete. Each step names its file relative to one open descriptor of the directory
+(``*_at``), so a directory swapped for a symlink meanwhile cannot send it elsewhere.
 """
 
 from __future__ import annotations
@@ -31,15 +26,65 @@ NOFOLLOW_DIRECTORY_FLAGS = DIRECTORY_FLAGS | _NOFOLLOW
 _TEMP_ATTEMPTS = 100
 
 
-def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, *, create: bool = False) -> int | None:
-    """A descriptor of the directory ``name`` (relative to ``dir_fd``), one the toolkit makes itself
-    (``.isollm`` and below): made first, with its parents, when it is missing and ``create``;
-    None when it is missing otherwise.
+class NotRegularFileError(OSError):
+    """The path is a pipe, socket or device."""
 
-    Opened without following a symlink (one there was planted), so every later step, relative
-    to the descriptor, uses what was checked however the path changes meanwhile. A symlink or
-    a file there is an ``OSError`` (ELOOP or ENOTDIR) saying which.
-    """
+
+class SymlinkRefusedError(OSError):
+    """The path is a symbolic link where none is followed."""
+
+
+def read_at_most(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True,
+                 dir_fd: int | None = None) -> bytes:
+    """Up to ``limit`` bytes of the regular file at ``path`` (pass limit + 1 to detect 'too large')."""
+    fd = open_regular(path, follow_symlinks=follow_symlinks, dir_fd=dir_fd)
+    try:
+        return read_open(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def open_regular(path: str | os.PathLike[str], *, follow_symlinks: bool = True, dir_fd: int | None = None,
+                 flags: int = os.O_RDONLY) -> int:
+    """A descriptor (the caller closes it) of the regular file at ``path``, opened with ``flags``
+    (``O_CREAT`` makes it 0o666 less the umask). A directory, a pipe or device, or (unless
+    ``follow_symlinks``) a symlink is refused."""
+    flags |= getattr(os, "O_NONBLOCK", 0) | _CLOEXEC | (0 if follow_symlinks else _NOFOLLOW)
+    try:
+        fd = os.open(path, flags, 0o666, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks and _is_symlink(path, dir_fd):
+            raise SymlinkRefusedError(errno.ELOOP, "is a symbolic link (not followed)", os.fspath(path)) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file (a pipe, socket or device)",
+                                      os.fspath(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_open(fd: int, limit: int) -> bytes:
+    with open(fd, "rb", closefd=False) as handle:  # a buffered read reads until ``limit`` or the end
+        return handle.read(limit)
+
+
+def _is_symlink(path: str | os.PathLike[str], dir_fd: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, *, create: bool = False) -> int | None:
+    """A descriptor of a directory the toolkit makes itself (``.isollm`` and below), made with its
+    parents when missing and ``create``, else None. A symlink there was planted: it is refused
+    (ELOOP), as a file is (ENOTDIR), so later steps relative to the descriptor use what was checked."""
     try:
         try:
             return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
@@ -57,11 +102,7 @@ def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, 
     except OSError as error:
         if error.errno not in (errno.ELOOP, errno.ENOTDIR):
             raise
-        try:
-            linked = stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode)
-        except OSError:
-            linked = False
-        if linked:
+        if _is_symlink(name, dir_fd):
             raise OSError(errno.ELOOP, f"{os.fspath(name)} is a symbolic link (not followed)") from None
         raise OSError(errno.ENOTDIR, f"{os.fspath(name)} is not a directory") from None
 
@@ -75,8 +116,7 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def _write_new(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> None:
-    """Create ``name`` in the directory holding ``data`` (``FileExistsError`` if anything is there);
-    on any failure after its creation it is removed again."""
+    """Create ``name`` holding ``data`` (``FileExistsError`` if anything is there); removed again on failure."""
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, dir_fd=dir_fd)
     try:
         try:
@@ -92,8 +132,7 @@ def _write_new(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) ->
 
 
 def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -> str:
-    """A complete, fsynced temporary copy ``.NAME.RANDOM.tmp`` of ``data`` beside ``name`` (unique, as
-    mkstemp makes one); its name."""
+    """The name of a complete temporary copy ``.NAME.RANDOM.tmp`` of ``data`` (unique, as mkstemp's)."""
     for _ in range(_TEMP_ATTEMPTS):
         temp_name = f".{name}.{os.urandom(6).hex()}.tmp"
         try:
@@ -111,54 +150,33 @@ def _unlink_quietly(dir_fd: int, name: str) -> None:
         pass
 
 
-def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Replace ``name`` in the open directory ``dir_fd`` with ``data``: readers see the old or the new file."""
+def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True,
+                    create: bool = False) -> None:
+    """Replace ``name`` in the open directory ``dir_fd`` with ``data``: readers see the old or the new
+    file. With ``create``, only create it, complete before the name appears: ``FileExistsError`` if
+    any entry is there (a dangling symlink too)."""
     temp_name = _write_temp(dir_fd, name, data, mode, durable)
     try:
-        os.replace(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        _unlink_quietly(dir_fd, temp_name)
-        raise
-    if durable:
-        os.fsync(dir_fd)
-
-
-def atomic_create_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Create ``name`` in the open directory ``dir_fd`` holding ``data``; ``FileExistsError`` if it exists
-    (any entry counts, a dangling symlink too).
-
-    The content is complete before the name appears (``link`` of a finished
-    temporary file), so no reader ever sees the file empty or half written.
-    """
-    temp_name = _write_temp(dir_fd, name, data, mode, durable)
-    try:
-        try:
-            os.link(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
-        except OSError as error:
-            if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
-                raise
-            _write_new(dir_fd, name, data, mode, durable)
+        if create:
+            try:
+                os.link(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            except OSError as error:
+                if isinstance(error, FileExistsError) or error.errno not in _NO_LINKS:
+                    raise
+                _write_new(dir_fd, name, data, mode, durable)
+        else:
+            os.replace(temp_name, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     finally:
-        _unlink_quietly(dir_fd, temp_name)
+        _unlink_quietly(dir_fd, temp_name)  # after the rename: already gone
     if durable:
         os.fsync(dir_fd)
 
 
-def _in_directory_of(path: str | os.PathLike[str], write: str, data: bytes, mode: int, durable: bool) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True,
+                 create: bool = False) -> None:
     directory, name = os.path.split(os.fspath(path))
     dir_fd = os.open(directory or ".", DIRECTORY_FLAGS)
     try:
-        (atomic_create_at if write == "create" else atomic_write_at)(dir_fd, name, data, mode=mode,
-                                                                       durable=durable)
+        atomic_write_at(dir_fd, name, data, mode=mode, durable=durable, create=create)
     finally:
         os.close(dir_fd)
-
-
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new file, never a mix."""
-    _in_directory_of(path, "write", data, mode, durable)
-
-
-def atomic_create(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
-    """Create ``path`` holding ``data``; ``FileExistsError`` if anything (even a dangling link) is there."""
-    _in_directory_of(path, "create", data, mode, durable)

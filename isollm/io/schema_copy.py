@@ -1,20 +1,12 @@
 """The project's copy of the config schema, for editors: ``.isollm/isollm.schema.json``.
 
-``isollm init`` heads ``isollm.yaml`` with ``# yaml-language-server:
-$schema=.isollm/isollm.schema.json``. yaml-language-server (VS Code, Neovim,
-Helix, Zed...) resolves a relative modeline against the YAML file's own
-directory and reads the file from disk, so completion, hovers and diagnostics
-work with no network and no settings, and the committed file names no path of
-one machine. The copy itself is not committed (``.isollm/`` is ignored): every
-command that finds the project, and ``validate`` (so the pre-commit hook) for
-each config whose modeline names the copy, rewrites it when its bytes differ
-from the installed schema, so it follows the installed isollm.
-
-Keeping the copy is a courtesy, never a reason to fail: a copy that cannot be
-written is a warning. It is written relative to an open descriptor of
-``.isollm`` opened without following links, so a planted or swapped-in symlink
-never sends the write elsewhere. The current copy costs one read and a byte
-comparison: no parser, no temporary file.
+``isollm init`` heads ``isollm.yaml`` with a ``# yaml-language-server: $schema=`` modeline
+naming it; yaml-language-server resolves that against the YAML file's directory, so editors
+complete and check offline and the committed file names no path of one machine. The copy is
+not committed: every command that finds the project, and ``validate`` for a config whose
+modeline names it, rewrites it when its bytes differ from the installed schema (one read and
+a comparison when current). A copy that cannot be written is a warning, never a failure; it
+is written through a descriptor of ``.isollm`` opened without following links.
 """
 
 from __future__ import annotations
@@ -23,8 +15,7 @@ import os
 import re
 
 from isollm.errors import Issue
-from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at, open_own_directory
-from isollm.io.bounded_read import read_at_most
+from isollm.io.atomic import DIRECTORY_FLAGS, atomic_write_at, open_own_directory, read_at_most
 from isollm.names import SCHEMA_COPY, STATE_DIR
 from isollm.schema.loader import schema_bytes
 
@@ -39,11 +30,7 @@ _UNPUBLISHED = "https://raw.githubusercontent.com/isollm/isollm-toolkit/main/"
 
 
 def modeline_schema(raw: bytes) -> tuple[str, int] | None:
-    """The ``$schema`` a YAML document's modeline names, and its line; None without one.
-
-    Only the comments before the first content count (``---`` and ``%`` directives
-    may come first), as in yaml-language-server 1.25.
-    """
+    """The ``$schema`` a modeline in the comments before the first content names, and its line."""
     text = raw[:_HEAD_BYTES].decode("utf-8", "replace").lstrip("\ufeff")
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -75,10 +62,7 @@ def _current(state_fd: int, schema: bytes) -> bool:
 
 
 def refresh(directory: str | os.PathLike[str]) -> str | None:
-    """Make ``directory/.isollm/isollm.schema.json`` the installed schema, byte for byte.
-
-    Returns None when the copy is current (or was made so), else a one-line warning.
-    """
+    """Make ``directory/.isollm/isollm.schema.json`` the installed schema; a one-line warning if it cannot."""
     schema = schema_bytes("config")
     try:
         root_fd = os.open(os.fspath(directory) or ".", DIRECTORY_FLAGS)
@@ -99,11 +83,7 @@ def refresh(directory: str | os.PathLike[str]) -> str | None:
 
 
 def refresh_for_config(config_path: str | os.PathLike[str], raw: bytes | None = None) -> str | None:
-    """``refresh`` the copy beside a config whose modeline names it; None when there is nothing to do.
-
-    ``raw``: the config's bytes, if the caller read them already. A config that cannot be
-    read is left to the command that reads it to report.
-    """
+    """``refresh`` the copy beside a config (``raw``: its bytes, if read already) whose modeline names it."""
     try:
         head = read_at_most(config_path, _HEAD_BYTES) if raw is None else raw
     except OSError:

@@ -1,17 +1,15 @@
 """Changing one value of a YAML document in place, every other byte kept.
 
-``set_value`` and ``unset_value`` rewrite only the text of the value they change, at
-the offsets the reader records (``parse_yaml(text, spans=True)``): comments, key order,
-blank lines, indentation, line endings and the quoting of every other value stay as
-they were, in block and flow collections alike. New text is written by the emitter
-``dump_yaml`` uses, with the file's indentation and line endings; a changed string
-keeps its quoting style where the new value allows it (a single-quoted value stays
-single-quoted). A missing key is added at the end of its mapping (its missing parents
-with it); an unset key loses its line, or lines, and nothing else.
+``set_value`` and ``unset_value`` rewrite only the text of the value they change, at the
+offsets the reader records (``parse_yaml(text, spans=True)``): comments, key order, blank
+lines, indentation, line endings and the quoting of every other value stay as they were,
+in block and flow collections alike. New text comes from ``dump_yaml``'s emitter, in the
+file's indentation and line endings; a changed string keeps its quoting where it can. A
+missing key is added at the end of its mapping; an unset key loses its line(s), no more.
 
-Every edit is checked by reading the new text back: it must hold exactly the old data
-with the one change (types included). An edit that cannot pass (an anchor other values
-refer to, a key under an alias, a key written twice, a complex key) raises
+Each edit yields candidate texts, best first; the first that reads back as exactly the old
+data with the one change (types included) is taken. An edit none passes (an anchor other
+values refer to, a key under an alias, a key written twice, a complex key) raises
 ``EditError`` rather than produce anything else.
 """
 
@@ -26,8 +24,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.yamlio import _Dumper as _DumpYamlDumper  # what dump_yaml writes with
-from isollm.io.yamlio import Document, Span, check_writable, parse_yaml
+from isollm.io.yamlio import Document, Span, _Dumper, parse_yaml  # _Dumper: what dump_yaml writes with
 from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
@@ -43,8 +40,6 @@ _BREAK = re.compile("\r\n|[" + _BREAKS + "]")
 class EditError(Exception):
     """The text cannot be changed in place so that it reads as asked."""
 
-
-# --- reading the text ---------------------------------------------------------------------------
 
 def _dotted(path: Sequence[str]) -> str:
     return ".".join(path) or "the document"
@@ -70,14 +65,8 @@ def _blank_before(text: str, index: int) -> bool:
     return not text[_line_start(text, index):index].strip(" ")
 
 
-def _dash_starts_line(text: str, span: Span) -> bool:
-    """Whether a list item is written ``- value`` on a line of its own, its value on that line."""
-    before = text[_line_start(text, span.start):span.start].strip(" ")
-    return before == "-" and _line_end(text, span.start) >= span.end
-
-
 def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
-    """(how many parts of ``path`` exist as mapping keys, the value the last of them names)."""
+    """(how many keys of ``path`` exist, the value the last of them names)."""
     node = data
     for depth, part in enumerate(path):
         if not isinstance(node, dict) or part not in node:
@@ -86,8 +75,7 @@ def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
     return len(path), node
 
 
-def _nest(path: Sequence[str], value: Any) -> Any:
-    """``value`` under the keys of ``path`` (``{a: {b: value}}``)."""
+def _nest(path: Sequence[str], value: Any) -> Any:  # {a: {b: value}}
     for part in reversed(path):
         value = {part: value}
     return value
@@ -124,16 +112,13 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-# --- writing values -----------------------------------------------------------------------------
-
 class _Hinted(str):
     """A string to be written in the style its old value had (``'``, ``"``, ``|``) where it can be."""
 
     style = ""
 
 
-def _nth(styles: list[str], index: int) -> str:
-    """The style of item ``index`` of a list written in ``styles`` (past the end: the last one's)."""
+def _nth(styles: list[str], index: int) -> str:  # past the end: the last one's
     return styles[min(index, len(styles) - 1)] if styles else ""
 
 
@@ -154,25 +139,9 @@ def _quoted(value: Any) -> Any:
     return _hint(value, '"')
 
 
-class _Dumper(_DumpYamlDumper):
-    indent_lists = False  # ``key:\n- a`` (PyYAML's habit), or ``key:\n  - a``
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, indentless and not self.indent_lists)
-
-
 class _IndentedDumper(_Dumper):
-    indent_lists = True
-
-
-def _represent_hinted(dumper: _Dumper, data: _Hinted) -> yaml.ScalarNode:
-    check_writable(data)
-    # NEL, LS and PS fold to spaces in any style but double quotes.
-    style = '"' if any(c in "\x85\u2028\u2029" for c in data) else data.style
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style=style)
-
-
-_Dumper.add_representer(_Hinted, _represent_hinted)
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # ``key:\n  - a``, not PyYAML's habit ``key:\n- a``
 
 
 class _Layout(NamedTuple):
@@ -190,18 +159,14 @@ def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
 
 
-def _inline(value: Any, *, flow: bool, layout: _Layout | None = None) -> str | None:
-    """``value`` on one line, inside a flow collection or after ``key: `` or ``- `` (None if it
-    takes lines of its own)."""
-    if flow:
-        return _dump([value], _Layout(), flow=True)[1:-2]
-    text = _dump({"k": value}, layout or _Layout(), flow=False)[3:-1]
-    return None if "\n" in text else text
-
-
 def scalar_text(value: Any) -> str:
-    """A scalar as it is written in a file (``7``, ``1000.0``, ``true``)."""
-    return _inline(value, flow=True) or ""
+    """``value`` on one line, as a flow collection holds it (a scalar as it is written in a file: ``7``, ``true``)."""
+    return _dump([value], _Layout(), flow=True)[1:-2]
+
+
+def _item(value: Any, layout: _Layout) -> str:
+    """A scalar of one line as it is written after ``- ``."""
+    return _dump({"k": value}, layout, flow=False)[3:-1]
 
 
 def _lines(text: str, indent: int, layout: _Layout) -> str:
@@ -209,31 +174,22 @@ def _lines(text: str, indent: int, layout: _Layout) -> str:
     return "".join((" " * indent + line if line else "") + layout.nl for line in text.split("\n")[:-1])
 
 
-def _below(value: Any, indent: int, layout: _Layout) -> tuple[str, str]:
-    """``value`` after a ``key:`` at column ``indent``: (the text on the key's line, the lines below)."""
-    first, _, rest = _dump({"k": value}, layout, flow=False)[2:].partition("\n")
-    return first.strip(), _lines(rest, indent, layout)
-
-
-# --- the edits ----------------------------------------------------------------------------------
-
 class _Editor:
-    """A document's text, where each value stands and its indentation habits; and the edits,
-    each yielding candidate texts, best first (see ``_first_reading``)."""
+    """A document's text, where each value stands, its habits; and the edits, each yielding candidate texts."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.doc: Document = parse_yaml(text, spans=True)
+        self.bom = "\ufeff" if text.startswith("\ufeff") else ""  # libyaml's offsets do not count it
+        self.text = text[len(self.bom):]
+        self.doc: Document = parse_yaml(self.text, spans=True)
         self.spans = self.doc.spans
         self.data = self.doc.data
-        self.layout = self._habits("\r\n" if "\r\n" in text else "\n")
+        self.layout = self._habits("\r\n" if "\r\n" in self.text else "\n")
 
-    def column(self, index: int) -> int:
+    def column(self, index: int) -> int:  # 0-based
         return index - _line_start(self.text, index)
 
     def _habits(self, nl: str) -> _Layout:
-        """How new lines are written: how far a nested mapping is indented, and whether a list
-        under a key is, as the text has them."""
+        """How far the text indents a nested mapping, and whether a list under its key."""
         step = seq_offset = None
         for _, span in self.spans.items():
             if span.style != "block" or span.key_start < 0 or not _blank_before(self.text, span.start):
@@ -253,39 +209,21 @@ class _Editor:
             if name == pointer or name.startswith(prefix):
                 yield name, span
 
-    def literal_end(self, span: Span) -> int:
-        """The end of a block scalar's last non-blank line (its trailing blank lines are layout)."""
-        body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
-        return _line_end(self.text, span.start + len(body) - 1)
-
     def value_end(self, span: Span) -> int:
         """Where the text of a value ends; -1 for a block collection (its children say)."""
         if span.kind in ("mapping", "sequence") and span.style == "block":
             return -1
-        if span.kind == "scalar" and span.style in ("|", ">"):
-            return self.literal_end(span)
+        if span.kind == "scalar" and span.style in ("|", ">"):  # its trailing blank lines are layout
+            body = self.text[span.start:span.end].rstrip(" \t" + _BREAKS)
+            return _line_end(self.text, span.start + len(body) - 1)
         return span.end
 
     def content_end(self, pointer: str) -> int:
         """Where the last text of the value at ``pointer`` ends (not its trailing comments)."""
         return max((self.value_end(span) for _, span in self.inside(pointer)), default=-1)
 
-    def content_start(self, pointer: str) -> int:
-        """Where the first line of a block collection's content starts."""
-        first = min(min(span.start, span.key_start if span.key_start >= 0 else span.start)
-                    for name, span in self.inside(pointer) if name != pointer)
-        return _line_start(self.text, first)
-
-    def colon(self, span: Span) -> int:
-        """The offset of the ``:`` after a mapping value's key."""
-        colon = re.compile(r"[ \t]*:").match(self.text, span.key_end)
-        if span.key_start < 0 or colon is None:
-            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
-        return colon.end() - 1
-
     def check_path(self, path: Path, *, removing: bool = False) -> None:
-        """``EditError`` when the text along ``path`` (keys that exist) cannot be edited in place:
-        a section written as an alias of another value, a key written twice (but the one removed)."""
+        """Refuse a path (of keys that exist) through an alias, or a key written twice (but the one removed)."""
         for level in range(1, len(path)):
             span = self.spans.get(pointers.join(path[:level]))
             if span is not None and span.kind == "alias":
@@ -299,12 +237,12 @@ class _Editor:
                                 f"(lines {duplicate.first_line} and {duplicate.line}); remove one first")
 
     def in_flow(self, path: Path) -> bool:
-        """Whether the value at ``path`` stands inside a flow collection (``{a: 1}``, ``[a]``)."""
         return any(getattr(self.spans.get(pointers.join(path[:level])), "style", "") == "flow"
                    for level in range(len(path)))
 
-    def styles(self, pointer: str, span: Span) -> list[str]:
+    def styles(self, pointer: str) -> list[str]:
         """How the old value was written: its style, or (a list) its items'."""
+        span = self.spans[pointer]
         if span.kind == "sequence":
             return [s.style for name, s in self.children(pointer) if s.kind == "scalar"]
         return [span.style] if span.kind == "scalar" else []
@@ -313,25 +251,26 @@ class _Editor:
         return [(name, span) for name, span in self.inside(pointer)
                 if name != pointer and name.count("/") == pointer.count("/") + 1]
 
-    def written(self, pointer: str, span: Span, value: Any) -> list[Any]:
-        """``value`` to write over the value at ``pointer``: in its old styles (an item in its
-        item's, or the last item's), then double-quoted."""
-        styles = self.styles(pointer, span)
+    def written(self, pointer: str, value: Any) -> list[Any]:
+        """``value`` in the old value's styles (an item in its item's, or the last one's), then double-quoted."""
+        styles = self.styles(pointer)
         if isinstance(value, list):
             return [[_hint(item, _nth(styles, i)) for i, item in enumerate(value)], _quoted(value)]
         return [_hint(value, _nth(styles, 0)), _quoted(value)]
 
     def replace(self, path: Path, value: Any) -> Iterator[str]:
-        """Texts with the existing value at ``path`` replaced, best first."""
         text = self.text
         pointer = pointers.join(path)
         span = self.spans[pointer]
         if self.in_flow(path):  # rewritten where it stands
             lead = " " if span.start == span.end and text[span.start - 1:span.start] == ":" else ""
-            for each in self.written(pointer, span, value):
-                yield text[:span.start] + lead + str(_inline(each, flow=True)) + text[span.end:]
+            for each in self.written(pointer, value):
+                yield text[:span.start] + lead + scalar_text(each) + text[span.end:]
             return
-        colon = self.colon(span)
+        found = re.compile(r"[ \t]*:").match(text, span.key_end)
+        if found is None:
+            raise EditError("the key is not a plain 'key:' (a complex '?' key)")
+        colon = found.end() - 1
         key_indent = self.column(span.key_start)
         block = span.kind in ("mapping", "sequence") and span.style == "block"
         layout = self.layout
@@ -340,14 +279,18 @@ class _Editor:
             layout = _Layout(offset or layout.step, offset > 0 if span.kind == "sequence" else layout.indent_lists,
                              layout.nl)
         if block and span.kind == "sequence":
-            yield from self.edit_items(pointer, value)
-        for each in self.written(pointer, span, value):
+            yield from self.edit_items(path, value)
+        for each in self.written(pointer, value):
             if span.style == "flow" and isinstance(value, (dict, list)):
-                inline, lines = str(_inline(each, flow=True)), ""
-            else:
-                inline, lines = _below(each, key_indent, layout)
+                inline, lines = scalar_text(each), ""
+            else:  # after the key: what stands on its line, and the lines below
+                first, _, rest = _dump({"k": each}, layout, flow=False)[2:].partition("\n")
+                inline, lines = first.strip(), _lines(rest, key_indent, layout)
             if block:
-                start, end = self.content_start(pointer), _next_line(text, self.content_end(pointer))
+                # key_start, where a child has one, comes before its start
+                start = _line_start(text, min(s.key_start if s.key_start >= 0 else s.start
+                                              for name, s in self.inside(pointer) if name != pointer))
+                end = _next_line(text, self.content_end(pointer))
                 head = text[:colon + 1] + (" " + inline if inline else "")
                 yield head + text[colon + 1:start] + lines + text[end:]
                 continue
@@ -356,40 +299,35 @@ class _Editor:
                 inline = " " + inline if inline else ""
             else:
                 start, end = span.start, self.value_end(span)
-            if not lines:
-                yield text[:start] + inline + text[end:]
-                continue
-            if not inline:
+            if lines and not inline:
                 start = colon + 1
             after = _next_line(text, end)
-            gap = "" if _line_end(text, end) < len(text) else self.layout.nl
+            gap = self.layout.nl if lines and _line_end(text, end) == len(text) else ""
             yield text[:start] + inline + text[end:after] + gap + lines + text[after:]
 
-    def edit_items(self, pointer: str, value: Any) -> Iterator[str]:
+    def edit_items(self, path: Path, value: Any) -> Iterator[str]:
         """A block list of scalars edited item by item: unchanged items keep their lines and
         comments, a changed one keeps its line's comment, removed ones lose their line."""
         if not isinstance(value, list) or not value or \
                 any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in value):
             return
+        pointer = pointers.join(path)
         nl = self.layout.nl
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
-        old = _get(self.data, tuple(pointers.split(pointer)))[1]
+        old = _get(self.data, path)[1]
         items = [self.spans[f"{pointer}/{i}"] for i in range(len(old))]
-        if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or not _dash_starts_line(text, s)
-               for s in items):
+        # Each item written "- value" on a line of its own.
+        if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or _line_end(text, s.start) < s.end
+               or text[_line_start(text, s.start):s.start].strip(" ") != "-" for s in items):
             return
         starts = [_line_start(text, s.start) for s in items]
         ends = [_next_line(text, s.end) for s in items]
         indent = self.column(text.rindex("-", starts[0], items[0].start))
-        styles = self.styles(pointer, self.spans[pointer])
-
-        def token(v: Any) -> tuple[str, str]:
-            return type(v).__name__, repr(v)
-
-        opcodes = difflib.SequenceMatcher(None, [token(v) for v in old], [token(v) for v in value],
-                                          autojunk=False).get_opcodes()
+        styles = self.styles(pointer)
+        before, after = ([(type(v).__name__, repr(v)) for v in values] for values in (old, value))
+        opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
         for write in (_hint, lambda item, style: _quoted(item)):  # in the items' styles, then quoted
             out = [text[:starts[0]]]
             for tag, i1, i2, j1, j2 in opcodes:
@@ -400,16 +338,16 @@ class _Editor:
                     if i < i2 and tag == "equal":
                         out.append(text[starts[i]:ends[i]])
                     elif i < i2 and j < j2:
-                        written = _inline(write(value[j], items[i].style), flow=False, layout=self.layout)
-                        out.append(text[starts[i]:items[i].start] + str(written) + text[items[i].end:ends[i]])
+                        written = _item(write(value[j], items[i].style), self.layout)
+                        out.append(text[starts[i]:items[i].start] + written + text[items[i].end:ends[i]])
                     elif j < j2:
-                        written = _inline(write(value[j], _nth(styles, j)), flow=False, layout=self.layout)
-                        out.append(" " * indent + "- " + str(written) + nl)
+                        written = _item(write(value[j], _nth(styles, j)), self.layout)
+                        out.append(" " * indent + "- " + written + nl)
             edited = "".join(out) + text[ends[-1]:]
             yield edited[:-len(nl)] if missing_break and edited.endswith(nl) else edited
 
     def insert(self, path: Path, depth: int, value: Any) -> Iterator[str]:
-        """Texts with ``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
+        """``path[depth:]`` added at the end of the mapping at ``path[:depth]``."""
         text = self.text
         parent = pointers.join(path[:depth])
         nested = _nest(path[depth + 1:], value)
@@ -417,7 +355,7 @@ class _Editor:
         if self.spans[parent].style == "flow":
             span = self.spans[parent]
             for each in (nested, _quoted(nested)):
-                entry = str(_inline({path[depth]: each}, flow=True))[1:-1]
+                entry = scalar_text({path[depth]: each})[1:-1]
                 if not children:
                     yield text[:span.start] + "{" + entry + "}" + text[span.end:]
                     continue
@@ -430,7 +368,7 @@ class _Editor:
         yield from self.append(_next_line(text, self.content_end(parent)), path[depth], nested, self.column(first_key))
 
     def append(self, at: int, key: str, value: Any, indent: int) -> Iterator[str]:
-        """Texts with a new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
+        """A new ``key: value`` entry of a block mapping at column ``indent``, from ``at``."""
         gap = "" if at == 0 or self.text[at - 1] in _BREAKS else self.layout.nl
         for each in (value, _quoted(value)):
             entry = _lines(_dump({key: each}, self.layout, flow=False), indent, self.layout)
@@ -448,15 +386,13 @@ class _Editor:
             yield from self.replace(path, value)
         elif node is None:
             yield from self.replace(path[:depth], _get(_with(self.data, path, value), path[:depth])[1])
-        elif isinstance(node, dict):
+        else:  # a mapping: ``_with`` refused anything else
             yield from self.insert(path, depth, value)
-        else:
-            raise EditError(f"{_dotted(path[:depth])} is not a mapping")
 
     def unset(self, path: Path) -> Iterator[str]:
         text = self.text
         self.check_path(path, removing=True)
-        if self.in_flow(path) and self.spans[pointers.join(path)].key_start >= 0:
+        if self.in_flow(path):
             yield self.unset_in_flow(path)
             return
         if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
@@ -466,13 +402,13 @@ class _Editor:
             return
         pointer = pointers.join(path)
         span = self.spans[pointer]
-        if span.key_start < 0:
-            raise EditError(f"the key {_dotted(path)} is not a plain 'key:'")
         if not _blank_before(text, span.key_start):
             raise EditError(f"the key {_dotted(path)} does not start its line")
-        start = _line_start(text, span.key_start)
         end = _next_line(text, max(self.content_end(pointer), span.key_end))
-        yield text[:start] + text[self.comments_below(end, self.column(span.key_start)):]
+        # and the comment lines below indented deeper than the key (its block's)
+        while (comment := re.compile("( *)#").match(text, end)) and len(comment[1]) > self.column(span.key_start):
+            end = _next_line(text, end)
+        yield text[:_line_start(text, span.key_start)] + text[end:]
 
     def unset_in_flow(self, path: Path) -> str:
         """The text without the entry ``path`` of a flow mapping: with its comma, and with its
@@ -492,17 +428,6 @@ class _Editor:
             start, end = _line_start(text, start), _next_line(text, end)
         return text[:start] + text[end:]
 
-    def comments_below(self, index: int, column: int) -> int:
-        """The end of the comment lines at ``index`` indented deeper than ``column`` (a block's own)."""
-        text = self.text
-        while index < len(text):
-            line = text[index:_line_end(text, index)]
-            stripped = line.lstrip(" ")
-            if not stripped.startswith("#") or len(line) - len(stripped) <= column:
-                break
-            index = _next_line(text, index)
-        return index
-
 
 def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     for candidate in candidates:
@@ -514,23 +439,13 @@ def _first_reading(candidates: Iterator[str], expected: Any) -> str:
     raise EditError("it would change other values too (an anchor used elsewhere?)")
 
 
-def _bom(text: str) -> tuple[str, str]:
-    """(the byte order mark, the rest): libyaml's offsets do not count the mark."""
-    return ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
-
-
 def set_value(text: str, path: Sequence[str], value: Any) -> str:
-    """``text`` with the value at ``path`` (mapping keys) set to ``value``, nothing else changed.
-
-    A mapping ``value`` over an existing mapping changes only the keys that differ.
-    Raises ``YamlError`` if ``text`` is not YAML (or ``value`` cannot be written),
-    ``EditError`` if it cannot be edited in place.
-    """
+    """``text`` with the value at ``path`` (mapping keys) set to ``value`` (over a mapping: only the keys
+    that differ), nothing else changed; ``YamlError`` if it is not YAML, ``EditError`` if it cannot be."""
     path = tuple(path)
     if not path:
         raise EditError("no key to set")
-    bom, body = _bom(text)
-    editor = _Editor(body)
+    editor = _Editor(text)
     depth, old = _get(editor.data, path)
     aliased = getattr(editor.spans.get(pointers.join(path)), "kind", "") == "alias"
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
@@ -538,14 +453,13 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
             text = unset_value(text, change) if new is UNSET else set_value(text, change, new)
         return text
     expected = _with(editor.data, path, value)
-    return bom + _first_reading(editor.set(path, value), expected)
+    return editor.bom + _first_reading(editor.set(path, value), expected)
 
 
 def unset_value(text: str, path: Sequence[str]) -> str:
     """``text`` without the key at ``path`` (and its value); unchanged if it is not there."""
     path = tuple(path)
-    bom, body = _bom(text)
-    editor = _Editor(body)
+    editor = _Editor(text)
     if not path or _get(editor.data, path)[0] != len(path):
         return text
     expected = _with(editor.data, path, UNSET)
@@ -553,8 +467,8 @@ def unset_value(text: str, path: Sequence[str]) -> str:
         expected = None  # no key left: an empty document
     if any(duplicate.pointer == pointers.join(path) for duplicate in editor.doc.duplicates):
         # Written more than once: the last goes, then the others, and what is left must hold.
-        return _first_reading(iter([unset_value(bom + next(editor.unset(path)), path)]), expected)
-    return bom + _first_reading(editor.unset(path), expected)
+        return _first_reading(iter([unset_value(editor.bom + next(editor.unset(path)), path)]), expected)
+    return editor.bom + _first_reading(editor.unset(path), expected)
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any], prefix: Path = ()) -> list[tuple[Path, Any]]:

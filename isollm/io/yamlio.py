@@ -1,21 +1,11 @@
 """Reading a YAML config the way a person means it, with a location for every value.
 
-libyaml's event stream is turned into plain JSON-like values in one pass, without
-PyYAML's constructors, so that:
-
-- scalars follow the YAML 1.2 core schema, as editors and check-jsonschema read
-  them (``yes`` and ``on`` are strings, ``8080:80`` is not a sexagesimal number,
-  ``2024-01-01`` is not a date);
-- tags other than the core ones (``!!python/object``, ``!!binary``...) are refused;
-- duplicate keys are reported, not silently replaced;
-- nesting depth and alias expansion are bounded, so a hostile file cannot
-  exhaust the stack, memory or time;
-- every value and key gets a 1-based line and column, by JSON pointer;
-- a plain scalar read as a number or a boolean keeps its source text beside it
-  (``Document.texts``), for fields that want text, as the Go isollm reads them.
-- on request (``spans=True``), every value also gets the character offsets where
-  it starts and ends, its key's, and its style, for editing the text in place
-  (``isollm.io.yaml_edit``).
+libyaml's events become plain JSON-like values in one pass, without PyYAML's constructors,
+so that scalars follow the YAML 1.2 core schema as editors and check-jsonschema read them
+(``yes`` is a string, ``8080:80`` no sexagesimal number, ``2024-01-01`` no date); tags other
+than the core ones are refused; duplicate keys are reported, not replaced; depth and alias
+expansion are bounded against hostile files. What is recorded of each value (``Document``) is
+found by JSON pointer.
 """
 
 from __future__ import annotations
@@ -23,15 +13,14 @@ from __future__ import annotations
 import math
 import os
 import re
-import sys
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.bounded_read import read_at_most
-from isollm.io.locations import Located, NodeTree
-from isollm.schema.pointer import parent
+from isollm.io.atomic import read_at_most
+from isollm.schema import pointer as pointers
 from isollm.util.oneline import BIDI_CONTROLS
 
 # Only the parser's events are read, never its constructor: libyaml's parser when PyYAML has it.
@@ -56,6 +45,99 @@ _OCT_HEX = re.compile(r"0(?:o[0-7]+|x[0-9a-fA-F]+)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF_NAN = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z")
 
+V = TypeVar("V")
+
+
+# What the document records about a value is kept by node, not by pointer: a pointer repeats
+# every key above its value, so 60 nested 1,000-character keys over a 20,000-item list would
+# hold 1.2 GB of pointers for a 100 KB file. A node is a small int that knows its parent and
+# its key or index; a pointer is built from it, or walked down to it, only when asked.
+class NodeTree:
+    """Every value of a document as a node: its parent node and its key (a str) or index (an int)."""
+
+    __slots__ = ("parents", "tokens", "members", "items")
+
+    def __init__(self) -> None:
+        self.parents: list[int] = []
+        self.tokens: list[str | int] = []
+        self.members: dict[tuple[int, str], int] = {}  # (mapping's node, key): the member's node
+        self.items: dict[int, list[int]] = {}  # a list's node: its items' nodes, in order
+
+    def add(self, parent: int, token: str | int) -> int:
+        """A new node under ``parent`` (-1 for the top value); a repeated key names the newest."""
+        node = len(self.parents)
+        self.parents.append(parent)
+        self.tokens.append(token)
+        if isinstance(token, int):
+            self.items.setdefault(parent, []).append(node)
+        elif parent >= 0:
+            self.members[(parent, token)] = node
+        return node
+
+    def find(self, pointer: str) -> int | None:  # of a tree with a top value
+        try:
+            tokens = pointers.split(pointer)
+        except ValueError:
+            return None
+        node = 0
+        for token in tokens:
+            items = self.items.get(node)
+            if items is None:
+                found = self.members.get((node, token))
+            else:
+                index = pointers.list_index(token, len(items))
+                found = None if index is None else items[index]
+            if found is None:
+                return None
+            node = found
+        return node
+
+    def pointer(self, node: int, *, replaced: bool = False) -> str | None:
+        """None for a node a repeated key replaced (or one inside it), unless ``replaced``."""
+        tokens = []
+        while node > 0:
+            parent, token = self.parents[node], self.tokens[node]
+            if not replaced and isinstance(token, str) and self.members.get((parent, token)) != node:
+                return None
+            tokens.append(token)
+            node = parent
+        return pointers.join(reversed(tokens))
+
+
+class Located(Mapping[str, V]):
+    """A read-only mapping from pointer to what was recorded for that value (``doc.values["/git"]``)."""
+
+    __slots__ = ("tree", "by_node")
+
+    def __init__(self, tree: NodeTree, by_node: dict[int, V] | None = None) -> None:
+        self.tree = tree
+        self.by_node: dict[int, V] = {} if by_node is None else by_node
+
+    def __getitem__(self, pointer: str) -> V:
+        node = self.tree.find(pointer) if self.by_node and isinstance(pointer, str) else None
+        if node is None or node not in self.by_node:
+            raise KeyError(pointer)
+        return self.by_node[node]
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __bool__(self) -> bool:  # without building a pointer
+        return bool(self.by_node)
+
+    def __iter__(self) -> Iterator[str]:
+        return (pointer for pointer, _ in self.items())
+
+    def items(self) -> Iterator[tuple[str, V]]:  # type: ignore[override]
+        """In document order; each pointer is built as it is reached (not looked up)."""
+        for node, value in self.by_node.items():
+            pointer = self.tree.pointer(node)
+            if pointer is not None:
+                yield pointer, value
+
+    def __repr__(self) -> str:
+        return f"Located({dict(self.items())!r})"
+
 
 # The value classes here are NamedTuples, not dataclasses: importing dataclasses and building
 # the classes cost the hook about 10 ms of its start-up in a fresh venv (bench/RESULTS.md).
@@ -68,27 +150,20 @@ class DuplicateKey(NamedTuple):
 
 
 class Span(NamedTuple):
-    """Where a value stands in the text, as offsets into it (``text[start:end]``).
-
-    ``kind`` is ``scalar``, ``alias``, ``sequence`` or ``mapping``; ``style`` is the
-    scalar's (``''`` plain, ``"'"``, ``'"'``, ``'|'``, ``'>'``) or the collection's
-    (``flow`` or ``block``). A block collection ends where the next token starts,
-    which may be after trailing comments and blank lines. ``key_start`` and
-    ``key_end`` locate the value's key in a mapping (-1 in a sequence or at the top).
-    """
+    """Where a value stands in the text (``text[start:end]``); a block collection ends where the
+    next token starts, which may be after trailing comments and blank lines."""
 
     start: int
     end: int
-    kind: str
-    style: str
-    key_start: int = -1
+    kind: str  # scalar, alias, sequence or mapping
+    style: str  # a scalar's ('' plain, ', ", |, >), a collection's (flow or block)
+    key_start: int = -1  # its key's, in a mapping
     key_end: int = -1
 
 
 class Duplicates:
-    """The duplicate keys of a document, in document order. Each ``DuplicateKey`` (and its
-    pointer, as long as the keys above it) is built only when it is read: a reader that
-    reports the first few of a million pays for those few."""
+    """The duplicate keys of a document, in document order, each built only when read: a reader
+    that reports the first few of a million pays for those few."""
 
     __slots__ = ("tree", "found")
 
@@ -120,26 +195,19 @@ _NO_DUPLICATES = Duplicates(NodeTree())
 
 
 class Document(NamedTuple):
-    """A parsed document: its data, where each value and key stands, and duplicate keys.
-
-    ``values``, ``keys``, ``texts`` and ``spans`` map a pointer to what was recorded for
-    that value; the parser stores them by node (``isollm.io.locations``), so they cost the
-    same per value at any depth. What is not given is empty (and read-only, so shared).
-    """
+    """A parsed document; what is not given is empty (and read-only, so shared)."""
 
     data: Any
     values: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
     keys: Located[tuple[int, int]] | dict[str, tuple[int, int]] = _NOTHING_LOCATED
     duplicates: Duplicates | list[DuplicateKey] = _NO_DUPLICATES
     # The source text of each plain scalar YAML 1.2 read as a number or a boolean
-    # (``1.10``, ``010``, ``true``), by pointer: what the Go isollm keeps where it
-    # wants text.
+    # (``1.10``, ``010``, ``true``): what the Go isollm keeps where it wants text.
     texts: Located[str] = _NOTHING_LOCATED
     # The %YAML directive's version and where it stands (None without one).
     version: tuple[int, int] | None = None
     version_at: tuple[int, int] = (1, 1)
-    # Filled only by ``parse_yaml(text, spans=True)``.
-    spans: Located[Span] = _NOTHING_LOCATED
+    spans: Located[Span] = _NOTHING_LOCATED  # filled only by ``parse_yaml(text, spans=True)``
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of ``pointer`` (its key when ``key``), else of its nearest ancestor."""
@@ -150,16 +218,15 @@ class Document(NamedTuple):
                 return self.values[pointer]
             if not pointer:
                 return None, None
-            pointer = parent(pointer)
+            pointer = pointers.parent(pointer)
 
 
 def _position(mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-# Only a plain scalar starting with one of these can match a pattern above (null,
-# bool, int, float, inf, nan); any other is a string without trying them all.
-# Most scalars in a config (keys, names, images) take this shortcut.
+# Only a plain scalar starting with one of these can match a pattern above; any other (most
+# scalars in a config: keys, names, images) is a string without trying them all.
 _NON_STRING_START = frozenset("~nNtTfF+-.0123456789")
 
 
@@ -176,30 +243,18 @@ def _plain_scalar(text: str) -> Any:
         except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
             raise YamlError(f"number is too large ({len(text)} digits)") from None
     if _OCT_HEX.match(text):
-        return _printable(int(text, 0), text)
+        value = int(text, 0)
+        try:
+            str(value)  # int() reads any number of hex or octal digits, str() prints only so many decimal ones
+        except ValueError:
+            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
+                from None
+        return value
     if _FLOAT.match(text):
         return float(text)
     if _INF_NAN.match(text):
         return float(text.replace(".", "", 1))  # float() reads inf and nan, without YAML's dot
     return text
-
-
-def _printable(value: int, text: str) -> int:
-    """``value``, unless it has more decimal digits than Python will print.
-
-    ``int()`` reads any number of hex or octal digits (a power-of-two base has no
-    limit), but every message and output shows numbers in decimal, which Python
-    refuses beyond ``sys.get_int_max_str_digits()``: the same limit that guards
-    decimal input, so every notation is refused alike, here, with a place.
-    """
-    limit = getattr(sys, "get_int_max_str_digits", lambda: 0)()
-    if limit and value.bit_length() > 3 * limit:  # fewer bits always print: 10**d takes over 3.3*d bits
-        try:
-            str(value)
-        except ValueError:
-            raise YamlError(f"number is too large ({len(text) - 2} digits in base {8 if text[1] == 'o' else 16})") \
-                from None
-    return value
 
 
 _TAG_TYPES: dict[str, type | tuple[type, ...]] = {
@@ -243,8 +298,7 @@ class _Builder:
         self.key_marks = (-1, -1)  # offsets of the key just read, for the span of its value
         self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.anchor_texts: dict[str, str] = {}  # of anchored scalars that have a source text
-        self.nodes = 0
-        self.chars = 0
+        self.nodes = self.chars = self.documents = 0
         self.version: tuple[int, int] | None = None  # of a %YAML directive, and where it stands
         self.version_at = (1, 1)
         # Each frame: [container, node, pending_key, key_position, first_lines, anchor,
@@ -252,7 +306,6 @@ class _Builder:
         self.stack: list[list[Any]] = []
 
     def document(self) -> Document:
-        """What was built, once the parser is done."""
         return Document(self.data, Located(self.tree, self.positions), Located(self.tree, self.key_positions),
                         self.duplicates, Located(self.tree, self.texts), self.version, self.version_at,
                         Located(self.tree, self.span_of) if self.spans else _NOTHING_LOCATED)
@@ -268,8 +321,7 @@ class _Builder:
                             *_position(mark))
 
     def _attach(self, value: Any, event: Any, kind: str, style: str) -> int:
-        """Put ``value`` in its place (the top, or the open list or mapping); its node. ``kind``
-        and ``style`` are its span's."""
+        """Put ``value`` in its place (the top, or the open list or mapping); its node."""
         if not self.stack:
             self.data = value
             node = self.tree.add(-1, "")
@@ -301,6 +353,7 @@ class _Builder:
     def scalar(self, event: Any) -> None:
         self._count(1, event.start_mark, len(event.value))
         has_text = False  # a plain scalar read as a number or a boolean: its text is kept
+        key = self._expecting_key()
         try:
             if event.tag not in (None, "!") or not event.implicit[0]:
                 value = (event.value if event.tag is None else
@@ -309,12 +362,11 @@ class _Builder:
                 value = _plain_scalar(event.value)
                 has_text = value is not None and not isinstance(value, str)
         except YamlError as error:
-            if self._expecting_key() and error.line is None:
-                value = event.value  # a key is only ever a name: keep its text
-            else:
+            if not key or error.line is not None:
                 line, column = _position(event.start_mark)
                 raise error.locate(line=line, column=column) from None
-        if self._expecting_key():
+            value = event.value  # a key is only ever a name: keep its text
+        if key:
             self.stack[-1][2] = event.value  # a key is a name, whatever it reads as
             self.stack[-1][3] = _position(event.start_mark)
             if self.spans:
@@ -340,8 +392,9 @@ class _Builder:
         if event.anchor in self.anchor_texts:
             self.texts[node] = self.anchor_texts[event.anchor]
 
-    def start(self, event: Any, container: Any) -> None:
-        if event.tag not in (None, "!", _TAG + ("map" if isinstance(container, dict) else "seq")):
+    def start(self, event: Any) -> None:
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag not in (None, "!", _TAG + ("map" if mapping else "seq")):
             raise YamlError(f"unsupported YAML tag {_short_tag(event.tag)}", *_position(event.start_mark))
         if self._expecting_key():
             raise YamlError("mapping keys must be plain values, not lists or mappings",
@@ -349,7 +402,8 @@ class _Builder:
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(_TOO_DEEP, *_position(event.start_mark))
         self._count(1, event.start_mark)
-        node = self._attach(container, event, "mapping" if isinstance(container, dict) else "sequence",
+        container: Any = {} if mapping else []
+        node = self._attach(container, event, "mapping" if mapping else "sequence",
                             "flow" if event.flow_style else "block")
         self.stack.append([container, node, None, (0, 0), {}, event.anchor, self.nodes, self.chars])
 
@@ -361,62 +415,48 @@ class _Builder:
         if anchor:
             self.anchors[anchor] = (container, self.nodes - nodes_at_start + 1, self.chars - chars_at_start)
 
+    def document_start(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlError("expected one YAML document, found more than one", *_position(event.start_mark))
+        if event.version is not None:
+            self.version, self.version_at = event.version, _position(event.start_mark)
+
+
+# What each parser event does (stream and document ends change nothing).
+_HANDLERS: dict[type, Callable[[_Builder, Any], None]] = {
+    yaml.ScalarEvent: _Builder.scalar, yaml.AliasEvent: _Builder.alias, yaml.MappingStartEvent: _Builder.start,
+    yaml.SequenceStartEvent: _Builder.start, yaml.MappingEndEvent: _Builder.end, yaml.SequenceEndEvent: _Builder.end,
+    yaml.DocumentStartEvent: _Builder.document_start}
+
 
 def parse_yaml(text: str, *, path: str = "", spans: bool = False) -> Document:
-    """Parse one YAML document; raise ``YamlError`` with a location (in the file ``path``)
-    when it cannot be read. With ``spans``, ``Document.spans`` says where each value
-    stands in ``text``."""
-    try:
-        return _parse(text, spans)
-    except YamlError as error:
-        raise error.locate(path=path) from None
-
-
-def _parse(text: str, spans: bool = False) -> Document:
+    """One YAML document, or ``YamlError`` located in the file ``path``."""
     builder = _Builder(spans)
     parser = None
-    documents = 0
     try:
         parser = _Parser(text)
-        while True:
-            event = parser.get_event()
-            if isinstance(event, yaml.ScalarEvent):
-                builder.scalar(event)
-            elif isinstance(event, yaml.MappingStartEvent):
-                builder.start(event, {})
-            elif isinstance(event, yaml.SequenceStartEvent):
-                builder.start(event, [])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                builder.end(event)
-            elif isinstance(event, yaml.AliasEvent):
-                builder.alias(event)
-            elif isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlError("expected one YAML document, found more than one",
-                                    *_position(event.start_mark))
-                if event.version is not None:
-                    builder.version, builder.version_at = event.version, _position(event.start_mark)
-            elif isinstance(event, yaml.StreamEndEvent):
-                break
+        while not isinstance(event := parser.get_event(), yaml.StreamEndEvent):
+            handler = _HANDLERS.get(type(event))
+            if handler is not None:
+                handler(builder, event)
+    except YamlError as error:  # the builder's
+        raise error.locate(path=path) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _position(mark) if mark is not None else (None, None)
         problem = error.problem or error.context or "invalid YAML"
         if problem == _LIBYAML_TOO_DEEP:  # the same fault, whichever limit saw it first
-            raise YamlError(_TOO_DEEP, line, column) from None
-        if line is not None and column is not None and _char_at(text, line, column) == "\t":
-            problem = "a tab cannot indent or start a value in YAML; use spaces"
-        elif line is not None:
-            problem += _indentation_hint(text, line, problem)
-        raise YamlError(f"invalid YAML: {problem}", line, column) from None
+            raise YamlError(_TOO_DEEP, line, column, path=path) from None
+        if line is not None and column is not None:
+            problem = _explained(text, line, column, problem)
+        raise YamlError(f"invalid YAML: {problem}", line, column, path=path) from None
     except yaml.YAMLError as error:
-        raise _reader_error(text, error) from None
+        raise _reader_error(text, error).locate(path=path) from None
     except UnicodeEncodeError as error:
-        # libyaml reads UTF-8: a lone surrogate (only reachable from str input, never
-        # from a decoded file) cannot be encoded for it.
+        # libyaml reads UTF-8: a lone surrogate (only from str input, never a decoded file) is not.
         raise YamlError(f"character U+{ord(text[error.start]):04X} is not valid text",
-                        *_line_column(text, error.start)) from None
+                        *_line_column(text, error.start), path=path) from None
     finally:
         if parser is not None:
             parser.dispose()
@@ -424,7 +464,6 @@ def _parse(text: str, spans: bool = False) -> Document:
 
 
 def _line_column(text: str | bytes, index: int) -> tuple[int, int]:
-    """The 1-based line and column of ``text[index]``."""
     newline = "\n" if isinstance(text, str) else b"\n"
     return text.count(newline, 0, index) + 1, index - text.rfind(newline, 0, index)  # type: ignore[arg-type]
 
@@ -437,39 +476,35 @@ def _indent(text_line: str) -> int:
     return len(text_line) - len(text_line.lstrip(" "))
 
 
-def _indentation_hint(text: str, line: int, problem: str) -> str:
-    """For libyaml's messages about a key out of place, what indentation the lines above ask of
-    ``line`` (1-based); "" when they do not say."""
+def _explained(text: str, line: int, column: int, problem: str) -> str:
+    """libyaml's ``problem`` at a 1-based line and column, with what the text shows of it: a tab
+    (libyaml names it only sometimes), or for a key out of place the indentation the lines above ask."""
     lines = text.split("\n")
     if not 0 < line <= len(lines):
-        return ""
+        return problem
+    if lines[line - 1][column - 1:column] == "\t":
+        return "a tab cannot indent or start a value in YAML; use spaces"
     here = _indent(lines[line - 1])
     above = [text_line for text_line in lines[:line - 1]
              if text_line.strip() and not text_line.lstrip().startswith("#")]
     if not above:
-        return ""
+        return problem
     if problem == "did not find expected key":
         levels: list[int] = []  # the indentation of each block still open there, innermost first
         for text_line in reversed(above):
             if not levels or _indent(text_line) < levels[-1]:
                 levels.append(_indent(text_line))
         if here in levels:
-            return ""
+            return problem
         choices = " or ".join(str(level) for level in sorted(levels)) + (" space" if levels == [1] else " spaces")
-        return (f" (line {line} is indented by {_spaces(here)}, which matches no key above it: indent it by "
+        return problem + (f" (line {line} is indented by {_spaces(here)}, which matches no key above it: indent it by "
                 f"{choices}, like the keys it belongs with)")
     if problem == "mapping values are not allowed in this context":
         key_above = above[-1]
         if here > _indent(key_above) and key_above.partition(":")[2].strip():
-            return (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has its value "
-                    f"already: a key beside it is indented by {_spaces(_indent(key_above))})")
-    return ""
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    """The character at a 1-based line and column (libyaml names it only sometimes)."""
-    lines = text.split("\n", line)
-    return lines[line - 1][column - 1:column] if line <= len(lines) else ""
+            return problem + (f" (line {line} is indented by {_spaces(here)}, more than the key above it, which has "
+                              f"its value already: a key beside it is indented by {_spaces(_indent(key_above))})")
+    return problem
 
 
 def _reader_error(text: str, error: yaml.YAMLError) -> YamlError:
@@ -506,10 +541,7 @@ def decode_utf8(raw: bytes, *, path: str = "") -> str:
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The file's bytes, refusing anything larger than ``limit`` before reading it all.
-
-    Only a regular file is read (after following symlinks; see ``isollm.io.bounded_read``).
-    """
+    """The regular file's bytes, refusing more than ``limit`` before reading them all."""
     return within_limit(read_at_most(path, limit + 1), os.fspath(path), limit=limit)
 
 
@@ -529,8 +561,6 @@ class _Dumper(yaml.SafeDumper):
 
     def choose_scalar_style(self) -> str:
         event: Any = self.event  # a ScalarEvent whenever the emitter asks this
-        if self.analysis is None:
-            self.analysis = self.analyze_scalar(event.value)
         if event.style == "|" and not self.flow_level and not self.simple_key_context:
             # PyYAML counts a tab as a special character and then quotes the whole script;
             # inside a block a tab is content like any other (only the indentation must be
@@ -540,57 +570,48 @@ class _Dumper(yaml.SafeDumper):
         return str(super().choose_scalar_style())
 
     # With allow_unicode PyYAML writes every printable character as it is, the bidirectional
-    # controls too, which make a terminal show text other than what is there: a string
-    # holding one is written double-quoted with escapes, as a terminal escape already is.
-    def analyze_scalar(self, scalar: str) -> Any:
-        return self._escaping(scalar, super().analyze_scalar, scalar)
-
+    # controls too, which make a terminal show text other than what is there: a string holding
+    # one is written double-quoted (``_represent_str``) with escapes, as a terminal escape is.
     def write_double_quoted(self, text: str, split: bool = True) -> None:
-        self._escaping(text, super().write_double_quoted, text, split)
-
-    def _escaping(self, text: str, method: Any, *args: Any) -> Any:
-        if not BIDI_CONTROLS.search(text):
-            return method(*args)
-        allowed, self.allow_unicode = self.allow_unicode, False
+        allowed = self.allow_unicode
+        self.allow_unicode = allowed and not BIDI_CONTROLS.search(text)
         try:
-            return method(*args)
+            super().write_double_quoted(text, split)
         finally:
             self.allow_unicode = allowed
 
     def determine_block_hints(self, text: str) -> str:
         hints = str(super().determine_block_hints(text))
         if text.startswith("\t"):
-            # libyaml cannot guess a block's indentation from a first line that starts
-            # with a tab: say it.
+            # libyaml cannot guess a block's indentation from a first line that starts with a tab
             hints = str(self.best_indent) + hints
         return hints
 
 
-def check_writable(value: str) -> None:
-    """``YamlError`` for text no YAML reader would read back (a lone surrogate)."""
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Also for ``yaml_edit``'s strings, which carry the ``style`` of the value they replace."""
     try:
-        value.encode("utf-8")  # fails exactly on a lone surrogate
+        value.encode("utf-8")  # fails exactly on a lone surrogate, which no YAML reader reads back
     except UnicodeEncodeError:
         raise YamlError(f"cannot write {value!r}: a lone surrogate is not text any YAML reader accepts") from None
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    try:
-        plain = _plain_scalar(value)
-    except YamlError:  # a number too long to convert: it must stay a quoted string
-        plain = None
-    check_writable(value)
-    style = None if plain == value and isinstance(plain, str) else "'"
-    if "\n" in value:
-        style = "|"  # a block when the emitter can write one exactly, else quoted
-    if _LINE_BREAKS.search(value):
+    style = getattr(value, "style", None)
+    if style is None:
+        try:
+            plain = _plain_scalar(value)
+        except YamlError:  # a number too long to convert: it must stay a quoted string
+            plain = None
+        style = None if plain == value and isinstance(plain, str) else "'"
+        if "\n" in value:
+            style = "|"  # a block when the emitter can write one exactly, else quoted
+    if _LINE_BREAKS.search(value) or BIDI_CONTROLS.search(value):
         # libyaml reads NEL, LS and PS as line breaks even inside single quotes and folds
         # them to spaces; only double quotes (as \N, \L, \P escapes) keep them.
         style = '"'
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(str, _represent_str)  # and yaml_edit's str subclass
 
 
 def dump_yaml(data: Any) -> str:

@@ -4,9 +4,8 @@
     <state_dir>/workers/<name>.json
     <state_dir>/tasks/<worker>.json    (written by the Go isollm's worker manager; read only)
 
-Every write is validated first and lands atomically and durably (see
-``isollm.io.atomic``); every read is validated after parsing. Temporary files
-start with '.', so listings skip a write in progress.
+Every write is validated first and lands atomically and durably (``isollm.io.atomic``); every
+read is validated after parsing. Temporary files start with '.', so listings skip a write in progress.
 """
 
 from __future__ import annotations
@@ -20,12 +19,11 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from isollm.config import STATE_DIR
-from isollm.io.atomic import atomic_create_at, atomic_write_at, open_own_directory
-from isollm.errors import InvalidStateError, Issue, NoSessionError, SessionExistsError, StateError, \
+from isollm.errors import InvalidStateError, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
-from isollm.io.bounded_read import NotRegularFileError, SymlinkRefusedError, open_regular, read_open
-from isollm.state.codec import TITLES, decode_state, decode_state_versioned, encode_state, located
-from isollm.state.names import check_worker_name
+from isollm.io.atomic import NotRegularFileError, SymlinkRefusedError, atomic_write_at, \
+    open_own_directory, open_regular, read_open
+from isollm.state.codec import TITLES, check_worker_name, decode_state, encode_state, invalid, located
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_SESSION_VERSION, CURRENT_WORKER_VERSION, LoadResult, Session, \
     TaskAssignment, TaskLoadResult, WorkerState
@@ -35,8 +33,13 @@ WORKERS_DIR = "workers"
 TASKS_DIR = "tasks"
 _KEPT_IN = {WORKERS_DIR: "worker state", TASKS_DIR: "task files"}  # for the messages
 SUFFIX = ".json"
+GO_TEMP_SUFFIX = SUFFIX + ".tmp"  # the Go isollm's saveJSON writes NAME.json.tmp, then renames it
 MAX_FILE_BYTES = 1 << 20  # state files are a few hundred bytes; anything huge is not ours
 _REMOVE_ATTEMPTS = 5  # a session replaced this often while being removed is left for the user
+
+Record = TypeVar("Record", WorkerState, TaskAssignment)
+# The field of a worker or task file that must name the worker its file is named after, as messages call it.
+_NAMED_BY = {"worker": ("name", "worker name"), "task": ("worker_name", "worker_name")}
 
 
 def _reason(error: OSError) -> str:
@@ -55,58 +58,32 @@ def _open_or_make(shown: Path, name: str | Path, dir_fd: int | None, what: str, 
         raise StateError(f"{shown}: cannot {'make or ' if create else ''}open: {_reason(error)}") from error
 
 
-def _open(dir_fd: int, name: str, path: Path, kind: str) -> int:
-    """A descriptor of the file. A symlink planted at a state path is refused, not followed, and a
-    pipe or device is refused rather than read (it could block or never end)."""
+@contextmanager
+def _opened(dir_fd: int, name: str, path: Path, kind: str) -> Iterator[tuple[bytes, int]]:
+    """The bytes of the file and its descriptor, held open. A symlink planted at a state path is refused, not
+    followed, and a pipe or device rather than read (it could block or never end)."""
     try:
-        return open_regular(name, follow_symlinks=False, dir_fd=dir_fd)
+        fd = open_regular(name, follow_symlinks=False, dir_fd=dir_fd)
     except (SymlinkRefusedError, NotRegularFileError, IsADirectoryError) as error:
         # Not a file this store wrote: reported against the file, like one it cannot parse.
         message = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error.strerror)
-        raise InvalidStateError([Issue(message, keyword="file")], path=str(path), title=TITLES[kind]) from None
-
-
-def _read_open(fd: int, path: Path, kind: str) -> bytes:
-    """The bytes of the open file; one larger than any state file is refused."""
-    raw = read_open(fd, MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise InvalidStateError([Issue(f"file is larger than {MAX_FILE_BYTES} bytes", keyword="size")],
-                                path=str(path), title=TITLES[kind])
-    return raw
-
-
-def _read(dir_fd: int, name: str, path: Path, kind: str) -> bytes:
-    fd = _open(dir_fd, name, path, kind)
+        raise invalid(kind, path, message, "file") from None
     try:
-        return _read_open(fd, path, kind)
+        raw = read_open(fd, MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise invalid(kind, path, f"file is larger than {MAX_FILE_BYTES} bytes", "size")
+        yield raw, fd
     finally:
         os.close(fd)
 
 
-FileIdentity = tuple[int, int, int, int]
-
-
-def _identity(info: os.stat_result) -> FileIdentity:
-    """Which file this is: device and inode, and size and modification time, which an in-place
-    write would change (not ctime: moving the file aside changes that)."""
+def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    # Size and mtime change on an in-place write; not ctime, which moving the file aside changes.
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
-def _write(dir_fd: int, name: str, path: Path, data: bytes, *, create: bool = False) -> None:
-    """Write atomically inside the open directory; an OS failure becomes a ``StateError``."""
-    try:
-        (atomic_create_at if create else atomic_write_at)(dir_fd, name, data)
-    except FileExistsError:
-        if create:
-            raise
-        raise StateError(f"{path}: cannot write: file exists") from None
-    except OSError as error:
-        raise StateError(f"{path}: cannot write: {_reason(error)}") from error
-
-
 def _unlink(dir_fd: int, name: str, path: Path) -> bool:
-    """Remove ``name`` from the open directory; False if it was already gone. Never follows a link:
-    a symlink is removed itself. An OS failure becomes a ``StateError``."""
+    """Remove ``name`` (a symlink itself, never followed); False if it was already gone."""
     try:
         os.unlink(name, dir_fd=dir_fd)
     except FileNotFoundError:
@@ -121,9 +98,6 @@ def _sync(dir_fd: int, directory: Path) -> None:
         os.fsync(dir_fd)
     except OSError as error:
         raise StateError(f"{directory}: cannot sync: {_reason(error)}") from error
-
-
-GO_TEMP_SUFFIX = SUFFIX + ".tmp"  # the Go isollm's saveJSON writes NAME.json.tmp, then renames it
 
 
 def _is_stale_temp(dir_fd: int, name: str, cutoff: float) -> bool:
@@ -142,21 +116,17 @@ def _names(fd: int, directory: Path) -> list[str]:
     try:
         return sorted(os.listdir(fd))
     except OSError as error:
-        raise StateError(f"{directory}: cannot list: {error.strerror}") from error
+        raise StateError(f"{directory}: cannot list: {_reason(error)}") from error
 
 
 def _json_files(fd: int, directory: Path) -> list[str]:
-    """The names of the ``*.json`` files in the open ``directory``, sorted; temporary files skipped."""
     return [name for name in _names(fd, directory) if name.endswith(SUFFIX) and not name.startswith(".")]
 
 
-Record = TypeVar("Record")
-
-
 def _load_each(fd: int | None, directory: Path, kind: str,
-               load: Callable[[bytes, Path, str], Record]) -> tuple[list[Record], list[StateError]]:
-    """Each ``<worker name>.json`` in the open ``directory`` through ``load(raw, path, name)``: the
-    records that load, and one ``InvalidStateError`` naming the file for each that does not."""
+               record_type: type[Record]) -> tuple[list[Record], list[StateError]]:
+    """Each ``<worker name>.json`` in ``directory`` read as a ``record_type``: the records, and an
+    ``InvalidStateError`` naming the file for each that does not load."""
     records: list[Record] = []
     errors: list[StateError] = []
     if fd is None:
@@ -165,34 +135,32 @@ def _load_each(fd: int | None, directory: Path, kind: str,
         path = directory / file_name
         try:
             name = check_worker_name(file_name[:-len(SUFFIX)])
-            records.append(load(_read(fd, file_name, path, kind), path, name))
+            with _opened(fd, file_name, path, kind) as (raw, _):
+                records.append(_named_record(record_type, kind, raw, path, name))
         except FileNotFoundError:
             continue  # deleted since the listing
         except InvalidStateError as error:
             errors.append(error)
-        except (OSError, StateError) as error:
-            message = error.strerror if isinstance(error, OSError) else str(error)
-            errors.append(InvalidStateError([Issue(f"cannot read: {message}", keyword="read")],
-                                            path=str(path), title=TITLES[kind]))
+        except OSError as error:
+            errors.append(invalid(kind, path, f"cannot read: {_reason(error)}", "read"))
         except ValidationError as error:  # a file name that is no worker name
             errors.append(InvalidStateError(error.issues, path=str(path), title=TITLES[kind]))
     return records, errors
 
 
-def _check_file_name(raw: bytes, path: Path, kind: str, field: str, label: str, written: str, name: str) -> None:
-    """A worker's file names its worker: ``InvalidStateError`` when the name in it (``field``) differs."""
-    if written != name:
-        issue = located(raw, f'{label} "{written}" does not match the file name {path.name}', f"/{field}", "name")
-        raise InvalidStateError([issue], path=str(path), title=TITLES[kind])
+def _named_record(record_type: type[Record], kind: str, raw: bytes, path: Path, name: str) -> Record:
+    record = record_type.from_dict(decode_state(kind, raw, path=str(path))[0])
+    field, label = _NAMED_BY[kind]
+    if getattr(record, field) != name:
+        message = f'{label} "{getattr(record, field)}" does not match the file name {path.name}'
+        raise InvalidStateError([located(raw, message, f"/{field}", "name")], path=str(path), title=TITLES[kind])
+    return record
 
 
 class FileState:
-    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``).
-
-    The store makes ``state_dir`` and its ``workers/`` itself, so a symlink at
-    either was planted (a cloned repository can carry one): it is refused, never
-    followed, for reads, writes and deletes alike. Each operation opens the
-    directory once (``O_NOFOLLOW``) and names files relative to that descriptor.
+    """The state of one project, kept in ``state_dir`` (normally ``<project>/.isollm``). The store makes
+    its directories itself, so a symlink there was planted (a cloned repository can carry one): refused,
+    never followed. Each operation opens a directory once (``O_NOFOLLOW``) and names files relative to it.
     """
 
     def __init__(self, state_dir: str | os.PathLike[str]) -> None:
@@ -203,10 +171,9 @@ class FileState:
 
     @classmethod
     def for_project(cls, project_root: str | os.PathLike[str]) -> FileState:
-        """The store in ``<project_root>/.isollm``. The toolkit makes that directory itself, so a
-        symlink there was planted (a repository can commit one despite .gitignore): refused."""
+        """The store in ``<project_root>/.isollm``; a (planted) symlink there is refused now, and by every operation."""
         state_dir = Path(project_root) / STATE_DIR
-        if os.path.islink(state_dir):  # said early; every operation refuses it again on its own
+        if os.path.islink(state_dir):
             raise StateError(f"{state_dir}: is a symbolic link; refusing to keep state through it")
         return cls(state_dir)
 
@@ -218,7 +185,6 @@ class FileState:
         return self.workers_dir / (check_worker_name(name) + SUFFIX)
 
     def task_path(self, name: str) -> Path:
-        """Where the Go isollm keeps worker ``name``'s task; the name is checked first."""
         return self.tasks_dir / (check_worker_name(name) + SUFFIX)
 
     @contextmanager
@@ -234,98 +200,96 @@ class FileState:
                 opened.callback(os.close, fd)
             yield fd
 
-    def _read_file(self, directory: str, path: Path, kind: str) -> bytes | None:
-        """The bytes of the file ``path`` in the ``directory`` (see ``_directory``); None if either is missing."""
+    def _read_file(self, directory: str, path: Path, kind: str) -> bytes | None:  # None: either is missing
         with self._directory(directory) as fd:
             if fd is None:
                 return None
             try:
-                return _read(fd, path.name, path, kind)
+                with _opened(fd, path.name, path, kind) as (raw, _):
+                    return raw
             except FileNotFoundError:
                 return None
             except OSError as error:
-                raise StateError(f"{path}: cannot read: {error.strerror}") from error
+                raise StateError(f"{path}: cannot read: {_reason(error)}") from error
 
-    # -- session ---------------------------------------------------------
-
-    def create_session(self, session: Session) -> None:
-        """Create ``session.json``; ``SessionExistsError`` if it exists. Sets the version and
-        records the orchestrator's identity on ``session``."""
-        stamp_session(session, creating=True)
-        data = encode_state("session", session.to_dict(), path=str(self.session_path))
-        with self._directory(create=True) as fd:
+    def _save(self, directory: str, path: Path, kind: str, record: Session | WorkerState, *,
+              create: bool = False) -> None:
+        """Write ``record``, validated first; an OS failure becomes a ``StateError`` (but ``create``'s
+        ``FileExistsError``, for the caller to word)."""
+        data = encode_state(kind, record.to_dict(), path=str(path))
+        with self._directory(directory, create=True) as fd:
             assert fd is not None
             try:
-                _write(fd, SESSION_FILE, self.session_path, data, create=True)
-            except FileExistsError:
-                raise SessionExistsError(f"session already exists: {self.session_path} (if its orchestrator "
-                                         "is not running, 'isollm state clean' removes it)") from None
+                atomic_write_at(fd, path.name, data, create=create)
+            except OSError as error:
+                if create and isinstance(error, FileExistsError):
+                    raise
+                raise StateError(f"{path}: cannot write: {_reason(error)}") from error
+
+    def _remove(self, directory: str, path: Path) -> None:
+        with self._directory(directory) as fd:
+            if fd is not None and _unlink(fd, path.name, path):
+                _sync(fd, path.parent)
+
+    def create_session(self, session: Session) -> None:
+        """Create ``session.json``; ``SessionExistsError`` if it exists. Stamps ``session`` (``stamp_session``)."""
+        stamp_session(session, creating=True)
+        try:
+            self._save("", self.session_path, "session", session, create=True)
+        except FileExistsError:
+            raise SessionExistsError(f"session already exists: {self.session_path} (if its orchestrator "
+                                     "is not running, 'isollm state clean' removes it)") from None
 
     def save_session(self, session: Session) -> None:
         stamp_session(session, creating=False)
-        data = encode_state("session", session.to_dict(), path=str(self.session_path))
-        with self._directory(create=True) as fd:
-            assert fd is not None
-            _write(fd, SESSION_FILE, self.session_path, data)
+        self._save("", self.session_path, "session", session)
 
     def load_session(self) -> Session:
-        """The session; a file from an older isollm (``isollm up``'s included) is migrated
-        in memory and left as it is on disk."""
+        """The session; an older file (``isollm up``'s too) is migrated in memory, left as it is on disk."""
         raw = self._read_file("", self.session_path, "session")
         if raw is None:
             raise NoSessionError()
         return self._session_from(raw)
 
     def _session_from(self, raw: bytes) -> Session:
-        data, written = decode_state_versioned("session", raw, path=str(self.session_path))
+        data, written = decode_state("session", raw, path=str(self.session_path))
         return Session.from_dict(data, migrated_from=written if written != CURRENT_SESSION_VERSION else None)
 
     def clear_session(self) -> None:
         """Remove ``session.json``, whatever it holds (``remove_session_if`` removes a judged one)."""
-        with self._directory() as fd:
-            if fd is not None and _unlink(fd, SESSION_FILE, self.session_path):
-                _sync(fd, self.state_dir)
+        self._remove("", self.session_path)
 
     def remove_session_if(self, removable: Callable[[Session], bool]) -> tuple[Session | None, bool]:
         """The session (None if there is none) and whether it was removed: removed only when
         ``removable(session)`` says so, and then only the very file that was judged.
 
-        A writer may replace ``session.json`` between the read and the removal (an
-        orchestrator starting over a stale session); unlinking the path would then
-        delete the live session. So the file is read from one descriptor, whose
-        identity is taken from it (held open, its inode cannot be reused). To remove
-        it, whatever is at the path is renamed aside to a unique name, one atomic step,
-        and the moved file's identity compared with the judged one: the same, it is
-        unlinked; another (the writer's), it is hard-linked back (a link never replaces
-        a file, so one written meanwhile is kept) and the new session read and judged
-        again. Readers may find no session for that instant; none is ever lost.
+        A writer may replace ``session.json`` between the read and the removal (an orchestrator
+        starting over a stale session): unlinking the path would delete the live session. So the
+        identity of the file judged is taken from its descriptor (held open, its inode cannot be
+        reused); whatever is at the path is renamed aside (one atomic step) and compared: the same
+        file is unlinked, another (the writer's) is hard-linked back (a link never replaces a file
+        written meanwhile) and judged again. Readers may find no session for that instant; none is lost.
         """
         for _ in range(_REMOVE_ATTEMPTS):
             with self._directory() as dir_fd:
                 if dir_fd is None:
                     return None, False
                 try:
-                    fd = _open(dir_fd, SESSION_FILE, self.session_path, "session")
+                    with _opened(dir_fd, SESSION_FILE, self.session_path, "session") as (raw, fd):
+                        judged = _identity(os.fstat(fd))
+                        session = self._session_from(raw)
+                        if not removable(session):
+                            return session, False
+                        if self._remove_if_same(dir_fd, judged):
+                            return session, True
                 except FileNotFoundError:
                     return None, False
                 except OSError as error:
                     raise StateError(f"{self.session_path}: cannot read: {_reason(error)}") from error
-                try:
-                    raw = _read_open(fd, self.session_path, "session")
-                    judged = _identity(os.fstat(fd))
-                    session = self._session_from(raw)
-                    if not removable(session):
-                        return session, False
-                    if self._remove_if_same(dir_fd, judged):
-                        return session, True
-                except OSError as error:
-                    raise StateError(f"{self.session_path}: cannot read: {_reason(error)}") from error
-                finally:
-                    os.close(fd)
         raise StateError(f"{self.session_path}: replaced again and again while it was being removed; "
                          "left as it is")
 
-    def _remove_if_same(self, dir_fd: int, judged: FileIdentity) -> bool:
+    def _remove_if_same(self, dir_fd: int, judged: tuple[int, int, int, int]) -> bool:
         """Remove ``session.json`` if it is still the file ``judged``; False (and nothing lost) if not."""
         aside = f".{SESSION_FILE}.{os.urandom(6).hex()}.removing"
         aside_path = self.state_dir / aside
@@ -355,52 +319,30 @@ class FileState:
         return moved == judged
 
     def has_active_session(self) -> bool:
-        """A session exists and its orchestrator runs; a dead or reused PID means stale (False).
-
-        A session whose file records no process (the Go ``isollm up``'s) may be running or
-        not: it counts as active, so that nothing starts over a session that may be in use.
-        """
+        """A session exists and its orchestrator runs (or may: see ``session_alive``)."""
         try:
-            session = self.load_session()
+            return session_alive(self.load_session())
         except NoSessionError:
             return False
-        return session_alive(session)
-
-    # -- workers ---------------------------------------------------------
 
     def save_worker(self, worker: WorkerState) -> None:
-        """Write ``worker``'s file (validated, atomic, durable). Sets its version."""
         path = self.worker_path(worker.name)
         worker.version = CURRENT_WORKER_VERSION
-        data = encode_state("worker", worker.to_dict(), path=str(path))
-        with self._directory(WORKERS_DIR, create=True) as fd:
-            assert fd is not None
-            _write(fd, path.name, path, data)
+        self._save(WORKERS_DIR, path, "worker", worker)
 
     def load_worker(self, name: str) -> WorkerState:
         path = self.worker_path(name)
         raw = self._read_file(WORKERS_DIR, path, "worker")
         if raw is None:
             raise WorkerNotFoundError(name)
-        return self._worker_from(raw, path, name)
-
-    @staticmethod
-    def _worker_from(raw: bytes, path: Path, name: str) -> WorkerState:
-        worker = WorkerState.from_dict(decode_state("worker", raw, path=str(path)))
-        _check_file_name(raw, path, "worker", "name", "worker name", worker.name, name)
-        return worker
+        return _named_record(WorkerState, "worker", raw, path, name)
 
     def load_all_workers(self) -> LoadResult:
-        """Every worker file that loads, and one error (naming the file) for each that does not."""
         with self._directory(WORKERS_DIR) as fd:
-            workers, errors = _load_each(fd, self.workers_dir, "worker", self._worker_from)
-        return LoadResult(workers, errors)
+            return LoadResult(*_load_each(fd, self.workers_dir, "worker", WorkerState))
 
     def delete_worker(self, name: str) -> None:
-        path = self.worker_path(name)
-        with self._directory(WORKERS_DIR) as fd:
-            if fd is not None and _unlink(fd, path.name, path):
-                _sync(fd, self.workers_dir)
+        self._remove(WORKERS_DIR, self.worker_path(name))
 
     def clear_all_workers(self) -> None:
         """Remove every worker file. The directory stays, so a concurrent writer never loses it."""
@@ -413,37 +355,24 @@ class FileState:
             if removed:
                 _sync(fd, self.workers_dir)
 
-    # -- tasks (the Go isollm's worker manager writes them; read only) ----
-
-    @staticmethod
-    def _task_from(raw: bytes, path: Path, name: str) -> TaskAssignment:
-        task = TaskAssignment.from_dict(decode_state("task", raw, path=str(path)))
-        _check_file_name(raw, path, "task", "worker_name", "worker_name", task.worker_name, name)
-        return task
-
     def load_task(self, name: str) -> TaskAssignment | None:
-        """Worker ``name``'s task file (``tasks/<name>.json``), or None if it has none."""
         path = self.task_path(name)
         raw = self._read_file(TASKS_DIR, path, "task")
-        return None if raw is None else self._task_from(raw, path, name)
+        return None if raw is None else _named_record(TaskAssignment, "task", raw, path, name)
 
     def load_all_tasks(self) -> TaskLoadResult:
-        """Every task file that loads, and one error (naming the file) for each that does not."""
         with self._directory(TASKS_DIR) as fd:
-            tasks, errors = _load_each(fd, self.tasks_dir, "task", self._task_from)
-        return TaskLoadResult(tasks, errors)
+            return TaskLoadResult(*_load_each(fd, self.tasks_dir, "task", TaskAssignment))
 
     def remove_stale_temp_files(self, *, older_than: float = 3600.0) -> list[Path]:
         """Delete temporary files left by writers that died mid-write (older than ``older_than`` s)."""
         cutoff = time.time() - older_than
-        return self._sweep("", self.state_dir, cutoff) + self._sweep(WORKERS_DIR, self.workers_dir, cutoff)
-
-    def _sweep(self, name: str, directory: Path, cutoff: float) -> list[Path]:
         removed = []
-        with self._directory(name) as fd:
-            if fd is None:
-                return []
-            for name in _names(fd, directory):
-                if _is_stale_temp(fd, name, cutoff) and _unlink(fd, name, directory / name):
-                    removed.append(directory / name)
+        for name, directory in (("", self.state_dir), (WORKERS_DIR, self.workers_dir)):
+            with self._directory(name) as fd:
+                if fd is None:
+                    continue
+                for entry in _names(fd, directory):
+                    if _is_stale_temp(fd, entry, cutoff) and _unlink(fd, entry, directory / entry):
+                        removed.append(directory / entry)
         return removed

@@ -1,26 +1,38 @@
-"""An in-memory ``State`` for callers' tests: same validation, no files."""
+"""The ``State`` interface, and ``MemoryState``, an implementation for callers' tests: same validation, no files."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Protocol, runtime_checkable
 
 from isollm.errors import NoSessionError, SessionExistsError, WorkerNotFoundError
-from isollm.state.codec import decode_state, encode_state
-from isollm.state.names import check_worker_name
+from isollm.state.codec import check_worker_name, decode_state, encode_state
 from isollm.state.process import session_alive, stamp_session
 from isollm.state.types import CURRENT_WORKER_VERSION, LoadResult, Session, WorkerState
 
 
+@runtime_checkable
+class State(Protocol):
+    """The plan's state operations, which ``FileState`` and ``MemoryState`` implement: ``create_session`` raises
+    ``SessionExistsError``, ``load_session`` ``NoSessionError``, ``load_worker`` ``WorkerNotFoundError``."""
+
+    def create_session(self, session: Session) -> None: ...
+    def save_session(self, session: Session) -> None: ...
+    def load_session(self) -> Session: ...
+    def clear_session(self) -> None: ...
+    def has_active_session(self) -> bool: ...
+    def save_worker(self, worker: WorkerState) -> None: ...
+    def load_worker(self, name: str) -> WorkerState: ...
+    def load_all_workers(self) -> LoadResult: ...
+    def delete_worker(self, name: str) -> None: ...
+    def clear_all_workers(self) -> None: ...
+
+
 class MemoryState:
-    """Holds the encoded records, so every save is validated and every load returns a fresh copy.
+    """Holds the encoded records, so every save is validated and every load returns a fresh copy."""
 
-    ``alive`` decides ``has_active_session`` (by default the real process check).
-    """
-
-    def __init__(self, *, alive: Callable[[Session], bool] = session_alive) -> None:
+    def __init__(self) -> None:
         self._session: bytes | None = None
         self._workers: dict[str, bytes] = {}
-        self._alive = alive
 
     def create_session(self, session: Session) -> None:
         stamp_session(session, creating=True)
@@ -36,13 +48,13 @@ class MemoryState:
     def load_session(self) -> Session:
         if self._session is None:
             raise NoSessionError()
-        return Session.from_dict(decode_state("session", self._session))
+        return Session.from_dict(decode_state("session", self._session)[0])
 
     def clear_session(self) -> None:
         self._session = None
 
     def has_active_session(self) -> bool:
-        return self._session is not None and self._alive(self.load_session())
+        return self._session is not None and session_alive(self.load_session())
 
     def save_worker(self, worker: WorkerState) -> None:
         name = check_worker_name(worker.name)
@@ -53,11 +65,10 @@ class MemoryState:
         data = self._workers.get(check_worker_name(name))
         if data is None:
             raise WorkerNotFoundError(name)
-        return WorkerState.from_dict(decode_state("worker", data))
+        return WorkerState.from_dict(decode_state("worker", data)[0])
 
     def load_all_workers(self) -> LoadResult:
-        return LoadResult([WorkerState.from_dict(decode_state("worker", self._workers[n]))
-                           for n in sorted(self._workers)])
+        return LoadResult([self.load_worker(name) for name in sorted(self._workers)])
 
     def delete_worker(self, name: str) -> None:
         self._workers.pop(check_worker_name(name), None)

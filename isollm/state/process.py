@@ -1,15 +1,9 @@
 """Is the orchestrator recorded in a session still running?
 
-A PID alone can lie: after the orchestrator dies the kernel may hand its PID to
-an unrelated process, and after a reboot every PID is new. The session
-records the process's start time (field 22 of ``/proc/<pid>/stat``, clock ticks
-since boot) and the boot ID; when both sides are known and differ, the
-session is stale. Where ``/proc`` is missing, or the session (from the Go
-isollm) lacks them, the PID decides alone; a PID <= 0 (the Go isollm's
-"no process") is not running, as its isProcessAlive says.
-
-The session file of the Go ``isollm up`` names no process at all, so whether
-its session runs cannot be told: its liveness is ``UNKNOWN``.
+A PID alone can lie: the kernel may give a dead orchestrator's PID to another process, and a
+reboot renews every PID. So a session records the process's start time (``/proc/<pid>/stat``
+field 22) and the boot ID; where either side lacks them (no ``/proc``, a Go isollm's session) the
+PID decides alone, and a PID <= 0 (Go's "no process") is not running.
 """
 
 from __future__ import annotations
@@ -19,8 +13,6 @@ from enum import Enum
 from typing import NamedTuple
 
 from isollm.state.types import CURRENT_SESSION_VERSION, Session
-
-_BOOT_ID = "/proc/sys/kernel/random/boot_id"
 
 
 class ProcessInfo(NamedTuple):
@@ -45,7 +37,7 @@ def process_info(pid: int) -> ProcessInfo | None:
 
 def boot_id() -> str | None:
     try:
-        with open(_BOOT_ID, encoding="ascii") as handle:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
             return handle.read().strip() or None
     except (OSError, ValueError):
         return None
@@ -57,29 +49,12 @@ def pid_alive(pid: int) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
     except PermissionError:
         pass  # it exists, owned by someone else
-    except OSError:
+    except OSError:  # ProcessLookupError: there is none
         return False
     info = process_info(pid)
     return info is None or info.state not in ("Z", "X")
-
-
-def is_same_process(pid: int, start_time: int | None, recorded_boot_id: str | None) -> bool:
-    """Whether ``pid`` is alive and is the process recorded (as far as can be told)."""
-    if not pid_alive(pid):
-        return False
-    if recorded_boot_id:
-        current = boot_id()
-        if current is not None and current != recorded_boot_id:
-            return False
-    if start_time is not None:
-        info = process_info(pid)
-        if info is not None and info.start_time != start_time:
-            return False
-    return True
 
 
 class Liveness(str, Enum):
@@ -91,30 +66,26 @@ class Liveness(str, Enum):
 
 
 def session_liveness(session: Session) -> Liveness:
-    """``UNKNOWN`` for a session whose file records no process; else whether that process runs."""
     if not session.pid_recorded:
         return Liveness.UNKNOWN
-    alive = is_same_process(session.pid, session.pid_start_time, session.boot_id or None)
-    return Liveness.LIVE if alive else Liveness.STALE
+    if not pid_alive(session.pid):
+        return Liveness.STALE
+    current_boot = boot_id() if session.boot_id else None
+    if current_boot is not None and current_boot != session.boot_id:
+        return Liveness.STALE
+    info = process_info(session.pid) if session.pid_start_time is not None else None
+    return Liveness.STALE if info is not None and info.start_time != session.pid_start_time else Liveness.LIVE
 
 
 def session_alive(session: Session) -> bool:
-    """Whether the session may still be running: live, or unknown.
-
-    A session whose liveness cannot be told counts as running, so that nothing
-    starts over (or removes) a session that may be in use; only a session known
-    to be stale is not.
-    """
+    """Live or unknown: only a session known to be stale may be started over or removed."""
     return session_liveness(session) is not Liveness.STALE
 
 
 def stamp_session(session: Session, *, creating: bool) -> None:
-    """Set the current version and, where it can be known, the orchestrator's identity.
-
-    On create the PID is taken to name the orchestrator now; on a later save
-    only when it is this very process, so a session loaded from a Go file is
-    never stamped with the identity of whatever process reuses its PID.
-    """
+    """Set the current version and, where it can be known, the orchestrator's identity: on create
+    the PID is taken to name it; on a later save only when it is this very process, so a session
+    loaded from a Go file is never stamped with whatever process reuses its PID."""
     session.version = CURRENT_SESSION_VERSION
     if session.pid_start_time is not None or isinstance(session.pid, bool) or not isinstance(session.pid, int):
         return
