@@ -85,12 +85,14 @@ def test_setup_script_is_described_as_an_inline_script() -> None:
 # --- config show writes a multi-line string as a | block ------------------------------------
 
 @pytest.mark.parametrize("text", ["npm install\n", "a\nb", "a\n\n\nb\n\n", "  indented\nx\n", "\ttab\n\tx\n",
-                                  "x\n\ty\n", "#!/bin/sh\nset -eu\n"])
+                                  "x\n\ty\n", "#!/bin/sh\nset -eu\n", "\n"])
 def test_dump_writes_multi_line_strings_as_blocks_that_read_back(text: str) -> None:
     from isollm.io.yamlio import dump_yaml, parse_yaml
 
     dumped = dump_yaml({"setup_script": text})
-    assert dumped.startswith("setup_script: |")
+    # Text ending in a blank line is quoted: its block ("|+") would take in the blank lines below it.
+    assert dumped.startswith('setup_script: "' if text.endswith("\n\n") or text == "\n" else "setup_script: |")
+    assert "..." not in dumped
     assert parse_yaml(dumped).data == {"setup_script": text}
 
 

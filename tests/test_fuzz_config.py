@@ -139,6 +139,14 @@ def test_valid_configs_survive_a_save_and_load(data: dict[str, Any]) -> None:
     assert not again.issues()
 
 
+@pytest.mark.parametrize("text", ["\n", "a\n\n", "x\n\n\n", "a\nb\n"])
+def test_text_ending_in_blank_lines_survives_a_save_and_load(text: str) -> None:
+    # Found by the test above: "|+" made PyYAML end the document ("...") mid-file.
+    config = Config({"project": "my-app", "setup_script": text, "claude": {"args": [text]}})
+    again = parse_config_text(render(config), "again.yaml")
+    assert (again.setup_script, again.claude.args) == (text, [text])
+
+
 # --- limits: expectations from the schema's numbers, never retyped -------------------
 
 def _around(low: int, high: int) -> list[int]:

@@ -117,8 +117,9 @@ def test_a_new_key_goes_at_the_end_of_its_mapping_with_its_indentation() -> None
     ("", ["project"], "x", "project: x\n"),
     ("project: x\nk:\n  - a\n", ["k"], {"m": [1, 2], "n": {"o": "p"}},
      "project: x\nk:\n  m:\n    - 1\n    - 2\n  n:\n    o: p\n"),
-    ("project: x\ns: a\nz: 1\n", ["s"], "a\n\n", "project: x\ns: |+\n  a\n\nz: 1\n"),  # no end marker (...)
-    ("project: x\n", ["s"], "a\n\n", "project: x\ns: |+\n  a\n\n"),
+    # Text ending in a blank line is quoted: as a block ("|+") it would take in the blank lines below it.
+    ("project: x\ns: a\nz: 1\n", ["s"], "a\n\n", 'project: x\ns: "a\\n\\n"\nz: 1\n'),
+    ("project: x\n", ["s"], "a\n\n", 'project: x\ns: "a\\n\\n"\n'),
     ("project: x\nk:\n  a: 1  # one\n  b: 2\n", ["k"], {"a": 1, "c": 3},
      "project: x\nk:\n  a: 1  # one\n  c: 3\n"),                             # a mapping: key by key
 ])

@@ -156,7 +156,7 @@ def _dump(value: Any, layout: _Layout, *, flow: bool) -> str:
     dumper = _IndentedDumper if layout.indent_lists else _Dumper
     text = yaml.dump(value, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=flow,
                      indent=min(max(layout.step, 2), 9), width=1 << 30)  # PyYAML's bounds
-    return text.removesuffix("...\n")  # the end marker PyYAML puts after a |+ block: not ours to add
+    return text.removesuffix("...\n")  # the end marker PyYAML puts after a lone plain scalar: not ours
 
 
 def scalar_text(value: Any) -> str:

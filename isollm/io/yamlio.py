@@ -566,7 +566,9 @@ class _Dumper(yaml.SafeDumper):
             # inside a block a tab is content like any other (only the indentation must be
             # spaces, and PyYAML writes that), so judge the text as if it were a space.
             if self.analyze_scalar(event.value.replace("\t", " ")).allow_block:
-                return "|"
+                # Text ending in a blank line needs "|+", after which PyYAML ends the document ("..."),
+                # and a config is written a section at a time: quote it.
+                return '"' if event.value.endswith("\n\n") or event.value == "\n" else "|"
         return str(super().choose_scalar_style())
 
     # With allow_unicode PyYAML writes every printable character as it is, the bidirectional
