@@ -150,7 +150,7 @@ class LocatedError(IsollmError):
 class ConfigError(LocatedError):
     """A file cannot be read as a config at all (missing, not YAML, not a mapping...): one problem."""
 
-    def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, *, path: str = "") -> None:
         super().__init__([Issue(message, "", line, column, "load", path)], path=path)
 
     @property
@@ -168,10 +168,6 @@ class ConfigError(LocatedError):
 
 class YamlError(ConfigError):
     """The text cannot be read as one YAML document of plain data."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, *,
-                 path: str = "") -> None:
-        super().__init__(message, path=path, line=line, column=column)
 
 
 class ValidationError(LocatedError):

@@ -216,18 +216,14 @@ class _Compiler:
         return lambda instance: next(host_port_conflicts(value, instance, schema, bounds), None) is None
 
 
-def compile_schema(schema: dict[str, Any]) -> Check:
-    return _Compiler(schema).compile(schema)
+def compile_schema(schema: Any, root: dict[str, Any] | None = None) -> Check:
+    """The check for ``schema``; for a part of a schema ``root``, its ``$ref``s resolve against the whole."""
+    return _Compiler(schema if root is None else root).compile(schema)
 
 
 @lru_cache(maxsize=None)
 def checker_for(name: str) -> Check:
     return compile_schema(load_schema(name))
-
-
-def check_within(root: dict[str, Any], schema: Any) -> Check:
-    """The compiled check for ``schema``, a part of ``root`` (its ``$ref``s resolve against the whole)."""
-    return _Compiler(root).compile(schema)
 
 
 def validate_instance(name: str, instance: Any, document: Document | None = None,

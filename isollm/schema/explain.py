@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
 from isollm.schema import pointer as pointers
-from isollm.schema.decide import check_within
+from isollm.schema.decide import compile_schema
 from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import closest, schema_message, schema_template
@@ -88,25 +88,21 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
             known_invalid: bool = False) -> Iterator[Fault]:
     """The failing parts of ``instance`` against ``schema`` (in the schema ``root``), parents before
     their members, members in document order (``known_invalid``: the caller checked the whole already)."""
-    if not known_invalid and check_within(root, schema)(instance):
+    if not known_invalid and compile_schema(schema, root)(instance):
         return
-    whole = Fault(tokens, instance, schema)
     if not isinstance(schema, dict):  # the schema ``false``
-        yield whole
+        yield Fault(tokens, instance, schema)
         return
     properties, items = schema.get("properties", {}), schema.get("items")
+    members: Iterable[tuple[str | int, Any, Any]] = ()  # a value with nothing below it fails on its own keywords
     if isinstance(instance, dict) and ("properties" in schema or "additionalProperties" in schema):
         extra = schema.get("additionalProperties", True)
-        members: Iterable[tuple[str | int, Any, Any]] = ((key, value, properties.get(key, extra))
-                                                          for key, value in instance.items())
+        members = ((key, value, properties.get(key, extra)) for key, value in instance.items())
     elif isinstance(instance, list) and isinstance(items, dict):
         members = ((index, item, items) for index, item in enumerate(instance))
-    else:  # nothing below the value to walk
-        yield whole
-        return
     found = False
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
-    if not check_within(root, own)(instance):
+    if not compile_schema(own, root)(instance):
         found = True
         yield Fault(tokens, instance, own)
     spec = schema.get("hostPortsDistinct")
@@ -122,7 +118,7 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
             found = True
             yield fault
     if not found:  # a rule this walk does not know failed: explain the value whole
-        yield whole
+        yield Fault(tokens, instance, schema)
 
 
 @lru_cache(maxsize=None)
@@ -184,13 +180,11 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
 def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[tuple[str, str]]) -> list[Found]:
     """One problem, one message: drop what another problem of the same value says better, and
     repeats (``seen``: what was told already)."""
-    by_pointer: dict[str, set[str]] = {}
-    for pointer, _, keyword, _ in found:
-        by_pointer.setdefault(pointer, set()).add(keyword)
+    said = {(pointer, keyword) for pointer, _, keyword, _ in found}
     kept = []
     for item in found:
         pointer, message, keyword, at_key = item
-        if _SHADOWED_BY.get(keyword) in by_pointer[pointer]:
+        if (pointer, _SHADOWED_BY.get(keyword)) in said:
             continue
         # An empty string where a value is required reads as "is required".
         sub = subschema(schema, pointer)
