@@ -19,7 +19,7 @@ AWKWARD_KEYS = ["a/b", "~", "~1", "~0", "/", "a~/b", "", "0", "01", "é/ü", "~~
 def test_a_token_round_trips(key: str) -> None:
     token = pointer.escape(key)
     assert "/" not in token
-    assert pointer.unescape(token) == key
+    assert pointer.split("/" + token) == [key]
     assert pointer.split(pointer.child("", key)) == [key]
 
 
@@ -27,7 +27,7 @@ def test_escaping_follows_rfc_6901() -> None:
     assert pointer.escape("a/b") == "a~1b"
     assert pointer.escape("m~n") == "m~0n"
     assert pointer.escape("~1") == "~01"  # not "~1", which would read back as "/"
-    assert pointer.unescape("~01") == "~1"
+    assert pointer.split("/~01") == ["~1"]
     assert pointer.join(["a/b", 0, "~"]) == "/a~1b/0/~0"
 
 

@@ -19,11 +19,6 @@ def escape(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def unescape(token: str) -> str:
-    """A pointer token as the key it stands for (``~1`` first, as RFC 6901 says)."""
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def join(tokens: Iterable[object]) -> str:
     return "".join("/" + escape(token) for token in tokens)
 
@@ -43,7 +38,7 @@ def split(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(token) for token in pointer[1:].split("/")]
+    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]  # ~1 first (RFC 6901)
 
 
 def list_index(token: str, length: int) -> int | None:
