@@ -66,22 +66,19 @@ _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a s
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
 
 
-# How a fault is told, when not by jsonschema (the value against ``Fault.schema``):
-UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
-HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
-
 # The keywords on a value's members (and hostPortsDistinct, told apart); the rest are the value's own.
 _NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsDistinct"})
 
 
 class Fault(NamedTuple):
-    """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to
-    explain it with, and how (``kind``)."""
+    """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to explain it
+    with, and the keyword it fails when that is told here, not by jsonschema: ``additionalProperties``
+    (the last token is a key the mapping does not allow) or ``hostPortsDistinct``."""
 
     tokens: tuple[str | int, ...]
     instance: Any
     schema: Any
-    kind: str = ""
+    keyword: str = ""
 
 
 def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = (),
@@ -108,10 +105,10 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
         found = True
-        yield Fault(tokens, instance, schema, HOST_PORTS)
+        yield Fault(tokens, instance, schema, "hostPortsDistinct")
     for token, value, sub in members:
         if sub is False and token not in properties:
-            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, UNKNOWN_KEY)]
+            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, "additionalProperties")]
         else:
             parts = _faults(root, sub, value, (*tokens, token))
         for fault in parts:
@@ -199,9 +196,9 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
 
 def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:
     at = pointers.join(fault.tokens)
-    if fault.kind == UNKNOWN_KEY:
+    if fault.keyword == "additionalProperties":
         return [_unknown_key(fault.schema, pointers.join(fault.tokens[:-1]), str(fault.tokens[-1]))]
-    if fault.kind == HOST_PORTS:
+    if fault.keyword == "hostPortsDistinct":
         spec = fault.schema["hostPortsDistinct"]
         return [(at + where, message, "hostPortsDistinct", False)
                 for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
