@@ -20,7 +20,7 @@ from isollm.io.yamlio import Document
 from isollm.schema import pointer as pointers
 from isollm.schema.decide import compile_schema
 from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message, schema_template
 from isollm.schema.pointer import subschema
 
@@ -168,8 +168,7 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
     if keyword == "format":
         fields["reason"] = format_reason(str(error.validator_value), error.cause)
     elif keyword == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        fields["expected"] = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        fields["expected"] = " or ".join(_TYPE_WORDS.get(kind, kind) for kind in schema_types(schema))
     message = schema_message(schema, keyword, location=pointer, instance=error.instance, **fields)
     return [(pointer, message, keyword, False)]
 
