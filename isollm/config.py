@@ -238,13 +238,11 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
          read_from: str | os.PathLike[str] | None = None, strict: bool = False,
          expect: Config | None = None) -> list[Issue]:
     """The one way an existing config file changes: ``config set``, ``unset``, ``edit`` and ``save``.
-
     ``changes`` are (keys, value) pairs (``yaml_edit.UNSET`` removes the key), each made in place
     with every other byte kept, or the new content whole (``config edit``), made from ``original``
     (read from ``read_from``, else the file). The result must add no problem the file did not have;
     with ``strict``, have none; with ``expect``, read as that config. Returns its errors and warnings.
-    A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was.
-    """
+    A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was."""
     name = os.fspath(path)
     target = write_target(path) if read_from is None else read_from
     data = changes if isinstance(changes, bytes) else _edited(original, changes, name)
