@@ -242,7 +242,7 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 
-        explained, unexplained = explain(name, instance, document, limit, known_invalid=True)
+        explained, unexplained = explain(name, instance, document, limit)
         issues.extend(explained)
         more += unexplained
     return first_listed(issues, limit, more=more)

@@ -81,12 +81,9 @@ class Fault(NamedTuple):
     keyword: str = ""
 
 
-def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = (),
-            known_invalid: bool = False) -> Iterator[Fault]:
-    """The failing parts of ``instance`` against ``schema`` (in the schema ``root``), parents before
-    their members, members in document order (``known_invalid``: the caller checked the whole already)."""
-    if not known_invalid and compile_schema(schema, root)(instance):
-        return
+def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = ()) -> Iterator[Fault]:
+    """The failing parts of ``instance``, which fails ``schema`` (in the schema ``root``), parents before
+    their members, members in document order."""
     if not isinstance(schema, dict):  # the schema ``false``
         yield Fault(tokens, instance, schema)
         return
@@ -110,7 +107,7 @@ def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str 
         if sub is False and token not in properties:
             parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, "additionalProperties")]
         else:
-            parts = _faults(root, sub, value, (*tokens, token))
+            parts = () if compile_schema(sub, root)(value) else _faults(root, sub, value, (*tokens, token))
         for fault in parts:
             found = True
             yield fault
@@ -207,15 +204,14 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
 
 
 def explain(name: str, instance: Any, document: Document | None = None,
-            limit: int | None = None, *, known_invalid: bool = False) -> tuple[list[Issue], int]:
-    """The problems of ``instance`` against the named schema, located in ``document``, until ``limit``
-    are told (all when None), and how many more failing parts were counted but not explained.
-    ``known_invalid``: the caller's check of the whole value failed already."""
+            limit: int | None = None) -> tuple[list[Issue], int]:
+    """The problems of ``instance``, which fails the named schema, located in ``document``, until ``limit``
+    are told (all when None), and how many more failing parts were counted but not explained."""
     schema = load_schema(name)
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
     more = 0
-    for fault in _faults(schema, schema, instance, (), known_invalid):
+    for fault in _faults(schema, schema, instance):
         if limit is not None and len(issues) >= limit:
             more += 1
             continue
