@@ -22,7 +22,6 @@ from isollm.schema.decide import compile_schema
 from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message, schema_template
-from isollm.schema.pointer import subschema
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
 
@@ -152,7 +151,7 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
             if isinstance(error.instance, dict) and name not in error.instance:
                 child = pointers.child(pointer, name)
                 # A "required" inside then/else names properties its parent describes.
-                sub = schema.get("properties", {}).get(name) or subschema(root, child)
+                sub = schema.get("properties", {}).get(name) or pointers.subschema(root, child)
                 message = schema_message(sub, "required", location=child)
                 out.append((pointer, message, keyword, False))
         return out
@@ -180,7 +179,7 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
         if (pointer, _SHADOWED_BY.get(keyword)) in said:
             continue
         # An empty string where a value is required reads as "is required".
-        sub = subschema(schema, pointer)
+        sub = pointers.subschema(schema, pointer)
         if schema_template(sub, "required") and pointers.resolve(instance, pointer) == "" and keyword != "type":
             item = (pointer, schema_message(sub, "required", location=pointer, instance=""), "required", at_key)
         if (pointer, item[1]) in seen:
