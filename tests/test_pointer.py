@@ -56,9 +56,13 @@ def test_resolve_walks_lists_by_canonical_index_only() -> None:
         pointer.split("ports/0")
 
 
-def test_path_spells_list_indexes_as_ints() -> None:
-    document = {"a/b": [{"0": 1}]}
-    assert pointer.path(document, "/a~1b/0/0") == ["a/b", 0, "0"]
+def test_a_path_jsonschema_reports_spells_list_indexes_as_ints() -> None:
+    from isollm.validator import IsollmValidator
+
+    schema = {"hostPortsDistinct": {"list": "/a~1b"},
+              "properties": {"a/b": {"type": "array", "items": {"minimum": 1, "maximum": 9}}}}
+    errors = IsollmValidator(schema).iter_errors({"a/b": ["1", "2", "1"]})
+    assert [list(error.absolute_path) for error in errors] == [["a/b", 2]]
 
 
 def test_parent_dotted_and_subschema() -> None:

@@ -51,8 +51,9 @@ def _pattern(validator: Any, pattern: str, instance: Any,
 
 def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
                 schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
-    for where, message in host_port_conflicts(spec, instance, schema):
-        yield JsonschemaValidationError(message, path=deque(pointers.path(instance, where)))
+    entries = pointers.split(spec["list"])
+    for where, message in host_port_conflicts(spec, instance, schema):  # ``where``: an entry, its index last
+        yield JsonschemaValidationError(message, path=deque([*entries, int(pointers.split(where)[-1])]))
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]

@@ -64,21 +64,6 @@ def resolve(document: Any, pointer: str) -> Any:
     return node
 
 
-def path(document: Any, pointer: str) -> list[str | int]:
-    """The keys and list indexes (ints) along ``pointer`` in ``document``, as jsonschema spells a path."""
-    out: list[str | int] = []
-    node = document
-    for token in split(pointer):
-        index = list_index(token, len(node)) if isinstance(node, list) else None
-        if index is not None:
-            out.append(index)
-            node = node[index]
-        else:
-            out.append(token)
-            node = node.get(token) if isinstance(node, dict) else None
-    return out
-
-
 def subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
     """The subschema describing the value at ``pointer``; ``{}`` where the schema says nothing."""
     node = schema
