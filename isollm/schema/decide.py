@@ -138,25 +138,11 @@ class _Compiler:
 
     def _kw_items(self, value: Any, schema: Any) -> Check:
         item = self.compile(value)
-
-        def check(instance: Any) -> bool:
-            if isinstance(instance, list):
-                for element in instance:
-                    if not item(element):
-                        return False
-            return True
-        return check
+        return lambda instance: not isinstance(instance, list) or all(map(item, instance))
 
     def _kw_required(self, value: Any, schema: Any) -> Check:
-        names = list(value)
-
-        def check(instance: Any) -> bool:
-            if isinstance(instance, dict):
-                for name in names:
-                    if name not in instance:
-                        return False
-            return True
-        return check
+        names = frozenset(value)
+        return lambda instance: not isinstance(instance, dict) or instance.keys() >= names
 
     def _kw_properties(self, value: Any, schema: Any) -> Check:
         compiled = {name: self.compile(sub) for name, sub in value.items()}
