@@ -120,9 +120,7 @@ class _Compiler:
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
         # Compiled at its first string: re takes milliseconds per grammar, which a config without the key never pays.
-        def check(instance: Any) -> bool:
-            return not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
-        return check
+        return lambda instance: not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
         checker = format_check(value, schema)
