@@ -24,10 +24,10 @@ from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message, schema_template
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
+_Errors = Iterator[JsonschemaValidationError]  # what a keyword's function yields
 
 
-def _format(validator: Any, format_name: str, instance: Any,
-            schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> _Errors:
     check = format_check(format_name, schema)
     if check is None:
         yield from _standard_format(validator, format_name, instance, schema)
@@ -43,23 +43,19 @@ def _format(validator: Any, format_name: str, instance: Any,
     yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any,
-             schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> _Errors:
     if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
         yield JsonschemaValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
-                schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> _Errors:
     entries = pointers.split(spec["list"])
     for where, message in host_port_conflicts(spec, instance, schema):  # ``where``: an entry, its index last
         yield JsonschemaValidationError(message, path=deque([*entries, int(pointers.split(where)[-1])]))
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports},
-)
+    Draft202012Validator, {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports})
 
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
