@@ -195,9 +195,8 @@ def rfc3339_parts(value: str) -> re.Match[str]:
 
 def is_date_time(value: object) -> bool:
     """An RFC 3339 timestamp with a real date and time of day (nanoseconds, 0001-01-01 included)."""
-    if not isinstance(value, str):
-        return True
-    rfc3339_parts(value)
+    if isinstance(value, str):
+        rfc3339_parts(value)
     return True
 
 
