@@ -95,8 +95,7 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def read_config(raw: bytes | str, name: str = "") -> Document:
-    """The YAML document of a config; ``ConfigError`` when it is not one at all (not UTF-8, not
-    YAML, empty, not a mapping)."""
+    """The YAML document of a config; ``ConfigError`` when it is not one (not UTF-8, not YAML, empty, not a mapping)."""
     document = parse_yaml(decode_utf8(raw, path=name) if isinstance(raw, bytes) else raw, path=name)
     if document.version not in (None, GO_YAML_VERSION):
         version = ".".join(map(str, document.version or ()))

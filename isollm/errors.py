@@ -95,9 +95,8 @@ def by_position(issue: Issue) -> tuple[int, int]:
 
 
 def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, more: int = 0) -> list[Issue]:
-    """``issues`` in file order, the first ``limit`` of them, then one ``LeftOut`` counting the
-    rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
-    ``issues`` counts)."""
+    """``issues`` in file order, the first ``limit`` of them, then one ``LeftOut`` counting the rest: those cut,
+    the ``more`` known to be left out already, and those any ``LeftOut`` in ``issues`` counts."""
     listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
     more += not_listed(issues)
     if limit is not None and len(listed) > limit:
