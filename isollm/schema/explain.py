@@ -78,8 +78,7 @@ class Fault(NamedTuple):
 
 
 def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = ()) -> Iterator[Fault]:
-    """The failing parts of ``instance``, which fails ``schema`` (in the schema ``root``), parents before
-    their members, members in document order."""
+    """The failing parts of ``instance``, which fails ``schema`` (in ``root``): parents first, members in file order."""
     if not isinstance(schema, dict):  # the schema ``false``
         yield Fault(tokens, instance, schema)
         return
