@@ -78,7 +78,7 @@ class Fault(NamedTuple):
 
 
 def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = ()) -> Iterator[Fault]:
-    """The failing parts of ``instance``, which fails ``schema`` (in ``root``): parents first, members in file order."""
+    """The failing parts of ``instance``, which fails ``schema`` (in ``root``): parents first, members in order."""
     if not isinstance(schema, dict):  # the schema ``false``
         yield Fault(tokens, instance, schema)
         return
