@@ -94,21 +94,17 @@ def read_config_bytes(path: str | os.PathLike[str]) -> bytes:
 
 
 def read_config(raw: bytes | str, name: str = "") -> Document:
-    """The YAML document of a config; ``ConfigError`` when it is not one at all (not UTF-8, not
-    YAML, empty, not a mapping)."""
+    """The YAML document of a config; ``ConfigError`` when it is not one (not UTF-8, not YAML, empty, not a mapping)."""
     document = parse_yaml(decode_utf8(raw, path=name) if isinstance(raw, bytes) else raw, path=name)
     if document.version not in (None, GO_YAML_VERSION):
         version = ".".join(map(str, document.version or ()))
-        raise ConfigError(f"the Go isollm cannot load a file with a %YAML {version} directive (its YAML "
-                          "reader, yaml.v3, accepts only %YAML 1.1); remove the directive",
-                          path=name, line=document.version_at[0], column=document.version_at[1])
+        raise ConfigError(f"the Go isollm cannot load a file with a %YAML {version} directive (its YAML reader, "
+                          "yaml.v3, accepts only %YAML 1.1); remove the directive", *document.version_at, path=name)
     if document.data is None:
-        raise ConfigError("config file is empty", path=name, line=1, column=1)
+        raise ConfigError("config file is empty", 1, 1, path=name)
     if not isinstance(document.data, dict):
         kind = "a list" if isinstance(document.data, list) else "a single value"
-        line, column = document.locate("")
-        raise ConfigError(f"{schema_message(SCHEMA, 'type', location='')}, not {kind}",
-                          path=name, line=line, column=column)
+        raise ConfigError(f"{schema_message(SCHEMA, 'type', location='')}, not {kind}", *document.locate(""), path=name)
     return document
 
 

@@ -12,9 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from isollm.check import SCHEMA as _SCHEMA
-from isollm.check import apply_defaults, as_written, config_data, config_issues, config_warnings, misnamed, read_config
-from isollm.check import copy_data as _copy
+from isollm.check import (SCHEMA, apply_defaults, as_written, config_data, config_issues, config_warnings, copy_data,
+                          misnamed, read_config)
 from isollm.check import read_config_bytes as read_config_bytes  # re-exported: the CLI edits through this API
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_write
@@ -28,7 +27,7 @@ __all__ = ["CONFIG_FILE_NAME", "MAX_PORT", "MAX_PROJECT_NAME_LEN", "MAX_WORKERS"
 
 T = TypeVar("T")
 
-_PROPS = _SCHEMA["properties"]
+_PROPS = SCHEMA["properties"]
 MIN_WORKERS: int = _PROPS["workers"]["minimum"]
 MAX_WORKERS: int = _PROPS["workers"]["maximum"]
 MIN_USER_PORT: int = _PROPS["airyra"]["properties"]["port"]["minimum"]
@@ -63,7 +62,7 @@ class _Key(Generic[T]):
 
     def __set__(self, view: Any, value: T) -> None:
         schema = view._schema["properties"][self.name]
-        written = _copy(schema.get("default")) if value is None else as_written(schema, value)
+        written = copy_data(schema.get("default")) if value is None else as_written(schema, value)
         if written is None:
             view._data.pop(self.name, None)
         else:
@@ -105,7 +104,7 @@ class ZellijConfig(_Section):
 class Config:
     """A project config. Build one with ``default_config`` or ``load``."""
 
-    _schema = _SCHEMA
+    _schema = SCHEMA
     _fallbacks: dict[str, Any] = {}
 
     project: _Key[str] = _Key()
@@ -126,10 +125,10 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The resolved config (defaults filled in), keys in the schema's order."""
-        data = _copy(self._data)
+        data = copy_data(self._data)
         if isinstance(data.get("airyra"), dict):
             data["airyra"].setdefault("project", data.get("project"))
-        return _schema_order(_SCHEMA, data)  # type: ignore[no-any-return]
+        return _schema_order(SCHEMA, data)  # type: ignore[no-any-return]
 
     def issues(self, limit: int | None = MAX_LISTED) -> list[Issue]:
         """The problems, in file order, located in the file it was loaded from (if any): the first
@@ -205,7 +204,7 @@ def render(config: Config) -> str:
     """The text of ``config`` as a file: the modeline, then every key with its comment."""
     from isollm.docgen import commented_config
 
-    return SCHEMA_MODELINE + commented_config(config._data, _SCHEMA)
+    return SCHEMA_MODELINE + commented_config(config._data, SCHEMA)
 
 
 def write_target(path: str | os.PathLike[str]) -> Path:
@@ -238,13 +237,11 @@ def edit(path: str | os.PathLike[str], changes: Sequence[tuple[Sequence[str], An
          read_from: str | os.PathLike[str] | None = None, strict: bool = False,
          expect: Config | None = None) -> list[Issue]:
     """The one way an existing config file changes: ``config set``, ``unset``, ``edit`` and ``save``.
-
     ``changes`` are (keys, value) pairs (``yaml_edit.UNSET`` removes the key), each made in place
     with every other byte kept, or the new content whole (``config edit``), made from ``original``
     (read from ``read_from``, else the file). The result must add no problem the file did not have;
     with ``strict``, have none; with ``expect``, read as that config. Returns its errors and warnings.
-    A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was.
-    """
+    A refusal (``ValidationError``, ``ConfigError``) leaves the file byte for byte as it was."""
     name = os.fspath(path)
     target = write_target(path) if read_from is None else read_from
     data = changes if isinstance(changes, bytes) else _edited(original, changes, name)
@@ -313,7 +310,7 @@ def _changes(raw: bytes, config: Config, name: str) -> list[tuple[tuple[str, ...
     written = parse_yaml(text, path=name).data
     if written is not None and not isinstance(written, dict):
         parse_config_text(text, name)  # raises, saying what the file is instead
-    before = apply_defaults(_SCHEMA, _without_nulls(written or {}))
+    before = apply_defaults(SCHEMA, _without_nulls(written or {}))
     return [(keys, value) for keys, value in diff(before, _without_nulls(config._data))
             if value is not UNSET or pointers.resolve(written, pointers.join(keys)) is not pointers.MISSING]
 

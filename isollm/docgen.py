@@ -63,10 +63,10 @@ def _limits(schema: dict[str, Any]) -> Iterator[str]:
             yield f"  - {_json(value)}{note}"
 
 
-def _entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
-    yield from key_entry(name, schema, required, depth)
-    for child, sub in schema.get("properties", {}).items():
-        yield from _entry(f"{name}.{child}", sub, child in schema.get("required", []), depth + 1)
+def _key_entries(schema: dict[str, Any], prefix: str, depth: int) -> Iterator[str]:
+    for key, sub in schema.get("properties", {}).items():
+        yield from key_entry(prefix + key, sub, key in schema.get("required", []), depth)
+        yield from _key_entries(sub, f"{prefix}{key}.", depth + 1)
 
 
 def key_entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
@@ -109,8 +109,7 @@ def render() -> str:
              "(`base_branch: 1.10`, `- 3000` under `ports`), the text is kept as written, as the Go "
              "isollm keeps it; a number with a leading zero where a key wants a number "
              "(`workers: 010`) is an error.\n"]
-    for key, sub in schema.get("properties", {}).items():
-        lines.extend(_entry(key, sub, key in schema.get("required", []), 2))
+    lines.extend(_key_entries(schema, "", 2))
     spec = schema.get("hostPortsDistinct")
     if spec:
         reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))

@@ -95,9 +95,8 @@ def by_position(issue: Issue) -> tuple[int, int]:
 
 
 def first_listed(issues: Sequence[Issue], limit: int | None = MAX_LISTED, *, more: int = 0) -> list[Issue]:
-    """``issues`` in file order, the first ``limit`` of them, then one ``LeftOut`` counting the
-    rest (with ``more`` problems already known to be left out, and those any ``LeftOut`` in
-    ``issues`` counts)."""
+    """``issues`` in file order, the first ``limit`` of them, then one ``LeftOut`` counting the rest: those cut,
+    the ``more`` known to be left out already, and those any ``LeftOut`` in ``issues`` counts."""
     listed = sorted((i for i in issues if not isinstance(i, LeftOut)), key=by_position)
     more += not_listed(issues)
     if limit is not None and len(listed) > limit:
@@ -150,7 +149,7 @@ class LocatedError(IsollmError):
 class ConfigError(LocatedError):
     """A file cannot be read as a config at all (missing, not YAML, not a mapping...): one problem."""
 
-    def __init__(self, message: str, *, path: str = "", line: int | None = None, column: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, *, path: str = "") -> None:
         super().__init__([Issue(message, "", line, column, "load", path)], path=path)
 
     @property
@@ -168,10 +167,6 @@ class ConfigError(LocatedError):
 
 class YamlError(ConfigError):
     """The text cannot be read as one YAML document of plain data."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, *,
-                 path: str = "") -> None:
-        super().__init__(message, path=path, line=line, column=column)
 
 
 class ValidationError(LocatedError):

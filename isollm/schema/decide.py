@@ -120,9 +120,7 @@ class _Compiler:
 
     def _kw_pattern(self, value: Any, schema: Any) -> Check:
         # Compiled at its first string: re takes milliseconds per grammar, which a config without the key never pays.
-        def check(instance: Any) -> bool:
-            return not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
-        return check
+        return lambda instance: not isinstance(instance, str) or compile_pattern(value).search(instance) is not None
 
     def _kw_format(self, value: Any, schema: Any) -> Check:
         checker = format_check(value, schema)
@@ -138,25 +136,11 @@ class _Compiler:
 
     def _kw_items(self, value: Any, schema: Any) -> Check:
         item = self.compile(value)
-
-        def check(instance: Any) -> bool:
-            if isinstance(instance, list):
-                for element in instance:
-                    if not item(element):
-                        return False
-            return True
-        return check
+        return lambda instance: not isinstance(instance, list) or all(map(item, instance))
 
     def _kw_required(self, value: Any, schema: Any) -> Check:
-        names = list(value)
-
-        def check(instance: Any) -> bool:
-            if isinstance(instance, dict):
-                for name in names:
-                    if name not in instance:
-                        return False
-            return True
-        return check
+        names = frozenset(value)
+        return lambda instance: not isinstance(instance, dict) or instance.keys() >= names
 
     def _kw_properties(self, value: Any, schema: Any) -> Check:
         compiled = {name: self.compile(sub) for name, sub in value.items()}
@@ -216,18 +200,14 @@ class _Compiler:
         return lambda instance: next(host_port_conflicts(value, instance, schema, bounds), None) is None
 
 
-def compile_schema(schema: dict[str, Any]) -> Check:
-    return _Compiler(schema).compile(schema)
+def compile_schema(schema: Any, root: dict[str, Any] | None = None) -> Check:
+    """The check for ``schema``; for a part of a schema ``root``, its ``$ref``s resolve against the whole."""
+    return _Compiler(schema if root is None else root).compile(schema)
 
 
 @lru_cache(maxsize=None)
 def checker_for(name: str) -> Check:
     return compile_schema(load_schema(name))
-
-
-def check_within(root: dict[str, Any], schema: Any) -> Check:
-    """The compiled check for ``schema``, a part of ``root`` (its ``$ref``s resolve against the whole)."""
-    return _Compiler(root).compile(schema)
 
 
 def validate_instance(name: str, instance: Any, document: Document | None = None,
@@ -246,7 +226,7 @@ def validate_instance(name: str, instance: Any, document: Document | None = None
     if not checker_for(name)(instance):
         from isollm.schema.explain import explain
 
-        explained, unexplained = explain(name, instance, document, limit, known_invalid=True)
+        explained, unexplained = explain(name, instance, document, limit)
         issues.extend(explained)
         more += unexplained
     return first_listed(issues, limit, more=more)

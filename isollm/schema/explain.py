@@ -18,17 +18,16 @@ from jsonschema.exceptions import ValidationError as JsonschemaValidationError
 from isollm.errors import Issue
 from isollm.io.yamlio import Document
 from isollm.schema import pointer as pointers
-from isollm.schema.decide import check_within
+from isollm.schema.decide import compile_schema
 from isollm.schema.formats import compile_pattern, format_check, format_reason, host_port_conflicts
-from isollm.schema.loader import load_schema
+from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message, schema_template
-from isollm.schema.pointer import subschema
 
 _standard_format = Draft202012Validator.VALIDATORS["format"]
+_Errors = Iterator[JsonschemaValidationError]  # what a keyword's function yields
 
 
-def _format(validator: Any, format_name: str, instance: Any,
-            schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+def _format(validator: Any, format_name: str, instance: Any, schema: dict[str, Any]) -> _Errors:
     check = format_check(format_name, schema)
     if check is None:
         yield from _standard_format(validator, format_name, instance, schema)
@@ -44,85 +43,71 @@ def _format(validator: Any, format_name: str, instance: Any,
     yield JsonschemaValidationError(schema_message(schema, "format", instance=instance, reason=reason), cause=cause)
 
 
-def _pattern(validator: Any, pattern: str, instance: Any,
-             schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> _Errors:
     if isinstance(instance, str) and not compile_pattern(pattern).search(instance):
         yield JsonschemaValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _host_ports(validator: Any, spec: dict[str, Any], instance: Any,
-                schema: dict[str, Any]) -> Iterator[JsonschemaValidationError]:
-    for where, message in host_port_conflicts(spec, instance, schema):
-        yield JsonschemaValidationError(message, path=deque(pointers.path(instance, where)))
+def _host_ports(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> _Errors:
+    entries = pointers.split(spec["list"])
+    for where, message in host_port_conflicts(spec, instance, schema):  # ``where``: an entry, its index last
+        yield JsonschemaValidationError(message, path=deque([*entries, int(pointers.split(where)[-1])]))
 
 
 IsollmValidator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator,
-    {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports},
-)
+    Draft202012Validator, {"format": _format, "pattern": _pattern, "hostPortsDistinct": _host_ports})
 
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a string",
                "object": "a mapping", "array": "a list", "boolean": "true or false", "null": "null"}
 
 
-# How a fault is told, when not by jsonschema (the value against ``Fault.schema``):
-UNKNOWN_KEY = "unknownKey"  # a key the mapping's schema does not allow
-HOST_PORTS = "hostPorts"   # the config's host ports: used twice, or taken by another field
-
 # The keywords on a value's members (and hostPortsDistinct, told apart); the rest are the value's own.
 _NOT_OWN = frozenset({"properties", "additionalProperties", "items", "hostPortsDistinct"})
 
 
 class Fault(NamedTuple):
-    """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to
-    explain it with, and how (``kind``)."""
+    """A failing part: the value at ``tokens`` (keys and indexes from the top), the schema to explain it
+    with, and the keyword it fails when that is told here, not by jsonschema: ``additionalProperties``
+    (the last token is a key the mapping does not allow) or ``hostPortsDistinct``."""
 
     tokens: tuple[str | int, ...]
     instance: Any
     schema: Any
-    kind: str = ""
+    keyword: str = ""
 
 
-def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = (),
-            known_invalid: bool = False) -> Iterator[Fault]:
-    """The failing parts of ``instance`` against ``schema`` (in the schema ``root``), parents before
-    their members, members in document order (``known_invalid``: the caller checked the whole already)."""
-    if not known_invalid and check_within(root, schema)(instance):
-        return
-    whole = Fault(tokens, instance, schema)
+def _faults(root: dict[str, Any], schema: Any, instance: Any, tokens: tuple[str | int, ...] = ()) -> Iterator[Fault]:
+    """The failing parts of ``instance``, which fails ``schema`` (in ``root``): parents first, members in order."""
     if not isinstance(schema, dict):  # the schema ``false``
-        yield whole
+        yield Fault(tokens, instance, schema)
         return
     properties, items = schema.get("properties", {}), schema.get("items")
+    members: Iterable[tuple[str | int, Any, Any]] = ()  # a value with nothing below it fails on its own keywords
     if isinstance(instance, dict) and ("properties" in schema or "additionalProperties" in schema):
         extra = schema.get("additionalProperties", True)
-        members: Iterable[tuple[str | int, Any, Any]] = ((key, value, properties.get(key, extra))
-                                                          for key, value in instance.items())
+        members = ((key, value, properties.get(key, extra)) for key, value in instance.items())
     elif isinstance(instance, list) and isinstance(items, dict):
         members = ((index, item, items) for index, item in enumerate(instance))
-    else:  # nothing below the value to walk
-        yield whole
-        return
     found = False
     own = {k: v for k, v in schema.items() if k not in _NOT_OWN}
-    if not check_within(root, own)(instance):
+    if not compile_schema(own, root)(instance):
         found = True
         yield Fault(tokens, instance, own)
     spec = schema.get("hostPortsDistinct")
     if spec is not None and next(host_port_conflicts(spec, instance, schema), None) is not None:
         found = True
-        yield Fault(tokens, instance, schema, HOST_PORTS)
+        yield Fault(tokens, instance, schema, "hostPortsDistinct")
     for token, value, sub in members:
         if sub is False and token not in properties:
-            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, UNKNOWN_KEY)]
+            parts: Iterable[Fault] = [Fault((*tokens, token), value, schema, "additionalProperties")]
         else:
-            parts = _faults(root, sub, value, (*tokens, token))
+            parts = () if compile_schema(sub, root)(value) else _faults(root, sub, value, (*tokens, token))
         for fault in parts:
             found = True
             yield fault
     if not found:  # a rule this walk does not know failed: explain the value whole
-        yield whole
+        yield Fault(tokens, instance, schema)
 
 
 @lru_cache(maxsize=None)
@@ -162,7 +147,7 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
             if isinstance(error.instance, dict) and name not in error.instance:
                 child = pointers.child(pointer, name)
                 # A "required" inside then/else names properties its parent describes.
-                sub = schema.get("properties", {}).get(name) or subschema(root, child)
+                sub = schema.get("properties", {}).get(name) or pointers.subschema(root, child)
                 message = schema_message(sub, "required", location=child)
                 out.append((pointer, message, keyword, False))
         return out
@@ -175,8 +160,7 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
     if keyword == "format":
         fields["reason"] = format_reason(str(error.validator_value), error.cause)
     elif keyword == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        fields["expected"] = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
+        fields["expected"] = " or ".join(_TYPE_WORDS.get(kind, kind) for kind in schema_types(schema))
     message = schema_message(schema, keyword, location=pointer, instance=error.instance, **fields)
     return [(pointer, message, keyword, False)]
 
@@ -184,16 +168,14 @@ def _describe(error: JsonschemaValidationError, root: dict[str, Any], prefix: st
 def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[tuple[str, str]]) -> list[Found]:
     """One problem, one message: drop what another problem of the same value says better, and
     repeats (``seen``: what was told already)."""
-    by_pointer: dict[str, set[str]] = {}
-    for pointer, _, keyword, _ in found:
-        by_pointer.setdefault(pointer, set()).add(keyword)
+    said = {(pointer, keyword) for pointer, _, keyword, _ in found}
     kept = []
     for item in found:
         pointer, message, keyword, at_key = item
-        if _SHADOWED_BY.get(keyword) in by_pointer[pointer]:
+        if (pointer, _SHADOWED_BY.get(keyword)) in said:
             continue
         # An empty string where a value is required reads as "is required".
-        sub = subschema(schema, pointer)
+        sub = pointers.subschema(schema, pointer)
         if schema_template(sub, "required") and pointers.resolve(instance, pointer) == "" and keyword != "type":
             item = (pointer, schema_message(sub, "required", location=pointer, instance=""), "required", at_key)
         if (pointer, item[1]) in seen:
@@ -205,9 +187,9 @@ def _prune(found: list[Found], instance: Any, schema: dict[str, Any], seen: set[
 
 def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found]:
     at = pointers.join(fault.tokens)
-    if fault.kind == UNKNOWN_KEY:
+    if fault.keyword == "additionalProperties":
         return [_unknown_key(fault.schema, pointers.join(fault.tokens[:-1]), str(fault.tokens[-1]))]
-    if fault.kind == HOST_PORTS:
+    if fault.keyword == "hostPortsDistinct":
         spec = fault.schema["hostPortsDistinct"]
         return [(at + where, message, "hostPortsDistinct", False)
                 for where, message in host_port_conflicts(spec, fault.instance, fault.schema)]
@@ -217,15 +199,14 @@ def _describe_fault(name: str, fault: Fault, root: dict[str, Any]) -> list[Found
 
 
 def explain(name: str, instance: Any, document: Document | None = None,
-            limit: int | None = None, *, known_invalid: bool = False) -> tuple[list[Issue], int]:
-    """The problems of ``instance`` against the named schema, located in ``document``, until ``limit``
-    are told (all when None), and how many more failing parts were counted but not explained.
-    ``known_invalid``: the caller's check of the whole value failed already."""
+            limit: int | None = None) -> tuple[list[Issue], int]:
+    """The problems of ``instance``, which fails the named schema, located in ``document``, until ``limit``
+    are told (all when None), and how many more failing parts were counted but not explained."""
     schema = load_schema(name)
     issues: list[Issue] = []
     seen: set[tuple[str, str]] = set()
     more = 0
-    for fault in _faults(schema, schema, instance, (), known_invalid):
+    for fault in _faults(schema, schema, instance):
         if limit is not None and len(issues) >= limit:
             more += 1
             continue

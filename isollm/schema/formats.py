@@ -15,6 +15,7 @@ from functools import cache, partial
 from typing import Any, Callable, Iterator, Mapping
 
 from isollm.schema import pointer
+from isollm.schema.loader import schema_types
 from isollm.schema.messages import schema_message
 
 
@@ -27,8 +28,7 @@ def as_whole(value: Any) -> Any:
 
 def whole_numbers(schema: Mapping[str, Any], value: Any) -> Any:
     """``value`` with every whole-number float where ``schema`` wants an integer made an int."""
-    types = schema.get("type")
-    if types == "integer" or (isinstance(types, list) and "integer" in types):
+    if "integer" in schema_types(schema):
         value = as_whole(value)
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
         return [whole_numbers(schema["items"], item) for item in value]
@@ -195,9 +195,8 @@ def rfc3339_parts(value: str) -> re.Match[str]:
 
 def is_date_time(value: object) -> bool:
     """An RFC 3339 timestamp with a real date and time of day (nanoseconds, 0001-01-01 included)."""
-    if not isinstance(value, str):
-        return True
-    rfc3339_parts(value)
+    if isinstance(value, str):
+        rfc3339_parts(value)
     return True
 
 

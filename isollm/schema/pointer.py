@@ -19,11 +19,6 @@ def escape(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def unescape(token: str) -> str:
-    """A pointer token as the key it stands for (``~1`` first, as RFC 6901 says)."""
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def join(tokens: Iterable[object]) -> str:
     return "".join("/" + escape(token) for token in tokens)
 
@@ -43,7 +38,7 @@ def split(pointer: str) -> list[str]:
         return []
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(token) for token in pointer[1:].split("/")]
+    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]  # ~1 first (RFC 6901)
 
 
 def list_index(token: str, length: int) -> int | None:
@@ -67,21 +62,6 @@ def resolve(document: Any, pointer: str) -> Any:
         else:
             return MISSING
     return node
-
-
-def path(document: Any, pointer: str) -> list[str | int]:
-    """The keys and list indexes (ints) along ``pointer`` in ``document``, as jsonschema spells a path."""
-    out: list[str | int] = []
-    node = document
-    for token in split(pointer):
-        index = list_index(token, len(node)) if isinstance(node, list) else None
-        if index is not None:
-            out.append(index)
-            node = node[index]
-        else:
-            out.append(token)
-            node = node.get(token) if isinstance(node, dict) else None
-    return out
 
 
 def subschema(schema: dict[str, Any], pointer: str) -> dict[str, Any]:

@@ -21,15 +21,8 @@ def _unsafe() -> re.Pattern[str]:
     return re.compile(_UNSAFE_CHARS)
 
 
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char in _NAMED:
-        return _NAMED[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return match.group().encode("unicode_escape").decode("ascii")  # \n, \x1b, \u202e, as Python writes them
 
 
 def printable_text(text: str) -> str:
@@ -47,7 +40,7 @@ def json_text(document: object) -> str:
     import json
 
     text = json.dumps(document, indent=2, ensure_ascii=False)
-    return BIDI_CONTROLS.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return BIDI_CONTROLS.sub(_escape, text)
 
 
 def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
