@@ -403,7 +403,7 @@ FINDINGS = [
      "an `InvalidStateError` naming the file", "`test_state_commands_report_a_bad_state_file`"),
     ("a value with a newline, ESC or RTL override; a 1 MB value", "errors, report, exits",
      "one diagnostic split over lines, escape sequences reaching the terminal, 100 KB lines",
-     "every message escaped and bounded (`isollm/util/oneline.py`)", "`escaped-control-in-value`, CLI table"),
+     "every message escaped and bounded (`isollm/errors.py`)", "`escaped-control-in-value`, CLI table"),
     ("a file name that is not UTF-8 with a strict UTF-8 stdout", "exits", "`UnicodeEncodeError` traceback in "
      "`--format json`", "stdout/stderr escape what they cannot encode", "`test_a_file_name_that_is_not_utf8...`"),
     ("saving a value holding NEL, LS or PS", "yamlio dump", "read back as a space: silent data change",
@@ -473,7 +473,7 @@ FINDINGS = [
      "an infinity, as `1e400` reads: `workers must be a whole number`; a key keeps its text",
      "`float-tag-beyond-double`, `float-tag-beyond-double-key`"),
     ("ESC, BEL, C1 or RTL characters in `last_error`, branches, session names, task titles", "state show",
-     "printed raw to the terminal", "escaped (`isollm/util/oneline.py`, as every diagnostic)",
+     "printed raw to the terminal", "escaped (`isollm/errors.py`, as every diagnostic)",
      "`test_show_escapes_control_characters_from_state_files`"),
     ("60 nested 1,000-character keys over a 20,000-item list (a 100 KB config or worker file)",
      "yamlio locations", "2.4 GB peak in `isollm-validate` and `state check`: each value's location was "

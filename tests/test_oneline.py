@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import sys
 
-from isollm.util import oneline
-from isollm.util.oneline import one_line
+from isollm import errors as oneline
+from isollm.errors import one_line
 
 
 def test_every_unsafe_character_is_one_isprintable_refuses() -> None:

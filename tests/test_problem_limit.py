@@ -18,11 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isollm import config as cfg
-from isollm.errors import MAX_LISTED, LeftOut, ValidationError, not_listed
+from isollm.errors import LeftOut, MAX_LISTED, ValidationError, not_listed, one_line
 from isollm.schema import explain
 from isollm.schema.decide import validate_instance
 from isollm.schema.loader import load_schema
-from isollm.util.oneline import one_line
 from tests.inprocess import LAUNCH, run
 from schema_strategies import WRONG_TYPES, SchemaStrategies
 

@@ -16,8 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from isollm.errors import IsollmError, UsageError
-from isollm.util.oneline import one_line
+from isollm.errors import IsollmError, UsageError, one_line
 
 # The Go orchestrator's commands: asked of this isollm, they get a message saying where they belong.
 ORCHESTRATOR_COMMANDS = ("up", "down", "status", "task", "worker", "sync")

@@ -18,10 +18,9 @@ from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
-from isollm.errors import YamlError
+from isollm.errors import BIDI_CONTROLS, YamlError
 from isollm.io.atomic import read_at_most
 from isollm.schema import pointer as pointers
-from isollm.util.oneline import BIDI_CONTROLS
 
 # Only the parser's events are read, never its constructor: libyaml's parser when PyYAML has it.
 _Parser = getattr(yaml, "CBaseLoader", yaml.BaseLoader)

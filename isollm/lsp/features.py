@@ -215,9 +215,8 @@ def _branches(root: Path | None) -> Iterator[tuple[str, str, str]]:
 
 
 def hover(text: str, line: int, character: int) -> lsp.Hover | None:
-    """On a key: its entry of the configuration reference (description, type, default, limits),
-    and what it resolves to when left empty. On a value: what it resolves to, where that
-    differs from what is written (left empty, or a number kept as the text written)."""
+    """On a key: its entry of the configuration reference, and what it resolves to when left empty.
+    On a value: what it resolves to, where that differs from what is written."""
     lines = LINE_BREAK.split(text)
     if not 0 <= line < len(lines):
         return None
@@ -271,12 +270,8 @@ def _hover(markdown: str, line: int, start: int, end: int) -> lsp.Hover:
 
 
 def code_actions(text: str, uri: str, diagnostics: Sequence[lsp.Diagnostic]) -> list[lsp.CodeAction]:
-    """The quick fixes of the ``diagnostics`` (as the server publishes them) that have one
-    obvious fix: a mistyped key renamed to the key it is closest to; numbers written without
-    their leading zeros (``workers: 010``, a port ``08080``, an address ``010.0.0.1``); a
-    quoted number or boolean unquoted where the schema wants one; ``isollm.yml`` renamed.
-    Diagnostics of other sources are left alone. A fix is offered only when the check of the
-    fixed text has one such problem fewer and no new one."""
+    """The quick fixes of our ``diagnostics`` that have one obvious fix (see ``_fix``; ``isollm.yml`` renamed),
+    each offered only when the check of the fixed text has one such problem fewer and no new one."""
     actions = []
     document: Document | None = None  # the text is read, and checked, only when a fix is to be judged
     before: Counter[tuple[str, str]] | None = None
@@ -312,7 +307,9 @@ def _quick_fix(title: str, diagnostic: lsp.Diagnostic, edit: lsp.WorkspaceEdit) 
 
 
 def _fix(text: str, document: Document, diagnostic: lsp.Diagnostic) -> tuple[str, int, int, str] | None:
-    """The title of the obvious fix of ``diagnostic``, and the part of ``text`` it replaces."""
+    """The title of the obvious fix of ``diagnostic`` (a mistyped key renamed to the closest key, leading
+    zeros dropped, a quoted number or boolean unquoted, text YAML 1.2 reads as a number quoted), and the
+    part of ``text`` it replaces."""
     rename = diagnostic.code == "additionalProperties"
     at = (diagnostic.range.start.line + 1, diagnostic.range.start.character + 1)
     places = document.keys if rename else document.values

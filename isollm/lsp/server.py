@@ -21,12 +21,11 @@ from pygls.uris import to_fs_path
 
 from isollm import __version__
 from isollm.check import Checked, check_config, not_read
-from isollm.errors import ConfigError, LeftOut
+from isollm.errors import ConfigError, LeftOut, one_line
 from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import within_limit
 from isollm.lsp import features
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
-from isollm.util.oneline import one_line
 
 logger = logging.getLogger(__name__)
 

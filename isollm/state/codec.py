@@ -16,14 +16,13 @@ import os
 from functools import lru_cache
 from typing import Any, Callable
 
-from isollm.errors import InvalidStateError, Issue, ValidationError
+from isollm.errors import InvalidStateError, Issue, ValidationError, one_line
 from isollm.io.yamlio import Document, parse_yaml
 from isollm.schema.decide import Check, checker_for, compile_schema, validate_instance
 from isollm.schema.formats import whole_numbers
 from isollm.schema.loader import load_schema
 from isollm.schema.messages import schema_message
 from isollm.schema.pointer import child as pointer_child
-from isollm.util.oneline import one_line
 
 TITLES = {"session": "invalid session", "worker": "invalid worker state", "task": "invalid task file"}
 

@@ -27,14 +27,14 @@ from isollm.check import check_config, read_config
 from isollm.cli.report import STDIN, STDIN_NAME, ask, config_path_argument, interactive, load_and_report, \
     print_issues, project_root, warn
 from isollm.config import CONFIG_FILE_NAME, STATE_DIR, edit, read_config_bytes, write_target
-from isollm.errors import ConfigError, Issue, IsollmError, ValidationError, YamlError, printable_path
+from isollm.errors import ConfigError, IsollmError, Issue, ValidationError, YamlError, json_text, one_line, \
+    printable_path, printable_text
 from isollm.io.atomic import atomic_write
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
 from isollm.io.yamlio import dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
-from isollm.util.oneline import json_text, one_line, printable_text
 
 
 def show(path: str | None = None, output_format: str = "yaml") -> int:

@@ -7,10 +7,9 @@ import os
 from typing import Any, Sequence
 
 from isollm.cli.report import print_issues, project_root
-from isollm.errors import MAX_LISTED, Issue, IsollmError, LeftOut, NoSessionError, StateError, first_listed, \
-    not_listed, printable_path
+from isollm.errors import IsollmError, Issue, LeftOut, MAX_LISTED, NoSessionError, StateError, first_listed, \
+    json_text, not_listed, one_line, printable_path
 from isollm.state import FileState, Liveness, Session, TaskAssignment, WorkerState, session_liveness
-from isollm.util.oneline import json_text, one_line
 
 
 def _problem(error: Exception) -> tuple[str, list[Issue]]:
