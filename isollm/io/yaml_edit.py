@@ -65,7 +65,7 @@ def _blank_before(text: str, index: int) -> bool:
     return not text[_line_start(text, index):index].strip(" ")
 
 
-def _get(data: Any, path: Sequence[str]) -> tuple[int, Any]:
+def lookup(data: Any, path: Sequence[str]) -> tuple[int, Any]:
     """(how many keys of ``path`` exist, the value the last of them names)."""
     node = data
     for depth, part in enumerate(path):
@@ -316,7 +316,7 @@ class _Editor:
         # Work on the text with a final line break, so an item can follow the last one.
         missing_break = not self.text.endswith(tuple(_BREAKS))
         text = self.text + nl if missing_break else self.text
-        old = _get(self.data, path)[1]
+        old = lookup(self.data, path)[1]
         items = [self.spans[f"{pointer}/{i}"] for i in range(len(old))]
         # Each item written "- value" on a line of its own.
         if any(s.kind not in ("scalar", "alias") or s.style in ("|", ">") or _line_end(text, s.start) < s.end
@@ -380,12 +380,12 @@ class _Editor:
             return
         if not isinstance(self.data, dict):
             raise EditError("the document is not a mapping")
-        depth, node = _get(self.data, path)
+        depth, node = lookup(self.data, path)
         self.check_path(path[:depth + 1])
         if depth == len(path):
             yield from self.replace(path, value)
         elif node is None:
-            yield from self.replace(path[:depth], _get(_with(self.data, path, value), path[:depth])[1])
+            yield from self.replace(path[:depth], lookup(_with(self.data, path, value), path[:depth])[1])
         else:  # a mapping: ``_with`` refused anything else
             yield from self.insert(path, depth, value)
 
@@ -395,7 +395,7 @@ class _Editor:
         if self.in_flow(path):
             yield self.unset_in_flow(path)
             return
-        if len(path) > 1 and len(_get(self.data, path[:-1])[1]) == 1:
+        if len(path) > 1 and len(lookup(self.data, path[:-1])[1]) == 1:
             # The last key of a section: the section stays, as an empty mapping ({}),
             # not as a null that would read as another type.
             yield from self.replace(path[:-1], {})
@@ -446,7 +446,7 @@ def set_value(text: str, path: Sequence[str], value: Any) -> str:
     if not path:
         raise EditError("no key to set")
     editor = _Editor(text)
-    depth, old = _get(editor.data, path)
+    depth, old = lookup(editor.data, path)
     aliased = getattr(editor.spans.get(pointers.join(path)), "kind", "") == "alias"
     if depth == len(path) and isinstance(old, dict) and isinstance(value, dict) and old and not aliased:
         for change, new in diff(old, value, path):
@@ -460,7 +460,7 @@ def unset_value(text: str, path: Sequence[str]) -> str:
     """``text`` without the key at ``path`` (and its value); unchanged if it is not there."""
     path = tuple(path)
     editor = _Editor(text)
-    if not path or _get(editor.data, path)[0] != len(path):
+    if not path or lookup(editor.data, path)[0] != len(path):
         return text
     expected = _with(editor.data, path, UNSET)
     if expected == {} and len(path) == 1:

@@ -134,6 +134,8 @@ def get_value(key: str, directory: str | None = None) -> int:
 def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = None) -> int:
     """Make ``change`` through ``isollm.config.edit``; print the problems the file still has.
     ``unknown``: the error for a key the schema does not know, raised unless the file has it."""
+    from isollm.io.yaml_edit import lookup
+
     path = project_root() / CONFIG_FILE_NAME
     shown = os.path.relpath(path)
     try:
@@ -142,7 +144,7 @@ def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = Non
     except ConfigError as error:  # not a config: nothing to change
         print_issues(shown, error.issues)
         return 1
-    if unknown is not None and not _written(written, change[0]):
+    if unknown is not None and lookup(written, change[0])[0] < len(change[0]):
         raise unknown
     try:
         remaining = edit(shown, [change], original=raw)
@@ -151,14 +153,6 @@ def _edit(change: tuple[tuple[str, ...], Any], unknown: IsollmError | None = Non
         return 1
     print_issues(shown, remaining)  # located in the file as it is now
     return 0
-
-
-def _written(data: Any, parts: tuple[str, ...]) -> bool:
-    for part in parts:
-        if not isinstance(data, dict) or part not in data:
-            return False
-        data = data[part]
-    return True
 
 
 def set_value(key: str, value: str) -> int:
