@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from isollm.errors import MAX_LISTED, ConfigError, Issue, first_listed
 from isollm.io.schema_copy import modeline_issues
-from isollm.io.yamlio import Document, Located, decode_utf8, parse_yaml, read_limited
+from isollm.io.yamlio import Document, Located, copy_data, decode_utf8, parse_yaml, read_limited
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 from isollm.schema import pointer as pointers
 from isollm.schema.decide import validate_instance
@@ -169,19 +169,6 @@ def config_data(data: Mapping[str, Any], texts: Located[str] | None = None) -> d
     """A config's data as it is checked and held: ``apply_defaults``, then ``as_written``."""
     resolved: dict[str, Any] = as_written(SCHEMA, apply_defaults(SCHEMA, dict(data)), texts)
     return resolved
-
-
-def copy_data(value: Any) -> Any:
-    """A deep copy of YAML or JSON data (``copy.deepcopy`` only for what else a loader may give)."""
-    if isinstance(value, dict):
-        return {key: copy_data(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_data(item) for item in value]
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    import copy  # never for a config read from a file
-
-    return copy.deepcopy(value)
 
 
 def apply_defaults(schema: Mapping[str, Any], value: Any) -> Any:

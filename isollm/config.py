@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from isollm.check import (SCHEMA, apply_defaults, as_written, config_data, config_issues, config_warnings, copy_data,
+from isollm.check import (SCHEMA, apply_defaults, as_written, config_data, config_issues, config_warnings,
                           misnamed, read_config)
 from isollm.check import read_config_bytes as read_config_bytes  # re-exported: the CLI edits through this API
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_write
-from isollm.io.yamlio import Document, decode_utf8, parse_yaml
+from isollm.io.yamlio import Document, copy_data, decode_utf8, parse_yaml
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG, SCHEMA_COPY, STATE_DIR
 from isollm.schema import pointer as pointers
 

@@ -24,7 +24,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 import yaml
 
 from isollm.errors import YamlError
-from isollm.io.yamlio import Document, Span, _Dumper, parse_yaml  # _Dumper: what dump_yaml writes with
+from isollm.io.yamlio import Document, Span, _Dumper, copy_data, parse_yaml  # _Dumper: what dump_yaml writes with
 from isollm.schema import pointer as pointers
 
 Path = tuple[str, ...]
@@ -132,11 +132,7 @@ def _hint(value: Any, style: str) -> Any:
 
 def _quoted(value: Any) -> Any:
     """``value`` with every string double-quoted: the writing that always reads back."""
-    if isinstance(value, dict):
-        return {key: _quoted(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_quoted(item) for item in value]
-    return _hint(value, '"')
+    return copy_data(value, lambda item: _hint(item, '"'))
 
 
 class _IndentedDumper(_Dumper):

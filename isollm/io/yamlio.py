@@ -551,6 +551,21 @@ def within_limit(raw: bytes, path: str, *, what: str = "file", limit: int = MAX_
     return raw
 
 
+def copy_data(value: Any, leaf: Callable[[Any], Any] | None = None) -> Any:
+    """A deep copy of YAML or JSON data; with ``leaf``, each value other than a mapping or list is ``leaf(value)``."""
+    if isinstance(value, dict):
+        return {key: copy_data(item, leaf) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_data(item, leaf) for item in value]
+    if leaf is not None:
+        return leaf(value)
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    import copy  # only for what else a loader may give: never for a config read from a file
+
+    return copy.deepcopy(value)
+
+
 _LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 

@@ -31,7 +31,7 @@ from isollm.errors import ConfigError, IsollmError, Issue, ValidationError, Yaml
     printable_path, printable_text
 from isollm.io.atomic import atomic_write
 from isollm.io.schema_copy import refresh as refresh_schema_copy_in
-from isollm.io.yamlio import dump_yaml, parse_yaml
+from isollm.io.yamlio import copy_data, dump_yaml, parse_yaml
 from isollm.schema import pointer as pointers
 from isollm.schema.loader import load_schema, schema_types
 from isollm.schema.messages import closest, schema_message
@@ -44,7 +44,7 @@ def show(path: str | None = None, output_format: str = "yaml") -> int:
         return 1
     resolved = config.to_dict()
     if output_format == "json":
-        print(json_text(_json_safe(resolved)))
+        print(json_text(copy_data(resolved, _json_safe)))
         return 0
     # The path is escaped: a line break in it would end the comment and break the YAML.
     header = STDIN_NAME if path == STDIN else printable_path(os.path.abspath(path))
@@ -54,13 +54,9 @@ def show(path: str | None = None, output_format: str = "yaml") -> int:
 
 
 def _json_safe(value: Any) -> Any:
-    """``value`` with .inf and .nan (valid YAML, not JSON) written as the YAML text."""
+    """.inf and .nan (valid YAML, not JSON) as the YAML text."""
     if isinstance(value, float) and not math.isfinite(value):
         return dump_yaml(value).split("\n")[0]
-    if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(item) for item in value]
     return value
 
 
