@@ -63,10 +63,12 @@ def _limits(schema: dict[str, Any]) -> Iterator[str]:
             yield f"  - {_json(value)}{note}"
 
 
-def _key_entries(schema: dict[str, Any], prefix: str, depth: int) -> Iterator[str]:
+def schema_keys(schema: dict[str, Any],
+                path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any], bool]]:
+    """Every key of ``schema``, parents first: the names leading to it, its subschema, whether it is required."""
     for key, sub in schema.get("properties", {}).items():
-        yield from key_entry(prefix + key, sub, key in schema.get("required", []), depth)
-        yield from _key_entries(sub, f"{prefix}{key}.", depth + 1)
+        yield (*path, key), sub, key in schema.get("required", [])
+        yield from schema_keys(sub, (*path, key))
 
 
 def key_entry(name: str, schema: dict[str, Any], required: bool, depth: int) -> Iterator[str]:
@@ -109,7 +111,8 @@ def render() -> str:
              "(`base_branch: 1.10`, `- 3000` under `ports`), the text is kept as written, as the Go "
              "isollm keeps it; a number with a leading zero where a key wants a number "
              "(`workers: 010`) is an error.\n"]
-    lines.extend(_key_entries(schema, "", 2))
+    for names, sub, required in schema_keys(schema):
+        lines.extend(key_entry(".".join(names), sub, required, len(names) + 1))
     spec = schema.get("hostPortsDistinct")
     if spec:
         reserved = ", ".join(f"`{pointer.dotted(p)}`" for p in spec.get("reserved", []))

@@ -65,7 +65,6 @@ def one_line(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text[:keep] + _ELLIPSIS + text[-keep:]
 
 
-
 def printable_path(path: str) -> str:
     """``path`` on one line: a newline in a file name would start a diagnostic line of its own."""
     return one_line(path, limit=4096)

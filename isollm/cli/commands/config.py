@@ -60,14 +60,6 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _keys(schema: dict[str, Any], prefix: str = "") -> list[str]:
-    names = []
-    for name, sub in schema.get("properties", {}).items():
-        names.append(prefix + name)
-        names.extend(_keys(sub, prefix + name + "."))
-    return names
-
-
 def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     """The parts of a dotted key and its subschema; ``IsollmError`` (with a suggestion) if unknown."""
     schema = load_schema("config")
@@ -76,7 +68,9 @@ def resolve_key(key: str) -> tuple[tuple[str, ...], dict[str, Any]]:
     for part in parts:
         child = node.get("properties", {}).get(part)
         if not isinstance(child, dict):
-            close = closest(key, _keys(schema))
+            from isollm.docgen import schema_keys  # the reference page's walk: the keys as people write them
+
+            close = closest(key, [".".join(names) for names, _, _ in schema_keys(schema)])
             case = "additionalProperties" if close is None else "additionalProperties.suggestion"
             raise IsollmError(one_line(schema_message(schema, case, location=pointers.join(parts), suggestion=close)))
         node = child
