@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from isollm.check import (SCHEMA, apply_defaults, as_written, config_data, config_issues, config_warnings,
-                          misnamed, read_config)
-from isollm.check import read_config_bytes as read_config_bytes  # re-exported: the CLI edits through this API
+                          misnamed, read_config, read_config_bytes)
 from isollm.errors import MAX_LISTED, ConfigError, Issue, ValidationError, YamlError
 from isollm.io.atomic import atomic_write
 from isollm.io.yamlio import Document, copy_data, decode_utf8, parse_yaml

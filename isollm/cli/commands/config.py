@@ -23,10 +23,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from isollm.check import check_config, read_config
+from isollm.check import check_config, read_config, read_config_bytes
 from isollm.cli.report import STDIN, STDIN_NAME, ask, config_path_argument, interactive, load_and_report, \
     print_issues, project_root, warn
-from isollm.config import CONFIG_FILE_NAME, STATE_DIR, edit, read_config_bytes, write_target
+from isollm.config import CONFIG_FILE_NAME, STATE_DIR, edit, write_target
 from isollm.errors import ConfigError, IsollmError, Issue, ValidationError, YamlError, json_text, one_line, \
     printable_path, printable_text
 from isollm.io.atomic import atomic_write
