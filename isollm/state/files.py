@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from isollm.config import STATE_DIR
+from isollm.names import STATE_DIR
 from isollm.errors import InvalidStateError, NoSessionError, SessionExistsError, StateError, \
     ValidationError, WorkerNotFoundError
 from isollm.io.atomic import NotRegularFileError, SymlinkRefusedError, atomic_write_at, \
