@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from isollm.check import Checked, check_config, misnamed, not_read, read_config_bytes
-from isollm.errors import ConfigError, Issue, LeftOut, UsageError, by_position, not_listed, printable_path
+from isollm.errors import ConfigError, Issue, LeftOut, UsageError, by_position, json_text, not_listed, printable_path
 from isollm.io.schema_copy import refresh_for_config
 from isollm.io.yamlio import MAX_FILE_BYTES, within_limit
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
@@ -128,14 +128,12 @@ def github_lines(report: Checked) -> list[str]:
 
 
 def json_document(reports: Sequence[Checked]) -> str:
-    import json  # only for --format json: the hook prints text
-
     # errors_not_listed: how many errors a file has after the first MAX_LISTED.
     files = [{"path": r.path, "valid": r.valid,
               "errors": [i.to_dict() for i in r.errors if not isinstance(i, LeftOut)],
               "errors_not_listed": not_listed(r.errors),
               "warnings": [i.to_dict() for i in r.warnings]} for r in reports]
-    return json.dumps({"valid": all(r.valid for r in reports), "files": files}, indent=2, ensure_ascii=False)
+    return json_text({"valid": all(r.valid for r in reports), "files": files})
 
 
 def _config_file(where: str | None) -> str:
