@@ -264,7 +264,8 @@ class SchemaStrategies:
         if types == "object" or (types is None and "properties" in node):
             return self._object(node, edge=edge, min_pushed=1, max_pushed=3)
         builder = {"array": self._array, "string": self._string, "integer": self._integer,
-                   "number": self._integer, "boolean": self._boolean}.get(str(types))
+                   "number": self._integer, "boolean": self._boolean,
+                   "null": lambda node, edge: st.one_of(st.none(), WRONG_TYPES) if edge else st.none()}.get(str(types))
         if builder is None:
             known = [v for v in (*node.get("enum", []), *node.get("examples", [])) if v is not None]
             return st.one_of(st.sampled_from(known), WRONG_TYPES) if known else WRONG_TYPES
