@@ -365,6 +365,31 @@ def test_a_quick_fix_over_the_wire_leaves_a_valid_config(server: LspClient, tmp_
     assert document.change(fixed) == []
 
 
+def _utf16_offsets(text: str, edit: dict[str, Any]) -> tuple[int, int]:
+    """Where an edit's range starts and ends in ``text``, its characters counted in UTF-16 units (LSP's default)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: dict[str, int]) -> int:
+        units = lines[position["line"]].encode("utf-16-le")[:2 * position["character"]]
+        return sum(len(line) for line in lines[:position["line"]]) + len(units.decode("utf-16-le"))
+    return offset(edit["range"]["start"]), offset(edit["range"]["end"])
+
+
+def test_edits_count_the_client_s_units_after_an_emoji(server: LspClient, tmp_path: Path) -> None:
+    """The features count code points; what they send is in UTF-16: a rename that covered half an
+    emoji would leave a lone surrogate in the file."""
+    document = doc(server, tmp_path)
+    text = "project: demo\nwokers\U0001F600: 3\nzellij:\n  layout: \U0001F600\n"
+    found = [d for d in document.open(text) if d["code"] == "additionalProperties"]
+    actions = server.request("textDocument/codeAction", {**document.at(1, 0), "range": found[0]["range"],
+                                                         "context": {"diagnostics": found}})
+    (edit,) = [a for a in actions if "edit" in a][0]["edit"]["changes"][document.uri]
+    start, end = _utf16_offsets(text, edit)
+    assert text[start:end] == "wokers\U0001F600" and edit["newText"] == "workers"
+    items = server.request("textDocument/completion", document.at(3, 10))  # just before the emoji
+    assert items and {_utf16_offsets(text, item["textEdit"]) for item in items} == {(len(text) - 2, len(text) - 1)}
+
+
 def test_completion_reads_the_repository_the_document_is_in(server: LspClient, tmp_path: Path) -> None:
     """The server hands the features the document's directory: its git branches are offered."""
     import subprocess

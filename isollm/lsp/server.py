@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -28,6 +28,7 @@ from isollm.lsp import features
 from isollm.names import CONFIG_FILE_NAME, MISNAMED_CONFIG
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 # Line breaks as the YAML reader counts them (LSP's, and NEL, LS and PS too).
@@ -172,24 +173,43 @@ def _cursor(ls: IsollmLanguageServer, uri: str, position: types.Position) -> tup
     return text, position.line, min(bisect.bisect_left(units, position.character), len(line))
 
 
+def _in_client_units(ls: IsollmLanguageServer, text: str, result: T, ranged: list[Any]) -> T:
+    """``result``, each ``.range`` in ``ranged`` (the features count code points) in the client's units."""
+    if not text.isascii():  # ASCII counts the same in every unit
+        lines = features.LINE_BREAK.split(text)
+        for item in ranged:
+            item.range = ls.workspace.position_codec.range_to_client_units(lines, item.range)
+    return result
+
+
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[":", " "]))
 def completion(ls: IsollmLanguageServer, params: types.CompletionParams) -> list[types.CompletionItem]:
     cursor = _cursor(ls, params.text_document.uri, params.position)
+    if cursor is None:
+        return []
     path = to_fs_path(params.text_document.uri)
-    return [] if cursor is None else features.completions(*cursor, Path(path).parent if path else None)
+    items = features.completions(*cursor, Path(path).parent if path else None)
+    edits = [item.text_edit for item in items if isinstance(item.text_edit, types.TextEdit)]
+    return _in_client_units(ls, cursor[0], items, edits)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: IsollmLanguageServer, params: types.HoverParams) -> types.Hover | None:
     cursor = _cursor(ls, params.text_document.uri, params.position)
-    return None if cursor is None else features.hover(*cursor)
+    found = None if cursor is None else features.hover(*cursor)
+    return found if found is None or cursor is None else _in_client_units(ls, cursor[0], found, [found])
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def code_action(ls: IsollmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     text = ls.text(params.text_document.uri)
-    return [] if text is None else features.code_actions(text, params.text_document.uri, params.context.diagnostics)
+    if text is None:
+        return []
+    actions = features.code_actions(text, params.text_document.uri, params.context.diagnostics)
+    edits = [edit for action in actions if action.edit and action.edit.changes
+             for changes in action.edit.changes.values() for edit in changes]
+    return _in_client_units(ls, text, actions, edits)
 
 
 @server.feature(types.SHUTDOWN)
