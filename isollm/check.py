@@ -112,7 +112,7 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
                   limit: int | None = MAX_LISTED) -> list[Issue]:
     issues = [_at_null_key(issue, document) for issue in validate_instance("config", data, document, limit)]
     if document is not None and document.texts:
-        written = [issue for issue in _text_issues(document, name) if issue.severity == "error"]
+        written = _text_issues(document, name, "error")
         # The leading zero is the problem: what the number then breaks is not another.
         told = {issue.pointer for issue in written}
         issues = first_listed([*written, *(i for i in issues
@@ -122,8 +122,7 @@ def config_issues(data: Mapping[str, Any], document: Document | None = None, nam
 
 def config_warnings(data: Mapping[str, Any], document: Document | None = None, name: str = "") -> list[Issue]:
     """The warnings of a config's data: an untagged image (``:latest``), unquoted text (``_text_issues``)."""
-    texts = _text_issues(document, name) if document is not None and document.texts else []
-    warnings = [issue for issue in texts if issue.severity == "warning"]
+    warnings = _text_issues(document, name, "warning") if document is not None and document.texts else []
     image = data.get("image")
     if not isinstance(image, str) or not image or image_pins_version(image):
         return warnings
@@ -146,20 +145,22 @@ def _at_null_key(issue: Issue, document: Document | None) -> Issue:
     return issue
 
 
-def _text_issues(document: Document, name: str) -> list[Issue]:
+def _text_issues(document: Document, name: str, severity: str) -> list[Issue]:
     """How a number or boolean is written (``Document.texts``: only the few scalars YAML read as one).
     Where the schema wants only text (``base_branch: 1.10``), a warning: YAML 1.2 tools see a number.
     Where it wants a number, a leading zero is an error: octal to the Go isollm, decimal to YAML 1.2."""
     issues = []
     for where, text in document.texts.items():
+        if severity == "error" and not _LEADING_ZERO.fullmatch(text):
+            continue  # the errors' pass looks up the schema only for the rare leading zero
         subschema = pointers.subschema(SCHEMA, where)
         kinds = set(schema_types(subschema)) - {"null"}
-        if kinds == {"string"}:
+        if kinds == {"string"} and severity == "warning":
             value = pointers.resolve(document.data, where)
             message = schema_message(subschema, "warning.unquoted", location=where, text=text,
                                      kind="boolean" if isinstance(value, bool) else "number")
             issues.append(Issue(message, where, *document.locate(where), "unquoted", name, "warning"))
-        elif subschema and "string" not in kinds and _LEADING_ZERO.fullmatch(text):
+        elif severity == "error" and subschema and "string" not in kinds:
             message = schema_message(SCHEMA, "leadingZero", location=where, text=text, decimal=int(text))
             issues.append(Issue(message, where, *document.locate(where), "leadingZero", name))
     return issues

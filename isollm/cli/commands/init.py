@@ -76,8 +76,8 @@ def run(*, name: str | None = None, workers: str | None = None, image: str | Non
         print("aborted: nothing written", file=sys.stderr)
         return 1
     config = Config(values)
-    if config.issues():
-        for issue in config.issues():
+    if issues := config.issues():
+        for issue in issues:
             if issue.pointer == "/project" and "project" not in given:
                 print(f"error: the directory name {root.name!r} is not a valid project name: "
                       f"{issue.message}; choose one with --name NAME", file=sys.stderr)
