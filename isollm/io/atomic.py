@@ -11,6 +11,7 @@ one, complete. Each step names its file relative to one open descriptor of the d
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -91,13 +92,11 @@ def open_own_directory(name: str | os.PathLike[str], dir_fd: int | None = None, 
         except FileNotFoundError:
             if not create:
                 return None
-        try:
+        with contextlib.suppress(FileExistsError):  # made by a concurrent writer (or planted: the open says so)
             if dir_fd is None:
                 os.makedirs(name)
             else:
                 os.mkdir(name, dir_fd=dir_fd)
-        except FileExistsError:
-            pass  # made by a concurrent writer (or planted: the open below says so)
         return os.open(name, NOFOLLOW_DIRECTORY_FLAGS, dir_fd=dir_fd)
     except OSError as error:
         if error.errno not in (errno.ELOOP, errno.ENOTDIR):
@@ -144,10 +143,8 @@ def _write_temp(dir_fd: int, name: str, data: bytes, mode: int, durable: bool) -
 
 
 def _unlink_quietly(dir_fd: int, name: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(name, dir_fd=dir_fd)
-    except FileNotFoundError:
-        pass
 
 
 def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644, durable: bool = True,
