@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -304,18 +305,22 @@ def test_a_planted_state_dir_symlink_is_refused(isollm, project: Path, tmp_path:
     assert not os.path.lexists(tmp_path / "nowhere") and not (project / "isollm.yaml").exists()
 
 
+def _take_the_default_workers_and_image(pexpect: Any, child: Any) -> None:
+    """Answer init's last two prompts with their defaults, then wait for it to end."""
+    for prompt in (r"Workers \[3\]: ", r"Container image \[ubuntu:24.04\]: "):
+        child.expect(prompt)
+        child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
 def test_a_config_that_appears_during_the_prompts_is_never_replaced(project: Path) -> None:
     # A `git pull` in another terminal brings isollm.yaml while init is asking its questions.
     pexpect, child = spawn_isollm("init", cwd=project)
     child.expect(r"Project name \[my-app\]: ")
     (project / "isollm.yaml").write_text("project: pulled\n")
     child.sendline("")
-    child.expect(r"Workers \[3\]: ")
-    child.sendline("")
-    child.expect(r"Container image \[ubuntu:24.04\]: ")
-    child.sendline("")
-    child.expect(pexpect.EOF)
-    child.close()
+    _take_the_default_workers_and_image(pexpect, child)
     assert child.exitstatus == 1, child.before
     assert "isollm.yaml appeared while init was running; it was left as it is" in child.before
     assert (project / "isollm.yaml").read_text() == "project: pulled\n"
@@ -330,11 +335,6 @@ def test_prompt_says_why_the_directory_name_is_no_default(tmp_path: Path) -> Non
                  r"\(project name must be alphanumeric with hyphens, starting with a letter\)")
     child.expect(r"Project name: ")
     child.sendline("my-project")
-    child.expect(r"Workers \[3\]: ")
-    child.sendline("")
-    child.expect(r"Container image \[ubuntu:24.04\]: ")
-    child.sendline("")
-    child.expect(pexpect.EOF)
-    child.close()
+    _take_the_default_workers_and_image(pexpect, child)
     assert child.exitstatus == 0, child.before
     assert load_and_validate(directory).project == "my-project"
